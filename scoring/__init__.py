@@ -1,0 +1,54 @@
+"""parindex: the administrative-reform index as data, scored by durable-rules with traces.
+
+The public API::
+
+    index = load_index(Path("criteria.yaml"), Path("rules"))
+    campaign = load_campaign(Path("samples/2018"))
+    result = score_campaign(index, campaign)
+    for unit in result.groups["department"]:
+        print(unit.rank, unit.name, unit.index)
+"""
+
+from .errors import (
+    EngineError,
+    ErrorList,
+    IndexDefinitionError,
+    InputFileError,
+    Location,
+    ParindexError,
+    SubmissionError,
+)
+from .evaluate import score_unit, score_units
+from .loader import Index, load_index
+from .ranking import CampaignResult, classify, rank, score_campaign
+from .report import score_document, trace_document
+from .submission import Campaign, Ready, load_campaign, prepare
+from .trace import Step, UnitResult, dumps, subtree
+
+__all__ = [
+    "Campaign",
+    "CampaignResult",
+    "EngineError",
+    "ErrorList",
+    "Index",
+    "IndexDefinitionError",
+    "InputFileError",
+    "Location",
+    "ParindexError",
+    "Ready",
+    "Step",
+    "SubmissionError",
+    "UnitResult",
+    "classify",
+    "dumps",
+    "load_campaign",
+    "load_index",
+    "prepare",
+    "rank",
+    "score_campaign",
+    "score_document",
+    "score_unit",
+    "score_units",
+    "subtree",
+    "trace_document",
+]

@@ -1,0 +1,169 @@
+"""The only door to durable-rules: compile decisions into a ruleset and ask it which hold.
+
+What the rest of parindex sees is ``RuleEngine.decide(keys)``: for each fact key, the ids of
+the rules that fired. Everything durable-specific stays here, following the field notes in
+``shared/durable-rules.md``:
+
+- a quiet, synchronous ``Host`` (no background timer threads racing the caller);
+- narrow facts ``{t, code, s, v, e}`` with integer values only (``numbers.encode``);
+- every rule discriminates on ``t`` and ``code`` before testing ``v`` (no bare ``-m.x``);
+- one session per call, always deleted; actions take exactly one parameter;
+- durable's bare exceptions and ``state['exception']`` become ``EngineError``;
+- each distinct fact is decided once per engine (a memo), so a campaign of thousands of
+  units costs one firing per distinct (item, value), not per unit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import durable_rules_engine as dre
+from durable import engine as dengine
+
+from .errors import EngineError
+from .kinds import Branch
+
+MAX_RULES = 4096  # MAX_ACTIONS in the C core
+MAX_SIBLINGS = 500  # NEXT_BUCKET_LENGTH 512: more distinct codes would hang create_ruleset
+
+# A fact key: ("in", code, status, value, evidence) or ("chk", code, left, right).
+FactKey = tuple[Hashable, ...]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A consistency check: ``not_greater`` (left <= right) or ``within`` (lo <= v <= hi)."""
+
+    code: str
+    kind: str
+    lo: int = 0
+    hi: int = 0
+
+
+class _QuietHost(dengine.Host):  # type: ignore[misc]  # durable ships no type hints
+    def _run(self) -> None:  # no polling threads: every action runs inside assert_facts
+        pass
+
+    def unregister(self, name: str) -> None:
+        rs = self._ruleset_directory.pop(name)
+        self._ruleset_list.remove(rs)
+        dre.delete_ruleset(rs._handle)
+
+
+_names = itertools.count(1)
+
+
+def _bounds(b: Branch) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if b.lo is not None:
+        out.append({"$gte" if b.lo_incl else "$gt": {"v": b.lo}})
+    if b.hi is not None:
+        out.append({"$lte" if b.hi_incl else "$lt": {"v": b.hi}})
+    return out
+
+
+class RuleEngine:
+    """One index compiled to one durable-rules ruleset."""
+
+    def __init__(
+        self,
+        tag: str,
+        decisions: dict[str, Sequence[Branch]],
+        gates: Iterable[str] = (),
+        checks: Iterable[CheckSpec] = (),
+    ) -> None:
+        self.name = f"par_{tag}_{next(_names)}"
+        self._fired: list[tuple[str, str]] = []
+        self._memo: dict[FactKey, tuple[str, ...]] = {}
+        self._lock = threading.Lock()
+        self._sessions = itertools.count(1)
+        rules: dict[str, dict[str, Any]] = {}
+        for code, branches in decisions.items():
+            for b in branches:
+                cond = [{"t": "in"}, {"code": code}, {"s": b.status}, *_bounds(b)]
+                rules[f"{code}#{b.id}"] = {"all": [{"m": {"$and": cond}}]}
+        for code in gates:
+            cond = [{"t": "in"}, {"code": code}, {"e": 0}]
+            rules[f"{code}#evidence_gate"] = {"all": [{"m": {"$and": cond}}]}
+        for chk in checks:
+            base = [{"t": "chk"}, {"code": chk.code}]
+            if chk.kind == "not_greater":
+                ok: Any = {"$lte": {"l": {"$m": "r"}}}
+                bad: Any = {"$gt": {"l": {"$m": "r"}}}
+            else:
+                ok = {"$and": [{"$gte": {"v": chk.lo}}, {"$lte": {"v": chk.hi}}]}
+                bad = {"$or": [{"$lt": {"v": chk.lo}}, {"$gt": {"v": chk.hi}}]}
+            rules[f"{chk.code}#ok"] = {"all": [{"m": {"$and": [*base, ok]}}]}
+            rules[f"{chk.code}#violated"] = {"all": [{"m": {"$and": [*base, bad]}}]}
+        if len(rules) > MAX_RULES:
+            raise EngineError(f"{len(rules)} rules; durable-rules allows {MAX_RULES}")
+        if len(decisions) > MAX_SIBLINGS:
+            raise EngineError(f"{len(decisions)} scored items; the engine allows {MAX_SIBLINGS}")
+        for rid, rule in rules.items():
+            rule["run"] = self._action(rid)
+        self.rule_count = len(rules)
+        self._host = _QuietHost()
+        try:
+            self._host.register_rulesets({self.name: rules})
+        except Exception as exc:  # durable raises bare Exception
+            raise EngineError(f"durable-rules refused the ruleset: {exc}") from exc
+
+    def _action(self, rid: str) -> Callable[[Any], None]:
+        fired = self._fired
+
+        def act(c: Any) -> None:  # exactly one parameter, or durable makes it async
+            fired.append((c.m.id, rid))
+
+        return act
+
+    def decide(self, keys: Iterable[FactKey]) -> dict[FactKey, tuple[str, ...]]:
+        """The rule ids that fire for each fact key (memoised per engine)."""
+        wanted = list(dict.fromkeys(keys))
+        with self._lock:
+            new = [k for k in wanted if k not in self._memo]
+            if new:
+                self._run(new)
+            return {k: self._memo[k] for k in wanted}
+
+    def _run(self, keys: list[FactKey]) -> None:
+        sid = f"s{next(self._sessions)}"
+        facts = []
+        for i, key in enumerate(keys):
+            fact: dict[str, Any] = {"sid": sid, "id": f"f{i}", "t": key[0], "code": key[1]}
+            if key[0] == "in":
+                fact["s"] = key[2]
+                if key[3] is not None:
+                    fact["v"] = key[3]
+                if key[4] is not None:
+                    fact["e"] = key[4]
+            else:
+                fact.update({"l": key[2], "r": key[3]} if key[3] is not None else {"v": key[2]})
+            facts.append(fact)
+        self._fired.clear()
+        try:
+            state = self._host.assert_facts(self.name, facts)
+        except Exception as exc:  # MessageNotHandledException and C errors are bare
+            raise EngineError(f"durable-rules failed on {len(facts)} facts: {exc}") from exc
+        finally:
+            try:
+                self._host.delete_state(self.name, sid)
+            except Exception:  # noqa: S110  # a session that never started has no state to free
+                pass
+        if isinstance(state, dict) and state.get("exception"):
+            raise EngineError(f"a rule action failed: {state['exception']}")
+        by_fact: dict[str, list[str]] = {}
+        for fid, rid in self._fired:
+            by_fact.setdefault(fid, []).append(rid)
+        for i, key in enumerate(keys):
+            self._memo[key] = tuple(sorted(by_fact.get(f"f{i}", ())))
+
+    def close(self) -> None:
+        """Free the ruleset in the C core (durable has no public call for it)."""
+        try:
+            self._host.unregister(self.name)
+        except KeyError:
+            pass

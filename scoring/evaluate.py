@@ -1,0 +1,270 @@
+"""Score prepared units: the engine decides each leaf's branch, Decimal arithmetic does the rest.
+
+``score_units`` sends every applicable leaf of every unit to the rule engine in one batch (the
+engine decides each distinct fact once), then aggregates per unit, bottom-up: leaf points,
+evidence gate, not-applicable handling, node sums with node-scope bonuses and penalties,
+blocks, total-scope bonus and penalty caps, and the rescale to the index's scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .errors import EngineError
+from .kinds import MISSING, Prepared
+from .loader import AdjustmentItem, Index, Item
+from .numbers import ZERO, clamp, encode, fmt, to_decimal
+from .submission import NA, Answer, Ready
+from .trace import NodeScore, Step, UnitResult
+
+FactKey = tuple[Hashable, ...]
+
+
+def _evidence_flag(required: bool, ans: Answer | None) -> int | None:
+    if not required:
+        return None
+    return 1 if ans is not None and ans.evidence else 0
+
+
+def _fact(code: str, p: Prepared, gate: int | None) -> FactKey:
+    return ("in", code, p.status, None if p.value is None else encode(p.value), gate)
+
+
+def _leaf_key(item: Item, ready: Ready) -> FactKey | None:
+    p = ready.leaves[item.id]
+    if p.status == NA or not item.exemptions.keys().isdisjoint(ready.unit.tags):
+        return None
+    ev = item.node.evidence
+    gate = _evidence_flag(bool(ev and ev.required) and p.status != MISSING,
+                          ready.answers.get(item.id))
+    return _fact(item.code, p, gate)
+
+
+def _adj_key(adj: AdjustmentItem, ready: Ready) -> FactKey:
+    ev = adj.spec.evidence
+    gate = _evidence_flag(bool(ev and ev.required), ready.adjustment_answers.get(adj.spec.id))
+    return _fact(adj.code, ready.adjustments[adj.spec.id], gate)
+
+
+def _claimed(index: Index, ready: Ready) -> list[AdjustmentItem]:
+    return [a for a in index.adjustments
+            if ready.group in a.groups and a.spec.id in ready.adjustments]
+
+
+def score_units(index: Index, units: Iterable[Ready]) -> list[UnitResult]:
+    """Score many units; the engine sees each distinct fact once."""
+    units = list(units)
+    keys: list[FactKey] = []
+    for r in units:
+        view = index.groups[r.group]
+        keys.extend(k for item in view.leaves.values() if (k := _leaf_key(item, r)) is not None)
+        keys.extend(_adj_key(a, r) for a in _claimed(index, r))
+    fired = index.engine.decide(keys)
+    return [_Scorer(index, r, fired).result() for r in units]
+
+
+def score_unit(index: Index, ready: Ready) -> UnitResult:
+    """Score one unit."""
+    return score_units(index, [ready])[0]
+
+
+def _branch_of(code: str, rule_ids: tuple[str, ...]) -> tuple[str, bool]:
+    gate = f"{code}#evidence_gate" in rule_ids
+    branches = [r.split("#", 1)[1] for r in rule_ids if r != f"{code}#evidence_gate"]
+    if len(branches) != 1:
+        raise EngineError(f"item {code}: expected exactly one branch to hold, got {branches}")
+    return branches[0], gate
+
+
+def _evidence(ans: Answer | None) -> tuple[Mapping[str, Any], ...]:
+    if ans is None:
+        return ()
+    return tuple(e.model_dump(exclude_none=True) for e in ans.evidence)
+
+
+@dataclass
+class _Scorer:
+    index: Index
+    ready: Ready
+    fired: Mapping[FactKey, tuple[str, ...]]
+
+    def result(self) -> UnitResult:
+        r = self.ready
+        view = self.index.groups[r.group]
+        self.steps: list[Step] = []
+        self.nodes: dict[str, NodeScore] = {}
+        self.adj_by_scope: dict[str, list[tuple[AdjustmentItem, Decimal]]] = {}
+        for adj in _claimed(self.index, r):
+            self.adj_by_scope.setdefault(adj.spec.scope, []).append((adj, self._adjust(adj)))
+        blocks: dict[str, Decimal] = {}
+        applicable = ZERO
+        for area in view.areas:
+            pts, mx = self._node(area)
+            blocks[area.block] = blocks.get(area.block, ZERO) + pts
+            applicable += mx
+        meta = self.index.meta
+        bonus, penalty = self._total_adjustments()
+        content, survey = blocks.get("content", ZERO), blocks.get("survey", ZERO)
+        points = max(ZERO, content + survey + bonus - penalty)
+        index = clamp(to_decimal(Fraction(points) * Fraction(meta.scale) / Fraction(applicable)),
+                      ZERO, meta.scale) if applicable > 0 else ZERO
+        self.steps.append(Step(
+            "total", "total", applicable, points,
+            f"Tổng {fmt(points)}/{fmt(applicable)} điểm áp dụng (nội dung {fmt(content)}, "
+            f"khảo sát {fmt(survey)}, thưởng {fmt(bonus)}, trừ {fmt(penalty)}); quy đổi "
+            f"{fmt(meta.scale)}: {fmt(index)}",
+            f"Total {fmt(points)} of an applicable {fmt(applicable)} (content {fmt(content)}, "
+            f"survey {fmt(survey)}, bonus {fmt(bonus)}, penalty {fmt(penalty)}); rescaled to "
+            f"{fmt(meta.scale)}: {fmt(index)}",
+            notes=() if applicable == meta.scale else
+            (f"rescaled: × {fmt(meta.scale)} / {fmt(applicable)}",)))
+        return UnitResult(r.unit.id, r.unit.name, r.group, r.unit.ranked, points, applicable,
+                          index, content, survey, bonus, penalty, self.nodes,
+                          tuple(a.id for a in view.areas), tuple(self.steps),
+                          warnings=r.warnings)
+
+    # -- leaves and nodes
+
+    def _node(self, item: Item) -> tuple[Decimal, Decimal]:
+        if item.is_leaf:
+            pts, mx = self._leaf(item)
+        else:
+            pts, mx = ZERO, ZERO
+            for child in item.children:
+                p, m_ = self._node(child)
+                pts, mx = pts + p, mx + m_
+            if mx == 0:
+                self.steps.append(Step(item.id, "node", ZERO, None,
+                                       "Không áp dụng (toàn bộ tiêu chí con)",
+                                       "Not applicable (every sub-item)",
+                                       applicability="not_applicable", parent=item.parent))
+            else:
+                self.steps.append(Step(
+                    item.id, "area" if item.parent is None else "node", mx, pts,
+                    f"Tổng các tiêu chí con: {fmt(pts)}/{fmt(mx)}",
+                    f"Sum of the sub-items: {fmt(pts)}/{fmt(mx)}", parent=item.parent))
+        pts = self._scoped(item, pts, mx)
+        node = item.node
+        self.nodes[item.id] = NodeScore(item.id, node.title_vi, node.title_en, pts, mx, node.max,
+                                        item.parent)
+        return pts, mx
+
+    def _scoped(self, item: Item, pts: Decimal, mx: Decimal) -> Decimal:
+        adjs = self.adj_by_scope.get(item.id, [])
+        if not adjs:
+            return pts
+        if mx == 0:
+            for adj, _ in adjs:
+                self._adj_step(adj, ZERO, "scope not applicable: skipped")
+            return pts
+        raw = pts + sum((a.sign * v for a, v in adjs), ZERO)
+        new = clamp(raw, ZERO, mx)
+        for adj, v in adjs:
+            self._adj_step(adj, v)
+        note = () if new == raw else (f"kept within [0, {fmt(mx)}]",)
+        self.steps.append(Step(item.id, "adjusted", mx, new,
+                               f"Sau điểm thưởng/trừ: {fmt(new)}/{fmt(mx)}",
+                               f"After bonus/penalty: {fmt(new)}/{fmt(mx)}",
+                               notes=note, parent=item.parent))
+        return new
+
+    def _leaf(self, item: Item) -> tuple[Decimal, Decimal]:
+        r, node = self.ready, item.node
+        p = r.leaves[item.id]
+        ans = r.answers.get(item.id)
+        common = dict(evidence=_evidence(ans), self_score=ans.self_score if ans else None,
+                      kind=node.rule.kind if node.rule else None, parent=item.parent)
+        exempt = sorted(set(item.exemptions) & set(r.unit.tags))
+        if exempt or p.status == NA:
+            why = (f"đơn vị thuộc diện {', '.join(exempt)}" if exempt
+                   else "đơn vị khai không áp dụng")
+            why_en = f"unit tagged {', '.join(exempt)}" if exempt else "unit answered N/A"
+            strategy = item.exemptions[exempt[0]] if exempt else item.na_strategy
+            return self._not_applicable(item, strategy, why, why_en, common, p)
+        key = _leaf_key(item, r)
+        assert key is not None
+        branch_id, gated = _branch_of(item.code, self.fired[key])
+        branch = next(b for b in item.branches if b.id == branch_id)
+        if branch_id == MISSING:
+            pts: Decimal | None = ZERO
+        else:
+            assert item.handler is not None
+            pts = item.handler.points(node.rule, branch_id, p, item.max)
+        if pts is None:
+            return self._not_applicable(item, "exclude_and_rescale", branch.label_vi,
+                                        branch.label_en, common, p,
+                                        rule=f"{item.code}#{branch_id}", branch=branch_id)
+        notes: list[str] = []
+        vi, en = f"{branch.label_vi}: {fmt(pts)}/{fmt(item.max)} điểm", \
+            f"{branch.label_en}: {fmt(pts)} of {fmt(item.max)}"
+        if gated:
+            notes.append("evidence_missing")
+            vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{fmt(item.max)} điểm"
+            en = f"{branch.label_en}, but no evidence given: 0 of {fmt(item.max)}"
+            pts = ZERO
+        self.steps.append(Step(item.id, "leaf", item.max, pts, vi, en,
+                               rule=f"{item.code}#{branch_id}", branch=branch_id,
+                               inputs=dict(p.inputs), notes=tuple(notes), **common))
+        return pts, item.max
+
+    def _not_applicable(self, item: Item, strategy: str, why_vi: str, why_en: str,
+                        common: dict[str, Any], p: Prepared, rule: str | None = None,
+                        branch: str | None = None) -> tuple[Decimal, Decimal]:
+        full = strategy == "grant_full"
+        pts = item.max if full else None
+        vi = f"Không áp dụng ({why_vi}): " + \
+            (f"tính đủ {fmt(item.max)} điểm" if full else "loại khỏi tử số và mẫu số")
+        en = f"Not applicable ({why_en}): " + \
+            (f"full {fmt(item.max)} points" if full else "left out of points and maximum")
+        self.steps.append(Step(item.id, "leaf", item.max, pts, vi, en, rule=rule, branch=branch,
+                               inputs=dict(p.inputs) or None,
+                               applicability=f"not_applicable:{strategy}", **common))
+        return (item.max, item.max) if full else (ZERO, ZERO)
+
+    # -- bonuses and penalties
+
+    def _adjust(self, adj: AdjustmentItem) -> Decimal:
+        key = _adj_key(adj, self.ready)
+        branch_id, gated = _branch_of(adj.code, self.fired[key])
+        if gated:
+            return ZERO
+        value = adj.handler.points(adj.spec.rule, branch_id, self.ready.adjustments[adj.spec.id],
+                                   adj.spec.max)
+        return clamp(value or ZERO, ZERO, adj.spec.max)
+
+    def _adj_step(self, adj: AdjustmentItem, value: Decimal, note: str | None = None) -> None:
+        key = _adj_key(adj, self.ready)
+        branch_id, gated = _branch_of(adj.code, self.fired[key])
+        branch = next(b for b in adj.branches if b.id == branch_id)
+        word_vi, word_en = ("Điểm thưởng", "Bonus") if adj.sign > 0 else ("Điểm trừ", "Penalty")
+        notes = tuple(n for n in (note, "evidence_missing" if gated else None) if n)
+        ans = self.ready.adjustment_answers.get(adj.spec.id)
+        self.steps.append(Step(
+            adj.spec.id, "bonus" if adj.sign > 0 else "penalty", adj.spec.max, value,
+            f"{word_vi} {adj.spec.title_vi}: {branch.label_vi} → {fmt(value)}",
+            f"{word_en} {adj.spec.title_en}: {branch.label_en} → {fmt(value)}",
+            rule=f"{adj.code}#{branch_id}", kind=adj.spec.rule.kind, branch=branch_id,
+            inputs=dict(self.ready.adjustments[adj.spec.id].inputs), evidence=_evidence(ans),
+            notes=notes, parent=adj.spec.scope))
+
+    def _total_adjustments(self) -> tuple[Decimal, Decimal]:
+        meta = self.index.meta
+        out = []
+        for sign, cap in ((1, meta.bonus.max), (-1, meta.penalty.max)):
+            adjs = [(a, v) for a, v in self.adj_by_scope.get("total", []) if a.sign == sign]
+            for adj, v in adjs:
+                self._adj_step(adj, v)
+            raw = sum((v for _, v in adjs), ZERO)
+            out.append(min(raw, cap))
+            if raw > cap:
+                word = "bonus" if sign > 0 else "penalty"
+                self.steps.append(Step(f"{word}-cap", word, cap, cap,
+                                       f"Tổng điểm {'thưởng' if sign > 0 else 'trừ'} {fmt(raw)} "
+                                       f"vượt mức tối đa, tính {fmt(cap)}",
+                                       f"Total {word} {fmt(raw)} capped at {fmt(cap)}",
+                                       notes=(f"capped at {fmt(cap)}",), parent="total"))
+        return out[0], out[1]

@@ -1,0 +1,461 @@
+"""Load ``criteria.yaml`` and ``rules/`` once into an immutable, fully checked ``Index``.
+
+After ``load_index`` returns, scoring cannot fail on a definition problem: ids are unique per
+group, maxima add up, bands have no gaps or overlaps, every rule kind is known, every input a
+rule pack reads is declared, and the rules are compiled into the durable-rules ruleset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .engine import CheckSpec, RuleEngine
+from .errors import ErrorList, IndexDefinitionError, Location, ParindexError, suggest
+from .kinds import MISSING_BRANCH, Branch, Handler, handler
+from .located import trail_for, validate
+from .numbers import ZERO, encode_bound, has_places
+from .yamlsrc import Source, load_yaml_file
+
+DataPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Item:
+    """A node of one group's tree, with everything scoring needs resolved."""
+
+    node: m.Node
+    path: DataPath  # where it is in criteria.yaml
+    parent: str | None
+    children: tuple[Item, ...]
+    block: str  # content | survey (inherited from its area)
+    exemptions: Mapping[str, str]  # tag -> N/A strategy of the node (or ancestor) exempting it
+    na_strategy: str  # for the unit's own `na: true` answer
+    code: str = ""  # engine code, leaves only
+    handler: Handler | None = None
+    branches: tuple[Branch, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.node.id
+
+    @property
+    def max(self) -> Decimal:
+        return self.node.max
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self) -> Iterator[Item]:
+        """This node and all below it, depth first."""
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+@dataclass(frozen=True, eq=False)
+class GroupView:
+    """The tree as one group of units sees it."""
+
+    group: m.Group
+    areas: tuple[Item, ...]
+    items: Mapping[str, Item]
+    leaves: Mapping[str, Item]
+
+
+@dataclass(frozen=True, eq=False)
+class AdjustmentItem:
+    """A bonus or penalty of a rule pack, compiled."""
+
+    spec: m.Adjustment
+    sign: int  # +1 bonus, -1 penalty
+    code: str
+    groups: frozenset[str]
+    handler: Handler
+    branches: tuple[Branch, ...]
+    pack: str
+
+
+@dataclass(frozen=True, eq=False)
+class CheckItem:
+    """A consistency check with its references resolved per group: (leaf, field) pairs."""
+
+    spec: m.Check
+    pairs: Mapping[str, tuple[tuple[tuple[str, str], tuple[str, str] | None], ...]]
+    pack: str
+
+
+@dataclass(frozen=True, eq=False)
+class Index:
+    """The compiled index: immutable, checked, with its content hash and rule engine."""
+
+    meta: m.IndexMeta
+    groups: Mapping[str, GroupView]
+    adjustments: tuple[AdjustmentItem, ...]
+    checks: tuple[CheckItem, ...]
+    content_hash: str
+    engine: RuleEngine
+    files: tuple[str, ...]
+    rule_count: int = 0
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+class _Collector:
+    def __init__(self, data: Any, source: Source) -> None:
+        self.data, self.source = data, source
+        self.errors: list[ParindexError] = []
+
+    def add(self, path: DataPath, message: str, suggestion: str | None = None) -> None:
+        loc: Location = self.source.locate(path, trail_for(self.data, path))
+        self.errors.append(IndexDefinitionError(message, loc, suggestion))
+
+
+def load_index(criteria: Path, rules_dir: Path | None = None) -> Index:
+    """Read, check and compile an index; raise every problem found, located."""
+    data, source = load_yaml_file(criteria)
+    if not isinstance(data, dict):
+        raise IndexDefinitionError("expected a mapping with index, groups and tree",
+                                   Location(str(criteria), 1, 1))
+    spec: m.CriteriaFile = validate(m.CriteriaFile, data, source, IndexDefinitionError)
+    col = _Collector(data, source)
+    group_ids = [g.id for g in spec.groups]
+    views = {g.id: _group_view(spec, g, col) for g in spec.groups}
+    _check_meta(spec, col)
+    packs = _load_packs(rules_dir, views, group_ids) if rules_dir is not None else []
+    if col.errors:
+        raise ErrorList(col.errors)
+    codes = _assign_codes(views)
+    views = {gid: _with_codes(v, codes) for gid, v in views.items()}
+    adjustments = tuple(a for _, _, p in packs for a in p[0])
+    checks = tuple(c for _, _, p in packs for c in p[1])
+    canon = {"criteria": spec.model_dump(mode="json"),
+             "rules": {pid: pk.model_dump(mode="json") for pid, pk, _ in packs}}
+    digest = hashlib.sha256(json.dumps(canon, sort_keys=True, ensure_ascii=False)
+                            .encode()).hexdigest()
+    engine = _compile(spec.index, views, adjustments, checks, digest)
+    files = (str(criteria), *(str(f) for f in _pack_files(rules_dir)))
+    return Index(spec.index, views, adjustments, checks, digest, engine, files, engine.rule_count,
+                 (spec.index.notice,) if spec.index.notice else ())
+
+
+# ---------------------------------------------------------------- the tree
+
+
+def _group_view(spec: m.CriteriaFile, group: m.Group, col: _Collector) -> GroupView:
+    known = {g.id for g in spec.groups}
+    items: dict[str, Item] = {}
+    leaves: dict[str, Item] = {}
+
+    def build(node: m.Node, path: DataPath, parent: Item | None, block: str,
+              tags: Mapping[str, str], strategy: str) -> Item | None:
+        for i, gid in enumerate(node.groups or []):
+            if gid not in known:
+                col.add((*path, "groups", i), f"unknown group {gid!r}", suggest(gid, known))
+        if node.groups is not None and group.id not in node.groups:
+            return None
+        if node.id in items:
+            col.add((*path, "id"), f"duplicate id {node.id!r} in group {group.id!r}")
+            return None
+        if not has_places(node.max) or node.max < 0:
+            col.add((*path, "max"), f"max must be >= 0 with at most 3 decimals, got {node.max}")
+        if parent is not None and node.block is not None:
+            col.add((*path, "block"), "only areas (top-level nodes) declare a block")
+        strategy = node.na_strategy or strategy
+        tags = {**tags, **{t: strategy for t in node.exempt_tags}}
+        kids: list[Item] = []
+        placeholder = Item(node, path, parent.id if parent else None, (), block, tags, strategy)
+        items[node.id] = placeholder
+        for j, child in enumerate(node.children):
+            built = build(child, (*path, "children", j), placeholder, block, tags, strategy)
+            if built is not None:
+                kids.append(built)
+        item = Item(node, path, parent.id if parent else None, tuple(kids), block, tags, strategy)
+        items[node.id] = item
+        _check_node(item, node.children != [], col)
+        if item.is_leaf and node.rule is not None:
+            leaves[node.id] = item
+        return item
+
+    areas: list[Item] = []
+    for i, area in enumerate(spec.tree):
+        built = build(area, ("tree", i), None, area.block or "content",
+                      {}, spec.index.not_applicable)
+        if built is not None:
+            areas.append(built)
+    return GroupView(group, tuple(areas), items, leaves)
+
+
+def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
+    node, path = item.node, item.path
+    if declared_children and not item.children:
+        col.add(path, f"node {node.id!r} has no children in this group but no rule either")
+        return
+    if item.is_leaf:
+        if node.rule is None:
+            col.add(path, f"leaf {node.id!r} needs a rule")
+            return
+        h = handler(node.rule)
+        for problem in h.check(node.rule, node.max):
+            col.add((*path, "rule"), problem)
+        kind = node.rule.kind
+        if node.assessed_by == "survey" and kind not in ("survey_weighted", "external_value"):
+            col.add((*path, "assessed_by"), f"a survey item must use survey_weighted or "
+                    f"external_value, not {kind}")
+        if (kind == "council_judgment") != (node.assessed_by == "council"):
+            col.add((*path, "assessed_by"), "council_judgment items, and only they, are "
+                    "assessed_by: council")
+        return
+    if node.rule is not None:
+        col.add((*path, "rule"), f"node {node.id!r} has children; only leaves have a rule")
+    if node.na_allowed:
+        col.add((*path, "na_allowed"), "only leaves may allow a not-applicable answer")
+    total = sum((c.max for c in item.children), ZERO)
+    if total != node.max:
+        ids = ", ".join(c.id for c in item.children)
+        col.add((*path, "max"), f"children ({ids}) sum to {total}, but max is {node.max}")
+
+
+def _check_meta(spec: m.CriteriaFile, col: _Collector) -> None:
+    meta = spec.index
+    if sum((b.max for b in meta.blocks.values()), ZERO) != meta.scale:
+        col.add(("index", "blocks"), f"blocks sum to {sum(b.max for b in meta.blocks.values())}, "
+                f"but the scale is {meta.scale}")
+    for i, g in enumerate(spec.groups):
+        mins = [c.min for c in g.classification]
+        if any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
+            col.add(("groups", i, "classification"), "bands must be listed highest first")
+        if mins[-1] != 0:
+            col.add(("groups", i, "classification"), "the last band must start at 0 so every "
+                    "unit gets a class")
+    seen: set[str] = set()
+    for i, g in enumerate(spec.groups):
+        if g.id in seen:
+            col.add(("groups", i, "id"), f"duplicate group id {g.id!r}")
+        seen.add(g.id)
+    for gi, g in enumerate(spec.groups):
+        sums: dict[str, Decimal] = {}
+        for area in spec.tree:
+            if area.groups is None or g.id in area.groups:
+                b = area.block or "content"
+                sums[b] = sums.get(b, ZERO) + area.max
+        for b, blk in meta.blocks.items():
+            if sums.get(b, ZERO) != blk.max:
+                col.add(("index", "blocks", b, "max"), f"group {g.id!r}: areas of block {b!r} "
+                        f"sum to {sums.get(b, ZERO)}, but the block's max is {blk.max}")
+        for b in sums:
+            if b not in meta.blocks:
+                col.add(("groups", gi), f"areas use block {b!r}, which index.blocks lacks")
+
+
+# ---------------------------------------------------------------- rule packs
+
+_ADJUSTMENT_KINDS = {"boolean", "deadline", "value_bands", "count_points", "count_deduction",
+                     "ordinal_levels", "compare_to_limit"}
+_INPUT_TYPES = {"date": "date", "whole": "number", "number": "number"}
+
+
+def _pack_files(rules_dir: Path | None) -> list[Path]:
+    if rules_dir is None:
+        return []
+    if not rules_dir.is_dir():
+        raise IndexDefinitionError("rule pack folder not found", Location(str(rules_dir)))
+    return sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+PackResult = tuple[str, m.RulePack, tuple[list[AdjustmentItem], list[CheckItem]]]
+
+
+def _load_packs(rules_dir: Path, views: Mapping[str, GroupView],
+                group_ids: list[str]) -> list[PackResult]:
+    out: list[PackResult] = []
+    errors: list[ParindexError] = []
+    seen_packs: set[str] = set()
+    seen_ids: set[str] = set()
+    for path in _pack_files(rules_dir):
+        data, source = load_yaml_file(path)
+        if not isinstance(data, dict):
+            errors.append(IndexDefinitionError("expected a mapping with pack and checks, "
+                                               "bonuses or penalties", Location(str(path), 1, 1)))
+            continue
+        try:
+            pack: m.RulePack = validate(m.RulePack, data, source, IndexDefinitionError)
+        except ParindexError as exc:
+            errors.extend(exc.errors if isinstance(exc, ErrorList) else [exc])
+            continue
+        col = _Collector(data, source)
+        if pack.pack in seen_packs:
+            col.add(("pack",), f"pack {pack.pack!r} is defined twice")
+        seen_packs.add(pack.pack)
+        adjustments: list[AdjustmentItem] = []
+        for key, sign in (("bonuses", 1), ("penalties", -1)):
+            for i, adj in enumerate(getattr(pack, key)):
+                item = _adjustment(adj, sign, (key, i), views, group_ids, col, seen_ids, pack.pack)
+                if item is not None:
+                    adjustments.append(item)
+        checks = [c for i, chk in enumerate(pack.checks)
+                  if (c := _check(chk, ("checks", i), views, col, seen_ids, pack.pack))]
+        errors.extend(col.errors)
+        out.append((pack.pack, pack, (adjustments, checks)))
+    if errors:
+        raise ErrorList(errors)
+    return out
+
+
+def _adjustment(adj: m.Adjustment, sign: int, path: DataPath, views: Mapping[str, GroupView],
+                group_ids: list[str], col: _Collector, seen: set[str],
+                pack: str) -> AdjustmentItem | None:
+    if adj.id in seen:
+        col.add((*path, "id"), f"duplicate id {adj.id!r} in the rule packs")
+    seen.add(adj.id)
+    groups = adj.groups if adj.groups is not None else group_ids
+    for i, g in enumerate(groups):
+        if g not in views:
+            col.add((*path, "groups", i), f"unknown group {g!r}", suggest(g, views))
+    if adj.scope != "total":
+        for g in groups:
+            if g in views and adj.scope not in views[g].items:
+                col.add((*path, "scope"), f"scope {adj.scope!r} is not a node of group {g!r}",
+                        suggest(adj.scope, views[g].items))
+    if adj.rule.kind not in _ADJUSTMENT_KINDS:
+        col.add((*path, "rule", "kind"), f"{adj.rule.kind} cannot score a bonus or penalty; "
+                f"use one of {', '.join(sorted(_ADJUSTMENT_KINDS))}")
+        return None
+    h = handler(adj.rule)
+    for problem in h.check(adj.rule, adj.max):
+        col.add((*path, "rule"), problem)
+    prefix = "bonus" if sign > 0 else "penalty"
+    return AdjustmentItem(adj, sign, f"{prefix}:{adj.id}", frozenset(groups), h,
+                          tuple(h.branches(adj.rule, adj.max)), pack)
+
+
+def _resolve(ref: str | None, name: str, path: DataPath, views: Mapping[str, GroupView],
+             col: _Collector) -> dict[str, list[tuple[str, str]]]:
+    """``LEAF.input`` or ``*.input`` -> per group, the (leaf, input) pairs it names."""
+    if not ref or "." not in ref:
+        col.add((*path, name), f"expected a reference LEAF.input or *.input, got {ref!r}")
+        return {}
+    leaf, _, inp = ref.rpartition(".")
+    out: dict[str, list[tuple[str, str]]] = {}
+    for gid, view in views.items():
+        for lid, item in view.leaves.items():
+            assert item.node.rule is not None
+            if (leaf == "*" or leaf == lid) and inp in handler(item.node.rule).inputs:
+                out.setdefault(gid, []).append((lid, inp))
+    if not out:
+        if leaf != "*" and not any(leaf in v.leaves for v in views.values()):
+            every = {lid for v in views.values() for lid in v.leaves}
+            col.add((*path, name), f"no leaf {leaf!r}", suggest(leaf, every))
+        else:
+            col.add((*path, name), f"no leaf {'' if leaf == '*' else leaf + ' '}reads an input "
+                    f"{inp!r}")
+    return out
+
+
+def _check(chk: m.Check, path: DataPath, views: Mapping[str, GroupView], col: _Collector,
+           seen: set[str], pack: str) -> CheckItem | None:
+    if chk.id in seen:
+        col.add((*path, "id"), f"duplicate id {chk.id!r} in the rule packs")
+    seen.add(chk.id)
+    pairs: dict[str, list[tuple[tuple[str, str], tuple[str, str] | None]]] = {}
+    if chk.kind == "date_in_year":
+        for gid, refs in _resolve(chk.field, "field", path, views, col).items():
+            for lid, inp in refs:
+                rule = views[gid].leaves[lid].node.rule
+                assert rule is not None
+                if handler(rule).inputs[inp] != "date":
+                    col.add((*path, "field"), f"{lid}.{inp} is not a date")
+            pairs[gid] = [(r, None) for r in refs]
+        return CheckItem(chk, {g: tuple(p) for g, p in pairs.items()}, pack)
+    left = _resolve(chk.left, "left", path, views, col)
+    right = _resolve(chk.right, "right", path, views, col)
+    wild = [(chk.left or "").startswith("*."), (chk.right or "").startswith("*.")]
+    if wild[0] != wild[1]:
+        col.add(path, "left and right must both use * or both name leaves")
+        return None
+    for gid in set(left) | set(right):
+        ls, rs = left.get(gid, []), dict(right.get(gid, []))
+        for lid, inp in ls:
+            if wild[0]:
+                if lid in rs:
+                    pairs.setdefault(gid, []).append(((lid, inp), (lid, rs[lid])))
+            else:
+                for rid, rinp in right.get(gid, []):
+                    pairs.setdefault(gid, []).append(((lid, inp), (rid, rinp)))
+    return CheckItem(chk, {g: tuple(p) for g, p in pairs.items()}, pack)
+
+
+# ---------------------------------------------------------------- compiling
+
+
+def _assign_codes(views: Mapping[str, GroupView]) -> dict[int, str]:
+    """An engine code per distinct leaf: its id, or id@groups when two leaves share an id."""
+    by_id: dict[str, dict[int, list[str]]] = {}
+    for gid, view in views.items():
+        for lid, item in view.leaves.items():
+            by_id.setdefault(lid, {}).setdefault(id(item.node), []).append(gid)
+    codes: dict[int, str] = {}
+    for lid, nodes in by_id.items():
+        for key, gids in nodes.items():
+            codes[key] = lid if len(nodes) == 1 else f"{lid}@{'+'.join(gids)}"
+    return codes
+
+
+def _with_codes(view: GroupView, codes: Mapping[int, str]) -> GroupView:
+    import dataclasses
+
+    items: dict[str, Item] = {}
+    leaves: dict[str, Item] = {}
+
+    def fix(item: Item) -> Item:
+        kids = tuple(fix(c) for c in item.children)
+        if item.is_leaf and item.node.rule is not None:
+            h = handler(item.node.rule)
+            new = dataclasses.replace(item, children=kids, code=codes[id(item.node)], handler=h,
+                                      branches=(*h.branches(item.node.rule, item.max),
+                                                MISSING_BRANCH))
+            leaves[new.id] = new
+        else:
+            new = dataclasses.replace(item, children=kids)
+        items[new.id] = new
+        return new
+
+    areas = tuple(fix(a) for a in view.areas)
+    return GroupView(view.group, areas, items, leaves)
+
+
+def year_bounds(year: int) -> tuple[int, int]:
+    """The engine's encoded first and last day of ``year``."""
+    return (encode_bound(dt.date(year, 1, 1).toordinal()),
+            encode_bound(dt.date(year, 12, 31).toordinal()))
+
+
+def _compile(meta: m.IndexMeta, views: Mapping[str, GroupView],
+             adjustments: tuple[AdjustmentItem, ...], checks: tuple[CheckItem, ...],
+             digest: str) -> RuleEngine:
+    decisions: dict[str, tuple[Branch, ...]] = {}
+    gates: set[str] = set()
+    for view in views.values():
+        for item in view.leaves.values():
+            decisions[item.code] = item.branches
+            if item.node.evidence and item.node.evidence.required:
+                gates.add(item.code)
+    for adj in adjustments:
+        decisions[adj.code] = adj.branches
+        if adj.spec.evidence and adj.spec.evidence.required:
+            gates.add(adj.code)
+    lo, hi = year_bounds(meta.year)
+    specs = [CheckSpec(c.spec.id, "not_greater") if c.spec.kind == "not_greater"
+             else CheckSpec(c.spec.id, "within", lo, hi) for c in checks]
+    return RuleEngine(digest[:12], decisions, sorted(gates), specs)

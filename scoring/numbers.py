@@ -1,0 +1,71 @@
+"""Exact arithmetic for points: Decimal under one context, and the engine's integer encoding.
+
+Points are ``Decimal`` everywhere. Ratios are computed as ``Fraction`` (exact) and turned into
+``Decimal`` only under ``CONTEXT``. durable-rules must never see a float or a Decimal (it
+mis-compares floats at band edges and cannot serialise Decimal), so every value it compares is
+encoded as an integer by ``encode``: ``2 * floor(x * SCALE) + (1 if x has a remainder)``. That
+keeps comparisons with any bound that is a multiple of ``1 / SCALE`` exact, strict or not:
+
+    x >= b  <=>  encode(x) >= 2*b*SCALE        x > b  <=>  encode(x) > 2*b*SCALE
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+SCALE = 1000  # bounds and points carry at most 3 decimals
+CONTEXT = decimal.Context(prec=34, rounding=ROUND_HALF_UP, traps=[decimal.InvalidOperation])
+
+ZERO = Decimal(0)
+Number = int | Decimal | Fraction
+
+
+def frac(x: Number) -> Fraction:
+    """An exact Fraction of an int, Decimal or Fraction."""
+    return x if isinstance(x, Fraction) else Fraction(x)
+
+
+def to_decimal(x: Number) -> Decimal:
+    """A Decimal of ``x``; Fractions are divided under ``CONTEXT`` (34 significant digits)."""
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, int):
+        return Decimal(x)
+    return CONTEXT.divide(Decimal(x.numerator), Decimal(x.denominator))
+
+
+def quantize(x: Decimal, places: int) -> Decimal:
+    """``x`` rounded half-up to ``places`` decimals (the index's publication rule)."""
+    return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=CONTEXT)
+
+
+def has_places(x: Decimal, places: int = 3) -> bool:
+    """True if ``x`` has at most ``places`` decimals."""
+    return x == x.quantize(Decimal(1).scaleb(-places), context=CONTEXT) if x.is_finite() else False
+
+
+def encode(x: Number) -> int:
+    """The engine's exact integer image of a value (see the module docstring)."""
+    scaled = frac(x) * SCALE
+    floor = scaled.numerator // scaled.denominator
+    return 2 * floor + (0 if scaled.denominator == 1 else 1)
+
+
+def encode_bound(b: Number) -> int:
+    """The engine's integer image of a bound; ``b`` must be a multiple of 1/SCALE."""
+    scaled = frac(b) * SCALE
+    if scaled.denominator != 1:
+        raise ValueError(f"bound {b} has more than 3 decimals")
+    return 2 * scaled.numerator
+
+
+def clamp(x: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """``x`` limited to ``[low, high]``."""
+    return max(low, min(high, x))
+
+
+def fmt(x: Decimal) -> str:
+    """A Decimal as plain text, never in exponent form."""
+    return format(x, "f")

@@ -1,0 +1,326 @@
+"""A campaign's inputs: the unit list, each unit's self-assessment, survey and council answers.
+
+``load_campaign`` reads a campaign folder. A bad unit file does not stop the others: its errors
+are kept in ``Campaign.errors`` and the unit is left out of scoring. ``prepare`` checks one
+unit's answers against the index (known leaves, right inputs, consistency packs run through the
+engine) and reduces each to what the engine compares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from . import model as m
+from .errors import ErrorList, Location, ParindexError, SubmissionError, suggest
+from .kinds import MISSING, AnswerError, Prepared
+from .loader import Index, Item
+from .located import trail_for, validate
+from .model import Frozen, Num, Slug, Text, Whole
+from .numbers import encode
+from .yamlsrc import Source, load_yaml_file
+
+
+class EvidenceRef(Frozen):
+    """A document offered as evidence (tài liệu kiểm chứng)."""
+
+    doc: Text
+    title: Text | None = None
+    date: dt.date | None = None
+    section: Text | None = None
+    page: Whole | Text | None = None
+
+
+class Answer(Frozen):
+    """One answer; which fields a leaf needs depends on its rule kind (see docs/format.md)."""
+
+    value: Any = None
+    numerator: Any = None
+    denominator: Any = None
+    done_on: Any = None
+    count: Any = None
+    level: Any = None
+    responses: Any = None
+    score: Any = None
+    reason: Any = None
+    actual: Any = None
+    limit: Any = None
+    na: bool = False
+    self_score: Num | None = None
+    note: Text | None = None
+    evidence: list[EvidenceRef] = []
+
+    def inputs(self) -> dict[str, Any]:
+        """The fields the author wrote, for the rule handlers."""
+        return {k: getattr(self, k) for k in self.model_fields_set}
+
+
+class UnitSpec(Frozen):
+    id: Slug
+    name: Text
+    group: Slug
+    tags: list[Slug] = []
+    ranked: bool = True
+    file: Text | None = None
+
+
+class CampaignFile(Frozen):
+    id: Slug
+    year: Whole
+    index: Text | None = None
+    rules: Text | None = None
+    survey: Text | None = None
+    council: Text | None = None
+    units: list[UnitSpec] = Field(min_length=1)
+
+
+class UnitFile(Frozen):
+    unit: Slug
+    index: Slug | None = None
+    answers: dict[Text, Answer] = {}
+    adjustments: dict[Text, Answer] = {}
+
+
+class SourceFile(Frozen):
+    units: dict[Slug, dict[Text, Answer]] = {}
+
+
+@dataclass
+class Submission:
+    """Everything known about one unit's year, with where each answer was written."""
+
+    unit: UnitSpec
+    answers: dict[str, Answer] = field(default_factory=dict)
+    adjustments: dict[str, Answer] = field(default_factory=dict)
+    where: dict[tuple[str, str], tuple[Source, tuple[str | int, ...], Any]] = field(
+        default_factory=dict)
+
+    def locate(self, kind: str, key: str, field_name: str | None = None) -> Location:
+        src, path, data = self.where[(kind, key)]
+        full = (*path, field_name) if field_name else path
+        return src.locate(full, trail_for(data, full))
+
+
+@dataclass
+class Campaign:
+    """A campaign folder, read: the spec, the usable submissions, and per-unit errors."""
+
+    spec: CampaignFile
+    folder: Path
+    submissions: dict[str, Submission]
+    errors: dict[str, list[ParindexError]]
+
+    def index_path(self) -> Path | None:
+        return (self.folder / self.spec.index).resolve() if self.spec.index else None
+
+    def rules_path(self) -> Path | None:
+        return (self.folder / self.spec.rules).resolve() if self.spec.rules else None
+
+
+def nfc(s: str) -> str:
+    """Vietnamese text in composed form, so 'Sở' typed two ways is one id."""
+    return unicodedata.normalize("NFC", s)
+
+
+def _flatten(exc: ParindexError) -> list[ParindexError]:
+    return exc.errors if isinstance(exc, ErrorList) else [exc]
+
+
+def read_campaign_file(folder: Path) -> CampaignFile:
+    """The campaign spec of a folder (``campaign.yaml``), checked."""
+    path = folder / "campaign.yaml" if folder.is_dir() else folder
+    data, source = load_yaml_file(path)
+    if not isinstance(data, dict):
+        raise SubmissionError("expected a mapping with id, year and units", Location(str(path), 1))
+    spec: CampaignFile = validate(CampaignFile, data, source, SubmissionError)
+    seen: set[str] = set()
+    for i, u in enumerate(spec.units):
+        if u.id in seen:
+            raise SubmissionError(f"unit {u.id!r} is listed twice",
+                                  source.locate(("units", i, "id"), trail_for(data, ("units", i))))
+        seen.add(u.id)
+    return spec
+
+
+def load_campaign(folder: Path) -> Campaign:
+    """Read a campaign folder; unit-level problems are collected, not raised."""
+    spec = read_campaign_file(folder)
+    folder = folder if folder.is_dir() else folder.parent
+    subs = {u.id: Submission(u) for u in spec.units}
+    errors: dict[str, list[ParindexError]] = {}
+    for u in spec.units:
+        path = folder / (u.file or f"units/{u.id}.yaml")
+        try:
+            _read_unit(path, subs[u.id])
+        except ParindexError as exc:
+            errors.setdefault(u.id, []).extend(_flatten(exc))
+    for kind in ("survey", "council"):
+        name = getattr(spec, kind)
+        if name:
+            _read_source(folder / name, kind, subs, errors)
+    return Campaign(spec, folder, {k: v for k, v in subs.items() if k not in errors}, errors)
+
+
+def _read_unit(path: Path, sub: Submission) -> None:
+    data, source = load_yaml_file(path)
+    if not isinstance(data, dict):
+        raise SubmissionError("expected a mapping with unit and answers", Location(str(path), 1))
+    uf: UnitFile = validate(UnitFile, data, source, SubmissionError)
+    if uf.unit != sub.unit.id:
+        raise SubmissionError(f"this file is for unit {uf.unit!r}, but the campaign expects "
+                              f"{sub.unit.id!r}", source.locate(("unit",)))
+    for key, ans in uf.answers.items():
+        sub.answers[nfc(key)] = ans
+        sub.where[("answer", nfc(key))] = (source, ("answers", key), data)
+    for key, ans in uf.adjustments.items():
+        sub.adjustments[nfc(key)] = ans
+        sub.where[("adjustment", nfc(key))] = (source, ("adjustments", key), data)
+
+
+def _read_source(path: Path, kind: str, subs: dict[str, Submission],
+                 errors: dict[str, list[ParindexError]]) -> None:
+    data, source = load_yaml_file(path)
+    sf: SourceFile = validate(SourceFile, data or {}, source, SubmissionError)
+    for uid, answers in sf.units.items():
+        if uid not in subs:
+            raise SubmissionError(f"unknown unit {uid!r}", source.locate(("units", uid)),
+                                  suggest(uid, subs))
+        for key, ans in answers.items():
+            k = nfc(key)
+            if k in subs[uid].answers:
+                errors.setdefault(uid, []).append(SubmissionError(
+                    f"item {k} is answered twice (unit file and {kind} file)",
+                    source.locate(("units", uid, key))))
+                continue
+            subs[uid].answers[k] = ans
+            subs[uid].where[("answer", k)] = (source, ("units", uid, key), data)
+            subs[uid].where[("source", k)] = (source, (kind,), data)
+
+
+# ---------------------------------------------------------------- preparing one unit
+
+
+NA = "not_applicable"
+
+
+@dataclass(frozen=True)
+class Ready:
+    """One unit's answers checked and reduced, ready to score."""
+
+    unit: UnitSpec
+    group: str
+    leaves: Mapping[str, Prepared]  # leaf id -> prepared (status NA for a unit's na: true)
+    adjustments: Mapping[str, Prepared]
+    answers: Mapping[str, Answer]
+    adjustment_answers: Mapping[str, Answer]
+    warnings: tuple[str, ...] = ()
+
+
+def prepare(index: Index, sub: Submission) -> Ready:
+    """Check a submission against the index; raise every problem, located."""
+    errors: list[ParindexError] = []
+    unit = sub.unit
+    if unit.group not in index.groups:
+        raise SubmissionError(f"unknown group {unit.group!r}", Location("campaign.yaml"),
+                              suggest(unit.group, index.groups))
+    view = index.groups[unit.group]
+    leaves: dict[str, Prepared] = {}
+    for key, ans in sub.answers.items():
+        item = view.leaves.get(key)
+        if item is None:
+            hint = suggest(key, view.leaves)
+            where = "this group" if not any(key in v.leaves for v in index.groups.values()) \
+                else f"group {unit.group!r} (it belongs to another group)"
+            errors.append(SubmissionError(f"no scored item {key!r} in {where}",
+                                          sub.locate("answer", key), hint))
+            continue
+        try:
+            leaves[key] = _prepare_leaf(item, ans, sub, key)
+        except AnswerError as exc:
+            errors.append(SubmissionError(str(exc), sub.locate("answer", key, exc.field),
+                                          exc.suggestion))
+        except SubmissionError as exc:
+            errors.append(exc)
+    for item in view.leaves.values():
+        if item.id not in leaves and item.id not in sub.answers:
+            leaves[item.id] = Prepared(MISSING)
+    adjustments: dict[str, Prepared] = {}
+    known = {a.spec.id: a for a in index.adjustments if unit.group in a.groups}
+    for key, ans in sub.adjustments.items():
+        adj = known.get(key)
+        if adj is None:
+            errors.append(SubmissionError(f"no bonus or penalty {key!r} for group "
+                                          f"{unit.group!r}", sub.locate("adjustment", key),
+                                          suggest(key, known)))
+            continue
+        try:
+            adjustments[key] = adj.handler.prepare(adj.spec.rule, ans.inputs())
+        except AnswerError as exc:
+            errors.append(SubmissionError(str(exc), sub.locate("adjustment", key, exc.field),
+                                          exc.suggestion))
+    warnings = _run_checks(index, sub, leaves, errors) if not errors else []
+    if errors:
+        raise ErrorList(errors)
+    return Ready(unit, unit.group, leaves, adjustments, dict(sub.answers),
+                 dict(sub.adjustments), tuple(warnings))
+
+
+def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepared:
+    node = item.node
+    src = sub.where.get(("source", key))
+    origin = src[1][0] if src else "self"
+    if node.assessed_by != origin:
+        expected = {"self": "the unit's file", "survey": "survey file",
+                    "council": "council file"}[node.assessed_by]
+        raise SubmissionError(f"item {key} is assessed by {node.assessed_by}: its answer belongs "
+                              f"in the {expected}", sub.locate("answer", key))
+    if ans.na:
+        if not node.na_allowed:
+            raise AnswerError("na", f"item {key} does not allow a not-applicable answer")
+        return Prepared(NA, None, {"na": True})
+    assert item.handler is not None and node.rule is not None
+    return item.handler.prepare(node.rule, ans.inputs())
+
+
+def _raw(ans: Answer | None, name: str) -> Any:
+    return None if ans is None or ans.na else ans.inputs().get(name)
+
+
+def _run_checks(index: Index, sub: Submission, leaves: Mapping[str, Prepared],
+                errors: list[ParindexError]) -> list[str]:
+    group = sub.unit.group
+    facts: list[tuple[Any, ...]] = []
+    meta: list[tuple[m.Check, str, str]] = []
+    for chk in index.checks:
+        for (lid, inp), right in chk.pairs.get(group, ()):
+            left_v = _raw(sub.answers.get(lid), inp)
+            if left_v is None or leaves.get(lid, Prepared(MISSING)).status == NA:
+                continue
+            if right is None:
+                facts.append(("chk", chk.spec.id, encode(left_v.toordinal()), None))
+                meta.append((chk.spec, lid, inp))
+                continue
+            right_v = _raw(sub.answers.get(right[0]), right[1])
+            if right_v is None or isinstance(left_v, bool) or isinstance(right_v, bool):
+                continue
+            facts.append(("chk", chk.spec.id, encode(Decimal(left_v)), encode(Decimal(right_v))))
+            meta.append((chk.spec, lid, inp))
+    fired = index.engine.decide(facts)
+    warnings: list[str] = []
+    for key, (spec, lid, inp) in zip(facts, meta, strict=True):
+        if f"{spec.id}#violated" not in fired[key]:
+            continue
+        what = f"{spec.id}: {spec.title_en} ({spec.title_vi})"
+        if spec.severity == "error":
+            errors.append(SubmissionError(what, sub.locate("answer", lid, inp)))
+        else:
+            loc = sub.locate("answer", lid, inp)
+            warnings.append(f"{loc.prefix()}: warning: {what}")
+    return warnings
