@@ -1,0 +1,69 @@
+"""Shared fixtures and helpers: the repository paths, small index builders, golden files."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scoring import Index, Ready, load_index, prepare  # noqa: E402
+from scoring.submission import Answer, Submission, UnitSpec  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+MINI = DATA / "mini"
+SAMPLES = ROOT / "samples" / "2018"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/*.json from the current results.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def index_from_text(criteria: str, pack: str | None = None) -> Index:
+    """Compile an index from YAML text (written to a temporary folder)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "criteria.yaml").write_text(criteria, encoding="utf-8")
+        rules = None
+        if pack is not None:
+            rules = folder / "rules"
+            rules.mkdir()
+            (rules / "pack.yaml").write_text(pack, encoding="utf-8")
+        return load_index(folder / "criteria.yaml", rules)
+
+
+def ready(index: Index, group: str, answers: dict[str, Any],
+          adjustments: dict[str, Any] | None = None, tags: list[str] | None = None,
+          uid: str = "u") -> Ready:
+    """A prepared unit from plain answer dicts (survey and council answers included)."""
+    from scoring.yamlsrc import Source
+
+    sub = Submission(UnitSpec(id=uid, name=f"Unit {uid}", group=group, tags=tags or []))
+    src = Source("<test>")
+    for key, ans in answers.items():
+        sub.answers[key] = Answer.model_validate(ans)
+        sub.where[("answer", key)] = (src, ("answers", key), {})
+        origin = index.groups[group].leaves[key].node.assessed_by if key in \
+            index.groups[group].leaves else "self"
+        if origin != "self":
+            sub.where[("source", key)] = (src, (origin,), {})
+    for key, ans in (adjustments or {}).items():
+        sub.adjustments[key] = Answer.model_validate(ans)
+        sub.where[("adjustment", key)] = (src, ("adjustments", key), {})
+    return prepare(index, sub)
+
+
+@pytest.fixture(scope="session")
+def mini_index() -> Index:
+    return load_index(MINI / "criteria.yaml", MINI / "rules")
