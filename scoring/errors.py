@@ -87,6 +87,14 @@ class ErrorList(ParindexError):
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
 
+    @staticmethod
+    def of(errors: Iterable[ParindexError]) -> ParindexError:
+        """One error as itself, several as an ErrorList (flattening nested lists)."""
+        flat: list[ParindexError] = []
+        for e in errors:
+            flat.extend(e.errors if isinstance(e, ErrorList) else [e])
+        return flat[0] if len(flat) == 1 else ErrorList(flat)
+
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
     """The closest of ``choices`` to ``word``, if any is close enough."""

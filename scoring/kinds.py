@@ -66,13 +66,24 @@ MISSING_BRANCH = Branch(MISSING, "Không có số liệu tự đánh giá", "No 
 # ---------------------------------------------------------------- helpers
 
 
-def _points_ok(name: str, value: Decimal | None, top: Decimal, problems: list[str]) -> None:
+Problem = tuple[tuple[str | int, ...], str]  # (path below the rule, message)
+
+
+def _points_ok(path: tuple[str | int, ...], value: Decimal | None, top: Decimal,
+               problems: list[Problem]) -> None:
     if value is None:
         return
+    name = str(path[-1]) if isinstance(path[-1], str) else f"item {path[-1]}"
     if not has_places(value):
-        problems.append(f"{name}: {value} has more than 3 decimals")
+        problems.append((path, f"{name}: {value} has more than 3 decimals"))
     elif not ZERO <= value <= top:
-        problems.append(f"{name}: {value} is outside [0, {top}]")
+        problems.append((path, f"{name}: {value} is outside [0, {top}]"))
+
+
+def _per_item_ok(value: Decimal, problems: list[Problem]) -> None:
+    if value <= 0 or not has_places(value):
+        problems.append((("per_item",), f"per_item: {value} must be above 0 with at most 3 "
+                         "decimals"))
 
 
 def _get(answer: Mapping[str, Any], name: str) -> Any:
@@ -115,34 +126,39 @@ def interval(band: m.Band, low: Decimal, high: Decimal) -> tuple[Decimal, bool, 
     return lo, band.min_inclusive, hi, hi_incl
 
 
-def check_bands(bands: list[m.Band], low: Decimal, high: Decimal, top: Decimal) -> list[str]:
+def check_bands(bands: list[m.Band], low: Decimal, high: Decimal, top: Decimal
+                ) -> list[Problem]:
     """Gaps, overlaps and out-of-range points of ``bands`` over ``[low, high]``."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     ivs = []
     for i, b in enumerate(bands):
-        _points_ok(f"bands[{i}].points", b.points, top, problems)
+        _points_ok(("bands", i, "points"), b.points, top, problems)
         lo, lo_incl, hi, hi_incl = interval(b, low, high)
         for name, bound in (("min", lo), ("max", hi)):
             if not has_places(bound):
-                problems.append(f"bands[{i}].{name}: {bound} has more than 3 decimals")
+                problems.append((("bands", i, name), f"{name}: {bound} has more than 3 decimals"))
         if lo > hi or (lo == hi and not (lo_incl and hi_incl)):
-            problems.append(f"bands[{i}] is empty: [{lo}, {hi}]")
+            problems.append((("bands", i), f"band {i + 1} is empty: [{lo}, {hi}]"))
         if lo < low or hi > high:
-            problems.append(f"bands[{i}] reaches outside the range [{low}, {high}]")
+            problems.append((("bands", i), f"band {i + 1} reaches outside the range "
+                             f"[{low}, {high}]"))
         ivs.append((lo, not lo_incl, hi, hi_incl, i))
     if problems:
         return problems
     ivs.sort()
     first, last = ivs[0], ivs[-1]
     if first[0] > low or first[1]:
-        problems.append(f"gap: no band covers {low}")
+        problems.append((("bands", first[4]), f"gap: no band covers {low}"))
     if last[2] < high or not last[3]:
-        problems.append(f"gap: no band covers {high}")
+        problems.append((("bands", last[4]), f"gap: no band covers {high} (a band whose max is "
+                         "the top of the range needs max_inclusive: true)"))
     for (_, _, hi, hi_incl, i), (lo, lo_excl, _, _, j) in zip(ivs, ivs[1:], strict=False):
         if hi > lo or (hi == lo and hi_incl and not lo_excl):
-            problems.append(f"overlap: bands[{i}] and bands[{j}] both cover values near {lo}")
+            problems.append((("bands", j), f"overlap: bands {i + 1} and {j + 1} both cover "
+                             f"values near {lo}"))
         elif hi < lo or (hi == lo and not hi_incl and lo_excl):
-            problems.append(f"gap: between bands[{i}] and bands[{j}], values near {hi} fall in no band")
+            problems.append((("bands", j), f"gap: between bands {i + 1} and {j + 1}, values "
+                             f"near {hi} fall in no band"))
     return problems
 
 
@@ -193,17 +209,17 @@ class Handler:
     kind: str
     doc: str
     inputs: Mapping[str, str]
-    check: Callable[[Any, Decimal], list[str]]
+    check: Callable[[Any, Decimal], list[Problem]]
     branches: Callable[[Any, Decimal], list[Branch]]
     prepare: Callable[[Any, Mapping[str, Any]], Prepared]
     points: Callable[[Any, str, Prepared, Decimal], Decimal | None]
 
 
 def _boolean() -> Handler:
-    def check(r: m.BooleanRule, top: Decimal) -> list[str]:
-        p: list[str] = []
-        _points_ok("yes", r.yes, top, p)
-        _points_ok("no", r.no, top, p)
+    def check(r: m.BooleanRule, top: Decimal) -> list[Problem]:
+        p: list[Problem] = []
+        _points_ok(("yes",), r.yes, top, p)
+        _points_ok(("no",), r.no, top, p)
         return p
 
     def branches(r: m.BooleanRule, top: Decimal) -> list[Branch]:
@@ -229,19 +245,19 @@ def _deadline() -> Handler:
     def late_bands(r: m.DeadlineRule) -> list[m.LateBand]:
         return [m.LateBand(points=r.late)] if isinstance(r.late, Decimal) else r.late
 
-    def check(r: m.DeadlineRule, top: Decimal) -> list[str]:
-        p: list[str] = []
-        _points_ok("on_time", r.on_time, top, p)
-        _points_ok("not_done", r.not_done, top, p)
+    def check(r: m.DeadlineRule, top: Decimal) -> list[Problem]:
+        p: list[Problem] = []
+        _points_ok(("on_time",), r.on_time, top, p)
+        _points_ok(("not_done",), r.not_done, top, p)
         bands = late_bands(r)
         prev = 0
         for i, b in enumerate(bands):
-            _points_ok(f"late[{i}].points", b.points, top, p)
+            _points_ok(("late", i, "points"), b.points, top, p)
             last = i == len(bands) - 1
             if last and b.max_days is not None:
-                p.append(f"late[{i}]: the last band must be open (no max_days)")
+                p.append((("late", i), "the last band must be open (no max_days)"))
             if not last and (b.max_days is None or b.max_days <= prev):
-                p.append(f"late[{i}].max_days must be a number of days above {prev}")
+                p.append((("late", i), f"max_days must be a number of days above {prev}"))
             prev = b.max_days or prev
         return p
 
@@ -285,7 +301,7 @@ def _deadline() -> Handler:
 def _ratio_bands() -> Handler:
     R = (Decimal(0), Decimal(100))
 
-    def check(r: m.RatioBandsRule, top: Decimal) -> list[str]:
+    def check(r: m.RatioBandsRule, top: Decimal) -> list[Problem]:
         return check_bands(r.bands, *R, top)
 
     def branches(r: m.RatioBandsRule, top: Decimal) -> list[Branch]:
@@ -309,9 +325,9 @@ def _ratio_bands() -> Handler:
 
 
 def _value_bands() -> Handler:
-    def check(r: m.ValueBandsRule, top: Decimal) -> list[str]:
+    def check(r: m.ValueBandsRule, top: Decimal) -> list[Problem]:
         if r.range[0] >= r.range[1]:
-            return [f"range: {r.range[0]} must be below {r.range[1]}"]
+            return [(("range",), f"range: {r.range[0]} must be below {r.range[1]}")]
         return check_bands(r.bands, *r.range, top)
 
     def branches(r: m.ValueBandsRule, top: Decimal) -> list[Branch]:
@@ -329,15 +345,15 @@ def _value_bands() -> Handler:
 
 
 def _proportional() -> Handler:
-    def check(r: m.ProportionalRule, top: Decimal) -> list[str]:
-        p = []
+    def check(r: m.ProportionalRule, top: Decimal) -> list[Problem]:
+        p: list[Problem] = []
         if not ZERO < r.target <= 100:
-            p.append(f"target: {r.target} must be in (0, 100]")
+            p.append((("target",), f"target: {r.target} must be in (0, 100]"))
         if not ZERO <= r.threshold <= r.target:
-            p.append(f"threshold: {r.threshold} must be in [0, target]")
+            p.append((("threshold",), f"threshold: {r.threshold} must be in [0, target]"))
         for name, v in (("target", r.target), ("threshold", r.threshold)):
             if not has_places(v):
-                p.append(f"{name}: {v} has more than 3 decimals")
+                p.append(((name,), f"{name}: {v} has more than 3 decimals"))
         return p
 
     def branches(r: m.ProportionalRule, top: Decimal) -> list[Branch]:
@@ -370,12 +386,10 @@ def _count_points() -> Handler:
     def cap(r: m.CountPointsRule, top: Decimal) -> Decimal:
         return top if r.cap is None else r.cap
 
-    def check(r: m.CountPointsRule, top: Decimal) -> list[str]:
-        p: list[str] = []
-        if r.per_item <= 0:
-            p.append(f"per_item: {r.per_item} must be above 0")
-        _points_ok("per_item", r.per_item, top, p)
-        _points_ok("cap", r.cap, top, p)
+    def check(r: m.CountPointsRule, top: Decimal) -> list[Problem]:
+        p: list[Problem] = []
+        _per_item_ok(r.per_item, p)
+        _points_ok(("cap",), r.cap, top, p)
         return p
 
     def branches(r: m.CountPointsRule, top: Decimal) -> list[Branch]:
@@ -398,12 +412,10 @@ def _count_points() -> Handler:
 
 
 def _count_deduction() -> Handler:
-    def check(r: m.CountDeductionRule, top: Decimal) -> list[str]:
-        p: list[str] = []
-        if r.per_item <= 0:
-            p.append(f"per_item: {r.per_item} must be above 0")
-        _points_ok("per_item", r.per_item, top, p)
-        _points_ok("floor", r.floor, top, p)
+    def check(r: m.CountDeductionRule, top: Decimal) -> list[Problem]:
+        p: list[Problem] = []
+        _per_item_ok(r.per_item, p)
+        _points_ok(("floor",), r.floor, top, p)
         return p
 
     def branches(r: m.CountDeductionRule, top: Decimal) -> list[Branch]:
@@ -431,10 +443,10 @@ def _count_deduction() -> Handler:
 
 
 def _ordinal_levels() -> Handler:
-    def check(r: m.OrdinalLevelsRule, top: Decimal) -> list[str]:
-        p: list[str] = []
+    def check(r: m.OrdinalLevelsRule, top: Decimal) -> list[Problem]:
+        p: list[Problem] = []
         for key, lv in r.levels.items():
-            _points_ok(f"levels.{key}.points", lv.points, top, p)
+            _points_ok(("levels", key, "points"), lv.points, top, p)
         return p
 
     def branches(r: m.OrdinalLevelsRule, top: Decimal) -> list[Branch]:
@@ -459,8 +471,9 @@ def _ordinal_levels() -> Handler:
 
 
 def _survey_weighted() -> Handler:
-    def check(r: m.SurveyWeightedRule, top: Decimal) -> list[str]:
-        return [f"weights.{k}: {w} must be in [0, 1]" for k, w in r.weights.items()
+    def check(r: m.SurveyWeightedRule, top: Decimal) -> list[Problem]:
+        return [(("weights", k), f"weight {k}: {w} must be in [0, 1]")
+                for k, w in r.weights.items()
                 if not ZERO <= w <= 1 or not has_places(w)]
 
     def branches(r: m.SurveyWeightedRule, top: Decimal) -> list[Branch]:
@@ -501,10 +514,10 @@ def _survey_weighted() -> Handler:
 
 
 def _council_judgment() -> Handler:
-    def check(r: m.CouncilJudgmentRule, top: Decimal) -> list[str]:
-        p: list[str] = []
+    def check(r: m.CouncilJudgmentRule, top: Decimal) -> list[Problem]:
+        p: list[Problem] = []
         for i, lv in enumerate(r.levels or []):
-            _points_ok(f"levels[{i}]", lv, top, p)
+            _points_ok(("levels", i), lv, top, p)
         return p
 
     def branches(r: m.CouncilJudgmentRule, top: Decimal) -> list[Branch]:
@@ -531,9 +544,9 @@ def _council_judgment() -> Handler:
 
 
 def _external_value() -> Handler:
-    def check(r: m.ExternalValueRule, top: Decimal) -> list[str]:
+    def check(r: m.ExternalValueRule, top: Decimal) -> list[Problem]:
         if r.range[0] >= r.range[1]:
-            return [f"range: {r.range[0]} must be below {r.range[1]}"]
+            return [(("range",), f"range: {r.range[0]} must be below {r.range[1]}")]
         return check_bands(r.bands, *r.range, top) if r.bands else []
 
     def branches(r: m.ExternalValueRule, top: Decimal) -> list[Branch]:
@@ -559,10 +572,10 @@ def _external_value() -> Handler:
 
 
 def _compare_to_limit() -> Handler:
-    def check(r: m.CompareToLimitRule, top: Decimal) -> list[str]:
-        p: list[str] = []
+    def check(r: m.CompareToLimitRule, top: Decimal) -> list[Problem]:
+        p: list[Problem] = []
         for name in ("shorter", "equal", "longer"):
-            _points_ok(name, getattr(r, name), top, p)
+            _points_ok((name,), getattr(r, name), top, p)
         return p
 
     def branches(r: m.CompareToLimitRule, top: Decimal) -> list[Branch]:

@@ -133,9 +133,14 @@ def load_index(criteria: Path, rules_dir: Path | None = None) -> Index:
     group_ids = [g.id for g in spec.groups]
     views = {g.id: _group_view(spec, g, col) for g in spec.groups}
     _check_meta(spec, col)
-    packs = _load_packs(rules_dir, views, group_ids) if rules_dir is not None else []
+    packs: list[PackResult] = []
+    if rules_dir is not None:
+        try:
+            packs = _load_packs(rules_dir, views, group_ids)
+        except ParindexError as exc:  # report the index's own problems first
+            col.errors.extend(exc.errors if isinstance(exc, ErrorList) else [exc])
     if col.errors:
-        raise ErrorList(col.errors)
+        raise ErrorList.of(col.errors)
     codes = _assign_codes(views)
     views = {gid: _with_codes(v, codes) for gid, v in views.items()}
     adjustments = tuple(a for _, _, p in packs for a in p[0])
@@ -207,8 +212,8 @@ def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
             col.add(path, f"leaf {node.id!r} needs a rule")
             return
         h = handler(node.rule)
-        for problem in h.check(node.rule, node.max):
-            col.add((*path, "rule"), problem)
+        for sub, problem in h.check(node.rule, node.max):
+            col.add((*path, "rule", *sub), problem)
         kind = node.rule.kind
         if node.assessed_by == "survey" and kind not in ("survey_weighted", "external_value"):
             col.add((*path, "assessed_by"), f"a survey item must use survey_weighted or "
@@ -309,7 +314,7 @@ def _load_packs(rules_dir: Path, views: Mapping[str, GroupView],
         errors.extend(col.errors)
         out.append((pack.pack, pack, (adjustments, checks)))
     if errors:
-        raise ErrorList(errors)
+        raise ErrorList.of(errors)
     return out
 
 
@@ -333,8 +338,8 @@ def _adjustment(adj: m.Adjustment, sign: int, path: DataPath, views: Mapping[str
                 f"use one of {', '.join(sorted(_ADJUSTMENT_KINDS))}")
         return None
     h = handler(adj.rule)
-    for problem in h.check(adj.rule, adj.max):
-        col.add((*path, "rule"), problem)
+    for sub, problem in h.check(adj.rule, adj.max):
+        col.add((*path, "rule", *sub), problem)
     prefix = "bonus" if sign > 0 else "penalty"
     return AdjustmentItem(adj, sign, f"{prefix}:{adj.id}", frozenset(groups), h,
                           tuple(h.branches(adj.rule, adj.max)), pack)

@@ -134,7 +134,7 @@ def to_errors(
         located: Location = source.locate(path, trail)
         errors.append(error(msg, located, sugg))
     unique = list({str(e): e for e in errors}.values())
-    return unique[0] if len(unique) == 1 else ErrorList(unique)
+    return ErrorList.of(unique)
 
 
 @functools.cache

@@ -267,7 +267,7 @@ def prepare(index: Index, sub: Submission) -> Ready:
                                           exc.suggestion))
     warnings = _run_checks(index, sub, leaves, errors) if not errors else []
     if errors:
-        raise ErrorList(errors)
+        raise ErrorList.of(errors)
     return Ready(unit, unit.group, leaves, adjustments, dict(sub.answers),
                  dict(sub.adjustments), tuple(warnings))
 
