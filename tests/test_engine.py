@@ -1,0 +1,68 @@
+"""The durable-rules adapter: decisions, memo, and durable's failures turned into ours."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.engine import CheckSpec, RuleEngine
+from scoring.errors import EngineError
+from scoring.kinds import Branch
+
+
+def _engine() -> RuleEngine:
+    return RuleEngine("t", {
+        "x": [Branch("low", "thấp", "low", lo=0, hi=100, hi_incl=False),
+              Branch("high", "cao", "high", lo=100),
+              Branch("none", "không", "none", status="missing")]},
+        gates=["x"], checks=[CheckSpec("c", "not_greater")])
+
+
+def test_each_fact_fires_its_branch_and_gate() -> None:
+    """A value fires the band that holds; e=0 also fires the evidence gate."""
+    e = _engine()
+    out = e.decide([("in", "x", "value", 50, 1), ("in", "x", "value", 100, 0),
+                    ("in", "x", "missing", None, None)])
+    assert out[("in", "x", "value", 50, 1)] == ("x#low",)
+    assert out[("in", "x", "value", 100, 0)] == ("x#evidence_gate", "x#high")
+    assert out[("in", "x", "missing", None, None)] == ("x#none",)
+
+
+def test_checks_compare_two_attributes_of_one_fact() -> None:
+    """not_greater fires ok when left <= right and violated otherwise."""
+    e = _engine()
+    out = e.decide([("chk", "c", 3, 4), ("chk", "c", 5, 4)])
+    assert out[("chk", "c", 3, 4)] == ("c#ok",)
+    assert out[("chk", "c", 5, 4)] == ("c#violated",)
+
+
+def test_memo_decides_each_distinct_fact_once() -> None:
+    """Asking twice for the same fact does not fire the engine again."""
+    e = _engine()
+    e.decide([("in", "x", "value", 7, 1)])
+    fired_before = len(e._fired)
+    e.decide([("in", "x", "value", 7, 1)] * 50)
+    assert len(e._fired) == fired_before
+
+
+def test_unmatched_fact_becomes_engine_error() -> None:
+    """durable's MessageNotHandled becomes an EngineError, not a bare Exception."""
+    e = _engine()
+    with pytest.raises(EngineError, match="durable-rules failed"):
+        e.decide([("in", "nope", "value", 1, None)])
+    # the engine still answers afterwards (the failed session was deleted)
+    assert e.decide([("in", "x", "value", 1, 1)])[("in", "x", "value", 1, 1)] == ("x#low",)
+
+
+def test_ruleset_limits_are_refused_before_durable_hangs() -> None:
+    """More codes than a durable node can hold is refused instead of hanging create_ruleset."""
+    decisions = {f"c{i}": [Branch("b", "b", "b")] for i in range(501)}
+    with pytest.raises(EngineError, match="scored items"):
+        RuleEngine("big", decisions)
+
+
+def test_many_sessions_do_not_exhaust_durable() -> None:
+    """Over 1,024 calls (durable's live-session limit) work because each session is deleted."""
+    e = _engine()
+    for i in range(1100):
+        e.decide([("in", "x", "value", i * 2, 1)])
+    e.close()
