@@ -277,7 +277,7 @@ def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepare
     src = sub.where.get(("source", key))
     origin = src[1][0] if src else "self"
     if node.assessed_by != origin:
-        expected = {"self": "the unit's file", "survey": "survey file",
+        expected = {"self": "unit's own file", "survey": "survey file",
                     "council": "council file"}[node.assessed_by]
         raise SubmissionError(f"item {key} is assessed by {node.assessed_by}: its answer belongs "
                               f"in the {expected}", sub.locate("answer", key))
