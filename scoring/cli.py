@@ -41,8 +41,9 @@ T = TypeVar("T")
 
 
 @app.callback()
-def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of bugs.")] = False
-         ) -> None:
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of bugs.")] = False,
+) -> None:
     """parindex: the PAR index as data, scored by durable-rules, every point traced."""
     _state["debug"] = debug
 
@@ -65,17 +66,20 @@ def _guard(fn: Callable[[], T]) -> T:
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # a bug: say so plainly, traceback only on request
-        err.print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                  markup=False)
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            markup=False,
+        )
         if _state["debug"]:
             traceback.print_exc()
         raise typer.Exit(EXIT_BUG) from None
 
 
-def _resolve_index(campaign: Path | None, index: Path | None, rules: Path | None
-                   ) -> tuple[Path, Path | None]:
+def _resolve_index(
+    campaign: Path | None, index: Path | None, rules: Path | None
+) -> tuple[Path, Path | None]:
     spec = read_campaign_file(campaign) if campaign is not None else None
-    folder = (campaign if campaign is None or campaign.is_dir() else campaign.parent)
+    folder = campaign if campaign is None or campaign.is_dir() else campaign.parent
     if index is None:
         index = (folder / spec.index) if spec and spec.index and folder else Path("criteria.yaml")
     if rules is None:
@@ -114,14 +118,18 @@ def _summary(index: Index) -> None:
     out.print(f"  content hash {index.content_hash}")
     kinds: dict[str, int] = {}
     for gid, view in index.groups.items():
-        out.print(f"  group {gid}: {len(view.areas)} areas, {len(view.items) - len(view.leaves)} "
-                  f"criteria and areas, {len(view.leaves)} scored leaves")
+        out.print(
+            f"  group {gid}: {len(view.areas)} areas, {len(view.items) - len(view.leaves)} "
+            f"criteria and areas, {len(view.leaves)} scored leaves"
+        )
         for item in view.leaves.values():
             assert item.node.rule is not None
             kinds[item.node.rule.kind] = kinds.get(item.node.rule.kind, 0) + 1
-    out.print(f"  rule packs: {len(index.checks)} checks, "
-              f"{sum(a.sign > 0 for a in index.adjustments)} bonuses, "
-              f"{sum(a.sign < 0 for a in index.adjustments)} penalties")
+    out.print(
+        f"  rule packs: {len(index.checks)} checks, "
+        f"{sum(a.sign > 0 for a in index.adjustments)} bonuses, "
+        f"{sum(a.sign < 0 for a in index.adjustments)} penalties"
+    )
     out.print(f"  durable-rules ruleset: {index.rule_count} rules")
     out.print("  rule kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     for w in index.warnings:
@@ -148,8 +156,9 @@ def score(
     def body() -> int:
         result = _score(campaign, index, rules)
         if as_json:
-            sys.stdout.write(json.dumps(score_document(result), ensure_ascii=False, indent=2)
-                             + "\n")
+            sys.stdout.write(
+                json.dumps(score_document(result), ensure_ascii=False, indent=2) + "\n"
+            )
         else:
             _tables(result)
         for uid, errors in sorted(result.errors.items()):
@@ -164,19 +173,31 @@ def score(
 def _tables(result: CampaignResult) -> None:
     meta = result.index.meta
     places = meta.rounding.places
-    out.print(f"{meta.title_vi} — {result.campaign_id} (index {meta.id}, "
-              f"hash {result.index.content_hash[:12]})")
+    out.print(
+        f"{meta.title_vi} — {result.campaign_id} (index {meta.id}, "
+        f"hash {result.index.content_hash[:12]})"
+    )
     for gid, results in result.groups.items():
         g = result.index.groups[gid].group
         table = Table(title=f"{g.title_vi} / {g.title_en}", title_justify="left")
-        for col, justify in (("Hạng", "right"), ("Đơn vị", "left"), ("Điểm", "right"),
-                             ("Tối đa", "right"), ("Chỉ số", "right"), ("Xếp loại", "left")):
+        for col, justify in (
+            ("Hạng", "right"),
+            ("Đơn vị", "left"),
+            ("Điểm", "right"),
+            ("Tối đa", "right"),
+            ("Chỉ số", "right"),
+            ("Xếp loại", "left"),
+        ):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for r in results:
-            table.add_row("" if r.rank is None else str(r.rank), r.name,
-                          fmt(quantize(r.points, places)), fmt(r.max_points),
-                          fmt(quantize(r.index, places)),
-                          r.classification.label_vi if r.classification else "")
+            table.add_row(
+                "" if r.rank is None else str(r.rank),
+                r.name,
+                fmt(quantize(r.points, places)),
+                fmt(r.max_points),
+                fmt(quantize(r.index, places)),
+                r.classification.label_vi if r.classification else "",
+            )
         out.print(table)
     for r in (r for rs in result.groups.values() for r in rs):
         for w in r.warnings:
@@ -188,7 +209,8 @@ def explain(
     unit: Annotated[str, typer.Argument(help="Unit id, e.g. so-tai-chinh.")],
     node: Annotated[str | None, typer.Argument(help="Node id, e.g. 1.1 (default: all).")] = None,
     campaign: Annotated[Path, typer.Option("--campaign", "-c", help="Campaign folder.")] = Path(
-        "samples/2018"),
+        "samples/2018"
+    ),
     index: IndexOpt = None,
     rules: RulesOpt = None,
     as_json: JsonOpt = False,
@@ -207,13 +229,15 @@ def explain(
             if unit in result.errors:
                 raise ErrorList(result.errors[unit])
             every = [u.unit_id for rs in result.groups.values() for u in rs]
-            raise SubmissionError(f"no scored unit {unit!r} in {result.campaign_id}",
-                                  suggestion=suggest(unit, every))
+            raise SubmissionError(
+                f"no scored unit {unit!r} in {result.campaign_id}", suggestion=suggest(unit, every)
+            )
         if node is not None and node not in r.nodes and not any(s.node == node for s in r.trace):
             from .errors import SubmissionError, suggest
 
-            raise SubmissionError(f"no node {node!r} in group {r.group!r}",
-                                  suggestion=suggest(node, r.nodes))
+            raise SubmissionError(
+                f"no node {node!r} in group {r.group!r}", suggestion=suggest(node, r.nodes)
+            )
         steps = subtree(r, node)
         doc = trace_document(r, steps, result.index.id, result.index.content_hash, node)
         if as_json:

@@ -15,9 +15,10 @@ the rules that fired. Everything durable-specific stays here, following the fiel
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +73,7 @@ class RuleEngine:
     def __init__(
         self,
         tag: str,
-        decisions: dict[str, Sequence[Branch]],
+        decisions: Mapping[str, Sequence[Branch]],
         gates: Iterable[str] = (),
         checks: Iterable[CheckSpec] = (),
     ) -> None:
@@ -149,10 +150,9 @@ class RuleEngine:
         except Exception as exc:  # MessageNotHandledException and C errors are bare
             raise EngineError(f"durable-rules failed on {len(facts)} facts: {exc}") from exc
         finally:
-            try:
+            # a session that never started has no state to free: durable raises, ignore it
+            with contextlib.suppress(Exception):
                 self._host.delete_state(self.name, sid)
-            except Exception:  # noqa: S110  # a session that never started has no state to free
-                pass
         if isinstance(state, dict) and state.get("exception"):
             raise EngineError(f"a rule action failed: {state['exception']}")
         by_fact: dict[str, list[str]] = {}
@@ -163,7 +163,5 @@ class RuleEngine:
 
     def close(self) -> None:
         """Free the ruleset in the C core (durable has no public call for it)."""
-        try:
+        with contextlib.suppress(KeyError):
             self._host.unregister(self.name)
-        except KeyError:
-            pass

@@ -39,8 +39,9 @@ def _leaf_key(item: Item, ready: Ready) -> FactKey | None:
     if p.status == NA or not item.exemptions.keys().isdisjoint(ready.unit.tags):
         return None
     ev = item.node.evidence
-    gate = _evidence_flag(bool(ev and ev.required) and p.status != MISSING,
-                          ready.answers.get(item.id))
+    gate = _evidence_flag(
+        bool(ev and ev.required) and p.status != MISSING, ready.answers.get(item.id)
+    )
     return _fact(item.code, p, gate)
 
 
@@ -51,8 +52,9 @@ def _adj_key(adj: AdjustmentItem, ready: Ready) -> FactKey:
 
 
 def _claimed(index: Index, ready: Ready) -> list[AdjustmentItem]:
-    return [a for a in index.adjustments
-            if ready.group in a.groups and a.spec.id in ready.adjustments]
+    return [
+        a for a in index.adjustments if ready.group in a.groups and a.spec.id in ready.adjustments
+    ]
 
 
 def score_units(index: Index, units: Iterable[Ready]) -> list[UnitResult]:
@@ -110,22 +112,49 @@ class _Scorer:
         bonus, penalty = self._total_adjustments()
         content, survey = blocks.get("content", ZERO), blocks.get("survey", ZERO)
         points = max(ZERO, content + survey + bonus - penalty)
-        index = clamp(to_decimal(Fraction(points) * Fraction(meta.scale) / Fraction(applicable)),
-                      ZERO, meta.scale) if applicable > 0 else ZERO
-        self.steps.append(Step(
-            "total", "total", applicable, points,
-            f"Tổng {fmt(points)}/{fmt(applicable)} điểm áp dụng (nội dung {fmt(content)}, "
-            f"khảo sát {fmt(survey)}, thưởng {fmt(bonus)}, trừ {fmt(penalty)}); quy đổi "
-            f"{fmt(meta.scale)}: {fmt(index)}",
-            f"Total {fmt(points)} of an applicable {fmt(applicable)} (content {fmt(content)}, "
-            f"survey {fmt(survey)}, bonus {fmt(bonus)}, penalty {fmt(penalty)}); rescaled to "
-            f"{fmt(meta.scale)}: {fmt(index)}",
-            notes=() if applicable == meta.scale else
-            (f"rescaled: × {fmt(meta.scale)} / {fmt(applicable)}",)))
-        return UnitResult(r.unit.id, r.unit.name, r.group, r.unit.ranked, points, applicable,
-                          index, content, survey, bonus, penalty, self.nodes,
-                          tuple(a.id for a in view.areas), tuple(self.steps),
-                          warnings=r.warnings)
+        index = (
+            clamp(
+                to_decimal(Fraction(points) * Fraction(meta.scale) / Fraction(applicable)),
+                ZERO,
+                meta.scale,
+            )
+            if applicable > 0
+            else ZERO
+        )
+        self.steps.append(
+            Step(
+                "total",
+                "total",
+                applicable,
+                points,
+                f"Tổng {fmt(points)}/{fmt(applicable)} điểm áp dụng (nội dung {fmt(content)}, "
+                f"khảo sát {fmt(survey)}, thưởng {fmt(bonus)}, trừ {fmt(penalty)}); quy đổi "
+                f"{fmt(meta.scale)}: {fmt(index)}",
+                f"Total {fmt(points)} of an applicable {fmt(applicable)} (content {fmt(content)}, "
+                f"survey {fmt(survey)}, bonus {fmt(bonus)}, penalty {fmt(penalty)}); rescaled to "
+                f"{fmt(meta.scale)}: {fmt(index)}",
+                notes=()
+                if applicable == meta.scale
+                else (f"rescaled: × {fmt(meta.scale)} / {fmt(applicable)}",),
+            )
+        )
+        return UnitResult(
+            r.unit.id,
+            r.unit.name,
+            r.group,
+            r.unit.ranked,
+            points,
+            applicable,
+            index,
+            content,
+            survey,
+            bonus,
+            penalty,
+            self.nodes,
+            tuple(a.id for a in view.areas),
+            tuple(self.steps),
+            warnings=r.warnings,
+        )
 
     # -- leaves and nodes
 
@@ -138,19 +167,35 @@ class _Scorer:
                 p, m_ = self._node(child)
                 pts, mx = pts + p, mx + m_
             if mx == 0:
-                self.steps.append(Step(item.id, "node", ZERO, None,
-                                       "Không áp dụng (toàn bộ tiêu chí con)",
-                                       "Not applicable (every sub-item)",
-                                       applicability="not_applicable", parent=item.parent))
+                self.steps.append(
+                    Step(
+                        item.id,
+                        "node",
+                        ZERO,
+                        None,
+                        "Không áp dụng (toàn bộ tiêu chí con)",
+                        "Not applicable (every sub-item)",
+                        applicability="not_applicable",
+                        parent=item.parent,
+                    )
+                )
             else:
-                self.steps.append(Step(
-                    item.id, "area" if item.parent is None else "node", mx, pts,
-                    f"Tổng các tiêu chí con: {fmt(pts)}/{fmt(mx)}",
-                    f"Sum of the sub-items: {fmt(pts)}/{fmt(mx)}", parent=item.parent))
+                self.steps.append(
+                    Step(
+                        item.id,
+                        "area" if item.parent is None else "node",
+                        mx,
+                        pts,
+                        f"Tổng các tiêu chí con: {fmt(pts)}/{fmt(mx)}",
+                        f"Sum of the sub-items: {fmt(pts)}/{fmt(mx)}",
+                        parent=item.parent,
+                    )
+                )
         pts = self._scoped(item, pts, mx)
         node = item.node
-        self.nodes[item.id] = NodeScore(item.id, node.title_vi, node.title_en, pts, mx, node.max,
-                                        item.parent)
+        self.nodes[item.id] = NodeScore(
+            item.id, node.title_vi, node.title_en, pts, mx, node.max, item.parent
+        )
         return pts, mx
 
     def _scoped(self, item: Item, pts: Decimal, mx: Decimal) -> Decimal:
@@ -166,22 +211,35 @@ class _Scorer:
         for adj, v in adjs:
             self._adj_step(adj, v)
         note = () if new == raw else (f"kept within [0, {fmt(mx)}]",)
-        self.steps.append(Step(item.id, "adjusted", mx, new,
-                               f"Sau điểm thưởng/trừ: {fmt(new)}/{fmt(mx)}",
-                               f"After bonus/penalty: {fmt(new)}/{fmt(mx)}",
-                               notes=note, parent=item.parent))
+        self.steps.append(
+            Step(
+                item.id,
+                "adjusted",
+                mx,
+                new,
+                f"Sau điểm thưởng/trừ: {fmt(new)}/{fmt(mx)}",
+                f"After bonus/penalty: {fmt(new)}/{fmt(mx)}",
+                notes=note,
+                parent=item.parent,
+            )
+        )
         return new
 
     def _leaf(self, item: Item) -> tuple[Decimal, Decimal]:
         r, node = self.ready, item.node
         p = r.leaves[item.id]
         ans = r.answers.get(item.id)
-        common = dict(evidence=_evidence(ans), self_score=ans.self_score if ans else None,
-                      kind=node.rule.kind if node.rule else None, parent=item.parent)
+        common: dict[str, Any] = dict(
+            evidence=_evidence(ans),
+            self_score=ans.self_score if ans else None,
+            kind=node.rule.kind if node.rule else None,
+            parent=item.parent,
+        )
         exempt = sorted(set(item.exemptions) & set(r.unit.tags))
         if exempt or p.status == NA:
-            why = (f"đơn vị thuộc diện {', '.join(exempt)}" if exempt
-                   else "đơn vị khai không áp dụng")
+            why = (
+                f"đơn vị thuộc diện {', '.join(exempt)}" if exempt else "đơn vị khai không áp dụng"
+            )
             why_en = f"unit tagged {', '.join(exempt)}" if exempt else "unit answered N/A"
             strategy = item.exemptions[exempt[0]] if exempt else item.na_strategy
             return self._not_applicable(item, strategy, why, why_en, common, p)
@@ -195,34 +253,77 @@ class _Scorer:
             assert item.handler is not None
             pts = item.handler.points(node.rule, branch_id, p, item.max)
         if pts is None:
-            return self._not_applicable(item, "exclude_and_rescale", branch.label_vi,
-                                        branch.label_en, common, p,
-                                        rule=f"{item.code}#{branch_id}", branch=branch_id)
+            return self._not_applicable(
+                item,
+                "exclude_and_rescale",
+                branch.label_vi,
+                branch.label_en,
+                common,
+                p,
+                rule=f"{item.code}#{branch_id}",
+                branch=branch_id,
+            )
         notes: list[str] = []
-        vi, en = f"{branch.label_vi}: {fmt(pts)}/{fmt(item.max)} điểm", \
-            f"{branch.label_en}: {fmt(pts)} of {fmt(item.max)}"
+        vi, en = (
+            f"{branch.label_vi}: {fmt(pts)}/{fmt(item.max)} điểm",
+            f"{branch.label_en}: {fmt(pts)} of {fmt(item.max)}",
+        )
         if gated:
             notes.append("evidence_missing")
             vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{fmt(item.max)} điểm"
             en = f"{branch.label_en}, but no evidence given: 0 of {fmt(item.max)}"
             pts = ZERO
-        self.steps.append(Step(item.id, "leaf", item.max, pts, vi, en,
-                               rule=f"{item.code}#{branch_id}", branch=branch_id,
-                               inputs=dict(p.inputs), notes=tuple(notes), **common))
+        self.steps.append(
+            Step(
+                item.id,
+                "leaf",
+                item.max,
+                pts,
+                vi,
+                en,
+                rule=f"{item.code}#{branch_id}",
+                branch=branch_id,
+                inputs=dict(p.inputs),
+                notes=tuple(notes),
+                **common,
+            )
+        )
         return pts, item.max
 
-    def _not_applicable(self, item: Item, strategy: str, why_vi: str, why_en: str,
-                        common: dict[str, Any], p: Prepared, rule: str | None = None,
-                        branch: str | None = None) -> tuple[Decimal, Decimal]:
+    def _not_applicable(
+        self,
+        item: Item,
+        strategy: str,
+        why_vi: str,
+        why_en: str,
+        common: dict[str, Any],
+        p: Prepared,
+        rule: str | None = None,
+        branch: str | None = None,
+    ) -> tuple[Decimal, Decimal]:
         full = strategy == "grant_full"
         pts = item.max if full else None
-        vi = f"Không áp dụng ({why_vi}): " + \
-            (f"tính đủ {fmt(item.max)} điểm" if full else "loại khỏi tử số và mẫu số")
-        en = f"Not applicable ({why_en}): " + \
-            (f"full {fmt(item.max)} points" if full else "left out of points and maximum")
-        self.steps.append(Step(item.id, "leaf", item.max, pts, vi, en, rule=rule, branch=branch,
-                               inputs=dict(p.inputs) or None,
-                               applicability=f"not_applicable:{strategy}", **common))
+        vi = f"Không áp dụng ({why_vi}): " + (
+            f"tính đủ {fmt(item.max)} điểm" if full else "loại khỏi tử số và mẫu số"
+        )
+        en = f"Not applicable ({why_en}): " + (
+            f"full {fmt(item.max)} points" if full else "left out of points and maximum"
+        )
+        self.steps.append(
+            Step(
+                item.id,
+                "leaf",
+                item.max,
+                pts,
+                vi,
+                en,
+                rule=rule,
+                branch=branch,
+                inputs=dict(p.inputs) or None,
+                applicability=f"not_applicable:{strategy}",
+                **common,
+            )
+        )
         return (item.max, item.max) if full else (ZERO, ZERO)
 
     # -- bonuses and penalties
@@ -232,8 +333,9 @@ class _Scorer:
         branch_id, gated = _branch_of(adj.code, self.fired[key])
         if gated:
             return ZERO
-        value = adj.handler.points(adj.spec.rule, branch_id, self.ready.adjustments[adj.spec.id],
-                                   adj.spec.max)
+        value = adj.handler.points(
+            adj.spec.rule, branch_id, self.ready.adjustments[adj.spec.id], adj.spec.max
+        )
         return clamp(value or ZERO, ZERO, adj.spec.max)
 
     def _adj_step(self, adj: AdjustmentItem, value: Decimal, note: str | None = None) -> None:
@@ -243,13 +345,23 @@ class _Scorer:
         word_vi, word_en = ("Điểm thưởng", "Bonus") if adj.sign > 0 else ("Điểm trừ", "Penalty")
         notes = tuple(n for n in (note, "evidence_missing" if gated else None) if n)
         ans = self.ready.adjustment_answers.get(adj.spec.id)
-        self.steps.append(Step(
-            adj.spec.id, "bonus" if adj.sign > 0 else "penalty", adj.spec.max, value,
-            f"{word_vi} {adj.spec.title_vi}: {branch.label_vi} → {fmt(value)}",
-            f"{word_en} {adj.spec.title_en}: {branch.label_en} → {fmt(value)}",
-            rule=f"{adj.code}#{branch_id}", kind=adj.spec.rule.kind, branch=branch_id,
-            inputs=dict(self.ready.adjustments[adj.spec.id].inputs), evidence=_evidence(ans),
-            notes=notes, parent=adj.spec.scope))
+        self.steps.append(
+            Step(
+                adj.spec.id,
+                "bonus" if adj.sign > 0 else "penalty",
+                adj.spec.max,
+                value,
+                f"{word_vi} {adj.spec.title_vi}: {branch.label_vi} → {fmt(value)}",
+                f"{word_en} {adj.spec.title_en}: {branch.label_en} → {fmt(value)}",
+                rule=f"{adj.code}#{branch_id}",
+                kind=adj.spec.rule.kind,
+                branch=branch_id,
+                inputs=dict(self.ready.adjustments[adj.spec.id].inputs),
+                evidence=_evidence(ans),
+                notes=notes,
+                parent=adj.spec.scope,
+            )
+        )
 
     def _total_adjustments(self) -> tuple[Decimal, Decimal]:
         meta = self.index.meta
@@ -262,9 +374,17 @@ class _Scorer:
             out.append(min(raw, cap))
             if raw > cap:
                 word = "bonus" if sign > 0 else "penalty"
-                self.steps.append(Step(f"{word}-cap", word, cap, cap,
-                                       f"Tổng điểm {'thưởng' if sign > 0 else 'trừ'} {fmt(raw)} "
-                                       f"vượt mức tối đa, tính {fmt(cap)}",
-                                       f"Total {word} {fmt(raw)} capped at {fmt(cap)}",
-                                       notes=(f"capped at {fmt(cap)}",), parent="total"))
+                self.steps.append(
+                    Step(
+                        f"{word}-cap",
+                        word,
+                        cap,
+                        cap,
+                        f"Tổng điểm {'thưởng' if sign > 0 else 'trừ'} {fmt(raw)} "
+                        f"vượt mức tối đa, tính {fmt(cap)}",
+                        f"Total {word} {fmt(raw)} capped at {fmt(cap)}",
+                        notes=(f"capped at {fmt(cap)}",),
+                        parent="total",
+                    )
+                )
         return out[0], out[1]

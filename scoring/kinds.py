@@ -15,6 +15,7 @@ The engine decides *which* branch holds; the handler does the Decimal arithmetic
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -69,8 +70,9 @@ MISSING_BRANCH = Branch(MISSING, "Không có số liệu tự đánh giá", "No 
 Problem = tuple[tuple[str | int, ...], str]  # (path below the rule, message)
 
 
-def _points_ok(path: tuple[str | int, ...], value: Decimal | None, top: Decimal,
-               problems: list[Problem]) -> None:
+def _points_ok(
+    path: tuple[str | int, ...], value: Decimal | None, top: Decimal, problems: list[Problem]
+) -> None:
     if value is None:
         return
     name = str(path[-1]) if isinstance(path[-1], str) else f"item {path[-1]}"
@@ -82,8 +84,9 @@ def _points_ok(path: tuple[str | int, ...], value: Decimal | None, top: Decimal,
 
 def _per_item_ok(value: Decimal, problems: list[Problem]) -> None:
     if value <= 0 or not has_places(value):
-        problems.append((("per_item",), f"per_item: {value} must be above 0 with at most 3 "
-                         "decimals"))
+        problems.append(
+            (("per_item",), f"per_item: {value} must be above 0 with at most 3 decimals")
+        )
 
 
 def _get(answer: Mapping[str, Any], name: str) -> Any:
@@ -126,8 +129,7 @@ def interval(band: m.Band, low: Decimal, high: Decimal) -> tuple[Decimal, bool, 
     return lo, band.min_inclusive, hi, hi_incl
 
 
-def check_bands(bands: list[m.Band], low: Decimal, high: Decimal, top: Decimal
-                ) -> list[Problem]:
+def check_bands(bands: list[m.Band], low: Decimal, high: Decimal, top: Decimal) -> list[Problem]:
     """Gaps, overlaps and out-of-range points of ``bands`` over ``[low, high]``."""
     problems: list[Problem] = []
     ivs = []
@@ -140,8 +142,9 @@ def check_bands(bands: list[m.Band], low: Decimal, high: Decimal, top: Decimal
         if lo > hi or (lo == hi and not (lo_incl and hi_incl)):
             problems.append((("bands", i), f"band {i + 1} is empty: [{lo}, {hi}]"))
         if lo < low or hi > high:
-            problems.append((("bands", i), f"band {i + 1} reaches outside the range "
-                             f"[{low}, {high}]"))
+            problems.append(
+                (("bands", i), f"band {i + 1} reaches outside the range [{low}, {high}]")
+            )
         ivs.append((lo, not lo_incl, hi, hi_incl, i))
     if problems:
         return problems
@@ -150,15 +153,25 @@ def check_bands(bands: list[m.Band], low: Decimal, high: Decimal, top: Decimal
     if first[0] > low or first[1]:
         problems.append((("bands", first[4]), f"gap: no band covers {low}"))
     if last[2] < high or not last[3]:
-        problems.append((("bands", last[4]), f"gap: no band covers {high} (a band whose max is "
-                         "the top of the range needs max_inclusive: true)"))
-    for (_, _, hi, hi_incl, i), (lo, lo_excl, _, _, j) in zip(ivs, ivs[1:], strict=False):
+        problems.append(
+            (
+                ("bands", last[4]),
+                f"gap: no band covers {high} (a band whose max is "
+                "the top of the range needs max_inclusive: true)",
+            )
+        )
+    for (_, _, hi, hi_incl, i), (lo, lo_excl, _, _, j) in itertools.pairwise(ivs):
         if hi > lo or (hi == lo and hi_incl and not lo_excl):
-            problems.append((("bands", j), f"overlap: bands {i + 1} and {j + 1} both cover "
-                             f"values near {lo}"))
+            problems.append(
+                (("bands", j), f"overlap: bands {i + 1} and {j + 1} both cover values near {lo}")
+            )
         elif hi < lo or (hi == lo and not hi_incl and lo_excl):
-            problems.append((("bands", j), f"gap: between bands {i + 1} and {j + 1}, values "
-                             f"near {hi} fall in no band"))
+            problems.append(
+                (
+                    ("bands", j),
+                    f"gap: between bands {i + 1} and {j + 1}, values near {hi} fall in no band",
+                )
+            )
     return problems
 
 
@@ -189,7 +202,9 @@ def _zero_den_points(outcome: str, top: Decimal) -> Decimal | None:
     return {"full": top, "zero": ZERO, "not_applicable": None}[outcome]
 
 
-ZERO_DEN = Branch("zero_denominator", "Mẫu số bằng 0", "Zero denominator", status="zero_denominator")
+ZERO_DEN = Branch(
+    "zero_denominator", "Mẫu số bằng 0", "Zero denominator", status="zero_denominator"
+)
 
 
 def _in_range(answer: Mapping[str, Any], name: str, rng: tuple[Decimal, Decimal]) -> Decimal:
@@ -237,8 +252,15 @@ def _boolean() -> Handler:
     def points(r: m.BooleanRule, b: str, p: Prepared, top: Decimal) -> Decimal:
         return (top if r.yes is None else r.yes) if b == "yes" else r.no
 
-    return Handler("boolean", "Yes/no task: full points if done.", {"value": "bool"},
-                   check, branches, prepare, points)
+    return Handler(
+        "boolean",
+        "Yes/no task: full points if done.",
+        {"value": "bool"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _deadline() -> Handler:
@@ -262,17 +284,22 @@ def _deadline() -> Handler:
         return p
 
     def branches(r: m.DeadlineRule, top: Decimal) -> list[Branch]:
-        out = [Branch("on_time", "Đúng hạn", "On time", hi=0),
-               Branch("not_done", "Không thực hiện", "Not done", status="not_done")]
+        out = [
+            Branch("on_time", "Đúng hạn", "On time", hi=0),
+            Branch("not_done", "Không thực hiện", "Not done", status="not_done"),
+        ]
         bands = late_bands(r)
         lo = 0
         for i, b in enumerate(bands):
             hi = None if b.max_days is None else encode_bound(b.max_days)
             bid = "late" if len(bands) == 1 else f"late_{i + 1}"
             days = f"> {lo // 2000} ngày" if hi is None else f"{lo // 2000 + 1}–{b.max_days} ngày"
-            days_en = f"> {lo // 2000} days" if hi is None else f"{lo // 2000 + 1}–{b.max_days} days"
-            out.append(Branch(bid, f"Trễ hạn ({days})", f"Late ({days_en})",
-                              lo=lo, lo_incl=False, hi=hi))
+            days_en = (
+                f"> {lo // 2000} days" if hi is None else f"{lo // 2000 + 1}–{b.max_days} days"
+            )
+            out.append(
+                Branch(bid, f"Trễ hạn ({days})", f"Late ({days_en})", lo=lo, lo_incl=False, hi=hi)
+            )
             lo = hi or lo
         return out
 
@@ -282,9 +309,15 @@ def _deadline() -> Handler:
             return Prepared("not_done", None, {"done_on": None, "due": r.due.isoformat()})
         if isinstance(v, dt.datetime) or not isinstance(v, dt.date):
             raise AnswerError("done_on", f"expected a date (YYYY-MM-DD) or null, got {v!r}")
-        return Prepared(VALUE, Fraction((v - r.due).days),
-                        {"done_on": v.isoformat(), "due": r.due.isoformat(),
-                         "days_late": max(0, (v - r.due).days)})
+        return Prepared(
+            VALUE,
+            Fraction((v - r.due).days),
+            {
+                "done_on": v.isoformat(),
+                "due": r.due.isoformat(),
+                "days_late": max(0, (v - r.due).days),
+            },
+        )
 
     def points(r: m.DeadlineRule, b: str, p: Prepared, top: Decimal) -> Decimal:
         if b == "on_time":
@@ -294,8 +327,15 @@ def _deadline() -> Handler:
         bands = late_bands(r)
         return bands[0 if b == "late" else int(b.removeprefix("late_")) - 1].points
 
-    return Handler("deadline", "Done by the due date, late (optionally by days), or not done.",
-                   {"done_on": "date"}, check, branches, prepare, points)
+    return Handler(
+        "deadline",
+        "Done by the due date, late (optionally by days), or not done.",
+        {"done_on": "date"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _ratio_bands() -> Handler:
@@ -320,8 +360,15 @@ def _ratio_bands() -> Handler:
             return _zero_den_points(r.zero_denominator, top)
         return _band_points(r.bands, b)
 
-    return Handler("ratio_bands", "A rate (numerator / denominator, %) placed in bands.",
-                   {"numerator": "whole", "denominator": "whole"}, check, branches, prepare, points)
+    return Handler(
+        "ratio_bands",
+        "A rate (numerator / denominator, %) placed in bands.",
+        {"numerator": "whole", "denominator": "whole"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _value_bands() -> Handler:
@@ -340,8 +387,15 @@ def _value_bands() -> Handler:
     def points(r: m.ValueBandsRule, b: str, p: Prepared, top: Decimal) -> Decimal:
         return _band_points(r.bands, b)
 
-    return Handler("value_bands", "A number (a percentage, a count) placed in bands.",
-                   {"value": "number"}, check, branches, prepare, points)
+    return Handler(
+        "value_bands",
+        "A number (a percentage, a count) placed in bands.",
+        {"value": "number"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _proportional() -> Handler:
@@ -358,12 +412,28 @@ def _proportional() -> Handler:
 
     def branches(r: m.ProportionalRule, top: Decimal) -> list[Branch]:
         t, th = encode_bound(r.target), encode_bound(r.threshold)
-        out = [Branch("proportional", "Tính theo tỷ lệ", "Proportional to the rate",
-                      lo=th, hi=t, hi_incl=False),
-               Branch("full", "Đạt hoặc vượt mục tiêu", "Target met", lo=t), ZERO_DEN]
+        out = [
+            Branch(
+                "proportional",
+                "Tính theo tỷ lệ",
+                "Proportional to the rate",
+                lo=th,
+                hi=t,
+                hi_incl=False,
+            ),
+            Branch("full", "Đạt hoặc vượt mục tiêu", "Target met", lo=t),
+            ZERO_DEN,
+        ]
         if r.threshold > 0:
-            out.append(Branch("below_threshold", "Dưới ngưỡng tối thiểu", "Below the threshold",
-                              hi=th, hi_incl=False))
+            out.append(
+                Branch(
+                    "below_threshold",
+                    "Dưới ngưỡng tối thiểu",
+                    "Below the threshold",
+                    hi=th,
+                    hi_incl=False,
+                )
+            )
         return out
 
     def prepare(r: m.ProportionalRule, a: Mapping[str, Any]) -> Prepared:
@@ -378,8 +448,15 @@ def _proportional() -> Handler:
             return ZERO
         return to_decimal(Fraction(top) * p.value / Fraction(r.target))
 
-    return Handler("proportional", "Points = max × rate / target, capped at max.",
-                   {"numerator": "whole", "denominator": "whole"}, check, branches, prepare, points)
+    return Handler(
+        "proportional",
+        "Points = max × rate / target, capped at max.",
+        {"numerator": "whole", "denominator": "whole"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _count_points() -> Handler:
@@ -394,10 +471,22 @@ def _count_points() -> Handler:
 
     def branches(r: m.CountPointsRule, top: Decimal) -> list[Branch]:
         k = math.ceil(cap(r, top) / r.per_item)
-        return [Branch("per_item", f"{r.per_item} điểm mỗi mục", f"{r.per_item} per item",
-                       lo=0, hi=encode_bound(k), hi_incl=False),
-                Branch("capped", f"Đạt mức tối đa ({k} mục trở lên)",
-                       f"Cap reached ({k} or more items)", lo=encode_bound(k))]
+        return [
+            Branch(
+                "per_item",
+                f"{r.per_item} điểm mỗi mục",
+                f"{r.per_item} per item",
+                lo=0,
+                hi=encode_bound(k),
+                hi_incl=False,
+            ),
+            Branch(
+                "capped",
+                f"Đạt mức tối đa ({k} mục trở lên)",
+                f"Cap reached ({k} or more items)",
+                lo=encode_bound(k),
+            ),
+        ]
 
     def prepare(r: m.CountPointsRule, a: Mapping[str, Any]) -> Prepared:
         n = _whole(a, "count")
@@ -407,8 +496,15 @@ def _count_points() -> Handler:
         assert p.value is not None
         return cap(r, top) if b == "capped" else r.per_item * int(p.value)
 
-    return Handler("count_points", "Points per item, capped.", {"count": "whole"},
-                   check, branches, prepare, points)
+    return Handler(
+        "count_points",
+        "Points per item, capped.",
+        {"count": "whole"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _count_deduction() -> Handler:
@@ -420,13 +516,22 @@ def _count_deduction() -> Handler:
 
     def branches(r: m.CountDeductionRule, top: Decimal) -> list[Branch]:
         k = max(1, math.ceil((top - r.floor) / r.per_item))
-        out = [Branch("full", "Không vi phạm: đủ điểm", "No item: full points", lo=0, hi=0),
-               Branch("floored", "Trừ đến mức sàn", "Deducted down to the floor",
-                      lo=encode_bound(k))]
+        out = [
+            Branch("full", "Không vi phạm: đủ điểm", "No item: full points", lo=0, hi=0),
+            Branch("floored", "Trừ đến mức sàn", "Deducted down to the floor", lo=encode_bound(k)),
+        ]
         if k > 1:
-            out.append(Branch("deducted", f"Trừ {r.per_item} điểm mỗi mục",
-                              f"{r.per_item} deducted per item", lo=0, lo_incl=False,
-                              hi=encode_bound(k), hi_incl=False))
+            out.append(
+                Branch(
+                    "deducted",
+                    f"Trừ {r.per_item} điểm mỗi mục",
+                    f"{r.per_item} deducted per item",
+                    lo=0,
+                    lo_incl=False,
+                    hi=encode_bound(k),
+                    hi_incl=False,
+                )
+            )
         return out
 
     def prepare(r: m.CountDeductionRule, a: Mapping[str, Any]) -> Prepared:
@@ -438,8 +543,15 @@ def _count_deduction() -> Handler:
             return top
         return max(r.floor, top - r.per_item * int(p.value))
 
-    return Handler("count_deduction", "Full points less a deduction per item, floored.",
-                   {"count": "whole"}, check, branches, prepare, points)
+    return Handler(
+        "count_deduction",
+        "Full points less a deduction per item, floored.",
+        {"count": "whole"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _ordinal_levels() -> Handler:
@@ -450,8 +562,10 @@ def _ordinal_levels() -> Handler:
         return p
 
     def branches(r: m.OrdinalLevelsRule, top: Decimal) -> list[Branch]:
-        return [Branch(key, lv.label_vi, lv.label_en or key, lo=encode_bound(i), hi=encode_bound(i))
-                for i, (key, lv) in enumerate(r.levels.items())]
+        return [
+            Branch(key, lv.label_vi, lv.label_en or key, lo=encode_bound(i), hi=encode_bound(i))
+            for i, (key, lv) in enumerate(r.levels.items())
+        ]
 
     def prepare(r: m.OrdinalLevelsRule, a: Mapping[str, Any]) -> Prepared:
         v = _get(a, "level")
@@ -459,28 +573,44 @@ def _ordinal_levels() -> Handler:
         if not isinstance(v, str) or v not in r.levels:
             from .errors import suggest
 
-            raise AnswerError("level", f"{v!r} is not one of {', '.join(keys)}",
-                              suggest(str(v), keys))
+            raise AnswerError(
+                "level", f"{v!r} is not one of {', '.join(keys)}", suggest(str(v), keys)
+            )
         return Prepared(VALUE, Fraction(keys.index(v)), {"level": v})
 
     def points(r: m.OrdinalLevelsRule, b: str, p: Prepared, top: Decimal) -> Decimal:
         return r.levels[b].points
 
-    return Handler("ordinal_levels", "One of several named levels, each with its points.",
-                   {"level": "level"}, check, branches, prepare, points)
+    return Handler(
+        "ordinal_levels",
+        "One of several named levels, each with its points.",
+        {"level": "level"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _survey_weighted() -> Handler:
     def check(r: m.SurveyWeightedRule, top: Decimal) -> list[Problem]:
-        return [(("weights", k), f"weight {k}: {w} must be in [0, 1]")
-                for k, w in r.weights.items()
-                if not ZERO <= w <= 1 or not has_places(w)]
+        return [
+            (("weights", k), f"weight {k}: {w} must be in [0, 1]")
+            for k, w in r.weights.items()
+            if not ZERO <= w <= 1 or not has_places(w)
+        ]
 
     def branches(r: m.SurveyWeightedRule, top: Decimal) -> list[Branch]:
-        return [Branch("weighted", "Bình quân có trọng số các phương án trả lời",
-                       "Weighted average of the answers", lo=0, hi=encode_bound(100)),
-                Branch("no_responses", "Không có phiếu trả lời", "No responses",
-                       status="no_responses")]
+        return [
+            Branch(
+                "weighted",
+                "Bình quân có trọng số các phương án trả lời",
+                "Weighted average of the answers",
+                lo=0,
+                hi=encode_bound(100),
+            ),
+            Branch("no_responses", "Không có phiếu trả lời", "No responses", status="no_responses"),
+        ]
 
     def prepare(r: m.SurveyWeightedRule, a: Mapping[str, Any]) -> Prepared:
         resp = _get(a, "responses")
@@ -491,8 +621,9 @@ def _survey_weighted() -> Handler:
             if opt not in r.weights:
                 from .errors import suggest
 
-                raise AnswerError("responses", f"unknown option {opt!r}",
-                                  suggest(str(opt), r.weights))
+                raise AnswerError(
+                    "responses", f"unknown option {opt!r}", suggest(str(opt), r.weights)
+                )
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
                 raise AnswerError("responses", f"count of {opt} must be a whole number >= 0")
             total += n
@@ -509,8 +640,15 @@ def _survey_weighted() -> Handler:
         assert p.value is not None
         return to_decimal(Fraction(top) * p.value / 100)
 
-    return Handler("survey_weighted", "Survey answers A/B/C/D weighted, averaged, × max.",
-                   {"responses": "responses"}, check, branches, prepare, points)
+    return Handler(
+        "survey_weighted",
+        "Survey answers A/B/C/D weighted, averaged, × max.",
+        {"responses": "responses"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _council_judgment() -> Handler:
@@ -521,8 +659,9 @@ def _council_judgment() -> Handler:
         return p
 
     def branches(r: m.CouncilJudgmentRule, top: Decimal) -> list[Branch]:
-        return [Branch("judged", "Hội đồng chấm", "Scored by the council",
-                       lo=0, hi=encode_bound(top))]
+        return [
+            Branch("judged", "Hội đồng chấm", "Scored by the council", lo=0, hi=encode_bound(top))
+        ]
 
     def prepare(r: m.CouncilJudgmentRule, a: Mapping[str, Any]) -> Prepared:
         score = _number(a, "score")
@@ -530,8 +669,9 @@ def _council_judgment() -> Handler:
         if not isinstance(reason, str) or not reason.strip():
             raise AnswerError("reason", "a council judgment needs a non-empty reason")
         if r.levels is not None and score not in r.levels:
-            raise AnswerError("score", f"{score} is not one of the levels "
-                              f"{', '.join(str(x) for x in r.levels)}")
+            raise AnswerError(
+                "score", f"{score} is not one of the levels {', '.join(str(x) for x in r.levels)}"
+            )
         if not has_places(score):
             raise AnswerError("score", f"{score} has more than 3 decimals")
         return Prepared(VALUE, Fraction(score), {"score": score, "reason": reason})
@@ -539,8 +679,15 @@ def _council_judgment() -> Handler:
     def points(r: m.CouncilJudgmentRule, b: str, p: Prepared, top: Decimal) -> Decimal:
         return Decimal(p.inputs["score"])
 
-    return Handler("council_judgment", "A score set by the council, with a mandatory reason.",
-                   {"score": "number", "reason": "text"}, check, branches, prepare, points)
+    return Handler(
+        "council_judgment",
+        "A score set by the council, with a mandatory reason.",
+        {"score": "number", "reason": "text"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _external_value() -> Handler:
@@ -553,8 +700,15 @@ def _external_value() -> Handler:
         if r.bands:
             return band_branches(r.bands, *r.range)
         lo, hi = (encode_bound(x) for x in r.range)
-        return [Branch("proportional", f"Tỷ lệ theo {r.source}", f"Proportional to {r.source}",
-                       lo=lo, hi=hi)]
+        return [
+            Branch(
+                "proportional",
+                f"Tỷ lệ theo {r.source}",
+                f"Proportional to {r.source}",
+                lo=lo,
+                hi=hi,
+            )
+        ]
 
     def prepare(r: m.ExternalValueRule, a: Mapping[str, Any]) -> Prepared:
         v = _in_range(a, "value", r.range)
@@ -567,8 +721,15 @@ def _external_value() -> Handler:
         lo, hi = Fraction(r.range[0]), Fraction(r.range[1])
         return to_decimal(Fraction(top) * (p.value - lo) / (hi - lo))
 
-    return Handler("external_value", "A value from another system (e.g. SIPAS %), scaled or banded.",
-                   {"value": "number"}, check, branches, prepare, points)
+    return Handler(
+        "external_value",
+        "A value from another system (e.g. SIPAS %), scaled or banded.",
+        {"value": "number"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 def _compare_to_limit() -> Handler:
@@ -579,26 +740,48 @@ def _compare_to_limit() -> Handler:
         return p
 
     def branches(r: m.CompareToLimitRule, top: Decimal) -> list[Branch]:
-        return [Branch("shorter", "Ngắn hơn quy định", "Shorter than the limit", hi=0, hi_incl=False),
-                Branch("equal", "Bằng quy định", "Equal to the limit", lo=0, hi=0),
-                Branch("longer", "Dài hơn quy định", "Longer than the limit", lo=0, lo_incl=False)]
+        return [
+            Branch("shorter", "Ngắn hơn quy định", "Shorter than the limit", hi=0, hi_incl=False),
+            Branch("equal", "Bằng quy định", "Equal to the limit", lo=0, hi=0),
+            Branch("longer", "Dài hơn quy định", "Longer than the limit", lo=0, lo_incl=False),
+        ]
 
     def prepare(r: m.CompareToLimitRule, a: Mapping[str, Any]) -> Prepared:
         actual, limit = _number(a, "actual"), _number(a, "limit")
-        return Prepared(VALUE, Fraction(actual) - Fraction(limit), {"actual": actual, "limit": limit})
+        return Prepared(
+            VALUE, Fraction(actual) - Fraction(limit), {"actual": actual, "limit": limit}
+        )
 
     def points(r: m.CompareToLimitRule, b: str, p: Prepared, top: Decimal) -> Decimal:
         return Decimal(getattr(r, b))
 
-    return Handler("compare_to_limit", "Actual time against the legal limit: shorter/equal/longer.",
-                   {"actual": "number", "limit": "number"}, check, branches, prepare, points)
+    return Handler(
+        "compare_to_limit",
+        "Actual time against the legal limit: shorter/equal/longer.",
+        {"actual": "number", "limit": "number"},
+        check,
+        branches,
+        prepare,
+        points,
+    )
 
 
 HANDLERS: dict[str, Handler] = {
     h.kind: h
-    for h in (_boolean(), _deadline(), _ratio_bands(), _value_bands(), _proportional(),
-              _count_points(), _count_deduction(), _ordinal_levels(), _survey_weighted(),
-              _council_judgment(), _external_value(), _compare_to_limit())
+    for h in (
+        _boolean(),
+        _deadline(),
+        _ratio_bands(),
+        _value_bands(),
+        _proportional(),
+        _count_points(),
+        _count_deduction(),
+        _ordinal_levels(),
+        _survey_weighted(),
+        _council_judgment(),
+        _external_value(),
+        _compare_to_limit(),
+    )
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -126,8 +127,9 @@ def load_index(criteria: Path, rules_dir: Path | None = None) -> Index:
     """Read, check and compile an index; raise every problem found, located."""
     data, source = load_yaml_file(criteria)
     if not isinstance(data, dict):
-        raise IndexDefinitionError("expected a mapping with index, groups and tree",
-                                   Location(str(criteria), 1, 1))
+        raise IndexDefinitionError(
+            "expected a mapping with index, groups and tree", Location(str(criteria), 1, 1)
+        )
     spec: m.CriteriaFile = validate(m.CriteriaFile, data, source, IndexDefinitionError)
     col = _Collector(data, source)
     group_ids = [g.id for g in spec.groups]
@@ -145,14 +147,26 @@ def load_index(criteria: Path, rules_dir: Path | None = None) -> Index:
     views = {gid: _with_codes(v, codes) for gid, v in views.items()}
     adjustments = tuple(a for _, _, p in packs for a in p[0])
     checks = tuple(c for _, _, p in packs for c in p[1])
-    canon = {"criteria": spec.model_dump(mode="json"),
-             "rules": {pid: pk.model_dump(mode="json") for pid, pk, _ in packs}}
-    digest = hashlib.sha256(json.dumps(canon, sort_keys=True, ensure_ascii=False)
-                            .encode()).hexdigest()
+    canon = {
+        "criteria": spec.model_dump(mode="json"),
+        "rules": {pid: pk.model_dump(mode="json") for pid, pk, _ in packs},
+    }
+    digest = hashlib.sha256(
+        json.dumps(canon, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
     engine = _compile(spec.index, views, adjustments, checks, digest)
     files = (str(criteria), *(str(f) for f in _pack_files(rules_dir)))
-    return Index(spec.index, views, adjustments, checks, digest, engine, files, engine.rule_count,
-                 (spec.index.notice,) if spec.index.notice else ())
+    return Index(
+        spec.index,
+        views,
+        adjustments,
+        checks,
+        digest,
+        engine,
+        files,
+        engine.rule_count,
+        (spec.index.notice,) if spec.index.notice else (),
+    )
 
 
 # ---------------------------------------------------------------- the tree
@@ -163,8 +177,14 @@ def _group_view(spec: m.CriteriaFile, group: m.Group, col: _Collector) -> GroupV
     items: dict[str, Item] = {}
     leaves: dict[str, Item] = {}
 
-    def build(node: m.Node, path: DataPath, parent: Item | None, block: str,
-              tags: Mapping[str, str], strategy: str) -> Item | None:
+    def build(
+        node: m.Node,
+        path: DataPath,
+        parent: Item | None,
+        block: str,
+        tags: Mapping[str, str],
+        strategy: str,
+    ) -> Item | None:
         for i, gid in enumerate(node.groups or []):
             if gid not in known:
                 col.add((*path, "groups", i), f"unknown group {gid!r}", suggest(gid, known))
@@ -195,8 +215,9 @@ def _group_view(spec: m.CriteriaFile, group: m.Group, col: _Collector) -> GroupV
 
     areas: list[Item] = []
     for i, area in enumerate(spec.tree):
-        built = build(area, ("tree", i), None, area.block or "content",
-                      {}, spec.index.not_applicable)
+        built = build(
+            area, ("tree", i), None, area.block or "content", {}, spec.index.not_applicable
+        )
         if built is not None:
             areas.append(built)
     return GroupView(group, tuple(areas), items, leaves)
@@ -216,11 +237,15 @@ def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
             col.add((*path, "rule", *sub), problem)
         kind = node.rule.kind
         if node.assessed_by == "survey" and kind not in ("survey_weighted", "external_value"):
-            col.add((*path, "assessed_by"), f"a survey item must use survey_weighted or "
-                    f"external_value, not {kind}")
+            col.add(
+                (*path, "assessed_by"),
+                f"a survey item must use survey_weighted or external_value, not {kind}",
+            )
         if (kind == "council_judgment") != (node.assessed_by == "council"):
-            col.add((*path, "assessed_by"), "council_judgment items, and only they, are "
-                    "assessed_by: council")
+            col.add(
+                (*path, "assessed_by"),
+                "council_judgment items, and only they, are assessed_by: council",
+            )
         return
     if node.rule is not None:
         col.add((*path, "rule"), f"node {node.id!r} has children; only leaves have a rule")
@@ -235,15 +260,20 @@ def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
 def _check_meta(spec: m.CriteriaFile, col: _Collector) -> None:
     meta = spec.index
     if sum((b.max for b in meta.blocks.values()), ZERO) != meta.scale:
-        col.add(("index", "blocks"), f"blocks sum to {sum(b.max for b in meta.blocks.values())}, "
-                f"but the scale is {meta.scale}")
+        col.add(
+            ("index", "blocks"),
+            f"blocks sum to {sum(b.max for b in meta.blocks.values())}, "
+            f"but the scale is {meta.scale}",
+        )
     for i, g in enumerate(spec.groups):
         mins = [c.min for c in g.classification]
-        if any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
+        if any(a <= b for a, b in itertools.pairwise(mins)):
             col.add(("groups", i, "classification"), "bands must be listed highest first")
         if mins[-1] != 0:
-            col.add(("groups", i, "classification"), "the last band must start at 0 so every "
-                    "unit gets a class")
+            col.add(
+                ("groups", i, "classification"),
+                "the last band must start at 0 so every unit gets a class",
+            )
     seen: set[str] = set()
     for i, g in enumerate(spec.groups):
         if g.id in seen:
@@ -253,21 +283,31 @@ def _check_meta(spec: m.CriteriaFile, col: _Collector) -> None:
         sums: dict[str, Decimal] = {}
         for area in spec.tree:
             if area.groups is None or g.id in area.groups:
-                b = area.block or "content"
-                sums[b] = sums.get(b, ZERO) + area.max
+                area_block: str = area.block or "content"
+                sums[area_block] = sums.get(area_block, ZERO) + area.max
         for b, blk in meta.blocks.items():
             if sums.get(b, ZERO) != blk.max:
-                col.add(("index", "blocks", b, "max"), f"group {g.id!r}: areas of block {b!r} "
-                        f"sum to {sums.get(b, ZERO)}, but the block's max is {blk.max}")
-        for b in sums:
-            if b not in meta.blocks:
-                col.add(("groups", gi), f"areas use block {b!r}, which index.blocks lacks")
+                col.add(
+                    ("index", "blocks", b, "max"),
+                    f"group {g.id!r}: areas of block {b!r} "
+                    f"sum to {sums.get(b, ZERO)}, but the block's max is {blk.max}",
+                )
+        for used in sums:
+            if used not in meta.blocks:
+                col.add(("groups", gi), f"areas use block {used!r}, which index.blocks lacks")
 
 
 # ---------------------------------------------------------------- rule packs
 
-_ADJUSTMENT_KINDS = {"boolean", "deadline", "value_bands", "count_points", "count_deduction",
-                     "ordinal_levels", "compare_to_limit"}
+_ADJUSTMENT_KINDS = {
+    "boolean",
+    "deadline",
+    "value_bands",
+    "count_points",
+    "count_deduction",
+    "ordinal_levels",
+    "compare_to_limit",
+}
 _INPUT_TYPES = {"date": "date", "whole": "number", "number": "number"}
 
 
@@ -282,8 +322,9 @@ def _pack_files(rules_dir: Path | None) -> list[Path]:
 PackResult = tuple[str, m.RulePack, tuple[list[AdjustmentItem], list[CheckItem]]]
 
 
-def _load_packs(rules_dir: Path, views: Mapping[str, GroupView],
-                group_ids: list[str]) -> list[PackResult]:
+def _load_packs(
+    rules_dir: Path, views: Mapping[str, GroupView], group_ids: list[str]
+) -> list[PackResult]:
     out: list[PackResult] = []
     errors: list[ParindexError] = []
     seen_packs: set[str] = set()
@@ -291,8 +332,12 @@ def _load_packs(rules_dir: Path, views: Mapping[str, GroupView],
     for path in _pack_files(rules_dir):
         data, source = load_yaml_file(path)
         if not isinstance(data, dict):
-            errors.append(IndexDefinitionError("expected a mapping with pack and checks, "
-                                               "bonuses or penalties", Location(str(path), 1, 1)))
+            errors.append(
+                IndexDefinitionError(
+                    "expected a mapping with pack and checks, bonuses or penalties",
+                    Location(str(path), 1, 1),
+                )
+            )
             continue
         try:
             pack: m.RulePack = validate(m.RulePack, data, source, IndexDefinitionError)
@@ -309,8 +354,11 @@ def _load_packs(rules_dir: Path, views: Mapping[str, GroupView],
                 item = _adjustment(adj, sign, (key, i), views, group_ids, col, seen_ids, pack.pack)
                 if item is not None:
                     adjustments.append(item)
-        checks = [c for i, chk in enumerate(pack.checks)
-                  if (c := _check(chk, ("checks", i), views, col, seen_ids, pack.pack))]
+        checks = [
+            c
+            for i, chk in enumerate(pack.checks)
+            if (c := _check(chk, ("checks", i), views, col, seen_ids, pack.pack))
+        ]
         errors.extend(col.errors)
         out.append((pack.pack, pack, (adjustments, checks)))
     if errors:
@@ -318,9 +366,16 @@ def _load_packs(rules_dir: Path, views: Mapping[str, GroupView],
     return out
 
 
-def _adjustment(adj: m.Adjustment, sign: int, path: DataPath, views: Mapping[str, GroupView],
-                group_ids: list[str], col: _Collector, seen: set[str],
-                pack: str) -> AdjustmentItem | None:
+def _adjustment(
+    adj: m.Adjustment,
+    sign: int,
+    path: DataPath,
+    views: Mapping[str, GroupView],
+    group_ids: list[str],
+    col: _Collector,
+    seen: set[str],
+    pack: str,
+) -> AdjustmentItem | None:
     if adj.id in seen:
         col.add((*path, "id"), f"duplicate id {adj.id!r} in the rule packs")
     seen.add(adj.id)
@@ -331,22 +386,36 @@ def _adjustment(adj: m.Adjustment, sign: int, path: DataPath, views: Mapping[str
     if adj.scope != "total":
         for g in groups:
             if g in views and adj.scope not in views[g].items:
-                col.add((*path, "scope"), f"scope {adj.scope!r} is not a node of group {g!r}",
-                        suggest(adj.scope, views[g].items))
+                col.add(
+                    (*path, "scope"),
+                    f"scope {adj.scope!r} is not a node of group {g!r}",
+                    suggest(adj.scope, views[g].items),
+                )
     if adj.rule.kind not in _ADJUSTMENT_KINDS:
-        col.add((*path, "rule", "kind"), f"{adj.rule.kind} cannot score a bonus or penalty; "
-                f"use one of {', '.join(sorted(_ADJUSTMENT_KINDS))}")
+        col.add(
+            (*path, "rule", "kind"),
+            f"{adj.rule.kind} cannot score a bonus or penalty; "
+            f"use one of {', '.join(sorted(_ADJUSTMENT_KINDS))}",
+        )
         return None
     h = handler(adj.rule)
     for sub, problem in h.check(adj.rule, adj.max):
         col.add((*path, "rule", *sub), problem)
     prefix = "bonus" if sign > 0 else "penalty"
-    return AdjustmentItem(adj, sign, f"{prefix}:{adj.id}", frozenset(groups), h,
-                          tuple(h.branches(adj.rule, adj.max)), pack)
+    return AdjustmentItem(
+        adj,
+        sign,
+        f"{prefix}:{adj.id}",
+        frozenset(groups),
+        h,
+        tuple(h.branches(adj.rule, adj.max)),
+        pack,
+    )
 
 
-def _resolve(ref: str | None, name: str, path: DataPath, views: Mapping[str, GroupView],
-             col: _Collector) -> dict[str, list[tuple[str, str]]]:
+def _resolve(
+    ref: str | None, name: str, path: DataPath, views: Mapping[str, GroupView], col: _Collector
+) -> dict[str, list[tuple[str, str]]]:
     """``LEAF.input`` or ``*.input`` -> per group, the (leaf, input) pairs it names."""
     if not ref or "." not in ref:
         col.add((*path, name), f"expected a reference LEAF.input or *.input, got {ref!r}")
@@ -363,13 +432,20 @@ def _resolve(ref: str | None, name: str, path: DataPath, views: Mapping[str, Gro
             every = {lid for v in views.values() for lid in v.leaves}
             col.add((*path, name), f"no leaf {leaf!r}", suggest(leaf, every))
         else:
-            col.add((*path, name), f"no leaf {'' if leaf == '*' else leaf + ' '}reads an input "
-                    f"{inp!r}")
+            col.add(
+                (*path, name), f"no leaf {'' if leaf == '*' else leaf + ' '}reads an input {inp!r}"
+            )
     return out
 
 
-def _check(chk: m.Check, path: DataPath, views: Mapping[str, GroupView], col: _Collector,
-           seen: set[str], pack: str) -> CheckItem | None:
+def _check(
+    chk: m.Check,
+    path: DataPath,
+    views: Mapping[str, GroupView],
+    col: _Collector,
+    seen: set[str],
+    pack: str,
+) -> CheckItem | None:
     if chk.id in seen:
         col.add((*path, "id"), f"duplicate id {chk.id!r} in the rule packs")
     seen.add(chk.id)
@@ -427,9 +503,13 @@ def _with_codes(view: GroupView, codes: Mapping[int, str]) -> GroupView:
         kids = tuple(fix(c) for c in item.children)
         if item.is_leaf and item.node.rule is not None:
             h = handler(item.node.rule)
-            new = dataclasses.replace(item, children=kids, code=codes[id(item.node)], handler=h,
-                                      branches=(*h.branches(item.node.rule, item.max),
-                                                MISSING_BRANCH))
+            new = dataclasses.replace(
+                item,
+                children=kids,
+                code=codes[id(item.node)],
+                handler=h,
+                branches=(*h.branches(item.node.rule, item.max), MISSING_BRANCH),
+            )
             leaves[new.id] = new
         else:
             new = dataclasses.replace(item, children=kids)
@@ -442,13 +522,19 @@ def _with_codes(view: GroupView, codes: Mapping[int, str]) -> GroupView:
 
 def year_bounds(year: int) -> tuple[int, int]:
     """The engine's encoded first and last day of ``year``."""
-    return (encode_bound(dt.date(year, 1, 1).toordinal()),
-            encode_bound(dt.date(year, 12, 31).toordinal()))
+    return (
+        encode_bound(dt.date(year, 1, 1).toordinal()),
+        encode_bound(dt.date(year, 12, 31).toordinal()),
+    )
 
 
-def _compile(meta: m.IndexMeta, views: Mapping[str, GroupView],
-             adjustments: tuple[AdjustmentItem, ...], checks: tuple[CheckItem, ...],
-             digest: str) -> RuleEngine:
+def _compile(
+    meta: m.IndexMeta,
+    views: Mapping[str, GroupView],
+    adjustments: tuple[AdjustmentItem, ...],
+    checks: tuple[CheckItem, ...],
+    digest: str,
+) -> RuleEngine:
     decisions: dict[str, tuple[Branch, ...]] = {}
     gates: set[str] = set()
     for view in views.values():
@@ -461,6 +547,10 @@ def _compile(meta: m.IndexMeta, views: Mapping[str, GroupView],
         if adj.spec.evidence and adj.spec.evidence.required:
             gates.add(adj.code)
     lo, hi = year_bounds(meta.year)
-    specs = [CheckSpec(c.spec.id, "not_greater") if c.spec.kind == "not_greater"
-             else CheckSpec(c.spec.id, "within", lo, hi) for c in checks]
+    specs = [
+        CheckSpec(c.spec.id, "not_greater")
+        if c.spec.kind == "not_greater"
+        else CheckSpec(c.spec.id, "within", lo, hi)
+        for c in checks
+    ]
     return RuleEngine(digest[:12], decisions, sorted(gates), specs)

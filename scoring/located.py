@@ -60,16 +60,13 @@ def data_path(data: Any, loc: Sequence[str | int]) -> tuple[str | int, ...]:
     """The part of a pydantic ``loc`` that exists in ``data`` (tags and wrappers dropped)."""
     out: list[str | int] = []
     cur = data
-    for step in loc:
+    for step in loc:  # steps missing from the data (discriminator tags, wrappers) are skipped
         if isinstance(cur, dict) and step in cur:
             cur = cur[step]
             out.append(step)
         elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
             cur = cur[step]
             out.append(step)
-        elif isinstance(cur, dict) and isinstance(step, str) and out and step not in cur:
-            # a discriminator tag or a missing/unknown key: keep a missing key as the last step
-            continue
     return tuple(out)
 
 
@@ -82,8 +79,10 @@ def _message(err: dict[str, Any]) -> tuple[str, str | None]:
         return f"required key {loc[-1]!r} is missing", None
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
-        return (f"unknown rule kind {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}",
-                None)
+        return (
+            f"unknown rule kind {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}",
+            None,
+        )
     if kind == "union_tag_not_found":
         return "a rule needs a 'kind'", None
     msg = str(err.get("msg", "invalid value"))

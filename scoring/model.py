@@ -32,7 +32,7 @@ def _whole(v: Any) -> int:
 
 def _text(v: Any) -> str:
     if not isinstance(v, str):
-        raise ValueError(f"expected text, got {v!r} (quote ids such as \"1.1\" in YAML)")
+        raise ValueError(f'expected text, got {v!r} (quote ids such as "1.1" in YAML)')
     return v
 
 
@@ -42,9 +42,7 @@ Text = Annotated[str, BeforeValidator(_text)]
 Id = Annotated[
     str, BeforeValidator(_text), StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ]
-Slug = Annotated[
-    str, BeforeValidator(_text), StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-]
+Slug = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 NaStrategy = Literal["exclude_and_rescale", "grant_full"]
 ZeroDenominator = Literal["full", "zero", "not_applicable"]
 

@@ -40,8 +40,10 @@ def rank(results: Sequence[UnitResult], index: Index) -> list[UnitResult]:
     meta = index.meta
     policy = meta.ranking
     out: list[UnitResult] = []
-    ranked = sorted((r for r in results if r.ranked),
-                    key=lambda r: (tuple(-k for k in _key(r, policy)), r.name, r.unit_id))
+    ranked = sorted(
+        (r for r in results if r.ranked),
+        key=lambda r: (tuple(-k for k in _key(r, policy)), r.name, r.unit_id),
+    )
     prev: tuple[Decimal, ...] | None = None
     current = 0
     for position, r in enumerate(ranked, start=1):

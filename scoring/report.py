@@ -39,9 +39,14 @@ def unit_document(r: UnitResult, places: int) -> dict[str, Any]:
         "bonus": q(r.bonus),
         "penalty": q(r.penalty),
         "areas": [
-            {"id": a, "title_vi": r.nodes[a].title_vi, "title_en": r.nodes[a].title_en,
-             "points": q(r.nodes[a].points), "max": fmt(r.nodes[a].max),
-             "full_max": fmt(r.nodes[a].full_max)}
+            {
+                "id": a,
+                "title_vi": r.nodes[a].title_vi,
+                "title_en": r.nodes[a].title_en,
+                "points": q(r.nodes[a].points),
+                "max": fmt(r.nodes[a].max),
+                "full_max": fmt(r.nodes[a].full_max),
+            }
             for a in r.areas
         ],
         "warnings": list(r.warnings),
@@ -68,17 +73,21 @@ def score_document(result: CampaignResult) -> dict[str, Any]:
             "ranking": to_jsonable(meta.ranking),
         },
         "groups": [
-            {"id": gid, "title_vi": result.index.groups[gid].group.title_vi,
-             "title_en": result.index.groups[gid].group.title_en,
-             "units": [unit_document(r, places) for r in results]}
+            {
+                "id": gid,
+                "title_vi": result.index.groups[gid].group.title_vi,
+                "title_en": result.index.groups[gid].group.title_en,
+                "units": [unit_document(r, places) for r in results],
+            }
             for gid, results in result.groups.items()
         ],
         "errors": [error_document(u, e) for u, e in sorted(result.errors.items())],
     }
 
 
-def trace_document(result: UnitResult, steps: tuple[Step, ...], index_id: str,
-                   content_hash: str, node: str | None) -> dict[str, Any]:
+def trace_document(
+    result: UnitResult, steps: tuple[Step, ...], index_id: str, content_hash: str, node: str | None
+) -> dict[str, Any]:
     """One unit's trace (whole, or below ``node``)."""
     return {
         "format": TRACE_FORMAT,

@@ -100,7 +100,8 @@ class Submission:
     answers: dict[str, Answer] = field(default_factory=dict)
     adjustments: dict[str, Answer] = field(default_factory=dict)
     where: dict[tuple[str, str], tuple[Source, tuple[str | int, ...], Any]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
 
     def locate(self, kind: str, key: str, field_name: str | None = None) -> Location:
         src, path, data = self.where[(kind, key)]
@@ -143,8 +144,10 @@ def read_campaign_file(folder: Path) -> CampaignFile:
     seen: set[str] = set()
     for i, u in enumerate(spec.units):
         if u.id in seen:
-            raise SubmissionError(f"unit {u.id!r} is listed twice",
-                                  source.locate(("units", i, "id"), trail_for(data, ("units", i))))
+            raise SubmissionError(
+                f"unit {u.id!r} is listed twice",
+                source.locate(("units", i, "id"), trail_for(data, ("units", i))),
+            )
         seen.add(u.id)
     return spec
 
@@ -174,8 +177,10 @@ def _read_unit(path: Path, sub: Submission) -> None:
         raise SubmissionError("expected a mapping with unit and answers", Location(str(path), 1))
     uf: UnitFile = validate(UnitFile, data, source, SubmissionError)
     if uf.unit != sub.unit.id:
-        raise SubmissionError(f"this file is for unit {uf.unit!r}, but the campaign expects "
-                              f"{sub.unit.id!r}", source.locate(("unit",)))
+        raise SubmissionError(
+            f"this file is for unit {uf.unit!r}, but the campaign expects {sub.unit.id!r}",
+            source.locate(("unit",)),
+        )
     for key, ans in uf.answers.items():
         sub.answers[nfc(key)] = ans
         sub.where[("answer", nfc(key))] = (source, ("answers", key), data)
@@ -184,20 +189,25 @@ def _read_unit(path: Path, sub: Submission) -> None:
         sub.where[("adjustment", nfc(key))] = (source, ("adjustments", key), data)
 
 
-def _read_source(path: Path, kind: str, subs: dict[str, Submission],
-                 errors: dict[str, list[ParindexError]]) -> None:
+def _read_source(
+    path: Path, kind: str, subs: dict[str, Submission], errors: dict[str, list[ParindexError]]
+) -> None:
     data, source = load_yaml_file(path)
     sf: SourceFile = validate(SourceFile, data or {}, source, SubmissionError)
     for uid, answers in sf.units.items():
         if uid not in subs:
-            raise SubmissionError(f"unknown unit {uid!r}", source.locate(("units", uid)),
-                                  suggest(uid, subs))
+            raise SubmissionError(
+                f"unknown unit {uid!r}", source.locate(("units", uid)), suggest(uid, subs)
+            )
         for key, ans in answers.items():
             k = nfc(key)
             if k in subs[uid].answers:
-                errors.setdefault(uid, []).append(SubmissionError(
-                    f"item {k} is answered twice (unit file and {kind} file)",
-                    source.locate(("units", uid, key))))
+                errors.setdefault(uid, []).append(
+                    SubmissionError(
+                        f"item {k} is answered twice (unit file and {kind} file)",
+                        source.locate(("units", uid, key)),
+                    )
+                )
                 continue
             subs[uid].answers[k] = ans
             subs[uid].where[("answer", k)] = (source, ("units", uid, key), data)
@@ -228,24 +238,34 @@ def prepare(index: Index, sub: Submission) -> Ready:
     errors: list[ParindexError] = []
     unit = sub.unit
     if unit.group not in index.groups:
-        raise SubmissionError(f"unknown group {unit.group!r}", Location("campaign.yaml"),
-                              suggest(unit.group, index.groups))
+        raise SubmissionError(
+            f"unknown group {unit.group!r}",
+            Location("campaign.yaml"),
+            suggest(unit.group, index.groups),
+        )
     view = index.groups[unit.group]
     leaves: dict[str, Prepared] = {}
     for key, ans in sub.answers.items():
         item = view.leaves.get(key)
         if item is None:
             hint = suggest(key, view.leaves)
-            where = "this group" if not any(key in v.leaves for v in index.groups.values()) \
+            where = (
+                "this group"
+                if not any(key in v.leaves for v in index.groups.values())
                 else f"group {unit.group!r} (it belongs to another group)"
-            errors.append(SubmissionError(f"no scored item {key!r} in {where}",
-                                          sub.locate("answer", key), hint))
+            )
+            errors.append(
+                SubmissionError(
+                    f"no scored item {key!r} in {where}", sub.locate("answer", key), hint
+                )
+            )
             continue
         try:
             leaves[key] = _prepare_leaf(item, ans, sub, key)
         except AnswerError as exc:
-            errors.append(SubmissionError(str(exc), sub.locate("answer", key, exc.field),
-                                          exc.suggestion))
+            errors.append(
+                SubmissionError(str(exc), sub.locate("answer", key, exc.field), exc.suggestion)
+            )
         except SubmissionError as exc:
             errors.append(exc)
     for item in view.leaves.values():
@@ -256,20 +276,32 @@ def prepare(index: Index, sub: Submission) -> Ready:
     for key, ans in sub.adjustments.items():
         adj = known.get(key)
         if adj is None:
-            errors.append(SubmissionError(f"no bonus or penalty {key!r} for group "
-                                          f"{unit.group!r}", sub.locate("adjustment", key),
-                                          suggest(key, known)))
+            errors.append(
+                SubmissionError(
+                    f"no bonus or penalty {key!r} for group {unit.group!r}",
+                    sub.locate("adjustment", key),
+                    suggest(key, known),
+                )
+            )
             continue
         try:
             adjustments[key] = adj.handler.prepare(adj.spec.rule, ans.inputs())
         except AnswerError as exc:
-            errors.append(SubmissionError(str(exc), sub.locate("adjustment", key, exc.field),
-                                          exc.suggestion))
+            errors.append(
+                SubmissionError(str(exc), sub.locate("adjustment", key, exc.field), exc.suggestion)
+            )
     warnings = _run_checks(index, sub, leaves, errors) if not errors else []
     if errors:
         raise ErrorList.of(errors)
-    return Ready(unit, unit.group, leaves, adjustments, dict(sub.answers),
-                 dict(sub.adjustments), tuple(warnings))
+    return Ready(
+        unit,
+        unit.group,
+        leaves,
+        adjustments,
+        dict(sub.answers),
+        dict(sub.adjustments),
+        tuple(warnings),
+    )
 
 
 def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepared:
@@ -277,10 +309,13 @@ def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepare
     src = sub.where.get(("source", key))
     origin = src[1][0] if src else "self"
     if node.assessed_by != origin:
-        expected = {"self": "unit's own file", "survey": "survey file",
-                    "council": "council file"}[node.assessed_by]
-        raise SubmissionError(f"item {key} is assessed by {node.assessed_by}: its answer belongs "
-                              f"in the {expected}", sub.locate("answer", key))
+        expected = {"self": "unit's own file", "survey": "survey file", "council": "council file"}[
+            node.assessed_by
+        ]
+        raise SubmissionError(
+            f"item {key} is assessed by {node.assessed_by}: its answer belongs in the {expected}",
+            sub.locate("answer", key),
+        )
     if ans.na:
         if not node.na_allowed:
             raise AnswerError("na", f"item {key} does not allow a not-applicable answer")
@@ -293,8 +328,9 @@ def _raw(ans: Answer | None, name: str) -> Any:
     return None if ans is None or ans.na else ans.inputs().get(name)
 
 
-def _run_checks(index: Index, sub: Submission, leaves: Mapping[str, Prepared],
-                errors: list[ParindexError]) -> list[str]:
+def _run_checks(
+    index: Index, sub: Submission, leaves: Mapping[str, Prepared], errors: list[ParindexError]
+) -> list[str]:
     group = sub.unit.group
     facts: list[tuple[Any, ...]] = []
     meta: list[tuple[m.Check, str, str]] = []

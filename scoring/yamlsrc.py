@@ -12,7 +12,7 @@ later error can point at the file and line. On top of ``yaml.SafeLoader`` it:
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -61,7 +61,9 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputFileError(f"file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path)))
+            raise InputFileError(
+                f"file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path))
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputFileError("file not found", Location(str(path))) from None
@@ -139,11 +141,9 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._fail(key_node, "a key must be a plain value")
             key = self._scalar(key_node)
-            if isinstance(key, int | Decimal):
-                # "1.1", 3 or yes/no (YAML 1.1 booleans) as a key stay the text the author wrote
-                key = key_node.value
-            if not isinstance(key, Hashable):
-                raise self._fail(key_node, "a key must be a plain value")
+            if not isinstance(key, str):
+                # 1.1, 3, yes/no (YAML 1.1 booleans), dates: the key stays the text as written
+                key = str(key_node.value)
             if key in out:
                 raise self._fail(key_node, f"duplicate key {key!r}")
             key_path = (*path, key)

@@ -21,8 +21,11 @@ SAMPLES = ROOT / "samples" / "2018"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite tests/golden/*.json from the current results.")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/*.json from the current results.",
+    )
 
 
 @pytest.fixture
@@ -43,9 +46,14 @@ def index_from_text(criteria: str, pack: str | None = None) -> Index:
         return load_index(folder / "criteria.yaml", rules)
 
 
-def ready(index: Index, group: str, answers: dict[str, Any],
-          adjustments: dict[str, Any] | None = None, tags: list[str] | None = None,
-          uid: str = "u") -> Ready:
+def ready(
+    index: Index,
+    group: str,
+    answers: dict[str, Any],
+    adjustments: dict[str, Any] | None = None,
+    tags: list[str] | None = None,
+    uid: str = "u",
+) -> Ready:
     """A prepared unit from plain answer dicts (survey and council answers included)."""
     from scoring.yamlsrc import Source
 
@@ -54,8 +62,11 @@ def ready(index: Index, group: str, answers: dict[str, Any],
     for key, ans in answers.items():
         sub.answers[key] = Answer.model_validate(ans)
         sub.where[("answer", key)] = (src, ("answers", key), {})
-        origin = index.groups[group].leaves[key].node.assessed_by if key in \
-            index.groups[group].leaves else "self"
+        origin = (
+            index.groups[group].leaves[key].node.assessed_by
+            if key in index.groups[group].leaves
+            else "self"
+        )
         if origin != "self":
             sub.where[("source", key)] = (src, (origin,), {})
     for key, ans in (adjustments or {}).items():

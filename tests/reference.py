@@ -87,8 +87,13 @@ def leaf_points(rule: dict[str, Any], top: F, ans: dict[str, Any]) -> F | None:
     raise AssertionError(k)
 
 
-def reference_score(criteria: dict[str, Any], pack: dict[str, Any], tags: list[str],
-                    answers: dict[str, Any], adjustments: dict[str, Any]) -> tuple[F, F, F]:
+def reference_score(
+    criteria: dict[str, Any],
+    pack: dict[str, Any],
+    tags: list[str],
+    answers: dict[str, Any],
+    adjustments: dict[str, Any],
+) -> tuple[F, F, F]:
     """(points, applicable max, index) of one unit."""
     meta = criteria["index"]
     default_na = meta.get("not_applicable", "exclude_and_rescale")
@@ -135,8 +140,9 @@ def reference_score(criteria: dict[str, Any], pack: dict[str, Any], tags: list[s
         pts, mx = pts + p, mx + m
     total = scoped.get("total", [])
     bonus = min(sum((v for s, v in total if s > 0), F(0)), f(meta.get("bonus", {}).get("max", 0)))
-    penalty = min(sum((v for s, v in total if s < 0), F(0)),
-                  f(meta.get("penalty", {}).get("max", 0)))
+    penalty = min(
+        sum((v for s, v in total if s < 0), F(0)), f(meta.get("penalty", {}).get("max", 0))
+    )
     points = max(F(0), pts + bonus - penalty)
     scale = f(meta.get("scale", 100))
     index = min(scale, max(F(0), points * scale / mx)) if mx > 0 else F(0)

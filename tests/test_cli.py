@@ -61,11 +61,26 @@ def test_score_json_document() -> None:
     assert doc["format"] == "parindex.score/1"
     assert doc["index"]["id"] == "mini-2018" and len(doc["index"]["content_hash"]) == 64
     unit = doc["groups"][0]["units"][0]
-    assert set(unit) >= {"unit_id", "name", "group", "points", "max_points", "index",
-                         "classification", "rank", "areas"}
+    assert set(unit) >= {
+        "unit_id",
+        "name",
+        "group",
+        "points",
+        "max_points",
+        "index",
+        "classification",
+        "rank",
+        "areas",
+    }
     assert unit["unit_id"] == "a" and unit["points"] == "93.00" and unit["index"] == "93.00"
-    assert unit["areas"][0] == {"id": "1", "title_vi": "Chỉ đạo điều hành", "title_en": None,
-                                "points": "48.00", "max": "50", "full_max": "50"}
+    assert unit["areas"][0] == {
+        "id": "1",
+        "title_vi": "Chỉ đạo điều hành",
+        "title_en": None,
+        "points": "48.00",
+        "max": "50",
+        "full_max": "50",
+    }
     assert isinstance(unit["rank"], int)
 
 
@@ -91,34 +106,74 @@ def test_explain_unknown_unit_or_node_suggests() -> None:
 # (file, old, new, expected message, line)
 BAD_INPUTS = [
     ("criteria.yaml", "max: 50", "max: 50\n    max: 50", "duplicate key 'max'", 28),
-    ("criteria.yaml", "  ranking: {tie_policy: competition, precision: 1}",
-     "  ranking: {tie_policy: competition, precision: 1", "invalid YAML", None),
-    ("criteria.yaml", '    title_vi: Chỉ đạo điều hành', '    title_vi: Chỉ đạo điều hành\n    mx: 3',
-     "unknown key 'mx' (did you mean 'max'?)", 27),
-    ("criteria.yaml", "            - {min: 95, max: 100, points: 5}",
-     "            - {min: 95, max: 99, points: 5}", "gap: between bands", 45),
-    ("units/a.yaml", '"1.3": {numerator: 100', '"1.33": {numerator: 100',
-     "no scored item '1.33' in this group (did you mean '1.3'?)", 5),
-    ("units/a.yaml", '{count: 5}', '{count: five}', "expected a whole number >= 0, got 'five'", 7),
-    ("units/a.yaml", '{numerator: 80, denominator: 100}', '{numerator: 180, denominator: 100}',
-     "numerator 180 exceeds denominator 100", 6),
-    ("units/a.yaml", '"2.3": {level: tot}', '"2.3": {level: tot, colour: red}',
-     "unknown key 'colour'", 9),
+    (
+        "criteria.yaml",
+        "  ranking: {tie_policy: competition, precision: 1}",
+        "  ranking: {tie_policy: competition, precision: 1",
+        "invalid YAML",
+        None,
+    ),
+    (
+        "criteria.yaml",
+        "    title_vi: Chỉ đạo điều hành",
+        "    title_vi: Chỉ đạo điều hành\n    mx: 3",
+        "unknown key 'mx' (did you mean 'max'?)",
+        27,
+    ),
+    (
+        "criteria.yaml",
+        "            - {min: 95, max: 100, points: 5}",
+        "            - {min: 95, max: 99, points: 5}",
+        "gap: between bands",
+        45,
+    ),
+    (
+        "units/a.yaml",
+        '"1.3": {numerator: 100',
+        '"1.33": {numerator: 100',
+        "no scored item '1.33' in this group (did you mean '1.3'?)",
+        5,
+    ),
+    ("units/a.yaml", "{count: 5}", "{count: five}", "expected a whole number >= 0, got 'five'", 7),
+    (
+        "units/a.yaml",
+        "{numerator: 80, denominator: 100}",
+        "{numerator: 180, denominator: 100}",
+        "numerator 180 exceeds denominator 100",
+        6,
+    ),
+    (
+        "units/a.yaml",
+        '"2.3": {level: tot}',
+        '"2.3": {level: tot, colour: red}',
+        "unknown key 'colour'",
+        9,
+    ),
     ("units/a.yaml", "unit: a", "unit: b", "this file is for unit 'b'", 1),
     ("council.yaml", "{score: 10, reason: Tốt}", "{score: 10}", "needs a non-empty reason", 2),
-    ("units/a.yaml", '  "2.3": {level: tot}', '  "2.3": {level: tot}\n  "1.5": {score: 10, reason: x}',
-     "item 1.5 is answered twice", "council.yaml:2:"),
-    ("council.yaml", "c: {\"1.5\": {score: 5, reason: Còn thiếu nội dung}}",
-     "c: {\"1.5\": {score: 5, reason: Còn thiếu nội dung}, \"2.1\": {count: 1}}",
-     "item 2.1 is assessed by self: its answer belongs in the unit's own file", 4),
+    (
+        "units/a.yaml",
+        '  "2.3": {level: tot}',
+        '  "2.3": {level: tot}\n  "1.5": {score: 10, reason: x}',
+        "item 1.5 is answered twice",
+        "council.yaml:2:",
+    ),
+    (
+        "council.yaml",
+        'c: {"1.5": {score: 5, reason: Còn thiếu nội dung}}',
+        'c: {"1.5": {score: 5, reason: Còn thiếu nội dung}, "2.1": {count: 1}}',
+        "item 2.1 is assessed by self: its answer belongs in the unit's own file",
+        4,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "old", "new", "message", "line"), BAD_INPUTS,
-                         ids=[b[3][:40] for b in BAD_INPUTS])
-def test_bad_input_is_a_located_message_and_exit_1(campaign: Path, name: str, old: str, new: str,
-                                                   message: str, line: int | str | None
-                                                   ) -> None:
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message", "line"), BAD_INPUTS, ids=[b[3][:40] for b in BAD_INPUTS]
+)
+def test_bad_input_is_a_located_message_and_exit_1(
+    campaign: Path, name: str, old: str, new: str, message: str, line: int | str | None
+) -> None:
     """Each kind of bad input names the file and line, exits 1 and prints no traceback."""
     path = campaign / name
     text = path.read_text(encoding="utf-8")
@@ -140,8 +195,10 @@ def test_one_bad_unit_does_not_stop_the_others(campaign: Path) -> None:
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
     assert [u["unit_id"] for u in doc["groups"][0]["units"]] == ["a", "c"]
-    assert doc["errors"][0]["unit_id"] == "b" and "expected true or false" in \
-        doc["errors"][0]["errors"][0]
+    assert (
+        doc["errors"][0]["unit_id"] == "b"
+        and "expected true or false" in doc["errors"][0]["errors"][0]
+    )
     assert "unit b was not scored" in r.stderr
 
 
@@ -165,9 +222,19 @@ def test_yaml_object_tag_is_refused(campaign: Path) -> None:
 def test_console_script_runs_as_a_process() -> None:
     """The installed entry point works from a shell, with the same exit codes."""
     exe = Path(sys.executable).parent / "parindex"
-    ok = subprocess.run([str(exe), "check", str(MINI / "criteria.yaml")], capture_output=True,
-                        text=True, cwd=ROOT, check=False)
+    ok = subprocess.run(
+        [str(exe), "check", str(MINI / "criteria.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
-    bad = subprocess.run([str(exe), "check", str(ROOT / "README.md")], capture_output=True,
-                         text=True, cwd=ROOT, check=False)
+    bad = subprocess.run(
+        [str(exe), "check", str(ROOT / "README.md")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr

@@ -10,18 +10,30 @@ from scoring.kinds import Branch
 
 
 def _engine() -> RuleEngine:
-    return RuleEngine("t", {
-        "x": [Branch("low", "thấp", "low", lo=0, hi=100, hi_incl=False),
-              Branch("high", "cao", "high", lo=100),
-              Branch("none", "không", "none", status="missing")]},
-        gates=["x"], checks=[CheckSpec("c", "not_greater")])
+    return RuleEngine(
+        "t",
+        {
+            "x": [
+                Branch("low", "thấp", "low", lo=0, hi=100, hi_incl=False),
+                Branch("high", "cao", "high", lo=100),
+                Branch("none", "không", "none", status="missing"),
+            ]
+        },
+        gates=["x"],
+        checks=[CheckSpec("c", "not_greater")],
+    )
 
 
 def test_each_fact_fires_its_branch_and_gate() -> None:
     """A value fires the band that holds; e=0 also fires the evidence gate."""
     e = _engine()
-    out = e.decide([("in", "x", "value", 50, 1), ("in", "x", "value", 100, 0),
-                    ("in", "x", "missing", None, None)])
+    out = e.decide(
+        [
+            ("in", "x", "value", 50, 1),
+            ("in", "x", "value", 100, 0),
+            ("in", "x", "missing", None, None),
+        ]
+    )
     assert out[("in", "x", "value", 50, 1)] == ("x#low",)
     assert out[("in", "x", "value", 100, 0)] == ("x#evidence_gate", "x#high")
     assert out[("in", "x", "missing", None, None)] == ("x#none",)

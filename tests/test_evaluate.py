@@ -93,22 +93,36 @@ tree:
         rule: {kind: boolean}
 """
     index = index_from_text(text)
-    r = score_unit(index, ready(index, "department", {
-        "1.1": {"score": 35, "reason": "x"}, "1.2": {"score": D("27.05"), "reason": "y"}},
-        tags=["no_procedures"]))
+    r = score_unit(
+        index,
+        ready(
+            index,
+            "department",
+            {"1.1": {"score": 35, "reason": "x"}, "1.2": {"score": D("27.05"), "reason": "y"}},
+            tags=["no_procedures"],
+        ),
+    )
     assert (r.points, r.max_points, r.index) == (D("62.05"), D(73), D(85))
 
 
 def test_total_bonus_and_penalty_caps(mini_index) -> None:  # type: ignore[no-untyped-def]
     """Bonuses above index.bonus.max and penalties above index.penalty.max are capped."""
-    answers = {"1.1": {"value": True, "evidence": [{"doc": "k"}]}, "1.2": {"done_on": None},
-               "1.3": {"numerator": 0, "denominator": 0}, "1.4": {"numerator": 0, "denominator": 0},
-               "1.5": {"score": 0, "reason": "r"}}
-    r = score_unit(mini_index, ready(mini_index, "department", answers, {"B1": {"count": 9}},
-                                     tags=["no_procedures"]))
+    answers = {
+        "1.1": {"value": True, "evidence": [{"doc": "k"}]},
+        "1.2": {"done_on": None},
+        "1.3": {"numerator": 0, "denominator": 0},
+        "1.4": {"numerator": 0, "denominator": 0},
+        "1.5": {"score": 0, "reason": "r"},
+    }
+    r = score_unit(
+        mini_index,
+        ready(mini_index, "department", answers, {"B1": {"count": 9}}, tags=["no_procedures"]),
+    )
     assert r.bonus == D(2)  # B1: 9 × 1 capped by its own max 2, and by the index cap 2
-    r2 = score_unit(mini_index, ready(mini_index, "department", answers, {"P1": {"count": 3}},
-                                      tags=["no_procedures"]))
+    r2 = score_unit(
+        mini_index,
+        ready(mini_index, "department", answers, {"P1": {"count": 3}}, tags=["no_procedures"]),
+    )
     assert r2.penalty == D(3)  # 3 × 1.5 = 4.5, capped by P1's max 3
     assert r2.points == max(D(0), r.points - r.bonus - D(3))
 
@@ -145,8 +159,10 @@ def test_council_reason_and_levels_are_enforced(mini_index) -> None:  # type: ig
     """A council judgment needs a reason, and a score among the declared levels."""
     from scoring.errors import ErrorList
 
-    for ans, msg in (({"score": 5}, "non-empty reason"),
-                     ({"score": 6, "reason": "x"}, "not one of the levels")):
+    for ans, msg in (
+        ({"score": 5}, "non-empty reason"),
+        ({"score": 6, "reason": "x"}, "not one of the levels"),
+    ):
         with pytest.raises((SubmissionError, ErrorList)) as exc:
             ready(mini_index, "department", {"1.5": ans})
         assert msg in str(exc.value)
@@ -158,6 +174,7 @@ def test_consistency_pack_runs_through_the_engine(mini_index) -> None:  # type: 
 
     with pytest.raises(SubmissionError, match="V2: date within the year"):
         ready(mini_index, "department", {"1.2": {"done_on": dt.date(2019, 1, 2)}})
-    r = ready(mini_index, "department", {"2.1": {"count": 9},
-                                         "1.3": {"numerator": 1, "denominator": 2}})
+    r = ready(
+        mini_index, "department", {"2.1": {"count": 9}, "1.3": {"numerator": 1, "denominator": 2}}
+    )
     assert any("V3" in w for w in r.warnings)

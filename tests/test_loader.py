@@ -43,42 +43,96 @@ def test_hash_ignores_layout_but_not_content() -> None:
 
 # (replace this, with this, expected message, text that marks the expected line)
 BROKEN = [
-    ("max: 50", "max: 49", "children (1.1, 1.2, 1.3, 1.4, 1.5) sum to 50, but max is 49",
-     "max: 49"),
-    ("{kind: count_points, per_item: 2.5}", "{kind: count_pionts, per_item: 2.5}",
-     "unknown rule kind 'count_pionts'", "count_pionts"),
-    ("            - {min: 95, max: 100, points: 5}", "            - {min: 96, max: 100, points: 5}",
-     "gap: between bands", "min: 96"),
-    ("            - {min: 95, max: 100, points: 5}", "            - {min: 94, max: 100, points: 5}",
-     "overlap", "min: 94"),
-    ("            - {min: 100, points: 10}", "            - {min: 100, points: 11}",
-     "points: 11 is outside [0, 10]", "points: 11"),
-    ("title_vi: Kế hoạch\n", "title_vi: Kế hoạch\n        titel_en: Plan\n",
-     "unknown key 'titel_en' (did you mean 'title_en'?)", "titel_en"),
-    ("        max: 10\n        evidence", "        max: ten\n        evidence",
-     "expected a number, got 'ten'", "max: ten"),
-    ("  - id: \"2\"", "  - id: 2", "expected text", "id: 2\n"),
-    ("      - id: \"1.2\"", "      - id: \"1.1\"", "duplicate id '1.1'", "id: \"1.1\"\n        title_vi: Báo"),
-    ("    exempt_tags: [no_procedures]", "    exempt_tags: [no_procedures]\n    groups: [departmnt]",
-     "unknown group 'departmnt' (did you mean 'department'?)", "departmnt"),
+    (
+        "max: 50",
+        "max: 49",
+        "children (1.1, 1.2, 1.3, 1.4, 1.5) sum to 50, but max is 49",
+        "max: 49",
+    ),
+    (
+        "{kind: count_points, per_item: 2.5}",
+        "{kind: count_pionts, per_item: 2.5}",
+        "unknown rule kind 'count_pionts'",
+        "count_pionts",
+    ),
+    (
+        "            - {min: 95, max: 100, points: 5}",
+        "            - {min: 96, max: 100, points: 5}",
+        "gap: between bands",
+        "min: 96",
+    ),
+    (
+        "            - {min: 95, max: 100, points: 5}",
+        "            - {min: 94, max: 100, points: 5}",
+        "overlap",
+        "min: 94",
+    ),
+    (
+        "            - {min: 100, points: 10}",
+        "            - {min: 100, points: 11}",
+        "points: 11 is outside [0, 10]",
+        "points: 11",
+    ),
+    (
+        "title_vi: Kế hoạch\n",
+        "title_vi: Kế hoạch\n        titel_en: Plan\n",
+        "unknown key 'titel_en' (did you mean 'title_en'?)",
+        "titel_en",
+    ),
+    (
+        "        max: 10\n        evidence",
+        "        max: ten\n        evidence",
+        "expected a number, got 'ten'",
+        "max: ten",
+    ),
+    ('  - id: "2"', "  - id: 2", "expected text", "id: 2\n"),
+    (
+        '      - id: "1.2"',
+        '      - id: "1.1"',
+        "duplicate id '1.1'",
+        'id: "1.1"\n        title_vi: Báo',
+    ),
+    (
+        "    exempt_tags: [no_procedures]",
+        "    exempt_tags: [no_procedures]\n    groups: [departmnt]",
+        "unknown group 'departmnt' (did you mean 'department'?)",
+        "departmnt",
+    ),
     ("        assessed_by: council\n", "", "council_judgment items, and only they", "1.5"),
     ("    content: {max: 80}", "    content: {max: 81}", "blocks sum to 101", "blocks:"),
-    ("      - {id: yeu, label_vi: Yếu, label_en: Weak, min: 0}",
-     "      - {id: yeu, label_vi: Yếu, label_en: Weak, min: 10}", "the last band must start at 0",
-     "classification"),
-    ("rule: {kind: boolean}", "rule: {kind: boolean, yes: 12}", "yes: 12 is outside [0, 10]",
-     "yes: 12"),
-    ("late: [{max_days: 10, points: 5}, {points: 2}]", "late: [{max_days: 10, points: 5}]",
-     "the last band must be open", "max_days: 10"),
-    ("title_vi: Kế hoạch\n", "title_vi: Kế hoạch\n        title_vi: Lặp\n",
-     "duplicate key 'title_vi'", "title_vi: Lặp"),
+    (
+        "      - {id: yeu, label_vi: Yếu, label_en: Weak, min: 0}",
+        "      - {id: yeu, label_vi: Yếu, label_en: Weak, min: 10}",
+        "the last band must start at 0",
+        "classification",
+    ),
+    (
+        "rule: {kind: boolean}",
+        "rule: {kind: boolean, yes: 12}",
+        "yes: 12 is outside [0, 10]",
+        "yes: 12",
+    ),
+    (
+        "late: [{max_days: 10, points: 5}, {points: 2}]",
+        "late: [{max_days: 10, points: 5}]",
+        "the last band must be open",
+        "max_days: 10",
+    ),
+    (
+        "title_vi: Kế hoạch\n",
+        "title_vi: Kế hoạch\n        title_vi: Lặp\n",
+        "duplicate key 'title_vi'",
+        "title_vi: Lặp",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "message", "marker"), BROKEN,
-                         ids=[b[2][:40] for b in BROKEN])
-def test_broken_index_is_refused_with_location(old: str, new: str, message: str,
-                                               marker: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "message", "marker"), BROKEN, ids=[b[2][:40] for b in BROKEN]
+)
+def test_broken_index_is_refused_with_location(
+    old: str, new: str, message: str, marker: str
+) -> None:
     """Each definition problem names the file, the line and the path by ids."""
     assert old in CRITERIA
     text = CRITERIA.replace(old, new, 1)
@@ -96,15 +150,23 @@ PACK_BROKEN = [
     ('left: "*.numerator"', 'left: "*.numeratr"', "no leaf reads an input 'numeratr'"),
     ('left: "2.1.count"', 'left: "2.9.count"', "no leaf '2.9' (did you mean"),
     ('scope: "2"', 'scope: "9"', "scope '9' is not a node of group 'department'"),
-    ("kind: date_in_year, field: \"*.done_on\"", "kind: date_in_year, field: \"*.count\"",
-     "is not a date"),
-    ("rule: {kind: boolean, yes: 5}", "rule: {kind: survey_weighted, weights: {A: 1}}",
-     "cannot score a bonus or penalty"),
+    (
+        'kind: date_in_year, field: "*.done_on"',
+        'kind: date_in_year, field: "*.count"',
+        "is not a date",
+    ),
+    (
+        "rule: {kind: boolean, yes: 5}",
+        "rule: {kind: survey_weighted, weights: {A: 1}}",
+        "cannot score a bonus or penalty",
+    ),
     ("{id: B1,", "{id: P1,", "duplicate id 'P1'"),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "message"), PACK_BROKEN, ids=[b[2][:40] for b in PACK_BROKEN])
+@pytest.mark.parametrize(
+    ("old", "new", "message"), PACK_BROKEN, ids=[b[2][:40] for b in PACK_BROKEN]
+)
 def test_broken_rule_pack_is_refused(old: str, new: str, message: str) -> None:
     """Rule packs are checked against the index's leaves and their inputs."""
     assert old in PACK
@@ -140,14 +202,22 @@ def test_same_id_in_disjoint_groups_gets_distinct_engine_codes() -> None:
     """Two groups may each have their own node '1' with different maxima and rules."""
     text = CRITERIA.replace(
         "      - {id: tot, label_vi: Tốt, label_en: Good, min: 80}",
-        "      - {id: tot, label_vi: Tốt, label_en: Good, min: 80}", 1)
-    text = text.replace("groups:\n  - id: department", "groups:\n  - id: district\n"
-                        "    title_vi: Huyện\n    title_en: Districts\n    classification:\n"
-                        "      - {id: a, label_vi: A, label_en: A, min: 0}\n  - id: department", 1)
+        "      - {id: tot, label_vi: Tốt, label_en: Good, min: 80}",
+        1,
+    )
+    text = text.replace(
+        "groups:\n  - id: department",
+        "groups:\n  - id: district\n"
+        "    title_vi: Huyện\n    title_en: Districts\n    classification:\n"
+        "      - {id: a, label_vi: A, label_en: A, min: 0}\n  - id: department",
+        1,
+    )
     text = text.replace('  - id: "2"\n', '  - id: "2"\n    groups: [department]\n', 1)
-    text += ('  - id: "2"\n    groups: [district]\n    title_vi: Tác động\n    max: 30\n'
-             '    children:\n      - id: "2.1"\n        title_vi: Tác động KT-XH\n        max: 30\n'
-             '        rule: {kind: boolean}\n')
+    text += (
+        '  - id: "2"\n    groups: [district]\n    title_vi: Tác động\n    max: 30\n'
+        '    children:\n      - id: "2.1"\n        title_vi: Tác động KT-XH\n        max: 30\n'
+        "        rule: {kind: boolean}\n"
+    )
     index = index_from_text(text, PACK.replace('scope: "2"', 'scope: "2", groups: [department]'))
     d, k = index.groups["department"].leaves["2.1"], index.groups["district"].leaves["2.1"]
     assert d.code != k.code and d.node.rule.kind == "count_points" and k.node.rule.kind == "boolean"

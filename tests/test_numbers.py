@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from scoring.numbers import encode, encode_bound, quantize
 
-fractions = st.fractions(min_value=-10**6, max_value=10**6, max_denominator=10**5)
-bounds = st.integers(-10**9, 10**9).map(lambda n: Fraction(n, 1000))
+fractions = st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=10**5)
+bounds = st.integers(-(10**9), 10**9).map(lambda n: Fraction(n, 1000))
 
 
 @given(x=fractions, b=bounds)

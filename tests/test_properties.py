@@ -16,8 +16,7 @@ from tests.conftest import index_from_text, ready
 from tests.generate import random_answers, random_index
 from tests.reference import reference_score
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _campaign(seed: int, units: int = 6):
@@ -101,13 +100,17 @@ def test_monotone_rules_never_reward_a_worse_input(seed: int, data: st.DataObjec
             answers = [{field: v} for v in ordered]
         elif kind in ("ratio_bands", "proportional"):
             den = data.draw(st.integers(1, 500))
-            answers = [{"numerator": n, "denominator": den}
-                       for n in sorted({0, den // 3, den // 2, den - 1, den})]
+            answers = [
+                {"numerator": n, "denominator": den}
+                for n in sorted({0, den // 3, den // 2, den - 1, den})
+            ]
         else:
             continue
         ev = [{"doc": "x"}] if item.node.evidence and item.node.evidence.required else []
-        readies = [ready(index, "g", {item.id: {**a, "evidence": ev}}, uid=f"m{i}")
-                   for i, a in enumerate(answers)]
+        readies = [
+            ready(index, "g", {item.id: {**a, "evidence": ev}}, uid=f"m{i}")
+            for i, a in enumerate(answers)
+        ]
         points = [r.nodes[item.id].points for r in score_units(index, readies)]
         assert points == sorted(points), (item.id, kind, points)
 

@@ -19,10 +19,12 @@ def base(mini_index) -> UnitResult:  # type: ignore[no-untyped-def]
     return score_unit(mini_index, ready(mini_index, "department", {}))
 
 
-def _with(base: UnitResult, uid: str, index: str, content: str = "0", ranked: bool = True
-          ) -> UnitResult:
-    return dataclasses.replace(base, unit_id=uid, name=f"Unit {uid}", index=D(index),
-                               content=D(content), ranked=ranked)
+def _with(
+    base: UnitResult, uid: str, index: str, content: str = "0", ranked: bool = True
+) -> UnitResult:
+    return dataclasses.replace(
+        base, unit_id=uid, name=f"Unit {uid}", index=D(index), content=D(content), ranked=ranked
+    )
 
 
 def _policy(index, **kw):  # type: ignore[no-untyped-def]
@@ -32,8 +34,12 @@ def _policy(index, **kw):  # type: ignore[no-untyped-def]
 
 def test_competition_ties_on_the_declared_precision(mini_index, base) -> None:  # type: ignore[no-untyped-def]
     """Ranked on one decimal, 86.94 and 86.85 tie; competition ranking gives 1, 2, 2, 4."""
-    units = [_with(base, "a", "90"), _with(base, "b", "86.94"), _with(base, "c", "86.85"),
-             _with(base, "d", "80")]
+    units = [
+        _with(base, "a", "90"),
+        _with(base, "b", "86.94"),
+        _with(base, "c", "86.85"),
+        _with(base, "d", "80"),
+    ]
     out = rank(units, mini_index)
     assert [(r.unit_id, r.rank) for r in out] == [("a", 1), ("b", 2), ("c", 2), ("d", 4)]
 
@@ -41,8 +47,12 @@ def test_competition_ties_on_the_declared_precision(mini_index, base) -> None:  
 def test_dense_ranking(mini_index, base) -> None:  # type: ignore[no-untyped-def]
     """Dense ranking gives 1, 2, 2, 3."""
     index = _policy(mini_index, tie_policy="dense")
-    units = [_with(base, "a", "90"), _with(base, "b", "86.9"), _with(base, "c", "86.9"),
-             _with(base, "d", "80")]
+    units = [
+        _with(base, "a", "90"),
+        _with(base, "b", "86.9"),
+        _with(base, "c", "86.9"),
+        _with(base, "d", "80"),
+    ]
     assert [r.rank for r in rank(units, index)] == [1, 2, 2, 3]
 
 

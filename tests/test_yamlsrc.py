@@ -53,8 +53,10 @@ def test_alias_bomb_is_stopped() -> None:
     for i in range(1, 9):
         prev = chr(ord("a") + i - 1)
         cur = chr(ord("a") + i)
-        lines.append(f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, "
-                     f"*{prev}, *{prev}, *{prev}, *{prev}, *{prev}]")
+        lines.append(
+            f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, "
+            f"*{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+        )
     with pytest.raises(InputFileError, match="alias bomb"):
         load_yaml("\n".join(lines) + "\n")
 
