@@ -161,6 +161,11 @@ class RuleEngine:
         for i, key in enumerate(keys):
             self._memo[key] = tuple(sorted(by_fact.get(f"f{i}", ())))
 
+    def clear_memo(self) -> None:
+        """Forget every decision (benchmarks use it to measure the engine, not the cache)."""
+        with self._lock:
+            self._memo.clear()
+
     def close(self) -> None:
         """Free the ruleset in the C core (durable has no public call for it)."""
         with contextlib.suppress(KeyError):

@@ -8,6 +8,7 @@ blocks, total-scope bonus and penalty caps, and the rescale to the index's scale
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,9 +17,9 @@ from typing import Any
 
 from .errors import EngineError
 from .kinds import MISSING, Prepared
-from .loader import AdjustmentItem, Index, Item
-from .numbers import ZERO, clamp, encode, fmt, to_decimal
-from .submission import NA, Answer, Ready
+from .loader import AdjustmentItem, GroupView, Index, Item
+from .numbers import ZERO, clamp, fmt, to_decimal
+from .submission import NA, Answer, EvidenceRef, Ready
 from .trace import NodeScore, Step, UnitResult
 
 FactKey = tuple[Hashable, ...]
@@ -31,18 +32,21 @@ def _evidence_flag(required: bool, ans: Answer | None) -> int | None:
 
 
 def _fact(code: str, p: Prepared, gate: int | None) -> FactKey:
-    return ("in", code, p.status, None if p.value is None else encode(p.value), gate)
+    return ("in", code, p.status, p.encoded, gate)
 
 
-def _leaf_key(item: Item, ready: Ready) -> FactKey | None:
-    p = ready.leaves[item.id]
-    if p.status == NA or not item.exemptions.keys().isdisjoint(ready.unit.tags):
-        return None
-    ev = item.node.evidence
-    gate = _evidence_flag(
-        bool(ev and ev.required) and p.status != MISSING, ready.answers.get(item.id)
-    )
-    return _fact(item.code, p, gate)
+def _leaf_keys(view: GroupView, ready: Ready) -> dict[str, FactKey]:
+    """The engine fact of every applicable leaf of one unit (N/A leaves have none)."""
+    tags = set(ready.unit.tags)
+    answers, leaves = ready.answers, ready.leaves
+    keys: dict[str, FactKey] = {}
+    for lid, item in view.leaves.items():
+        p = leaves[lid]
+        if p.status == NA or (tags and not tags.isdisjoint(item.exemptions)):
+            continue
+        gate = _evidence_flag(item.gated and p.status != MISSING, answers.get(lid))
+        keys[lid] = ("in", item.code, p.status, p.encoded, gate)
+    return keys
 
 
 def _adj_key(adj: AdjustmentItem, ready: Ready) -> FactKey:
@@ -60,13 +64,12 @@ def _claimed(index: Index, ready: Ready) -> list[AdjustmentItem]:
 def score_units(index: Index, units: Iterable[Ready]) -> list[UnitResult]:
     """Score many units; the engine sees each distinct fact once."""
     units = list(units)
-    keys: list[FactKey] = []
+    per_unit = [_leaf_keys(index.groups[r.group], r) for r in units]
+    keys: list[FactKey] = [k for unit_keys in per_unit for k in unit_keys.values()]
     for r in units:
-        view = index.groups[r.group]
-        keys.extend(k for item in view.leaves.values() if (k := _leaf_key(item, r)) is not None)
         keys.extend(_adj_key(a, r) for a in _claimed(index, r))
     fired = index.engine.decide(keys)
-    return [_Scorer(index, r, fired).result() for r in units]
+    return [_Scorer(index, r, fired, k).result() for r, k in zip(units, per_unit, strict=True)]
 
 
 def score_unit(index: Index, ready: Ready) -> UnitResult:
@@ -74,6 +77,7 @@ def score_unit(index: Index, ready: Ready) -> UnitResult:
     return score_units(index, [ready])[0]
 
 
+@functools.lru_cache(maxsize=65536)
 def _branch_of(code: str, rule_ids: tuple[str, ...]) -> tuple[str, bool]:
     gate = f"{code}#evidence_gate" in rule_ids
     branches = [r.split("#", 1)[1] for r in rule_ids if r != f"{code}#evidence_gate"]
@@ -82,10 +86,8 @@ def _branch_of(code: str, rule_ids: tuple[str, ...]) -> tuple[str, bool]:
     return branches[0], gate
 
 
-def _evidence(ans: Answer | None) -> tuple[Mapping[str, Any], ...]:
-    if ans is None:
-        return ()
-    return tuple(e.model_dump(exclude_none=True) for e in ans.evidence)
+def _evidence(ans: Answer | None) -> tuple[EvidenceRef, ...]:
+    return () if ans is None else tuple(ans.evidence)
 
 
 @dataclass
@@ -93,6 +95,7 @@ class _Scorer:
     index: Index
     ready: Ready
     fired: Mapping[FactKey, tuple[str, ...]]
+    leaf_keys: Mapping[str, FactKey]
 
     def result(self) -> UnitResult:
         r = self.ready
@@ -229,24 +232,23 @@ class _Scorer:
         r, node = self.ready, item.node
         p = r.leaves[item.id]
         ans = r.answers.get(item.id)
-        common: dict[str, Any] = dict(
-            evidence=_evidence(ans),
-            self_score=ans.self_score if ans else None,
-            kind=node.rule.kind if node.rule else None,
-            parent=item.parent,
-        )
-        exempt = sorted(set(item.exemptions) & set(r.unit.tags))
-        if exempt or p.status == NA:
+        common: dict[str, Any] = {
+            "evidence": _evidence(ans),
+            "self_score": ans.self_score if ans else None,
+            "kind": node.rule.kind if node.rule else None,
+            "parent": item.parent,
+        }
+        key = self.leaf_keys.get(item.id)
+        if key is None:  # exempt by a tag, or answered N/A
+            exempt = sorted(set(item.exemptions) & set(r.unit.tags))
             why = (
                 f"đơn vị thuộc diện {', '.join(exempt)}" if exempt else "đơn vị khai không áp dụng"
             )
             why_en = f"unit tagged {', '.join(exempt)}" if exempt else "unit answered N/A"
             strategy = item.exemptions[exempt[0]] if exempt else item.na_strategy
             return self._not_applicable(item, strategy, why, why_en, common, p)
-        key = _leaf_key(item, r)
-        assert key is not None
         branch_id, gated = _branch_of(item.code, self.fired[key])
-        branch = next(b for b in item.branches if b.id == branch_id)
+        branch = item.branch_map[branch_id]
         if branch_id == MISSING:
             pts: Decimal | None = ZERO
         else:
@@ -263,16 +265,16 @@ class _Scorer:
                 rule=f"{item.code}#{branch_id}",
                 branch=branch_id,
             )
-        notes: list[str] = []
-        vi, en = (
-            f"{branch.label_vi}: {fmt(pts)}/{fmt(item.max)} điểm",
-            f"{branch.label_en}: {fmt(pts)} of {fmt(item.max)}",
-        )
+        mx = fmt(item.max)
         if gated:
-            notes.append("evidence_missing")
-            vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{fmt(item.max)} điểm"
-            en = f"{branch.label_en}, but no evidence given: 0 of {fmt(item.max)}"
+            notes: tuple[str, ...] = ("evidence_missing",)
+            vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{mx} điểm"
+            en = f"{branch.label_en}, but no evidence given: 0 of {mx}"
             pts = ZERO
+        else:
+            notes = ()
+            vi = f"{branch.label_vi}: {fmt(pts)}/{mx} điểm"
+            en = f"{branch.label_en}: {fmt(pts)} of {mx}"
         self.steps.append(
             Step(
                 item.id,
@@ -283,8 +285,8 @@ class _Scorer:
                 en,
                 rule=f"{item.code}#{branch_id}",
                 branch=branch_id,
-                inputs=dict(p.inputs),
-                notes=tuple(notes),
+                inputs=p.inputs,
+                notes=notes,
                 **common,
             )
         )

@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import model as m
-from .numbers import ZERO, encode_bound, has_places, to_decimal
+from .numbers import ZERO, encode, encode_bound, has_places, to_decimal
 
 VALUE, MISSING = "value", "missing"
 
@@ -50,6 +50,11 @@ class Prepared:
     status: str
     value: Fraction | None = None
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    encoded: int | None = field(init=False, default=None)  # the engine's image of ``value``
+
+    def __post_init__(self) -> None:
+        if self.value is not None:
+            object.__setattr__(self, "encoded", encode(self.value))
 
 
 class AnswerError(ValueError):

@@ -42,6 +42,8 @@ class Item:
     code: str = ""  # engine code, leaves only
     handler: Handler | None = None
     branches: tuple[Branch, ...] = ()
+    branch_map: Mapping[str, Branch] = field(default_factory=dict)
+    gated: bool = False  # evidence required: no evidence reference -> 0 points
 
     @property
     def id(self) -> str:
@@ -503,12 +505,16 @@ def _with_codes(view: GroupView, codes: Mapping[int, str]) -> GroupView:
         kids = tuple(fix(c) for c in item.children)
         if item.is_leaf and item.node.rule is not None:
             h = handler(item.node.rule)
+            branches = (*h.branches(item.node.rule, item.max), MISSING_BRANCH)
+            ev = item.node.evidence
             new = dataclasses.replace(
                 item,
                 children=kids,
                 code=codes[id(item.node)],
                 handler=h,
-                branches=(*h.branches(item.node.rule, item.max), MISSING_BRANCH),
+                branches=branches,
+                branch_map={b.id: b for b in branches},
+                gated=bool(ev and ev.required),
             )
             leaves[new.id] = new
         else:

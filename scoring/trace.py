@@ -33,7 +33,7 @@ class Step:
     kind: str | None = None
     branch: str | None = None
     inputs: Mapping[str, Any] | None = None
-    evidence: tuple[Mapping[str, Any], ...] = ()
+    evidence: tuple[Any, ...] = ()  # EvidenceRef records (JSON: their set fields)
     self_score: Decimal | None = None
     applicability: str = "applicable"  # applicable | not_applicable:<strategy>
     notes: tuple[str, ...] = ()  # caps, gates, floors applied
@@ -99,7 +99,7 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [to_jsonable(v) for v in obj]
     if hasattr(obj, "model_dump"):
-        return to_jsonable(obj.model_dump(exclude_defaults=True))
+        return to_jsonable(obj.model_dump(exclude_none=True))
     return obj
 
 

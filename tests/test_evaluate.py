@@ -8,6 +8,7 @@ import pytest
 
 from scoring import load_campaign, score_campaign, score_unit
 from scoring.errors import SubmissionError
+from scoring.trace import to_jsonable
 from tests.conftest import MINI, index_from_text, ready
 
 D = Decimal
@@ -49,7 +50,9 @@ def test_trace_names_rule_inputs_branch_and_evidence(mini_result) -> None:  # ty
     assert steps["1.4"].points is None
     assert steps["2.3"].applicability == "not_applicable:grant_full"
     assert steps["2.3"].points == D(10)
-    assert mini_result.unit("a").trace[0].evidence == ({"doc": "01/KH", "title": "Kế hoạch"},)
+    assert to_jsonable(mini_result.unit("a").trace[0].evidence) == [
+        {"doc": "01/KH", "title": "Kế hoạch"}
+    ]
     kinds = [s.level for s in b.trace]
     assert kinds[-1] == "total" and "penalty" in kinds
 
