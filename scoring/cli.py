@@ -194,7 +194,7 @@ def _tables(result: CampaignResult) -> None:
                 "" if r.rank is None else str(r.rank),
                 r.name,
                 fmt(quantize(r.points, places)),
-                fmt(r.max_points),
+                fmt(quantize(r.max_points, places)),
                 fmt(quantize(r.index, places)),
                 r.classification.label_vi if r.classification else "",
             )

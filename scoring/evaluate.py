@@ -8,6 +8,7 @@ blocks, total-scope bonus and penalty caps, and the rescale to the index's scale
 
 from __future__ import annotations
 
+import decimal
 import functools
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any
 from .errors import EngineError
 from .kinds import MISSING, Prepared
 from .loader import AdjustmentItem, GroupView, Index, Item
-from .numbers import ZERO, clamp, fmt, to_decimal
+from .numbers import CONTEXT, ZERO, clamp, fmt, to_decimal
 from .submission import NA, Answer, EvidenceRef, Ready
 from .trace import NodeScore, Step, UnitResult
 
@@ -69,7 +70,8 @@ def score_units(index: Index, units: Iterable[Ready]) -> list[UnitResult]:
     for r in units:
         keys.extend(_adj_key(a, r) for a in _claimed(index, r))
     fired = index.engine.decide(keys)
-    return [_Scorer(index, r, fired, k).result() for r, k in zip(units, per_unit, strict=True)]
+    with decimal.localcontext(CONTEXT):  # every sum and product under the one declared context
+        return [_Scorer(index, r, fired, k).result() for r, k in zip(units, per_unit, strict=True)]
 
 
 def score_unit(index: Index, ready: Ready) -> UnitResult:

@@ -30,7 +30,7 @@ def unit_document(r: UnitResult, places: int) -> dict[str, Any]:
         "rank": r.rank,
         "ranked": r.ranked,
         "points": q(r.points),
-        "max_points": fmt(r.max_points),
+        "max_points": q(r.max_points),
         "index": q(r.index),
         "index_exact": fmt(r.index),
         "classification": to_jsonable(r.classification),
@@ -44,8 +44,8 @@ def unit_document(r: UnitResult, places: int) -> dict[str, Any]:
                 "title_vi": r.nodes[a].title_vi,
                 "title_en": r.nodes[a].title_en,
                 "points": q(r.nodes[a].points),
-                "max": fmt(r.nodes[a].max),
-                "full_max": fmt(r.nodes[a].full_max),
+                "max": q(r.nodes[a].max),
+                "full_max": q(r.nodes[a].full_max),
             }
             for a in r.areas
         ],

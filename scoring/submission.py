@@ -39,7 +39,7 @@ class EvidenceRef(Frozen):
 
 
 class Answer(Frozen):
-    """One answer; which fields a leaf needs depends on its rule kind (see docs/format.md)."""
+    """One answer; the fields a leaf needs depend on its rule kind (README.md, "Rule kinds")."""
 
     value: Any = None
     numerator: Any = None

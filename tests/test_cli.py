@@ -78,8 +78,8 @@ def test_score_json_document() -> None:
         "title_vi": "Chỉ đạo điều hành",
         "title_en": None,
         "points": "48.00",
-        "max": "50",
-        "full_max": "50",
+        "max": "50.00",
+        "full_max": "50.00",
     }
     assert isinstance(unit["rank"], int)
 

@@ -6,8 +6,8 @@ fixed order, so re-running the script rewrites byte-identical files.
     python tools/make_samples.py            # writes samples/2018/
 
 Writes campaign.yaml, units/<unit-id>.yaml (self-assessments), survey.yaml and council.yaml in
-the shape of docs/format.md §5. Most answers are drawn from a per-unit "quality" (units follow
-roughly the published 2018 order); the special cases in the tables below (TIES, NA_*, MISSING_*,
+the shape of README.md, "Campaign directory". Most answers are drawn from a per-unit "quality"
+(units follow roughly the published 2018 order); the special cases in the tables below (TIES, NA_*, MISSING_*,
 LATE, WARNING_V03, ADJUSTMENTS) are set by hand and described in samples/README.md.
 """
 
@@ -135,7 +135,7 @@ ADJUSTMENTS: dict[str, dict[str, dict[str, Any]]] = {
     "huyen-binh-gia": {"TR4": {"count": 1}},
     "huyen-trang-dinh": {"TR2": {"value": True}},
     "huyen-cao-loc": {"TH2": {"level": "hoan-thanh"}, "TR3": {"count": 3}},
-    "huyen-dinh-lap": {"TR1": {"count": 2}},
+    "huyen-dinh-lap": {"TR1": {"count": 2}, "TR5": {"count": 1}},
 }
 
 # Denominator ranges of ratio and proportional leaves, per group where they differ.
