@@ -7,8 +7,9 @@ fixed order, so re-running the script rewrites byte-identical files.
 
 Writes campaign.yaml, units/<unit-id>.yaml (self-assessments), survey.yaml and council.yaml in
 the shape of README.md, "Campaign directory". Most answers are drawn from a per-unit "quality"
-(units follow roughly the published 2018 order); the special cases in the tables below (TIES, NA_*, MISSING_*,
-LATE, WARNING_V03, ADJUSTMENTS) are set by hand and described in samples/README.md.
+(units follow roughly the published 2018 order); the special cases in the tables below
+(TIES, NA_*, MISSING_*, LATE, WARNING_V03, ADJUSTMENTS) are set by hand and described in
+samples/README.md.
 """
 
 from __future__ import annotations
