@@ -159,6 +159,8 @@ class _Scorer:
             tuple(a.id for a in view.areas),
             tuple(self.steps),
             warnings=r.warnings,
+            index_id=self.index.id,
+            content_hash=self.index.content_hash,
         )
 
     # -- leaves and nodes

@@ -81,6 +81,8 @@ class UnitResult:
     classification: ClassLabel | None = None
     rank: int | None = None
     warnings: tuple[str, ...] = ()
+    index_id: str = ""
+    content_hash: str = ""  # of the index and rule packs this result was computed from
 
     def with_rank(self, rank: int | None, label: ClassLabel) -> UnitResult:
         return dataclasses.replace(self, rank=rank, classification=label)
