@@ -104,14 +104,22 @@ class RuleEngine:
             raise EngineError(f"{len(rules)} rules; durable-rules allows {MAX_RULES}")
         if len(decisions) > MAX_SIBLINGS:
             raise EngineError(f"{len(decisions)} scored items; the engine allows {MAX_SIBLINGS}")
-        for rid, rule in rules.items():
-            rule["run"] = self._action(rid)
         self.rule_count = len(rules)
-        self._host = _QuietHost()
+        self._rules = rules
+        # what a fact may be: anything else would raise MessageNotHandled inside durable
+        self._known = {("in", code, b.status) for code, bs in decisions.items() for b in bs}
+        self._known |= {("chk", chk.code) for chk in checks}
+        self._host = self._register()
+
+    def _register(self) -> _QuietHost:
+        host = _QuietHost()
+        # durable consumes the definition it is given: build a fresh one, actions included
+        rules = {rid: {**rule, "run": self._action(rid)} for rid, rule in self._rules.items()}
         try:
-            self._host.register_rulesets({self.name: rules})
+            host.register_rulesets({self.name: rules})
         except Exception as exc:  # durable raises bare Exception
             raise EngineError(f"durable-rules refused the ruleset: {exc}") from exc
+        return host
 
     def _action(self, rid: str) -> Callable[[Any], None]:
         fired = self._fired
@@ -131,6 +139,9 @@ class RuleEngine:
             return {k: self._memo[k] for k in wanted}
 
     def _run(self, keys: list[FactKey]) -> None:
+        for key in keys:
+            if key[:3] not in self._known and key[:2] not in self._known:
+                raise EngineError(f"no rule for fact {key!r}: the index and its facts disagree")
         sid = f"s{next(self._sessions)}"
         facts = []
         for i, key in enumerate(keys):
@@ -148,11 +159,12 @@ class RuleEngine:
         try:
             state = self._host.assert_facts(self.name, facts)
         except Exception as exc:  # MessageNotHandledException and C errors are bare
+            # deleting a session whose batch failed aborts the process inside durable's C core
+            # (seen in CI), so leave that session behind and start over on a fresh ruleset
+            self.name = f"{self.name.rsplit('_', 1)[0]}_{next(_names)}"
+            self._host = self._register()
             raise EngineError(f"durable-rules failed on {len(facts)} facts: {exc}") from exc
-        finally:
-            # a session that never started has no state to free: durable raises, ignore it
-            with contextlib.suppress(Exception):
-                self._host.delete_state(self.name, sid)
+        self._host.delete_state(self.name, sid)
         if isinstance(state, dict) and state.get("exception"):
             raise EngineError(f"a rule action failed: {state['exception']}")
         by_fact: dict[str, list[str]] = {}
