@@ -107,7 +107,9 @@ class RuleEngine:
         self.rule_count = len(rules)
         self._rules = rules
         # what a fact may be: anything else would raise MessageNotHandled inside durable
-        self._known = {("in", code, b.status) for code, bs in decisions.items() for b in bs}
+        self._known: set[tuple[str, ...]] = {
+            ("in", code, b.status) for code, bs in decisions.items() for b in bs
+        }
         self._known |= {("chk", chk.code) for chk in checks}
         self._host = self._register()
 
