@@ -97,6 +97,7 @@ class Submission:
     """Everything known about one unit's year, with where each answer was written."""
 
     unit: UnitSpec
+    index_id: str | None = None  # the index the unit file says it answers
     answers: dict[str, Answer] = field(default_factory=dict)
     adjustments: dict[str, Answer] = field(default_factory=dict)
     where: dict[tuple[str, str], tuple[Source, tuple[str | int, ...], Any]] = field(
@@ -136,6 +137,10 @@ def _flatten(exc: ParindexError) -> list[ParindexError]:
 
 def read_campaign_file(folder: Path) -> CampaignFile:
     """The campaign spec of a folder (``campaign.yaml``), checked."""
+    return _read_campaign(folder)[0]
+
+
+def _read_campaign(folder: Path) -> tuple[CampaignFile, Source, Any]:
     path = folder / "campaign.yaml" if folder.is_dir() else folder
     data, source = load_yaml_file(path)
     if not isinstance(data, dict):
@@ -149,14 +154,16 @@ def read_campaign_file(folder: Path) -> CampaignFile:
                 source.locate(("units", i, "id"), trail_for(data, ("units", i))),
             )
         seen.add(u.id)
-    return spec
+    return spec, source, data
 
 
 def load_campaign(folder: Path) -> Campaign:
     """Read a campaign folder; unit-level problems are collected, not raised."""
-    spec = read_campaign_file(folder)
+    spec, source, data = _read_campaign(folder)
     folder = folder if folder.is_dir() else folder.parent
     subs = {u.id: Submission(u) for u in spec.units}
+    for i, u in enumerate(spec.units):
+        subs[u.id].where[("unit", u.id)] = (source, ("units", i), data)
     errors: dict[str, list[ParindexError]] = {}
     for u in spec.units:
         path = folder / (u.file or f"units/{u.id}.yaml")
@@ -181,6 +188,8 @@ def _read_unit(path: Path, sub: Submission) -> None:
             f"this file is for unit {uf.unit!r}, but the campaign expects {sub.unit.id!r}",
             source.locate(("unit",)),
         )
+    sub.index_id = uf.index
+    sub.where[("file", uf.unit)] = (source, (), data)
     for key, ans in uf.answers.items():
         sub.answers[nfc(key)] = ans
         sub.where[("answer", nfc(key))] = (source, ("answers", key), data)
@@ -238,10 +247,15 @@ def prepare(index: Index, sub: Submission) -> Ready:
     errors: list[ParindexError] = []
     unit = sub.unit
     if unit.group not in index.groups:
+        at = sub.locate("unit", unit.id, "group") if ("unit", unit.id) in sub.where else None
         raise SubmissionError(
-            f"unknown group {unit.group!r}",
-            Location("campaign.yaml"),
-            suggest(unit.group, index.groups),
+            f"unknown group {unit.group!r}", at, suggest(unit.group, index.groups)
+        )
+    if sub.index_id is not None and sub.index_id != index.id:
+        raise SubmissionError(
+            f"this file answers index {sub.index_id!r}, but the campaign is scored with "
+            f"{index.id!r}",
+            sub.locate("file", unit.id, "index"),
         )
     view = index.groups[unit.group]
     leaves: dict[str, Prepared] = {}
