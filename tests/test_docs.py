@@ -72,3 +72,16 @@ def test_public_api_is_sorted_and_importable() -> None:
     assert scoring.__all__ == sorted(scoring.__all__)
     for name in scoring.__all__:
         assert hasattr(scoring, name), name
+
+
+def test_every_leaf_of_the_sample_index_is_documented() -> None:
+    """Each leaf has Vietnamese and English titles and scoring text; most require evidence."""
+    index = load_index(ROOT / "criteria.yaml", ROOT / "rules")
+    for view in index.groups.values():
+        for item in view.leaves.values():
+            n = item.node
+            assert n.title_vi and n.title_en and n.scoring_vi and n.scoring_en, n.id
+        self_assessed = [i for i in view.leaves.values() if i.node.assessed_by == "self"]
+        with_evidence = [i for i in self_assessed if i.node.evidence and i.node.evidence.required]
+        assert len(with_evidence) > len(self_assessed) / 2
+    assert index.warnings and "not the official annex" in index.warnings[0]
