@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import decimal
 import functools
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -24,6 +24,42 @@ from .submission import NA, Answer, EvidenceRef, Ready
 from .trace import NodeScore, Step, UnitResult
 
 FactKey = tuple[Hashable, ...]
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """One appraisal change of a leaf or a bonus/penalty: the points the appraiser set."""
+
+    round: str  # "1", "2" or "correction"
+    score: Decimal
+    reason: str
+    appraiser: str
+    at: str  # ISO timestamp
+
+
+Appraisals = Mapping[str, Sequence[Appraisal]]  # node id -> changes, oldest first
+
+
+def _apply(
+    history: Sequence[Appraisal] | None, computed: Decimal
+) -> tuple[Decimal, tuple[dict[str, Any], ...]]:
+    """The final points after the appraisal changes, and the changes as trace records."""
+    if not history:
+        return computed, ()
+    records, before = [], computed
+    for a in history:
+        records.append(
+            {
+                "round": a.round,
+                "from": before,
+                "to": a.score,
+                "reason": a.reason,
+                "appraiser": a.appraiser,
+                "at": a.at,
+            }
+        )
+        before = a.score
+    return before, tuple(records)
 
 
 def _evidence_flag(required: bool, ans: Answer | None) -> int | None:
@@ -56,27 +92,45 @@ def _adj_key(adj: AdjustmentItem, ready: Ready) -> FactKey:
     return _fact(adj.code, ready.adjustments[adj.spec.id], gate)
 
 
-def _claimed(index: Index, ready: Ready) -> list[AdjustmentItem]:
+def _claimed(
+    index: Index, ready: Ready, appraised: Appraisals | None = None
+) -> list[AdjustmentItem]:
+    """The bonuses and penalties a unit claimed, or an appraiser set."""
     return [
-        a for a in index.adjustments if ready.group in a.groups and a.spec.id in ready.adjustments
+        a
+        for a in index.adjustments
+        if ready.group in a.groups
+        and (a.spec.id in ready.adjustments or (appraised and a.spec.id in appraised))
     ]
 
 
-def score_units(index: Index, units: Iterable[Ready]) -> list[UnitResult]:
-    """Score many units; the engine sees each distinct fact once."""
+def score_units(
+    index: Index,
+    units: Iterable[Ready],
+    appraisals: Mapping[str, Appraisals] | None = None,
+) -> list[UnitResult]:
+    """Score many units; the engine sees each distinct fact once.
+
+    ``appraisals`` maps a unit id to its appraisal changes per node: a changed leaf or
+    bonus/penalty takes the last change's points, and its trace step lists every change.
+    """
     units = list(units)
+    appraisals = appraisals or {}
     per_unit = [_leaf_keys(index.groups[r.group], r) for r in units]
     keys: list[FactKey] = [k for unit_keys in per_unit for k in unit_keys.values()]
     for r in units:
-        keys.extend(_adj_key(a, r) for a in _claimed(index, r))
+        keys.extend(_adj_key(a, r) for a in _claimed(index, r) if a.spec.id in r.adjustments)
     fired = index.engine.decide(keys)
     with decimal.localcontext(CONTEXT):  # every sum and product under the one declared context
-        return [_Scorer(index, r, fired, k).result() for r, k in zip(units, per_unit, strict=True)]
+        return [
+            _Scorer(index, r, fired, k, appraisals.get(r.unit.id, {})).result()
+            for r, k in zip(units, per_unit, strict=True)
+        ]
 
 
-def score_unit(index: Index, ready: Ready) -> UnitResult:
+def score_unit(index: Index, ready: Ready, appraisals: Appraisals | None = None) -> UnitResult:
     """Score one unit."""
-    return score_units(index, [ready])[0]
+    return score_units(index, [ready], {ready.unit.id: appraisals or {}})[0]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -98,6 +152,7 @@ class _Scorer:
     ready: Ready
     fired: Mapping[FactKey, tuple[str, ...]]
     leaf_keys: Mapping[str, FactKey]
+    appraised: Appraisals
 
     def result(self) -> UnitResult:
         r = self.ready
@@ -105,7 +160,7 @@ class _Scorer:
         self.steps: list[Step] = []
         self.nodes: dict[str, NodeScore] = {}
         self.adj_by_scope: dict[str, list[tuple[AdjustmentItem, Decimal]]] = {}
-        for adj in _claimed(self.index, r):
+        for adj in _claimed(self.index, r, self.appraised):
             self.adj_by_scope.setdefault(adj.spec.scope, []).append((adj, self._adjust(adj)))
         blocks: dict[str, Decimal] = {}
         applicable = ZERO
@@ -279,6 +334,13 @@ class _Scorer:
             notes = ()
             vi = f"{branch.label_vi}: {fmt(pts)}/{mx} điểm"
             en = f"{branch.label_en}: {fmt(pts)} of {mx}"
+        final, changes = _apply(self.appraised.get(item.id), pts)
+        if changes:
+            last = changes[-1]
+            notes = (*notes, "appraised")
+            vi += f"; thẩm định vòng {last['round']}: {fmt(final)} ({last['reason']})"
+            en += f"; appraisal round {last['round']}: {fmt(final)} ({last['reason']})"
+            pts = final
         self.steps.append(
             Step(
                 item.id,
@@ -291,6 +353,7 @@ class _Scorer:
                 branch=branch_id,
                 inputs=p.inputs,
                 notes=notes,
+                appraisal=changes,
                 **common,
             )
         )
@@ -334,38 +397,66 @@ class _Scorer:
 
     # -- bonuses and penalties
 
+    def _decided(self, adj: AdjustmentItem) -> tuple[str | None, bool]:
+        """The engine's branch for a claimed adjustment (None: set by the appraiser only)."""
+        if adj.spec.id not in self.ready.adjustments:
+            return None, False
+        return _branch_of(adj.code, self.fired[_adj_key(adj, self.ready)])
+
     def _adjust(self, adj: AdjustmentItem) -> Decimal:
-        key = _adj_key(adj, self.ready)
-        branch_id, gated = _branch_of(adj.code, self.fired[key])
-        if gated:
-            return ZERO
-        value = adj.handler.points(
-            adj.spec.rule, branch_id, self.ready.adjustments[adj.spec.id], adj.spec.max
-        )
-        return clamp(value or ZERO, ZERO, adj.spec.max)
+        branch_id, gated = self._decided(adj)
+        value = ZERO
+        if branch_id is not None and not gated:
+            got = adj.handler.points(
+                adj.spec.rule, branch_id, self.ready.adjustments[adj.spec.id], adj.spec.max
+            )
+            value = clamp(got or ZERO, ZERO, adj.spec.max)
+        return _apply(self.appraised.get(adj.spec.id), value)[0]
 
     def _adj_step(self, adj: AdjustmentItem, value: Decimal, note: str | None = None) -> None:
-        key = _adj_key(adj, self.ready)
-        branch_id, gated = _branch_of(adj.code, self.fired[key])
-        branch = next(b for b in adj.branches if b.id == branch_id)
+        branch_id, gated = self._decided(adj)
         word_vi, word_en = ("Điểm thưởng", "Bonus") if adj.sign > 0 else ("Điểm trừ", "Penalty")
-        notes = tuple(n for n in (note, "evidence_missing" if gated else None) if n)
+        if branch_id is None:
+            label_vi, label_en, computed = "do tổ thẩm định xác định", "set by the appraisal", ZERO
+        else:
+            branch = next(b for b in adj.branches if b.id == branch_id)
+            label_vi, label_en = branch.label_vi, branch.label_en
+            computed = (
+                ZERO
+                if gated
+                else clamp(
+                    adj.handler.points(
+                        adj.spec.rule, branch_id, self.ready.adjustments[adj.spec.id], adj.spec.max
+                    )
+                    or ZERO,
+                    ZERO,
+                    adj.spec.max,
+                )
+            )
+        _, changes = _apply(self.appraised.get(adj.spec.id), computed)
+        notes = tuple(
+            n
+            for n in (note, "evidence_missing" if gated else None, "appraised" if changes else None)
+            if n
+        )
         ans = self.ready.adjustment_answers.get(adj.spec.id)
+        prepared = self.ready.adjustments.get(adj.spec.id)
         self.steps.append(
             Step(
                 adj.spec.id,
                 "bonus" if adj.sign > 0 else "penalty",
                 adj.spec.max,
                 value,
-                f"{word_vi} {adj.spec.title_vi}: {branch.label_vi} → {fmt(value)}",
-                f"{word_en} {adj.spec.title_en}: {branch.label_en} → {fmt(value)}",
-                rule=f"{adj.code}#{branch_id}",
+                f"{word_vi} {adj.spec.title_vi}: {label_vi} → {fmt(value)}",
+                f"{word_en} {adj.spec.title_en}: {label_en} → {fmt(value)}",
+                rule=None if branch_id is None else f"{adj.code}#{branch_id}",
                 kind=adj.spec.rule.kind,
                 branch=branch_id,
-                inputs=dict(self.ready.adjustments[adj.spec.id].inputs),
+                inputs=None if prepared is None else dict(prepared.inputs),
                 evidence=_evidence(ans),
                 notes=notes,
                 parent=adj.spec.scope,
+                appraisal=changes,
             )
         )
 

@@ -38,6 +38,7 @@ class Step:
     applicability: str = "applicable"  # applicable | not_applicable:<strategy>
     notes: tuple[str, ...] = ()  # caps, gates, floors applied
     parent: str | None = None
+    appraisal: tuple[Mapping[str, Any], ...] = ()  # each change: round, from, to, reason, who, when
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,8 +151,13 @@ BAD_INPUTS = [
     ),
     ("units/a.yaml", "unit: a", "unit: b", "this file is for unit 'b'", 1),
     ("units/a.yaml", "unit: a", "unit: a\nindex: mini-2019", "answers index 'mini-2019'", 2),
-    ("campaign.yaml", "{id: b, name: Sở B, group: department}",
-     "{id: b, name: Sở B, group: departmnt}", "unknown group 'departmnt' (did you mean", 9),
+    (
+        "campaign.yaml",
+        "{id: b, name: Sở B, group: department}",
+        "{id: b, name: Sở B, group: departmnt}",
+        "unknown group 'departmnt' (did you mean",
+        9,
+    ),
     ("council.yaml", "{score: 10, reason: Tốt}", "{score: 10}", "needs a non-empty reason", 2),
     (
         "units/a.yaml",

@@ -181,3 +181,27 @@ def test_consistency_pack_runs_through_the_engine(mini_index) -> None:  # type: 
         mini_index, "department", {"2.1": {"count": 9}, "1.3": {"numerator": 1, "denominator": 2}}
     )
     assert any("V3" in w for w in r.warnings)
+
+
+def test_appraisal_changes_set_final_points_and_are_traced(mini_index) -> None:  # type: ignore[no-untyped-def]
+    """The last appraisal change wins; the step lists every change from the computed points."""
+    import datetime as dt
+
+    from scoring.evaluate import Appraisal
+
+    r0 = ready(mini_index, "department", {"1.2": {"done_on": dt.date(2018, 1, 20)}})
+    changes = {
+        "1.2": [
+            Appraisal("1", D(5), "Trễ hạn theo văn bản", "Tổ thẩm định", "2018-12-05T09:00"),
+            Appraisal("2", D(10), "Chấp nhận giải trình", "Hội đồng", "2018-12-15T09:00"),
+        ],
+        "P1": [Appraisal("1", D("1.5"), "Có 1 CBCC bị kỷ luật", "Tổ thẩm định", "2018-12-05")],
+    }
+    base = score_unit(mini_index, r0)
+    r = score_unit(mini_index, r0, changes)
+    step = next(s for s in r.trace if s.node == "1.2")
+    assert step.points == D(10) and "appraised" in step.notes
+    assert [(c["from"], c["to"]) for c in step.appraisal] == [(D(10), D(5)), (D(5), D(10))]
+    assert r.penalty == D("1.5") and r.points == base.points - D("1.5")
+    pen = next(s for s in r.trace if s.node == "P1")
+    assert pen.branch is None and pen.appraisal[0]["reason"] == "Có 1 CBCC bị kỷ luật"
