@@ -6,6 +6,9 @@ Hierarchy::
     ├── InputFileError            a file cannot be read or parsed as YAML at all
     ├── IndexDefinitionError      criteria.yaml or a rule pack is wrong
     ├── SubmissionError           a unit's answers, the campaign, survey or council file is wrong
+    ├── WorkflowError             a step the campaign's workflow does not allow now
+    ├── StorageError              the database cannot be opened, read or written
+    │   └── ConflictError         someone else changed the record first (optimistic locking)
     └── EngineError               the rule engine misbehaved (a bug, never the user's input)
 
 The CLI turns ``ParindexError`` into a message and exit code 1, except ``EngineError``
@@ -70,6 +73,18 @@ class IndexDefinitionError(ParindexError):
 
 class SubmissionError(ParindexError):
     """A unit's self-assessment or a campaign, survey or council file is wrong."""
+
+
+class WorkflowError(ParindexError):
+    """A transition or change the workflow does not allow in the current state."""
+
+
+class StorageError(ParindexError):
+    """The store cannot be opened, migrated, read or written."""
+
+
+class ConflictError(StorageError):
+    """The record changed since it was read: reload and try again."""
 
 
 class EngineError(ParindexError):

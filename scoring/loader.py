@@ -23,7 +23,7 @@ from .errors import ErrorList, IndexDefinitionError, Location, ParindexError, su
 from .kinds import MISSING_BRANCH, Branch, Handler, handler
 from .located import trail_for, validate
 from .numbers import ZERO, encode_bound, has_places
-from .yamlsrc import Source, load_yaml_file
+from .yamlsrc import Source, load_yaml, read_text
 
 DataPath = tuple[str | int, ...]
 
@@ -127,10 +127,21 @@ class _Collector:
 
 def load_index(criteria: Path, rules_dir: Path | None = None) -> Index:
     """Read, check and compile an index; raise every problem found, located."""
-    data, source = load_yaml_file(criteria)
+    texts = {str(p): read_text(p) for p in _pack_files(rules_dir)}
+    return index_from_texts(read_text(criteria), str(criteria), texts)
+
+
+def read_sources(criteria: Path, rules_dir: Path | None) -> tuple[str, dict[str, str]]:
+    """The texts an index is built from: criteria.yaml, and each rule pack by file name."""
+    return read_text(criteria), {p.name: read_text(p) for p in _pack_files(rules_dir)}
+
+
+def index_from_texts(criteria_text: str, criteria_name: str, rules: Mapping[str, str]) -> Index:
+    """Check and compile an index from its texts (as stored, or as read from files)."""
+    data, source = load_yaml(criteria_text, criteria_name)
     if not isinstance(data, dict):
         raise IndexDefinitionError(
-            "expected a mapping with index, groups and tree", Location(str(criteria), 1, 1)
+            "expected a mapping with index, groups and tree", Location(criteria_name, 1, 1)
         )
     spec: m.CriteriaFile = validate(m.CriteriaFile, data, source, IndexDefinitionError)
     col = _Collector(data, source)
@@ -138,11 +149,10 @@ def load_index(criteria: Path, rules_dir: Path | None = None) -> Index:
     views = {g.id: _group_view(spec, g, col) for g in spec.groups}
     _check_meta(spec, col)
     packs: list[PackResult] = []
-    if rules_dir is not None:
-        try:
-            packs = _load_packs(rules_dir, views, group_ids)
-        except ParindexError as exc:  # report the index's own problems first
-            col.errors.extend(exc.errors if isinstance(exc, ErrorList) else [exc])
+    try:
+        packs = _load_packs(rules, views, group_ids)
+    except ParindexError as exc:  # report the index's own problems first
+        col.errors.extend(exc.errors if isinstance(exc, ErrorList) else [exc])
     if col.errors:
         raise ErrorList.of(col.errors)
     codes = _assign_codes(views)
@@ -157,7 +167,7 @@ def load_index(criteria: Path, rules_dir: Path | None = None) -> Index:
         json.dumps(canon, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
     engine = _compile(spec.index, views, adjustments, checks, digest)
-    files = (str(criteria), *(str(f) for f in _pack_files(rules_dir)))
+    files = (criteria_name, *sorted(rules))
     return Index(
         spec.index,
         views,
@@ -325,19 +335,23 @@ PackResult = tuple[str, m.RulePack, tuple[list[AdjustmentItem], list[CheckItem]]
 
 
 def _load_packs(
-    rules_dir: Path, views: Mapping[str, GroupView], group_ids: list[str]
+    rules: Mapping[str, str], views: Mapping[str, GroupView], group_ids: list[str]
 ) -> list[PackResult]:
     out: list[PackResult] = []
     errors: list[ParindexError] = []
     seen_packs: set[str] = set()
     seen_ids: set[str] = set()
-    for path in _pack_files(rules_dir):
-        data, source = load_yaml_file(path)
+    for name in sorted(rules):
+        try:
+            data, source = load_yaml(rules[name], name)
+        except ParindexError as exc:
+            errors.append(exc)
+            continue
         if not isinstance(data, dict):
             errors.append(
                 IndexDefinitionError(
                     "expected a mapping with pack and checks, bonuses or penalties",
-                    Location(str(path), 1, 1),
+                    Location(name, 1, 1),
                 )
             )
             continue

@@ -7,13 +7,13 @@ Units with ``ranked: false`` are scored and classified but take no rank.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import model as m
 from .errors import ParindexError
-from .evaluate import score_units
+from .evaluate import Appraisals, score_units
 from .loader import Index
 from .numbers import quantize
 from .submission import Campaign, Ready, prepare
@@ -77,8 +77,12 @@ class CampaignResult:
         return None
 
 
-def score_campaign(index: Index, campaign: Campaign) -> CampaignResult:
-    """Prepare, score, classify and rank every unit that can be; collect the others' errors."""
+def score_campaign(
+    index: Index, campaign: Campaign, appraisals: Mapping[str, Appraisals] | None = None
+) -> CampaignResult:
+    """Prepare, score, classify and rank every unit that can be; collect the others' errors.
+
+    ``appraisals`` (unit id -> node -> changes) apply the appraisal rounds, if any."""
     errors = {k: list(v) for k, v in campaign.errors.items()}
     ready: list[Ready] = []
     for uid, sub in campaign.submissions.items():
@@ -86,7 +90,7 @@ def score_campaign(index: Index, campaign: Campaign) -> CampaignResult:
             ready.append(prepare(index, sub))
         except ParindexError as exc:
             errors[uid] = list(getattr(exc, "errors", [exc]))
-    results = score_units(index, ready)
+    results = score_units(index, ready, appraisals)
     groups: dict[str, list[UnitResult]] = {}
     for gid in index.groups:
         members = [r for r in results if r.group == gid]

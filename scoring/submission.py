@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -25,7 +25,7 @@ from .loader import Index, Item
 from .located import trail_for, validate
 from .model import Frozen, Num, Slug, Text, Whole
 from .numbers import encode
-from .yamlsrc import Source, load_yaml_file
+from .yamlsrc import Source, load_yaml, load_yaml_file, read_text
 
 
 class EvidenceRef(Frozen):
@@ -69,6 +69,17 @@ class UnitSpec(Frozen):
     tags: list[Slug] = []
     ranked: bool = True
     file: Text | None = None
+    submitted_on: dt.date | None = None  # when the unit locked its self-assessment
+
+
+class Schedule(Frozen):
+    """The campaign's dates (the deadlines the workflow enforces, and when each round ran)."""
+
+    self_assessment_due: dt.date | None = None
+    explanation_due: dt.date | None = None
+    appraisal_1_on: dt.date | None = None
+    appraisal_2_on: dt.date | None = None
+    publish_on: dt.date | None = None
 
 
 class CampaignFile(Frozen):
@@ -78,6 +89,10 @@ class CampaignFile(Frozen):
     rules: Text | None = None
     survey: Text | None = None
     council: Text | None = None
+    schedule: Schedule = Schedule()
+    late_submission: Literal["flag", "refuse"] = "flag"
+    appraisals: list[Text] = []  # appraisal round files, in order
+    explanations: Text | None = None
     units: list[UnitSpec] = Field(min_length=1)
 
 
@@ -157,32 +172,71 @@ def _read_campaign(folder: Path) -> tuple[CampaignFile, Source, Any]:
     return spec, source, data
 
 
+NamedText = tuple[str, str]  # (name used in messages, the text)
+
+
 def load_campaign(folder: Path) -> Campaign:
     """Read a campaign folder; unit-level problems are collected, not raised."""
     spec, source, data = _read_campaign(folder)
     folder = folder if folder.is_dir() else folder.parent
+    units: dict[str, NamedText | ParindexError] = {}
+    for u in spec.units:
+        path = folder / (u.file or f"units/{u.id}.yaml")
+        try:
+            units[u.id] = (str(path), read_text(path))
+        except ParindexError as exc:
+            units[u.id] = exc
+    sources = {
+        kind: (str(folder / name), read_text(folder / name))
+        for kind in ("survey", "council")
+        if (name := getattr(spec, kind))
+    }
+    return assemble(spec, source, data, folder, units, sources)
+
+
+def assemble(
+    spec: CampaignFile,
+    source: Source,
+    data: Any,
+    folder: Path,
+    units: Mapping[str, NamedText | ParindexError],
+    sources: Mapping[str, NamedText],
+) -> Campaign:
+    """A campaign from its spec and the texts of its unit, survey and council files."""
     subs = {u.id: Submission(u) for u in spec.units}
     for i, u in enumerate(spec.units):
         subs[u.id].where[("unit", u.id)] = (source, ("units", i), data)
     errors: dict[str, list[ParindexError]] = {}
     for u in spec.units:
-        path = folder / (u.file or f"units/{u.id}.yaml")
+        got = units.get(u.id)
         try:
-            _read_unit(path, subs[u.id])
+            if got is None:
+                raise SubmissionError(
+                    f"no self-assessment for unit {u.id!r}",
+                    source.locate(("units", spec.units.index(u))),
+                )
+            if isinstance(got, ParindexError):
+                raise got
+            read_unit_text(got[1], got[0], subs[u.id])
         except ParindexError as exc:
             errors.setdefault(u.id, []).extend(_flatten(exc))
-    for kind in ("survey", "council"):
-        name = getattr(spec, kind)
-        if name:
-            _read_source(folder / name, kind, subs, errors)
+    for kind, (name, text) in sources.items():
+        _read_source(text, name, kind, subs, errors)
     return Campaign(spec, folder, {k: v for k, v in subs.items() if k not in errors}, errors)
 
 
-def _read_unit(path: Path, sub: Submission) -> None:
-    data, source = load_yaml_file(path)
+def parse_unit_file(text: str, name: str) -> tuple[UnitFile, Source, Any]:
+    """A unit file's text, checked for shape (not yet against the index)."""
+    data, source = load_yaml(text, name)
     if not isinstance(data, dict):
-        raise SubmissionError("expected a mapping with unit and answers", Location(str(path), 1))
+        raise SubmissionError("expected a mapping with unit and answers", Location(name, 1))
     uf: UnitFile = validate(UnitFile, data, source, SubmissionError)
+    return uf, source, data
+
+
+def read_unit_text(text: str, name: str, sub: Submission) -> None:
+    """Fill ``sub`` with the answers of a unit file's text."""
+    uf, source, data = parse_unit_file(text, name)
     if uf.unit != sub.unit.id:
         raise SubmissionError(
             f"this file is for unit {uf.unit!r}, but the campaign expects {sub.unit.id!r}",
@@ -198,11 +252,21 @@ def _read_unit(path: Path, sub: Submission) -> None:
         sub.where[("adjustment", nfc(key))] = (source, ("adjustments", key), data)
 
 
-def _read_source(
-    path: Path, kind: str, subs: dict[str, Submission], errors: dict[str, list[ParindexError]]
-) -> None:
-    data, source = load_yaml_file(path)
+def parse_source_file(text: str, name: str) -> tuple[SourceFile, Source, Any]:
+    """A survey or council file's text, checked for shape."""
+    data, source = load_yaml(text, name)
     sf: SourceFile = validate(SourceFile, data or {}, source, SubmissionError)
+    return sf, source, data
+
+
+def _read_source(
+    text: str,
+    name: str,
+    kind: str,
+    subs: dict[str, Submission],
+    errors: dict[str, list[ParindexError]],
+) -> None:
+    sf, source, data = parse_source_file(text, name)
     for uid, answers in sf.units.items():
         if uid not in subs:
             raise SubmissionError(

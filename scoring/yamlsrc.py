@@ -171,3 +171,18 @@ class _Builder:
         except yaml.YAMLError as exc:
             raise self._fail(node, f"invalid value: {exc}") from None
         return value
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text of plain data, Decimals written exactly (never through float), Unicode kept."""
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _decimal(dumper: yaml.SafeDumper, d: Decimal) -> yaml.Node:
+        text = format(d, "f")
+        tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+        return dumper.represent_scalar(tag, text)
+
+    _Dumper.add_representer(Decimal, _decimal)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,454 @@
+"""Opening a campaign and filling it: create, import units and files, submit, move states.
+
+Every function here is one transaction and writes its audit entry inside it: a change and its
+audit record are stored together or not at all. Inputs are validated against the campaign's
+index before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from . import audit, workflow
+from .db import Store
+from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError
+from .loader import Index, load_index, read_sources
+from .schema import CampaignRow, DocumentRow, IndexVersion, UnitRow
+from .stored import bump, campaign_row, index_for, sha256, stamp, unit_row, units_of
+from .submission import (
+    CampaignFile,
+    Schedule,
+    Submission,
+    UnitSpec,
+    _read_campaign,
+    nfc,
+    parse_source_file,
+    prepare,
+    read_unit_text,
+)
+from .yamlsrc import read_text
+
+
+def register_index(session: Session, criteria: Path, rules: Path | None, at: str) -> Index:
+    """Store the index texts (once per content hash) and return the compiled index."""
+    index = load_index(criteria, rules)
+    if session.get(IndexVersion, index.content_hash) is None:
+        criteria_text, rule_texts = read_sources(criteria, rules)
+        session.add(
+            IndexVersion(
+                content_hash=index.content_hash,
+                index_id=index.id,
+                year=index.meta.year,
+                criteria_text=criteria_text,
+                rules_json=audit.canonical(rule_texts),
+                created_at=at,
+            )
+        )
+        session.flush()
+    return index
+
+
+def create(
+    store: Store,
+    cid: str,
+    year: int,
+    criteria: Path,
+    rules: Path | None,
+    *,
+    schedule: Schedule | None = None,
+    late: str = "flag",
+    actor: str,
+    now: dt.datetime,
+) -> CampaignRow:
+    """Open a new campaign on an index (registered if new)."""
+    with store.transaction() as s:
+        return _create(
+            s, cid, year, criteria, rules, schedule or Schedule(), late, actor, stamp(now)
+        )
+
+
+def _create(
+    s: Session,
+    cid: str,
+    year: int,
+    criteria: Path,
+    rules: Path | None,
+    schedule: Schedule,
+    late: str,
+    actor: str,
+    at: str,
+) -> CampaignRow:
+    if s.get(CampaignRow, cid) is not None:
+        raise WorkflowError(f"campaign {cid!r} already exists")
+    index = register_index(s, criteria, rules, at)
+    if index.meta.year != year:
+        raise WorkflowError(
+            f"campaign {cid} is for {year}, but index {index.id} is for {index.meta.year}"
+        )
+    due = schedule.self_assessment_due
+    row = CampaignRow(
+        id=cid,
+        year=year,
+        index_hash=index.content_hash,
+        state="open",
+        self_assessment_due=due.isoformat() if due else None,
+        explanation_due=schedule.explanation_due.isoformat() if schedule.explanation_due else None,
+        late_submission=late,
+        created_at=at,
+    )
+    s.add(row)
+    s.flush()
+    audit.record(
+        s,
+        at=at,
+        actor=actor,
+        action="campaign.create",
+        campaign=cid,
+        detail={
+            "year": year,
+            "index": index.id,
+            "index_hash": index.content_hash,
+            "late_submission": late,
+            "self_assessment_due": row.self_assessment_due,
+            "explanation_due": row.explanation_due,
+        },
+    )
+    return row
+
+
+def add_units(
+    s: Session, cid: str, units: list[UnitSpec], index: Index, actor: str, at: str
+) -> None:
+    """Register units in a campaign (their groups checked against the index)."""
+    existing = {u.unit_id for u in units_of(s, cid)}
+    for pos, u in enumerate(units):
+        if u.group not in index.groups:
+            raise SubmissionError(f"unit {u.id}: unknown group {u.group!r}", Location("store"))
+        if u.id in existing:
+            continue
+        s.add(
+            UnitRow(
+                campaign_id=cid,
+                unit_id=u.id,
+                position=pos,
+                name=nfc(u.name),
+                group_id=u.group,
+                tags_json=json.dumps(sorted(u.tags)),
+                ranked=u.ranked,
+            )
+        )
+        audit.record(
+            s,
+            at=at,
+            actor=actor,
+            action="unit.add",
+            campaign=cid,
+            unit=u.id,
+            detail={"name": nfc(u.name), "group": u.group, "tags": sorted(u.tags)},
+        )
+    s.flush()
+
+
+def _store_document(
+    s: Session,
+    cid: str,
+    kind: str,
+    key: str,
+    text: str,
+    actor: str,
+    at: str,
+    unit: str | None = None,
+) -> None:
+    digest = sha256(text)
+    row = s.get(DocumentRow, (cid, kind, key))
+    before = row.sha256 if row else None
+    if row is None:
+        row = DocumentRow(
+            campaign_id=cid, kind=kind, key=key, text=text, sha256=digest, updated_at=at
+        )
+    else:
+        row.text, row.sha256, row.updated_at = text, digest, at
+    s.add(row)
+    audit.record(
+        s,
+        at=at,
+        actor=actor,
+        action=f"{kind}.import",
+        campaign=cid,
+        unit=unit,
+        detail={"sha256": digest, "replaces": before},
+    )
+
+
+def _check_unit_text(index: Index, spec: UnitSpec, text: str, name: str) -> list[str]:
+    sub = Submission(spec)
+    read_unit_text(text, name, sub)
+    return list(prepare(index, sub).warnings)
+
+
+def import_unit(
+    store: Store,
+    cid: str,
+    uid: str,
+    text: str,
+    name: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected_version: int | None = None,
+) -> list[str]:
+    """Store one unit's self-assessment (while it is a draft); return its warnings."""
+    with store.transaction() as s:
+        camp = campaign_row(s, cid)
+        unit = unit_row(s, cid, uid, lock=True)
+        workflow.check_editable("answers", uid, unit.state, camp.state)
+        index = index_for(s, camp.index_hash)
+        warnings = _check_unit_text(index, _spec(unit), text, name)
+        _store_document(s, cid, "unit", uid, text, actor, stamp(now), unit=uid)
+        bump(s, unit, expected_version)
+        return warnings
+
+
+def _spec(u: UnitRow) -> UnitSpec:
+    return UnitSpec(
+        id=u.unit_id, name=u.name, group=u.group_id, tags=json.loads(u.tags_json), ranked=u.ranked
+    )
+
+
+def import_source(
+    store: Store, cid: str, kind: str, text: str, name: str, *, actor: str, now: dt.datetime
+) -> None:
+    """Store the campaign's survey or council results (before publication)."""
+    with store.transaction() as s:
+        _import_source(s, cid, kind, text, name, actor, stamp(now))
+
+
+def _import_source(
+    s: Session, cid: str, kind: str, text: str, name: str, actor: str, at: str
+) -> None:
+    camp = campaign_row(s, cid)
+    if camp.state == "published":
+        raise WorkflowError(f"campaign {cid} is published: its {kind} results are frozen")
+    index = index_for(s, camp.index_hash)
+    sf, source, _ = parse_source_file(text, name)
+    units = {u.unit_id: u for u in units_of(s, cid)}
+    errors: list[ParindexError] = []
+    for uid, answers in sf.units.items():
+        if uid not in units:
+            errors.append(SubmissionError(f"unknown unit {uid!r}", source.locate(("units", uid))))
+            continue
+        view = index.groups[units[uid].group_id]
+        for key in answers:
+            leaf = view.leaves.get(nfc(key))
+            if leaf is None or leaf.node.assessed_by != kind:
+                errors.append(
+                    SubmissionError(
+                        f"{key} is not an item assessed by {kind} in group {units[uid].group_id}",
+                        source.locate(("units", uid, key)),
+                    )
+                )
+    if errors:
+        raise ErrorList.of(errors)
+    _store_document(s, cid, kind, "", text, actor, at)
+
+
+@dataclass
+class ImportReport:
+    """What an import stored and what it refused."""
+
+    campaign: str
+    created: bool
+    stored: list[str] = field(default_factory=list)
+    errors: dict[str, list[ParindexError]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_folder(store: Store, folder: Path, *, actor: str, now: dt.datetime) -> ImportReport:
+    """Create the campaign of a folder if needed, then store every valid unit file and the
+    survey and council files, all in one transaction. Invalid unit files are reported."""
+    spec, _, _ = _read_campaign(folder)
+    folder = folder if folder.is_dir() else folder.parent
+    at = stamp(now)
+    with store.transaction() as s:
+        created = s.get(CampaignRow, spec.id) is None
+        if created:
+            _create_from_spec(s, spec, folder, actor, at)
+        camp = campaign_row(s, spec.id)
+        index = index_for(s, camp.index_hash)
+        add_units(s, spec.id, spec.units, index, actor, at)
+        report = ImportReport(spec.id, created)
+        rows = {u.unit_id: u for u in units_of(s, spec.id)}
+        for u in spec.units:
+            path = folder / (u.file or f"units/{u.id}.yaml")
+            try:
+                text = read_text(path)
+                workflow.check_editable("answers", u.id, rows[u.id].state, camp.state)
+                report.warnings += _check_unit_text(index, u, text, str(path))
+            except ParindexError as exc:
+                report.errors[u.id] = exc.errors if isinstance(exc, ErrorList) else [exc]
+                continue
+            _store_document(s, spec.id, "unit", u.id, text, actor, at, unit=u.id)
+            bump(s, rows[u.id], None)
+            report.stored.append(u.id)
+        for kind in ("survey", "council"):
+            name = getattr(spec, kind)
+            if name:
+                _import_source(
+                    s, spec.id, kind, read_text(folder / name), str(folder / name), actor, at
+                )
+    return report
+
+
+def _create_from_spec(s: Session, spec: CampaignFile, folder: Path, actor: str, at: str) -> None:
+    if not spec.index:
+        raise SubmissionError(
+            "campaign.yaml must name its index (index: criteria.yaml)",
+            Location(str(folder / "campaign.yaml")),
+        )
+    rules = folder / spec.rules if spec.rules else None
+    _create(
+        s,
+        spec.id,
+        spec.year,
+        folder / spec.index,
+        rules,
+        spec.schedule,
+        spec.late_submission,
+        actor,
+        at,
+    )
+
+
+def submit(
+    store: Store,
+    cid: str,
+    uid: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected_version: int | None = None,
+) -> UnitRow:
+    """Lock a unit's self-assessment (draft → submitted), enforcing the deadline."""
+    with store.transaction() as s:
+        camp = campaign_row(s, cid)
+        unit = unit_row(s, cid, uid, lock=True)
+        workflow.check_unit_move(uid, unit.state, "submitted", camp.state)
+        if s.get(DocumentRow, (cid, "unit", uid)) is None:
+            raise WorkflowError(f"unit {uid} has no self-assessment to submit")
+        late = bool(camp.self_assessment_due and now.date().isoformat() > camp.self_assessment_due)
+        if late and camp.late_submission == "refuse":
+            raise WorkflowError(
+                f"unit {uid} submits on {now.date()}, after the deadline "
+                f"{camp.self_assessment_due}: the campaign refuses late files"
+            )
+        unit.state, unit.late, unit.submitted_at = "submitted", late, stamp(now)
+        bump(s, unit, expected_version)
+        audit.record(
+            s,
+            at=stamp(now),
+            actor=actor,
+            action="unit.submit",
+            campaign=cid,
+            unit=uid,
+            detail={"late": late, "deadline": camp.self_assessment_due},
+        )
+        return unit
+
+
+def advance_unit(
+    store: Store,
+    cid: str,
+    uid: str,
+    target: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected_version: int | None = None,
+) -> UnitRow:
+    """Move a unit to its next workflow state (submission goes through ``submit``)."""
+    if target == "submitted":
+        return submit(store, cid, uid, actor=actor, now=now, expected_version=expected_version)
+    with store.transaction() as s:
+        camp = campaign_row(s, cid)
+        unit = unit_row(s, cid, uid, lock=True)
+        workflow.check_unit_move(uid, unit.state, target, camp.state)
+        before, unit.state = unit.state, target
+        bump(s, unit, expected_version)
+        audit.record(
+            s,
+            at=stamp(now),
+            actor=actor,
+            action="unit.advance",
+            campaign=cid,
+            unit=uid,
+            detail={"from": before, "to": target},
+        )
+        return unit
+
+
+def advance_campaign(
+    store: Store, cid: str, target: str, *, actor: str, now: dt.datetime
+) -> CampaignRow:
+    """Move the campaign on (open → appraisal → review); publication is ``publish``."""
+    if target == "published":
+        raise WorkflowError(
+            "a campaign is published with `parindex publish`, which stores the results"
+        )
+    with store.transaction() as s:
+        camp = campaign_row(s, cid, lock=True)
+        states = {u.unit_id: u.state for u in units_of(s, cid)}
+        workflow.check_campaign_move(cid, camp.state, target, states)
+        before, camp.state = camp.state, target
+        camp.version += 1
+        s.add(camp)
+        audit.record(
+            s,
+            at=stamp(now),
+            actor=actor,
+            action="campaign.advance",
+            campaign=cid,
+            detail={"from": before, "to": target},
+        )
+        return camp
+
+
+def status(store: Store, cid: str) -> dict[str, Any]:
+    """The campaign's state, deadlines and each unit's state."""
+    with store.read() as s:
+        camp = campaign_row(s, cid)
+        index = index_for(s, camp.index_hash)
+        docs = {k for (kind, k) in _doc_keys(s, cid) if kind == "unit"}
+        return {
+            "campaign": camp.id,
+            "year": camp.year,
+            "state": camp.state,
+            "index": index.id,
+            "index_hash": camp.index_hash,
+            "self_assessment_due": camp.self_assessment_due,
+            "explanation_due": camp.explanation_due,
+            "late_submission": camp.late_submission,
+            "units": [
+                {
+                    "unit_id": u.unit_id,
+                    "name": u.name,
+                    "group": u.group_id,
+                    "state": u.state,
+                    "late": u.late,
+                    "version": u.version,
+                    "self_assessment": u.unit_id in docs,
+                }
+                for u in units_of(s, cid)
+            ],
+        }
+
+
+def _doc_keys(s: Session, cid: str) -> list[tuple[str, str]]:
+    from .stored import documents
+
+    return list(documents(s, cid))

@@ -1,0 +1,18 @@
+"""``parindex``: a thin command line over the scoring library (one module per command group)."""
+
+from __future__ import annotations
+
+import sys
+
+from . import index_cmds, store_cmds  # noqa: F401  # importing registers the commands
+from .base import EXIT_INTERRUPT, app
+
+__all__ = ["app", "run"]
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPT)

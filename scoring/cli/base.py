@@ -1,0 +1,192 @@
+"""What every ``parindex`` command shares: the app, global options, exit codes, output.
+
+Exit codes: 0 ok; 1 expected failure (bad input or a refused step, with file, line and path);
+2 usage; 3 a bug (traceback only with ``--debug``); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import traceback
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..db import Store, open_store
+from ..errors import EngineError, ErrorList, ParindexError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPT = 0, 1, 2, 3, 130
+
+app = typer.Typer(
+    name="parindex",
+    help="Score a provincial administrative-reform index (Chỉ số CCHC) from YAML, with traces.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+_state: dict[str, Any] = {"debug": False, "db": None, "actor": None, "at": None}
+T = TypeVar("T")
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of bugs.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Store URL (default $PARINDEX_DB, else sqlite:///parindex.db)."),
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor",
+            help="Who makes the change (audit log); default: $PARINDEX_ACTOR or the login name.",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Record changes as of this ISO time (replaying a past year)."),
+    ] = None,
+) -> None:
+    """parindex: the PAR index as data, scored by durable-rules, every point traced."""
+    _state.update(debug=debug, db=db, actor=actor, at=at)
+
+
+def guard(fn: Callable[[], T]) -> T:
+    """Run a command body; turn our errors into messages and exit codes."""
+    try:
+        return fn()
+    except EngineError as exc:
+        err.print(f"internal error: {exc}", markup=False)
+        if _state["debug"]:
+            traceback.print_exc()
+        raise typer.Exit(EXIT_BUG) from None
+    except ParindexError as exc:
+        for e in exc.errors if isinstance(exc, ErrorList) else [exc]:
+            err.print(f"error: {e}", markup=False)
+        raise typer.Exit(EXIT_FAIL) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPT) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # a bug: say so plainly, traceback only on request
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            markup=False,
+        )
+        if _state["debug"]:
+            traceback.print_exc()
+        raise typer.Exit(EXIT_BUG) from None
+
+
+def store() -> Store:
+    """The store named by --db / $PARINDEX_DB (default: parindex.db here)."""
+    return open_store(_state["db"])
+
+
+def actor() -> str:
+    """Who is acting, for the audit log."""
+    found = _state["actor"] or os.environ.get("PARINDEX_ACTOR")
+    if found:
+        return str(found)
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "parindex"
+
+
+def now() -> dt.datetime:
+    """The time changes are recorded at: --at, else the current time (UTC)."""
+    if _state["at"]:
+        from ..errors import SubmissionError
+
+        try:
+            t = dt.datetime.fromisoformat(_state["at"])
+        except ValueError:
+            raise SubmissionError(f"--at: not an ISO date or time: {_state['at']!r}") from None
+        return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def print_json(doc: Any) -> None:
+    out.print(json.dumps(doc, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
+
+
+def print_ranking(doc: dict[str, Any]) -> None:
+    """The ranking tables of a score document, one per group."""
+    idx = doc["index"]
+    run = doc.get("run")
+    head = f"{doc['campaign']} ({doc['year']}) — index {idx['id']}, hash {idx['content_hash'][:12]}"
+    if run:
+        head += f" — published run {run['id']} ({run['kind']}, {run['at']})"
+    out.print(head, markup=False)
+    for g in doc["groups"]:
+        table = Table(title=f"{g['title_vi']} / {g['title_en']}", title_justify="left")
+        for col, justify in (
+            ("Hạng", "right"),
+            ("Đơn vị", "left"),
+            ("Điểm", "right"),
+            ("Tối đa", "right"),
+            ("Chỉ số", "right"),
+            ("Xếp loại", "left"),
+        ):
+            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        for u in g["units"]:
+            table.add_row(
+                "" if u["rank"] is None else str(u["rank"]),
+                u["name"],
+                u["points"],
+                u["max_points"],
+                u["index"],
+                (u["classification"] or {}).get("label_vi", ""),
+            )
+        out.print(table)
+    for g in doc["groups"]:
+        for u in g["units"]:
+            for w in u["warnings"]:
+                err.print(w, markup=False)
+
+
+def print_trace(doc: dict[str, Any], explanations: list[dict[str, Any]] | None = None) -> None:
+    """A unit's trace as text: each step, its rule, inputs, evidence and appraisal changes."""
+    out.print(
+        f"{doc['name']} ({doc['unit_id']}) — index {doc['index']['id']} "
+        f"{doc['index']['content_hash'][:12]}",
+        markup=False,
+    )
+    said = {e["node_id"]: e for e in explanations or []}
+    for s in doc["steps"]:
+        pts = "—" if s["points"] is None else s["points"]
+        out.print(f"  {s['node']:<10} {pts:>8} / {s['max']:<6} {s['reason_vi']}", markup=False)
+        details = []
+        if s["rule"]:
+            details.append(f"rule {s['rule']}")
+        if s["inputs"]:
+            details.append("inputs " + json.dumps(s["inputs"], ensure_ascii=False))
+        if s["self_score"] is not None:
+            details.append(f"self-score {s['self_score']}")
+        if s["evidence"]:
+            details.append("evidence " + "; ".join(e.get("doc", "") for e in s["evidence"]))
+        if s["notes"]:
+            details.append("notes " + ", ".join(s["notes"]))
+        if details:
+            out.print("             " + " | ".join(details), markup=False)
+        for a in s.get("appraisal") or []:
+            out.print(
+                f"             appraisal round {a['round']} {a['at']} by {a['appraiser']}: "
+                f"{a['from']} → {a['to']} — {a['reason']}",
+                markup=False,
+            )
+        if s["node"] in said:
+            e = said[s["node"]]
+            out.print(
+                f"             explanation {e['at']} by {e['author']}: {e['text']}", markup=False
+            )
+        out.print(f"             {s['reason_en']}", markup=False, style="dim")

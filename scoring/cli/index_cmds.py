@@ -1,0 +1,164 @@
+"""``parindex check``, ``score``, ``explain``: the index and campaign folders, no store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import ErrorList, SubmissionError, suggest
+from ..loader import Index, load_index
+from ..ranking import CampaignResult, score_campaign
+from ..report import score_document, trace_document
+from ..submission import load_campaign, read_campaign_file
+from ..trace import subtree
+from .base import EXIT_FAIL, EXIT_OK, app, err, guard, out, print_ranking, print_trace
+
+
+def _resolve_index(
+    campaign: Path | None, index: Path | None, rules: Path | None
+) -> tuple[Path, Path | None]:
+    spec = read_campaign_file(campaign) if campaign is not None else None
+    folder = campaign if campaign is None or campaign.is_dir() else campaign.parent
+    if index is None:
+        index = (folder / spec.index) if spec and spec.index and folder else Path("criteria.yaml")
+    if rules is None:
+        if spec and spec.rules and folder:
+            rules = folder / spec.rules
+        elif (index.parent / "rules").is_dir():
+            rules = index.parent / "rules"
+    return index, rules
+
+
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="criteria.yaml to use.")]
+RulesOpt = Annotated[Path | None, typer.Option("--rules", help="Folder of rule packs.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@app.command()
+def check(
+    criteria: Annotated[Path, typer.Argument(help="The index file.")] = Path("criteria.yaml"),
+    rules: RulesOpt = None,
+) -> None:
+    """Validate an index and its rule packs; print a summary.
+
+    Example: parindex check criteria.yaml --rules rules
+    """
+
+    def body() -> None:
+        index = load_index(*_resolve_index(None, criteria, rules))
+        _summary(index)
+
+    guard(body)
+
+
+def _summary(index: Index) -> None:
+    meta = index.meta
+    out.print(f"{meta.id}: {meta.title_vi} ({meta.year}) — OK")
+    out.print(f"  content hash {index.content_hash}")
+    kinds: dict[str, int] = {}
+    for gid, view in index.groups.items():
+        out.print(
+            f"  group {gid}: {len(view.areas)} areas, {len(view.items) - len(view.leaves)} "
+            f"criteria and areas, {len(view.leaves)} scored leaves"
+        )
+        for item in view.leaves.values():
+            assert item.node.rule is not None
+            kinds[item.node.rule.kind] = kinds.get(item.node.rule.kind, 0) + 1
+    out.print(
+        f"  rule packs: {len(index.checks)} checks, "
+        f"{sum(a.sign > 0 for a in index.adjustments)} bonuses, "
+        f"{sum(a.sign < 0 for a in index.adjustments)} penalties"
+    )
+    out.print(f"  durable-rules ruleset: {index.rule_count} rules")
+    out.print("  rule kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    for w in index.warnings:
+        out.print(f"  note: {w}")
+
+
+def _score(campaign: Path, index: Path | None, rules: Path | None) -> CampaignResult:
+    idx = load_index(*_resolve_index(campaign, index, rules))
+    return score_campaign(idx, load_campaign(campaign))
+
+
+@app.command()
+def score(
+    campaign: Annotated[Path, typer.Argument(help="Campaign folder (with campaign.yaml).")],
+    index: IndexOpt = None,
+    rules: RulesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score every unit of a campaign; print the ranking per group.
+
+    Example: parindex score samples/2018 --json
+    """
+
+    def body() -> int:
+        result = _score(campaign, index, rules)
+        if as_json:
+            sys.stdout.write(
+                json.dumps(score_document(result), ensure_ascii=False, indent=2) + "\n"
+            )
+        else:
+            print_ranking(score_document(result))
+        for uid, errors in sorted(result.errors.items()):
+            err.print(f"unit {uid} was not scored:", markup=False)
+            for e in errors:
+                err.print(f"  error: {e}", markup=False)
+        return EXIT_FAIL if result.errors else EXIT_OK
+
+    raise typer.Exit(guard(body))
+
+
+@app.command()
+def explain(
+    unit: Annotated[str, typer.Argument(help="Unit id, e.g. so-tai-chinh.")],
+    node: Annotated[str | None, typer.Argument(help="Node id, e.g. 1.1 (default: all).")] = None,
+    campaign: Annotated[
+        str,
+        typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store."),
+    ] = "samples/2018",
+    index: IndexOpt = None,
+    rules: RulesOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show why a unit got its points: every rule that fired, its inputs and points, and
+    (for a stored campaign) every appraisal change and explanation.
+
+    Example: parindex explain so-tai-chinh 1.1 --campaign samples/2018
+    """
+
+    def body() -> None:
+        if Path(campaign).is_dir():
+            result = _score(Path(campaign), index, rules)
+            doc, explanations = _unit_trace(result, unit, node), None
+        else:
+            from .store_cmds import stored_trace
+
+            doc, explanations = stored_trace(campaign, unit, node)
+        if as_json:
+            doc["explanations"] = explanations or []
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+            return
+        print_trace(doc, explanations)
+
+    guard(body)
+
+
+def _unit_trace(result: CampaignResult, unit: str, node: str | None) -> dict[str, Any]:
+    r = result.unit(unit)
+    if r is None:
+        if unit in result.errors:
+            raise ErrorList(result.errors[unit])
+        every = [u.unit_id for rs in result.groups.values() for u in rs]
+        raise SubmissionError(
+            f"no scored unit {unit!r} in {result.campaign_id}", suggestion=suggest(unit, every)
+        )
+    if node is not None and node not in r.nodes and not any(s.node == node for s in r.trace):
+        raise SubmissionError(
+            f"no node {node!r} in group {r.group!r}", suggestion=suggest(node, r.nodes)
+        )
+    return trace_document(r, subtree(r, node), result.index.id, result.index.content_hash, node)
