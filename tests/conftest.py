@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -78,3 +79,53 @@ def ready(
 @pytest.fixture(scope="session")
 def mini_index() -> Index:
     return load_index(MINI / "criteria.yaml", MINI / "rules")
+
+
+# ---------------------------------------------------------------- stores
+
+PG_URL = os.environ.get("PARINDEX_TEST_PG")  # e.g. postgresql+psycopg://u:p@127.0.0.1/db
+STORES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _fresh_pg(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An empty, migrated store: SQLite in a temporary file, and PostgreSQL when
+    $PARINDEX_TEST_PG names a server (CI starts one)."""
+    from scoring.db import open_store
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'parindex.db'}"
+    else:
+        assert PG_URL is not None
+        _fresh_pg(PG_URL)
+        url = PG_URL
+    st = open_store(url)
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the mini campaign folder."""
+    import shutil
+
+    dest = tmp_path / "mini"
+    shutil.copytree(MINI, dest)
+    return dest
+
+
+def at(day: str, hour: int = 9) -> Any:
+    """A UTC datetime on ``day`` (YYYY-MM-DD)."""
+    import datetime as dt
+
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=dt.UTC)
