@@ -198,6 +198,13 @@ class _Scorer:
                 else (f"rescaled: × {fmt(meta.scale)} / {fmt(applicable)}",),
             )
         )
+        warnings = r.warnings
+        if applicable == 0:
+            warnings = (
+                *warnings,
+                f"unit {r.unit.id}: nothing in the index applies to it "
+                "(every part exempt or not applicable); it is not ranked",
+            )
         return UnitResult(
             r.unit.id,
             r.unit.name,
@@ -213,7 +220,7 @@ class _Scorer:
             self.nodes,
             tuple(a.id for a in view.areas),
             tuple(self.steps),
-            warnings=r.warnings,
+            warnings=warnings,
             index_id=self.index.id,
             content_hash=self.index.content_hash,
         )
@@ -316,7 +323,7 @@ class _Scorer:
         if pts is None:
             return self._not_applicable(
                 item,
-                "exclude_and_rescale",
+                item.na_strategy,
                 branch.label_vi,
                 branch.label_en,
                 common,

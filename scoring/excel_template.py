@@ -1,4 +1,4 @@
-"""The Excel self-assessment template of one unit: its layout, and ``write_template``.
+"""The Excel self-assessment template's format: its layout, and what each kind of cell accepts.
 
 Sheet ``Tự đánh giá`` holds a header block (rows 2-6: index id, content hash, unit id, unit
 name, group), a line of instructions, the column labels (row 8), the column keys that
@@ -6,23 +6,25 @@ name, group), a line of instructions, the column labels (row 8), the column keys
 order, with its area and criterion as heading rows. Sheet ``Điểm thưởng-trừ`` lists the group's
 bonuses and penalties the same way. Each input a rule kind reads has its own named column;
 cells an item does not use are grey. A hidden sheet ``Danh mục`` holds the drop-down lists.
+
+Each column has a kind; ``validate_cell`` gives its cells the Excel validation of that kind and
+``read_cell`` reads them back, so what the drop-downs offer is what the reader accepts.
+``excel_export.write_template`` writes the workbook and ``excel.read_template`` reads it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 # openpyxl ships no type information and types-openpyxl is not a dev dependency
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.comments import Comment  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
-from .errors import Location, SubmissionError, suggest
 from .loader import AdjustmentItem, GroupView, Index, Item
 from .submission import nfc
 
@@ -74,14 +76,14 @@ INPUTS: tuple[Column, ...] = (
     _input("score", "score", "number", "Điểm hội đồng\n(score)"),
     _input("reason", "reason", "text", "Lý do\n(reason)", 30),
 )
-_LEAF_INFO = (
+LEAF_INFO = (
     Column("id", "Mã tiêu chí\n(leaf id)", 9, "id", "id"),
     Column("title_vi", "Nội dung\n(title)", 42),
     Column("max", "Điểm tối đa\n(max)", 8),
     Column("scoring_vi", "Cách chấm điểm\n(scoring)", 48),
     Column("kind", "Cách tính\n(rule kind)", 15),
 )
-_ADJ_INFO = (
+ADJ_INFO = (
     Column("id", "Mã\n(id)", 7, "id", "id"),
     Column("sign", "Thưởng / trừ\n(bonus / penalty)", 11),
     Column("title_vi", "Nội dung\n(title)", 42),
@@ -99,7 +101,7 @@ TAIL = (
     Column("evidence.page", "Trang\n(page)", 7, "page", "text"),
     Column("note", "Ghi chú\n(note)", 30, "note", "text"),
 )
-KNOWN: dict[str, Column] = {c.key: c for c in (*_LEAF_INFO, *_ADJ_INFO, *INPUTS, NA, *TAIL)}
+KNOWN: dict[str, Column] = {c.key: c for c in (*LEAF_INFO, *ADJ_INFO, *INPUTS, NA, *TAIL)}
 KIND_VI = {
     "boolean": "Có / không",
     "deadline": "Thời hạn",
@@ -150,26 +152,16 @@ def group_adjustments(index: Index, group: str) -> list[AdjustmentItem]:
     return [a for a in index.adjustments if group in a.groups]
 
 
-def _layout(info: Sequence[Column], inputs: Iterable[Column], na: bool) -> list[Column]:
+def layout(info: Sequence[Column], inputs: Iterable[Column], na: bool) -> list[Column]:
     wanted = set(inputs)
     used = [c for c in INPUTS if c in wanted] + sorted(wanted - set(INPUTS), key=lambda c: c.key)
     return [*info, *used, *([NA] if na else []), *TAIL]
 
 
-# ---------------------------------------------------------------- styles
-
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_GREY = PatternFill("solid", fgColor="D9D9D9")
-_AREA = PatternFill("solid", fgColor="DDEBF7")
-_CRITERION = PatternFill("solid", fgColor="F2F2F2")
-_HEAD = PatternFill("solid", fgColor="BDD7EE")
-_REQUIRED = PatternFill("solid", fgColor="FFF2CC")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_FORMATS = {"date": "dd/mm/yyyy", "whole": "0", "id": "@"}
+# ---------------------------------------------------------------- Excel validations
 
 
-class _Validations:
+class Validations:
     """Data validations, one object per distinct rule, each covering many cells."""
 
     def __init__(self, ws: Any, lists: Any) -> None:
@@ -205,7 +197,8 @@ def level_options(rule: Any) -> tuple[str, ...]:
     return labels if len(norm) == len(labels) and not clash else tuple(rule.levels)
 
 
-def _validate(v: _Validations, cell: str, col: Column, rule: Any, top: Any) -> None:
+def validate_cell(v: Validations, cell: str, col: Column, rule: Any, top: Any) -> None:
+    """Give a cell the Excel validation of its column's kind (what ``read_cell`` accepts)."""
     if col.kind in ("bool", "na"):
         v.add(cell, ("yn",), type="list", formula1=f'"{YES},{NO}"')
     elif col.kind == "date":
@@ -245,170 +238,134 @@ def _validate(v: _Validations, cell: str, col: Column, rule: Any, top: Any) -> N
         )
 
 
-# ---------------------------------------------------------------- writing
+# ---------------------------------------------------------------- reading cells
 
 
-def write_template(index: Index, group: str, unit_id: str, unit_name: str, path: Path) -> None:
-    """Write the .xlsx self-assessment template of one unit of ``group``."""
-    view = index.groups.get(group)
-    if view is None:
-        raise SubmissionError(
-            f"unknown group {group!r}", Location(str(path)), suggest(group, index.groups)
-        )
-    name = nfc(unit_name)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    lists = wb.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
-    adj_ws = wb.create_sheet(ADJ_SHEET, 1)
-    leaves = self_leaves(view)
-    cols = _layout(
-        _LEAF_INFO,
-        (input_column(f, t) for i in leaves if i.handler for f, t in i.handler.inputs.items()),
-        any(i.node.na_allowed for i in leaves),
-    )
-    head = {"index": index.id, "content_hash": index.content_hash, "unit": unit_id}
-    head |= {"name": name, "group": group}
-    title = f"PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM {index.meta.year}"
-    _sheet_top(ws, cols, f"{title}: {name}", head, nfc(view.group.title_vi))
-    v = _Validations(ws, lists)
-    row = FIRST_ROW
-    shown = {i.id for i in leaves}
-    for item in (i for a in view.areas for i in a.walk()):
-        if item.is_leaf and item.id in shown:
-            _leaf_row(ws, v, cols, row, item)
-            row += 1
-        elif not item.is_leaf and any(c.id in shown for c in item.walk()):
-            _heading_row(ws, cols, row, item)
-            row += 1
-    adjustments = group_adjustments(index, group)
-    adj_cols = _layout(
-        _ADJ_INFO,
-        (input_column(f, t) for a in adjustments for f, t in a.handler.inputs.items()),
-        False,
-    )
-    _sheet_top(adj_ws, adj_cols, f"ĐIỂM THƯỞNG, ĐIỂM TRỪ: {name}", head, nfc(view.group.title_vi))
-    adj_v = _Validations(adj_ws, lists)
-    for r, adj in enumerate(adjustments, start=FIRST_ROW):
-        _adjustment_row(adj_ws, adj_v, adj_cols, r, adj)
-    for sheet in (ws, adj_ws):
-        _print_setup(sheet, f"{name} — {index.id}")
-    wb.properties.title = title
-    wb.properties.creator = "parindex"
-    wb.save(path)
+class CellError(ValueError):
+    """A cell's value is of the wrong kind (the message says what was expected)."""
 
 
-def _sheet_top(
-    ws: Any, cols: list[Column], title: str, head: dict[str, str], group_title: str
-) -> None:
-    last = get_column_letter(len(cols))
-    ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.merge_cells(f"A1:{last}1")
-    for key, r in HEADER.items():
-        ws.cell(r, 1, HEADER_LABELS[key]).font = Font(bold=True)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-        cell = ws.cell(r, VALUE_COL, head[key])
-        cell.number_format = "@"
-        ws.merge_cells(start_row=r, start_column=VALUE_COL, end_row=r, end_column=VALUE_COL + 2)
-    ws.cell(HEADER["group"], VALUE_COL + 3, group_title)
-    ws.cell(NOTE_ROW, 1, INSTRUCTIONS).alignment = _WRAP
-    ws.merge_cells(f"A{NOTE_ROW}:{last}{NOTE_ROW}")
-    ws.row_dimensions[NOTE_ROW].height = 45
-    for c, col in enumerate(cols, start=1):
-        label = ws.cell(LABEL_ROW, c, col.label)
-        label.font = Font(bold=True)
-        label.fill = _HEAD
-        label.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        label.border = _BORDER
-        key = ws.cell(KEY_ROW, c, col.key)
-        key.font = Font(size=8, italic=True, color="808080")
-        key.border = _BORDER
-        ws.column_dimensions[get_column_letter(c)].width = col.width
-    ws.row_dimensions[LABEL_ROW].height = 45
-    ws.freeze_panes = ws.cell(FIRST_ROW, 3)
+_YES = {"có", "co", "yes", "true", "x"}
+_NO = {"không", "khong", "no", "false"}
+_NOT_DONE = {NOT_DONE.casefold(), "chua thuc hien", "không thực hiện", "not done"}
 
 
-def _info(item_max: Any, title: str, scoring: str | None, kind: str) -> dict[str, Any]:
-    return {
-        "title_vi": nfc(title),
-        "max": item_max,
-        "scoring_vi": nfc(scoring or ""),
-        "kind": f"{KIND_VI.get(kind, kind)}\n({kind})",
-    }
+def cell_value(cell: Any) -> Any:
+    """A cell's raw value, stripped; None when empty; a formula raises ``CellError``."""
+    raw = cell.value
+    if cell.data_type == "f" or (isinstance(raw, str) and raw.startswith("=")):
+        raise CellError("formulas are not accepted; type the value itself")
+    if isinstance(raw, str):
+        return raw.strip() or None
+    return raw
 
 
-def _leaf_row(ws: Any, v: _Validations, cols: list[Column], row: int, item: Item) -> None:
-    node, rule = item.node, item.node.rule
-    assert rule is not None and item.handler is not None
-    reads = {input_column(f, t).key for f, t in item.handler.inputs.items()}
-    if node.na_allowed:
-        reads.add("na")
-    values = {"id": item.id, **_info(node.max, node.title_vi, node.scoring_vi, rule.kind)}
-    required = node.evidence is not None and node.evidence.required
-    for c, col in enumerate(cols, start=1):
-        cell = ws.cell(row, c, values.get(col.key))
-        _style(cell, col)
-        if col.is_input and col.key not in reads:
-            cell.fill = _GREY
-        elif col.kind not in ("info", "id"):
-            _validate(v, cell.coordinate, col, rule, node.max)
-        if col.key == "evidence.doc" and required:
-            cell.fill = _REQUIRED
-            docs = node.evidence.documents_vi if node.evidence else None
-            if docs:
-                cell.comment = Comment(f"Bắt buộc / required: {nfc(docs)}", "parindex")
+def _show(raw: Any) -> str:
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return repr(raw)
 
 
-def _heading_row(ws: Any, cols: list[Column], row: int, item: Item) -> None:
-    fill = _AREA if item.parent is None else _CRITERION
-    values = {"id": item.id, "title_vi": nfc(item.node.title_vi), "max": item.max}
-    for c, col in enumerate(cols, start=1):
-        cell = ws.cell(row, c, values.get(col.key))
-        _style(cell, col)
-        cell.fill = fill
-        cell.font = Font(bold=True)
+def _norm(text: str) -> str:
+    return " ".join(nfc(text).casefold().split())
 
 
-def _adjustment_row(
-    ws: Any, v: _Validations, cols: list[Column], row: int, adj: AdjustmentItem
-) -> None:
-    spec = adj.spec
-    reads = {input_column(f, t).key for f, t in adj.handler.inputs.items()}
-    values = {
-        "id": spec.id,
-        "sign": "Thưởng (bonus)" if adj.sign > 0 else "Trừ (penalty)",
-        **_info(spec.max, spec.title_vi, spec.scoring_vi, spec.rule.kind),
-    }
-    if spec.scope != "total":
-        values["scoring_vi"] += f"\n(Áp dụng vào / applies to: {spec.scope})"
-    for c, col in enumerate(cols, start=1):
-        cell = ws.cell(row, c, values.get(col.key))
-        _style(cell, col)
-        if col.is_input and col.key not in reads:
-            cell.fill = _GREY
-        elif col.kind not in ("info", "id"):
-            _validate(v, cell.coordinate, col, spec.rule, spec.max)
-        if col.key == "evidence.doc" and spec.evidence is not None and spec.evidence.required:
-            cell.fill = _REQUIRED
+def cell_text(raw: Any) -> str:
+    if isinstance(raw, bool | dt.date | dt.time):
+        raise CellError(f"expected text, got {_show(raw)}")
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    return nfc(str(raw)).strip()
 
 
-def _style(cell: Any, col: Column) -> None:
-    cell.border = _BORDER
-    cell.alignment = _WRAP
-    if col.kind in _FORMATS:
-        cell.number_format = _FORMATS[col.kind]
+def _bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and _norm(raw) in _YES | _NO:
+        return _norm(raw) in _YES
+    raise CellError(f"expected Có or Không (yes/no), got {_show(raw)}")
 
 
-def _print_setup(ws: Any, header: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{LABEL_ROW}:{KEY_ROW}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddHeader.center.text = header.replace("&", "&&")
-    ws.oddFooter.right.text = "Trang &P / &N"
+def cell_date(raw: Any, not_done: bool) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        if raw.time() != dt.time():
+            raise CellError(f"expected a date without a time, got {_show(raw)}")
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        if not_done and _norm(raw) in _NOT_DONE:
+            return None
+        try:
+            if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw):
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw):
+                return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            raise CellError(f"{raw!r} is not a valid date") from None
+    extra = f" or «{NOT_DONE}»" if not_done else ""
+    raise CellError(f"expected a date (dd/mm/yyyy){extra}, got {_show(raw)}")
+
+
+def _whole(raw: Any) -> int:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    elif isinstance(raw, str) and re.fullmatch(r"\d+", raw):
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise CellError(f"expected a whole number, got {_show(raw)}")
+    if raw < 0:
+        raise CellError(f"expected a whole number >= 0, got {raw}")
+    return raw
+
+
+def _number(raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise CellError(f"expected a number, got {_show(raw)}")
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float) and raw == raw and abs(raw) != float("inf"):
+        return Decimal(repr(raw))  # the shortest text that reads back as this float: what was typed
+    if isinstance(raw, str) and re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", raw):
+        return Decimal(raw.replace(",", "."))
+    raise CellError(f"expected a number, got {_show(raw)}")
+
+
+def _level(raw: Any, rule: Any) -> str:
+    text = _norm(cell_text(raw))
+    for key in rule.levels:
+        if text == key.casefold():
+            return str(key)
+    for key, lv in rule.levels.items():
+        if text == _norm(lv.label_vi):
+            return str(key)
+    options = level_options(rule)
+    raise CellError(f"{_show(raw)} is not one of: {' / '.join(options)}")
+
+
+def _responses(raw: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in cell_text(raw).split(";"))):
+        m = re.fullmatch(r"([A-Za-z0-9._-]+)\s*[:=]\s*(\d+)", part)
+        if m is None or m[1] in out:
+            raise CellError(f"expected answers and counts such as 'A: 40; B: 12', got {_show(raw)}")
+        out[m[1]] = int(m[2])
+    return out
+
+
+def read_cell(col: Column, raw: Any, rule: Any) -> Any:
+    """The value a cell of column ``col`` holds, or ``CellError`` saying what was expected."""
+    match col.kind:
+        case "bool" | "na":
+            return _bool(raw)
+        case "date":
+            return cell_date(raw, col.field == "done_on")
+        case "whole":
+            return _whole(raw)
+        case "number":
+            return _number(raw)
+        case "level":
+            return _level(raw, rule)
+        case "responses":
+            return _responses(raw)
+    return cell_text(raw)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .engine import CheckSpec, RuleEngine
+from .engine import MAX_RULES, MAX_SIBLINGS, CheckSpec, RuleEngine
 from .errors import ErrorList, IndexDefinitionError, Location, ParindexError, suggest
 from .kinds import MISSING_BRANCH, Branch, Handler, handler
 from .located import trail_for, validate
@@ -166,7 +166,7 @@ def index_from_texts(criteria_text: str, criteria_name: str, rules: Mapping[str,
     digest = hashlib.sha256(
         json.dumps(canon, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
-    engine = _compile(spec.index, views, adjustments, checks, digest)
+    engine = _compile(criteria_name, spec.index, views, adjustments, checks, digest)
     files = (criteria_name, *sorted(rules))
     return Index(
         spec.index,
@@ -235,8 +235,15 @@ def _group_view(spec: m.CriteriaFile, group: m.Group, col: _Collector) -> GroupV
     return GroupView(group, tuple(areas), items, leaves)
 
 
+RESERVED_IDS = {"total", "bonus-cap", "penalty-cap"}  # ids the trace uses for its own steps
+RESERVED_BRANCHES = {"missing", "evidence_gate", "ok", "violated"}
+MAX_BRANCHES = 60  # durable's DFS stack holds 64 simultaneously true tests of one fact
+
+
 def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
     node, path = item.node, item.path
+    if node.id in RESERVED_IDS:
+        col.add((*path, "id"), f"{node.id!r} is reserved for the trace; choose another id")
     if declared_children and not item.children:
         col.add(path, f"node {node.id!r} has no children in this group but no rule either")
         return
@@ -244,9 +251,7 @@ def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
         if node.rule is None:
             col.add(path, f"leaf {node.id!r} needs a rule")
             return
-        h = handler(node.rule)
-        for sub, problem in h.check(node.rule, node.max):
-            col.add((*path, "rule", *sub), problem)
+        _check_rule(node.rule, node.max, (*path, "rule"), col)
         kind = node.rule.kind
         if node.assessed_by == "survey" and kind not in ("survey_weighted", "external_value"):
             col.add(
@@ -261,16 +266,53 @@ def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
         return
     if node.rule is not None:
         col.add((*path, "rule"), f"node {node.id!r} has children; only leaves have a rule")
-    if node.na_allowed:
-        col.add((*path, "na_allowed"), "only leaves may allow a not-applicable answer")
+    for key, value, default in (
+        ("na_allowed", node.na_allowed, False),
+        ("evidence", node.evidence, None),
+        ("assessed_by", node.assessed_by, "self"),
+    ):
+        if value != default:
+            col.add((*path, key), f"{key} applies to leaves only; node {node.id!r} has children")
     total = sum((c.max for c in item.children), ZERO)
     if total != node.max:
         ids = ", ".join(c.id for c in item.children)
         col.add((*path, "max"), f"children ({ids}) sum to {total}, but max is {node.max}")
 
 
+def _check_rule(rule: Any, top: Decimal, path: DataPath, col: _Collector) -> None:
+    h = handler(rule)
+    before = len(col.errors)
+    for sub, problem in h.check(rule, top):
+        col.add((*path, *sub), problem)
+    if len(col.errors) > before:
+        return
+    branches = h.branches(rule, top)
+    if len(branches) > MAX_BRANCHES:
+        col.add(path, f"{len(branches)} bands or levels; the engine allows {MAX_BRANCHES} per item")
+    for b in branches:
+        if b.id in RESERVED_BRANCHES:
+            col.add(path, f"level {b.id!r} is a reserved name; choose another")
+
+
+def _amount(value: Decimal, path: DataPath, col: _Collector, what: str) -> None:
+    if value < 0 or not has_places(value):
+        col.add(path, f"{what} must be >= 0 with at most 3 decimals, got {value}")
+
+
 def _check_meta(spec: m.CriteriaFile, col: _Collector) -> None:
     meta = spec.index
+    if meta.scale <= 0 or not has_places(meta.scale):
+        col.add(("index", "scale"), f"scale must be above 0, got {meta.scale}")
+    for name, cap in (("bonus", meta.bonus), ("penalty", meta.penalty)):
+        _amount(cap.max, ("index", name, "max"), col, f"{name} max")
+    for b, blk in meta.blocks.items():
+        _amount(blk.max, ("index", "blocks", b, "max"), col, "a block's max")
+    for path, value in (
+        (("index", "rounding", "places"), meta.rounding.places),
+        (("index", "ranking", "precision"), meta.ranking.precision),
+    ):
+        if not 0 <= value <= 6:
+            col.add(path, f"must be a number of decimals from 0 to 6, got {value}")
     if sum((b.max for b in meta.blocks.values()), ZERO) != meta.scale:
         col.add(
             ("index", "blocks"),
@@ -414,9 +456,12 @@ def _adjustment(
             f"use one of {', '.join(sorted(_ADJUSTMENT_KINDS))}",
         )
         return None
+    before = len(col.errors)
+    _amount(adj.max, (*path, "max"), col, "max")
+    if len(col.errors) > before:
+        return None
+    _check_rule(adj.rule, adj.max, (*path, "rule"), col)
     h = handler(adj.rule)
-    for sub, problem in h.check(adj.rule, adj.max):
-        col.add((*path, "rule", *sub), problem)
     prefix = "bonus" if sign > 0 else "penalty"
     return AdjustmentItem(
         adj,
@@ -477,6 +522,16 @@ def _check(
         return CheckItem(chk, {g: tuple(p) for g, p in pairs.items()}, pack)
     left = _resolve(chk.left, "left", path, views, col)
     right = _resolve(chk.right, "right", path, views, col)
+    for side, named in (("left", left), ("right", right)):
+        for gid, found in named.items():
+            for lid, inp in found:
+                rule = views[gid].leaves[lid].node.rule
+                assert rule is not None
+                if handler(rule).inputs[inp] not in ("whole", "number"):
+                    col.add(
+                        (*path, side), f"{lid}.{inp} is not a number: not_greater compares numbers"
+                    )
+                    return None
     wild = [(chk.left or "").startswith("*."), (chk.right or "").startswith("*.")]
     if wild[0] != wild[1]:
         col.add(path, "left and right must both use * or both name leaves")
@@ -549,6 +604,7 @@ def year_bounds(year: int) -> tuple[int, int]:
 
 
 def _compile(
+    name: str,
     meta: m.IndexMeta,
     views: Mapping[str, GroupView],
     adjustments: tuple[AdjustmentItem, ...],
@@ -573,4 +629,11 @@ def _compile(
         else CheckSpec(c.spec.id, "within", lo, hi)
         for c in checks
     ]
+    rules = sum(len(b) for b in decisions.values()) + len(gates) + 2 * len(specs)
+    if len(decisions) > MAX_SIBLINGS or rules > MAX_RULES:
+        raise IndexDefinitionError(
+            f"the index compiles to {len(decisions)} scored items and {rules} engine rules; "
+            f"durable-rules allows {MAX_SIBLINGS} items and {MAX_RULES} rules: split the index",
+            Location(name),
+        )
     return RuleEngine(digest[:12], decisions, sorted(gates), specs)

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
 
 def _number(v: Any) -> Decimal:
@@ -61,8 +61,8 @@ class Band(Frozen):
 
     min: Num | None = None
     max: Num | None = None
-    min_inclusive: bool = True
-    max_inclusive: bool | None = None
+    min_inclusive: StrictBool = True
+    max_inclusive: StrictBool | None = None
     points: Num
     label_vi: Text | None = None
     label_en: Text | None = None
@@ -175,7 +175,7 @@ Rule = Annotated[
 
 
 class EvidenceSpec(Frozen):
-    required: bool = False
+    required: StrictBool = False
     documents_vi: Text | None = None
     documents_en: Text | None = None
 
@@ -191,7 +191,7 @@ class Node(Frozen):
     groups: list[Slug] | None = None
     exempt_tags: list[Slug] = []
     na_strategy: NaStrategy | None = None
-    na_allowed: bool = False
+    na_allowed: StrictBool = False
     assessed_by: Literal["self", "survey", "council"] = "self"
     scoring_vi: Text | None = None
     scoring_en: Text | None = None

@@ -30,9 +30,13 @@ def classify(index_value: Decimal, group: m.Group, places: int) -> ClassLabel:
     return ClassLabel(last.id, last.label_vi, last.label_en)
 
 
-def _key(r: UnitResult, policy: m.Ranking) -> tuple[Decimal, ...]:
+def _key(r: UnitResult, policy: m.Ranking, places: int) -> tuple[Decimal, ...]:
     extra = {"content": r.content, "survey": r.survey, "points": r.points}
-    return (quantize(r.index, policy.precision), *(extra[k] for k in policy.tie_break))
+    # tie-break figures are compared as published, so two equal-looking units stay tied
+    return (
+        quantize(r.index, policy.precision),
+        *(quantize(extra[k], places) for k in policy.tie_break),
+    )
 
 
 def rank(results: Sequence[UnitResult], index: Index) -> list[UnitResult]:
@@ -40,20 +44,23 @@ def rank(results: Sequence[UnitResult], index: Index) -> list[UnitResult]:
     meta = index.meta
     policy = meta.ranking
     out: list[UnitResult] = []
+    places = meta.rounding.places
     ranked = sorted(
-        (r for r in results if r.ranked),
-        key=lambda r: (tuple(-k for k in _key(r, policy)), r.name, r.unit_id),
+        (r for r in results if r.ranked and r.max_points > 0),
+        key=lambda r: (tuple(-k for k in _key(r, policy, places)), r.name, r.unit_id),
     )
     prev: tuple[Decimal, ...] | None = None
     current = 0
     for position, r in enumerate(ranked, start=1):
-        key = _key(r, policy)
+        key = _key(r, policy, places)
         if key != prev:
             current = position if policy.tie_policy == "competition" else current + 1
             prev = key
         group = index.groups[r.group].group
         out.append(r.with_rank(current, classify(r.index, group, meta.rounding.places)))
-    for r in sorted((r for r in results if not r.ranked), key=lambda r: r.name):
+    for r in sorted(
+        (r for r in results if not r.ranked or r.max_points == 0), key=lambda r: r.name
+    ):
         group = index.groups[r.group].group
         out.append(r.with_rank(None, classify(r.index, group, meta.rounding.places)))
     return out

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, RootModel, StrictBool
 
 from . import model as m
 from .errors import ErrorList, Location, ParindexError, SubmissionError, suggest
@@ -52,7 +52,7 @@ class Answer(Frozen):
     reason: Any = None
     actual: Any = None
     limit: Any = None
-    na: bool = False
+    na: StrictBool = False
     self_score: Num | None = None
     note: Text | None = None
     evidence: list[EvidenceRef] = []
@@ -67,7 +67,7 @@ class UnitSpec(Frozen):
     name: Text
     group: Slug
     tags: list[Slug] = []
-    ranked: bool = True
+    ranked: StrictBool = True
     file: Text | None = None
     submitted_on: dt.date | None = None  # when the unit locked its self-assessment
 
@@ -259,6 +259,9 @@ def parse_source_file(text: str, name: str) -> tuple[SourceFile, Source, Any]:
     return sf, source, data
 
 
+_UnitAnswers = RootModel[dict[Text, Answer]]
+
+
 def _read_source(
     text: str,
     name: str,
@@ -266,13 +269,29 @@ def _read_source(
     subs: dict[str, Submission],
     errors: dict[str, list[ParindexError]],
 ) -> None:
-    sf, source, data = parse_source_file(text, name)
-    for uid, answers in sf.units.items():
+    """Add a survey or council file's answers; a bad entry spoils only its own unit."""
+    data, source = load_yaml(text, name)
+    units = data.get("units") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or set(data) - {"units"} or not isinstance(units, dict):
+        raise SubmissionError(
+            "expected a mapping with units: {unit id: {item: answer}}", Location(name, 1)
+        )
+    for uid, answers in units.items():
         if uid not in subs:
-            raise SubmissionError(
-                f"unknown unit {uid!r}", source.locate(("units", uid)), suggest(uid, subs)
+            errors.setdefault(f"{kind} file", []).append(
+                SubmissionError(
+                    f"unknown unit {uid!r}", source.locate(("units", uid)), suggest(str(uid), subs)
+                )
             )
-        for key, ans in answers.items():
+            continue
+        try:
+            parsed = validate(
+                _UnitAnswers, answers, source, SubmissionError, base=("units", uid), root=data
+            )
+        except ParindexError as exc:
+            errors.setdefault(uid, []).extend(_flatten(exc))
+            continue
+        for key, ans in parsed.root.items():
             k = nfc(key)
             if k in subs[uid].answers:
                 errors.setdefault(uid, []).append(
@@ -322,6 +341,13 @@ def prepare(index: Index, sub: Submission) -> Ready:
             sub.locate("file", unit.id, "index"),
         )
     view = index.groups[unit.group]
+    known_tags = {t for item in view.items.values() for t in item.exemptions}
+    for tag in unit.tags:
+        if tag not in known_tags:
+            at = sub.locate("unit", unit.id, "tags") if ("unit", unit.id) in sub.where else None
+            raise SubmissionError(
+                f"tag {tag!r} exempts nothing in group {unit.group!r}", at, suggest(tag, known_tags)
+            )
     leaves: dict[str, Prepared] = {}
     for key, ans in sub.answers.items():
         item = view.leaves.get(key)
@@ -399,7 +425,14 @@ def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepare
             raise AnswerError("na", f"item {key} does not allow a not-applicable answer")
         return Prepared(NA, None, {"na": True})
     assert item.handler is not None and node.rule is not None
-    return item.handler.prepare(node.rule, ans.inputs())
+    prepared = item.handler.prepare(node.rule, ans.inputs())
+    if (
+        node.rule.kind == "council_judgment"
+        and prepared.value is not None
+        and prepared.value > node.max
+    ):
+        raise AnswerError("score", f"{prepared.inputs['score']} is above the item's max {node.max}")
+    return prepared
 
 
 def _raw(ans: Answer | None, name: str) -> Any:

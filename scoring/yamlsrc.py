@@ -27,6 +27,7 @@ Path_ = tuple[str | int, ...]
 MAX_NODES = 2_000_000  # values built from one file, aliases counted each time they expand
 MAX_DEPTH = 64
 MAX_BYTES = 32 * 1024 * 1024
+MAX_DIGITS = 30  # no count or score in an index needs more; huge ones would hang exact arithmetic
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -157,20 +158,40 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if node.tag == "tag:yaml.org,2002:float":
-            text = str(node.value).replace("_", "")
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                raise self._fail(node, f"not a finite number: {node.value!r}") from None
-            if not value.is_finite():
-                raise self._fail(node, f"not a finite number: {node.value!r}")
-            return value
+        if node.tag in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int"):
+            return self._number(node)
         try:
-            value = self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
             raise self._fail(node, f"invalid value: {exc}") from None
-        return value
+
+    def _number(self, node: yaml.Node) -> int | Decimal:
+        text = str(node.value).replace("_", "")
+        if ":" in text:  # YAML 1.1 reads 1:30 as 90 (base 60): surely not what was meant
+            raise self._fail(
+                node, f"{node.value!r} is not a number (write it in quotes if it is text)"
+            )
+        if node.tag == "tag:yaml.org,2002:int":
+            if len(text.lstrip("+-")) > MAX_DIGITS:
+                raise self._fail(node, f"number {text[:20]}… has more than {MAX_DIGITS} digits")
+            try:
+                value = self.loader.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError) as exc:
+                raise self._fail(node, f"invalid number: {exc}") from None
+            return int(value)
+        try:
+            dec = Decimal(text)
+        except InvalidOperation:
+            raise self._fail(node, f"not a finite number: {node.value!r}") from None
+        if not dec.is_finite():
+            raise self._fail(node, f"not a finite number: {node.value!r}")
+        if dec and not -MAX_DIGITS <= dec.adjusted() < MAX_DIGITS:
+            raise self._fail(
+                node,
+                f"number {node.value!r} is out of range (at most "
+                f"{MAX_DIGITS} digits before or after the point)",
+            )
+        return dec
 
 
 def dump_yaml(data: Any) -> str:

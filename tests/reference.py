@@ -125,8 +125,8 @@ def reference_score(
                 pts, mx = F(0), top
             else:
                 p = leaf_points(n["rule"], top, ans)
-                if p is None:
-                    return F(0), F(0)
+                if p is None:  # not applicable by its answer: the node's N/A strategy
+                    return (top, top) if strategy == "grant_full" else (F(0), F(0))
                 if n.get("evidence", {}).get("required") and not ans.get("evidence"):
                     p = F(0)
                 pts, mx = p, top

@@ -246,3 +246,48 @@ def test_console_script_runs_as_a_process() -> None:
         check=False,
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_one_bad_survey_entry_spoils_only_its_unit(campaign: Path) -> None:
+    """A misspelled field for one unit, or an unknown unit, in survey.yaml stops nobody else."""
+    p = campaign / "survey.yaml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("S.2: {value: 75.5}", "S.2: {valeu: 75.5}")
+        + "  zz: {S.2: {value: 80}}\n",
+        encoding="utf-8",
+    )
+    r = run("score", str(campaign), "--json")
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)
+    assert [u["unit_id"] for u in doc["groups"][0]["units"]] == ["a", "c"]
+    assert "did you mean 'value'" in r.stderr and "unknown unit 'zz'" in r.stderr
+
+
+def test_check_json_reports_summary_or_located_errors(campaign: Path) -> None:
+    """check --json prints the summary, or every error with file, line and path."""
+    r = run("check", str(campaign / "criteria.yaml"), "--json")
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 0 and doc["ok"] and doc["groups"]["department"]["leaves"] == 10
+    p = campaign / "criteria.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("max: 50", "max: 49"), encoding="utf-8")
+    r = run("check", str(p), "--json")
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 1 and not doc["ok"]
+    assert doc["errors"][0]["line"] == 27 and doc["errors"][0]["path"] == [
+        "Area(id='1')",
+        "At key: max",
+    ]
+
+
+def test_numbers_that_would_hang_or_overflow_are_refused(campaign: Path) -> None:
+    """Huge exponents, huge integers and base-60 numbers are input errors, not hangs."""
+    p = campaign / "units" / "a.yaml"
+    base = p.read_text(encoding="utf-8")
+    for bad, message in (
+        ("{count: 1.0e+99999999}", "out of range"),
+        ("{count: " + "9" * 5000 + "}", "more than 30 digits"),
+        ("{count: 1:30}", "is not a number"),
+    ):
+        p.write_text(base.replace("{count: 5}", bad), encoding="utf-8")
+        r = run("score", str(campaign))
+        assert r.exit_code == 1 and message in r.output and "a.yaml:7" in r.output

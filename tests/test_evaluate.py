@@ -205,3 +205,81 @@ def test_appraisal_changes_set_final_points_and_are_traced(mini_index) -> None: 
     assert r.penalty == D("1.5") and r.points == base.points - D("1.5")
     pen = next(s for s in r.trace if s.node == "P1")
     assert pen.branch is None and pen.appraisal[0]["reason"] == "Có 1 CBCC bị kỷ luật"
+
+
+def test_council_score_above_the_items_max_is_refused(mini_index) -> None:  # type: ignore[no-untyped-def]
+    """A council score above the leaf's max is an answer error, not an engine failure."""
+    from tests.conftest import index_from_text
+
+    text = (
+        (MINI / "criteria.yaml")
+        .read_text(encoding="utf-8")
+        .replace("{kind: council_judgment, levels: [0, 5, 7.5, 10]}", "{kind: council_judgment}")
+    )
+    index = index_from_text(text)
+    with pytest.raises(SubmissionError, match="15 is above the item's max 10"):
+        ready(index, "department", {"1.5": {"score": 15, "reason": "x"}})
+
+
+def test_zero_denominator_not_applicable_follows_the_nodes_strategy() -> None:
+    """`zero_denominator: not_applicable` on a grant_full leaf counts its full points."""
+    text = (
+        (MINI / "criteria.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "        title_vi: Tỷ lệ xử lý kiến nghị\n",
+            "        title_vi: Tỷ lệ xử lý kiến nghị\n        na_strategy: grant_full\n",
+        )
+    )
+    index = index_from_text(text)
+    r = score_unit(index, ready(index, "department", {"1.4": {"numerator": 0, "denominator": 0}}))
+    step = next(s for s in r.trace if s.node == "1.4")
+    assert step.points == D(10) and step.applicability == "not_applicable:grant_full"
+
+
+def test_unit_with_nothing_applicable_is_not_ranked(mini_index) -> None:  # type: ignore[no-untyped-def]
+    """A unit exempt from everything is reported, classified but not ranked."""
+    from scoring import rank
+
+    text = (MINI / "criteria.yaml").read_text(encoding="utf-8")
+    for area in ('  - id: "1"\n', '  - id: "S"\n'):
+        text = text.replace(area, area + "    exempt_tags: [ghost]\n")
+    text = text.replace(
+        "    exempt_tags: [no_procedures]", "    exempt_tags: [no_procedures, ghost]"
+    )
+    index = index_from_text(text)
+    ghost = score_unit(index, ready(index, "department", {}, tags=["ghost"], uid="g"))
+    other = score_unit(index, ready(index, "department", {}, uid="o"))
+    assert ghost.max_points == 0 and "not ranked" in ghost.warnings[-1]
+    ranked = rank([ghost, other], index)
+    assert [(r.unit_id, r.rank) for r in ranked] == [("o", 1), ("g", None)]
+
+
+def test_unknown_unit_tag_is_refused(mini_index) -> None:  # type: ignore[no-untyped-def]
+    """A tag that exempts nothing (a typo) is refused with a suggestion."""
+    with pytest.raises(SubmissionError, match="did you mean 'no_procedures'"):
+        ready(mini_index, "department", {}, tags=["no_procedure"])
+
+
+def test_index_bonus_cap_applies_to_the_sum_of_total_bonuses() -> None:
+    """Two bonuses each within their own max are capped together by index.bonus.max."""
+    text = (
+        (MINI / "criteria.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  bonus: {max: 2}", "  bonus: {max: 1.5}")
+    )
+    pack = (
+        (MINI / "rules" / "checks.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "bonuses:\n",
+            "bonuses:\n  - {id: B2, title_vi: Thưởng 2, title_en: Bonus 2, scope: total, "
+            "max: 1, rule: {kind: boolean}}\n",
+        )
+    )
+    index = index_from_text(text, pack)
+    r = score_unit(
+        index, ready(index, "department", {}, {"B1": {"count": 1}, "B2": {"value": True}})
+    )
+    assert r.bonus == D("1.5")
+    assert any(s.node == "bonus-cap" for s in r.trace)

@@ -161,6 +161,12 @@ PACK_BROKEN = [
         "cannot score a bonus or penalty",
     ),
     ("{id: B1,", "{id: P1,", "duplicate id 'P1'"),
+    ('left: "2.1.count"', 'left: "1.2.done_on"', "1.2.done_on is not a number"),
+    (
+        "scope: total, max: 2, rule: {kind: count_points, per_item: 1}}",
+        "scope: total, max: -2, rule: {kind: count_points, per_item: 1}}",
+        "max must be >= 0",
+    ),
 ]
 
 
@@ -222,3 +228,25 @@ def test_same_id_in_disjoint_groups_gets_distinct_engine_codes() -> None:
     d, k = index.groups["department"].leaves["2.1"], index.groups["district"].leaves["2.1"]
     assert d.code != k.code and d.node.rule.kind == "count_points" and k.node.rule.kind == "boolean"
     assert index.groups["department"].leaves["1.1"].code == "1.1"
+
+
+def test_too_many_levels_for_the_engine_are_refused() -> None:
+    """More than 60 bands or levels on one item would fail in durable for some answers."""
+    levels = ", ".join(f"l{i}: {{points: 0, label_vi: L}}" for i in range(61))
+    text = CRITERIA.replace(
+        "          levels:\n            tot: {points: 10, label_vi: Tốt}",
+        f"          levels: {{{levels}}}\n          x:\n            tot: {{points: 10, label_vi: Tốt}}",
+    )
+    text = text.replace("          x:\n", "          extra_levels:\n")
+    with pytest.raises(ParindexError) as exc:
+        index_from_text(
+            text.replace(
+                "          extra_levels:\n            tot: {points: 10, "
+                "label_vi: Tốt}\n            dat: {points: 5, label_vi: "
+                "Đạt}\n            khong: {points: 0, label_vi: Không "
+                "đạt}\n",
+                "",
+            ),
+            PACK,
+        )
+    assert "61 bands or levels; the engine allows 60" in str(exc.value)

@@ -26,7 +26,8 @@ def _campaign(seed: int, units: int = 6):
     index = index_from_text(criteria, pack)
     units_in = []
     for i in range(units):
-        tags = ["no_procedures"] if rng.random() < 0.3 else []
+        exempting = any(i.exemptions for i in index.groups["g"].items.values())
+        tags = ["no_procedures"] if exempting and rng.random() < 0.3 else []
         s, sv, c, adj = random_answers(rng, index, "g")
         units_in.append((tags, {**s, **sv, **c}, adj, f"u{i}"))
     readies = [ready(index, "g", a, adj, tags, uid) for tags, a, adj, uid in units_in]

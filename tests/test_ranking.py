@@ -77,3 +77,10 @@ def test_classification_uses_the_published_rounding(mini_index) -> None:  # type
     assert classify(D("79.995"), group, 2).id == "tot"
     assert classify(D("79.994"), group, 2).id == "kha"
     assert classify(D("0"), group, 2).id == "yeu"
+
+
+def test_tie_break_compares_published_figures(mini_index, base) -> None:  # type: ignore[no-untyped-def]
+    """Content 70.0004 and 70.0001 both publish as 70.00: the units stay tied."""
+    index = _policy(mini_index, tie_break=["content"])
+    units = [_with(base, "a", "86.9", "70.0004"), _with(base, "b", "86.9", "70.0001")]
+    assert [r.rank for r in rank(units, index)] == [1, 1]

@@ -89,3 +89,24 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         load_yaml_file(tmp_path / "nope.yaml")
     with pytest.raises(InputFileError, match="is a directory"):
         load_yaml_file(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1.0e+40\n", "out of range"),
+        ("a: 1.0e+99999999\n", "out of range"),
+        ("a: " + "7" * 4400 + "\n", "more than 30 digits"),
+        ("a: 1:30\n", "is not a number"),
+    ],
+)
+def test_numbers_too_big_to_compute_with_are_refused(text: str, message: str) -> None:
+    """Numbers whose exact arithmetic would hang or overflow stop at reading."""
+    with pytest.raises(InputFileError, match=message):
+        load_yaml(text)
+
+
+def test_anchors_and_aliases_are_plain_data() -> None:
+    """A small alias is expanded like any value (only bombs are stopped)."""
+    data, _ = load_yaml("a: &x {v: 1}\nb: *x\n")
+    assert data == {"a": {"v": 1}, "b": {"v": 1}}

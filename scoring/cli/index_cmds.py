@@ -9,13 +9,13 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ErrorList, SubmissionError, suggest
+from ..errors import ErrorList, ParindexError, SubmissionError, suggest
 from ..loader import Index, load_index
 from ..ranking import CampaignResult, score_campaign
 from ..report import score_document, trace_document
 from ..submission import load_campaign, read_campaign_file
 from ..trace import subtree
-from .base import EXIT_FAIL, EXIT_OK, app, err, guard, out, print_ranking, print_trace
+from .base import EXIT_FAIL, EXIT_OK, app, err, guard, out, print_json, print_ranking, print_trace
 
 
 def _resolve_index(
@@ -42,41 +42,84 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tab
 def check(
     criteria: Annotated[Path, typer.Argument(help="The index file.")] = Path("criteria.yaml"),
     rules: RulesOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Validate an index and its rule packs; print a summary.
+    """Validate an index and its rule packs; print a summary (or every problem, located).
 
     Example: parindex check criteria.yaml --rules rules
     """
 
-    def body() -> None:
-        index = load_index(*_resolve_index(None, criteria, rules))
-        _summary(index)
-
-    guard(body)
-
-
-def _summary(index: Index) -> None:
-    meta = index.meta
-    out.print(f"{meta.id}: {meta.title_vi} ({meta.year}) — OK")
-    out.print(f"  content hash {index.content_hash}")
-    kinds: dict[str, int] = {}
-    for gid, view in index.groups.items():
+    def body() -> int:
+        try:
+            index = load_index(*_resolve_index(None, criteria, rules))
+        except ParindexError as exc:
+            if not as_json:
+                raise
+            problems = exc.errors if isinstance(exc, ErrorList) else [exc]
+            print_json({"ok": False, "errors": [_located(e) for e in problems]})
+            return EXIT_FAIL
+        summary = _summary(index)
+        if as_json:
+            print_json({"ok": True, **summary})
+            return EXIT_OK
         out.print(
-            f"  group {gid}: {len(view.areas)} areas, {len(view.items) - len(view.leaves)} "
-            f"criteria and areas, {len(view.leaves)} scored leaves"
+            f"{summary['index']}: {index.meta.title_vi} ({index.meta.year}) — OK", markup=False
         )
+        out.print(f"  content hash {summary['content_hash']}")
+        for gid, g in summary["groups"].items():
+            out.print(
+                f"  group {gid}: {g['areas']} areas, {g['nodes']} criteria and areas, "
+                f"{g['leaves']} scored leaves"
+            )
+        out.print(
+            f"  rule packs: {summary['checks']} checks, {summary['bonuses']} bonuses, "
+            f"{summary['penalties']} penalties"
+        )
+        out.print(f"  durable-rules ruleset: {summary['engine_rules']} rules")
+        out.print("  rule kinds: " + ", ".join(f"{k} {n}" for k, n in summary["kinds"].items()))
+        for w in index.warnings:
+            out.print(f"  note: {w}", markup=False)
+        return EXIT_OK
+
+    raise typer.Exit(guard(body))
+
+
+def _located(e: ParindexError) -> dict[str, Any]:
+    loc = e.location
+    return {
+        "file": loc.file,
+        "line": loc.line,
+        "column": loc.column,
+        "path": list(loc.trail),
+        "message": e.message,
+        "suggestion": e.suggestion,
+    }
+
+
+def _summary(index: Index) -> dict[str, Any]:
+    kinds: dict[str, int] = {}
+    groups = {}
+    for gid, view in index.groups.items():
+        groups[gid] = {
+            "areas": len(view.areas),
+            "nodes": len(view.items) - len(view.leaves),
+            "leaves": len(view.leaves),
+        }
         for item in view.leaves.values():
             assert item.node.rule is not None
             kinds[item.node.rule.kind] = kinds.get(item.node.rule.kind, 0) + 1
-    out.print(
-        f"  rule packs: {len(index.checks)} checks, "
-        f"{sum(a.sign > 0 for a in index.adjustments)} bonuses, "
-        f"{sum(a.sign < 0 for a in index.adjustments)} penalties"
-    )
-    out.print(f"  durable-rules ruleset: {index.rule_count} rules")
-    out.print("  rule kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
-    for w in index.warnings:
-        out.print(f"  note: {w}")
+    return {
+        "index": index.id,
+        "year": index.meta.year,
+        "content_hash": index.content_hash,
+        "groups": groups,
+        "checks": len(index.checks),
+        "bonuses": sum(a.sign > 0 for a in index.adjustments),
+        "penalties": sum(a.sign < 0 for a in index.adjustments),
+        "engine_rules": index.rule_count,
+        "kinds": dict(sorted(kinds.items())),
+        "notes": list(index.warnings),
+    }
 
 
 def _score(campaign: Path, index: Path | None, rules: Path | None) -> CampaignResult:
@@ -105,7 +148,8 @@ def score(
         else:
             print_ranking(score_document(result))
         for uid, errors in sorted(result.errors.items()):
-            err.print(f"unit {uid} was not scored:", markup=False)
+            label = f"{uid}:" if uid.endswith(" file") else f"unit {uid} was not scored:"
+            err.print(label, markup=False)
             for e in errors:
                 err.print(f"  error: {e}", markup=False)
         return EXIT_FAIL if result.errors else EXIT_OK

@@ -1,0 +1,109 @@
+"""The store's commands end to end through the CLI, on a temporary SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI
+from tests.test_cli import run
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'parindex.db'}"
+
+
+def test_campaign_run_status_verify_audit(db: str) -> None:
+    """The whole cycle, then status, verify, audit verify and explain with history."""
+    r = run("--db", db, "--actor", "snv", "campaign", "run", str(MINI))
+    assert r.exit_code == 0, r.output
+    assert "published run 1" in r.stdout and "Sở A" in r.stdout and "90.50" in r.stdout
+    r = run("--db", db, "campaign", "status", "mini-2018", "--json")
+    st = json.loads(r.stdout)
+    assert st["state"] == "published" and {u["state"] for u in st["units"]} == {"final"}
+    assert run("--db", db, "verify", "mini-2018").exit_code == 0
+    r = run("--db", db, "audit", "verify")
+    assert r.exit_code == 0 and "chain intact" in r.stdout
+    r = run("--db", db, "explain", "a", "1.4", "--campaign", "mini-2018")
+    assert "appraisal round 2" in r.stdout and "explanation" in r.stdout
+    r = run("--db", db, "audit", "list", "--campaign", "mini-2018", "--unit", "a", "--json")
+    actions = [e["action"] for e in json.loads(r.stdout)]
+    assert "unit.submit" in actions and "appraisal.round_2" in actions
+
+
+def test_step_by_step_with_refusals(db: str, tmp_path: Path) -> None:
+    """Each step of the cycle from the CLI; out-of-order steps exit 1 with a reason."""
+    base = ("--db", db, "--actor", "snv")
+    assert run(*base, "--at", "2018-11-20", "import", str(MINI)).exit_code == 0
+    r = run(*base, "appraise", "mini-2018", "a", "--set", "1.2=5", "--reason", "x")
+    assert r.exit_code == 1 and "cannot change now" in r.output
+    for u in "abc":
+        assert run(*base, "--at", "2018-11-29", "submit", "mini-2018", u).exit_code == 0
+    r = run(*base, "campaign", "advance", "mini-2018", "--to", "review")
+    assert r.exit_code == 1 and "cannot go from open to review" in r.output
+    assert run(*base, "campaign", "advance", "mini-2018", "--to", "appraisal").exit_code == 0
+    r = run(*base, "appraise", "mini-2018", "a", "--set", "1.2=5")
+    assert r.exit_code == 1 and "needs a reason" in r.output
+    r = run(
+        *base,
+        "appraise",
+        "mini-2018",
+        "a",
+        "--set",
+        "1.2=5",
+        "--reason",
+        "Trễ hạn",
+        "--expect-version",
+        "3",
+    )
+    assert r.exit_code == 0, r.output
+    r = run(
+        *base,
+        "appraise",
+        "mini-2018",
+        "a",
+        "--set",
+        "1.2=4",
+        "--reason",
+        "Khác",
+        "--expect-version",
+        "3",
+    )
+    assert r.exit_code == 1 and "changed by someone else" in r.output
+    r = run(*base, "publish", "mini-2018")
+    assert r.exit_code == 1 and "from review only" in r.output
+    r = run(
+        *base,
+        "campaign",
+        "create",
+        "x-2018",
+        "--year",
+        "2019",
+        "--index",
+        str(MINI / "criteria.yaml"),
+    )
+    assert r.exit_code == 1 and "is for 2019, but index mini-2018 is for 2018" in r.output
+
+
+def test_missing_store_folder_and_unknown_campaign(tmp_path: Path) -> None:
+    """A store in a folder that does not exist, or an unknown campaign: exit 1, a message."""
+    r = run("--db", f"sqlite:///{tmp_path / 'nope' / 'x.db'}", "campaign", "status", "c")
+    assert r.exit_code == 1 and "does not exist" in r.output
+    r = run("--db", f"sqlite:///{tmp_path / 'x.db'}", "campaign", "status", "c")
+    assert r.exit_code == 1 and "no campaign 'c'" in r.output
+
+
+def test_default_store_is_parindex_db_here(tmp_path: Path) -> None:
+    """Without --db or $PARINDEX_DB the store is ./parindex.db."""
+    env = os.environ.pop("PARINDEX_DB", None)
+    try:
+        r = run("campaign", "run", str(MINI), cwd=tmp_path)
+    finally:
+        if env is not None:
+            os.environ["PARINDEX_DB"] = env
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "parindex.db").exists()
