@@ -15,6 +15,7 @@ Each column has a kind; ``validate_cell`` gives its cells the Excel validation o
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -149,10 +150,12 @@ def self_leaves(view: GroupView) -> list[Item]:
 
 
 def group_adjustments(index: Index, group: str) -> list[AdjustmentItem]:
+    """The bonuses and penalties a unit of ``group`` may claim."""
     return [a for a in index.adjustments if group in a.groups]
 
 
 def layout(info: Sequence[Column], inputs: Iterable[Column], na: bool) -> list[Column]:
+    """A sheet's columns: ``info``, the inputs its items read (table order), na, the tail."""
     wanted = set(inputs)
     used = [c for c in INPUTS if c in wanted] + sorted(wanted - set(INPUTS), key=lambda c: c.key)
     return [*info, *used, *([NA] if na else []), *TAIL]
@@ -271,6 +274,7 @@ def _norm(text: str) -> str:
 
 
 def cell_text(raw: Any) -> str:
+    """A text cell, NFC; numbers as typed (a document number may be typed as one)."""
     if isinstance(raw, bool | dt.date | dt.time):
         raise CellError(f"expected text, got {_show(raw)}")
     if isinstance(raw, float):
@@ -287,6 +291,7 @@ def _bool(raw: Any) -> bool:
 
 
 def cell_date(raw: Any, not_done: bool) -> dt.date | None:
+    """A date cell or dd/mm/yyyy text; ``None`` for «Chưa thực hiện» where ``not_done``."""
     if isinstance(raw, dt.datetime):
         if raw.time() != dt.time():
             raise CellError(f"expected a date without a time, got {_show(raw)}")
@@ -324,7 +329,7 @@ def _number(raw: Any) -> Decimal:
         raise CellError(f"expected a number, got {_show(raw)}")
     if isinstance(raw, int):
         return Decimal(raw)
-    if isinstance(raw, float) and raw == raw and abs(raw) != float("inf"):
+    if isinstance(raw, float) and math.isfinite(raw):
         return Decimal(repr(raw))  # the shortest text that reads back as this float: what was typed
     if isinstance(raw, str) and re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", raw):
         return Decimal(raw.replace(",", "."))
