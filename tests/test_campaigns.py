@@ -250,3 +250,15 @@ def test_trace_from_store_shows_appraisal_history(store) -> None:  # type: ignor
     assert [(c["round"], c["to"]) for c in step.appraisal] == [("1", D(6)), ("2", D(8))]
     assert step.appraisal[0]["appraiser"] == "Tổ thẩm định Sở Nội vụ"
     assert json.dumps(step.appraisal[1]["reason"], ensure_ascii=False).startswith('"Chấp nhận')
+
+
+def test_vietnamese_text_is_stored_composed(store, mini_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    """A unit name typed decomposed (NFD) is stored composed (NFC); item keys match either way."""
+    import unicodedata
+
+    camp = mini_copy / "campaign.yaml"
+    nfd = unicodedata.normalize("NFD", "Sở A")
+    camp.write_text(camp.read_text(encoding="utf-8").replace("Sở A", nfd), encoding="utf-8")
+    campaigns.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
+    names = [u["name"] for u in campaigns.status(store, "mini-2018")["units"]]
+    assert names[0] == "Sở A" and unicodedata.is_normalized("NFC", names[0])
