@@ -153,3 +153,60 @@ def test_compare_two_years(store, mini_copy: Path) -> None:  # type: ignore[no-u
     c = next(u for u in doc["units"] if u["unit_id"] == "c")
     assert c["points"][2] == "+10.00" and c["areas"][0]["delta"] == "+10.00"
     assert c["rank"] == [2, 2, 0]
+
+
+def test_a_failure_mid_publish_leaves_the_campaign_in_review(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A crash while publishing stores no run, no state change and no audit entry."""
+    import scoring.publication as pub
+
+    real = pub.audit.record
+    calls = {"n": 0}
+
+    def run_until_publish(store_, folder, actor):  # type: ignore[no-untyped-def]
+        def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if kwargs.get("action") == "campaign.publish":
+                raise RuntimeError("power cut")
+            calls["n"] += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pub.audit, "record", boom)
+        return cycle.run_cycle(store_, folder, actor=actor)
+
+    with pytest.raises(RuntimeError, match="power cut"):
+        run_until_publish(store, MINI, "snv")
+    with store.read() as s:
+        assert not list(s.exec(select(RunRow)))
+        from scoring.stored import campaign_row
+
+        assert campaign_row(s, "mini-2018").state == "review"
+        count, problems = audit.verify(s)
+    assert problems == [] and count == calls["n"]
+
+
+def test_sqlite_and_postgresql_publish_the_same_bytes(tmp_path: Path) -> None:
+    """The same cycle gives byte-identical published results on SQLite and PostgreSQL."""
+    from tests.conftest import PG_URL, _fresh_pg
+
+    if PG_URL is None:
+        pytest.skip("PARINDEX_TEST_PG is not set (CI sets it)")
+    from scoring.db import open_store
+
+    docs = []
+    for url in (f"sqlite:///{tmp_path / 'p.db'}", PG_URL):
+        if url == PG_URL:
+            _fresh_pg(url)
+        st = open_store(url)
+        cycle.run_cycle(st, MINI, actor="snv")
+        with st.read() as s:
+            run = s.exec(select(RunRow)).one()
+            docs.append(
+                (
+                    run.result_json,
+                    run.traces_json,
+                    run.result_hash,
+                    run.inputs_hash,
+                    run.appraisals_hash,
+                )
+            )
+        st.close()
+    assert docs[0] == docs[1]

@@ -107,3 +107,44 @@ def test_default_store_is_parindex_db_here(tmp_path: Path) -> None:
             os.environ["PARINDEX_DB"] = env
     assert r.exit_code == 0, r.output
     assert (tmp_path / "parindex.db").exists()
+
+
+def test_json_unit_file_imports_like_yaml(db: str, tmp_path: Path) -> None:
+    """A unit's answers as JSON (decimals exact) import like the YAML file."""
+    base = ("--db", db, "--actor", "snv", "--at", "2018-11-20")
+    assert run(*base, "import", str(MINI)).exit_code == 0
+    answers = {
+        "unit": "a",
+        "answers": {
+            "1.1": {"value": True, "evidence": [{"doc": "01/KH"}]},
+            "1.4": {"numerator": 80, "denominator": 100},
+            "2.1": {"count": 2},
+        },
+    }
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    r = run(*base, "import", str(path), "--campaign", "mini-2018")
+    assert r.exit_code == 0, r.output
+    path.write_text(
+        json.dumps({**answers, "answers": {"1.4": {"numerator": 180, "denominator": 100}}})
+    )
+    r = run(*base, "import", str(path), "--campaign", "mini-2018")
+    assert r.exit_code == 1 and "numerator 180 exceeds denominator 100" in r.output
+    path.write_text("{not json")
+    r = run(*base, "import", str(path), "--campaign", "mini-2018")
+    assert r.exit_code == 1 and "invalid JSON" in r.output
+
+
+def test_samples_2018_and_2019_compare(db: str) -> None:
+    """Both sample years run to publication; compare reports every unit's change."""
+    from tests.conftest import ROOT
+
+    for year in ("2018", "2019"):
+        r = run("--db", db, "campaign", "run", str(ROOT / "samples" / year))
+        assert r.exit_code == 0, r.output
+    r = run("--db", db, "compare", "2018", "2019", "--json")
+    doc = json.loads(r.stdout)
+    assert doc["from"] == "langson-2018" and doc["to"] == "langson-2019"
+    assert len(doc["units"]) == 31 and not doc["only_in_from"] and not doc["only_in_to"]
+    assert all(len(u["areas"]) >= 8 for u in doc["units"])
+    assert run("--db", db, "verify", "langson-2019").exit_code == 0
