@@ -31,7 +31,8 @@ def test_verify_2018(benchmark: Any, tmp_path: Path) -> None:
     """Recompute the published 2018 results from storage and compare."""
     st = open_store(f"sqlite:///{tmp_path / 'v.db'}")
     cycle.run_cycle(st, ROOT / "samples" / "2018", actor="bench")
-    report = benchmark.pedantic(publication.verify, args=(st, "langson-2018"), rounds=3,
-                                iterations=1)
+    report = benchmark.pedantic(
+        publication.verify, args=(st, "langson-2018"), rounds=3, iterations=1
+    )
     assert report.problems == []
     st.close()

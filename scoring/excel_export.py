@@ -38,6 +38,7 @@ from .excel_template import (
     LISTS_SHEET,
     NOTE_ROW,
     SHEET,
+    SLUG,
     VALUE_COL,
     Column,
     Validations,
@@ -61,7 +62,7 @@ _CRITERION = PatternFill("solid", fgColor="F2F2F2")
 HEAD = PatternFill("solid", fgColor="BDD7EE")
 _REQUIRED = PatternFill("solid", fgColor="FFF2CC")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_FORMATS = {"date": "dd/mm/yyyy", "whole": "0", "id": "@"}
+_FORMATS = {"date": "dd/mm/yyyy", "id": "@"}  # ids stay text: Excel would make 1.10 a number
 
 
 def write_template(index: Index, group: str, unit_id: str, unit_name: str, path: Path) -> None:
@@ -71,6 +72,8 @@ def write_template(index: Index, group: str, unit_id: str, unit_name: str, path:
         raise SubmissionError(
             f"unknown group {group!r}", Location(str(path)), suggest(group, index.groups)
         )
+    if not SLUG.match(unit_id):
+        raise SubmissionError(f"unit id {unit_id!r} must be [a-z0-9_-]", Location(str(path)))
     name = nfc(unit_name)
     wb = Workbook()
     ws = wb.active
@@ -182,7 +185,7 @@ def _leaf_row(ws: Any, v: Validations, cols: list[Column], row: int, item: Item)
     values = {
         "id": item.id,
         "title_vi": nfc(node.title_vi),
-        "scoring_vi": nfc(node.scoring_vi or ""),
+        "scoring_vi": nfc(node.scoring_vi) if node.scoring_vi else None,
     }
     _item_row(ws, v, cols, row, values, reads, node.rule, node.max, node.evidence)
 
@@ -309,9 +312,9 @@ def export_results(doc: dict[str, Any], path: Path) -> None:
         areas = _areas(group["units"])
         headers = [*FIXED_BEFORE, *(h for _, h in areas), *FIXED_AFTER]
         first_num, last_num = 3, len(headers) - 1  # columns holding points (1-based)
-        ws.cell(_TITLE_ROW, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {doc['year']}")
-        ws.cell(_TITLE_ROW, 1).font = Font(bold=True, size=14)
-        ws.cell(_GROUP_ROW, 1, f"{nfc(group['title_vi'])} — {doc['campaign']}")
+        title = f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {doc['year']} ({doc['campaign']})"
+        ws.cell(_TITLE_ROW, 1, title).font = Font(bold=True, size=14)
+        ws.cell(_GROUP_ROW, 1, nfc(group["title_vi"]))
         ws.cell(_GROUP_ROW, 1).font = Font(bold=True)
         for c, text in enumerate(headers, start=1):
             cell = ws.cell(_HEAD_ROW, c, text)

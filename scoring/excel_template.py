@@ -43,6 +43,7 @@ HEADER_LABELS = {
 VALUE_COL = 3  # header values sit in column C
 NOTE_ROW, LABEL_ROW, KEY_ROW, FIRST_ROW = 7, 8, 9, 10
 YES, NO, NOT_DONE = "Có", "Không", "Chưa thực hiện"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # unit ids, as model.Slug
 
 
 @dataclass(frozen=True)

@@ -232,8 +232,10 @@ def test_same_id_in_disjoint_groups_gets_distinct_engine_codes() -> None:
 
 def test_too_many_levels_for_the_engine_are_refused() -> None:
     """More than 60 bands or levels on one item would fail in durable for some answers."""
-    old = ("            tot: {points: 10, label_vi: Tốt}\n            dat: {points: 5, label_vi: "
-           "Đạt}\n            khong: {points: 0, label_vi: Không đạt}\n")
+    old = (
+        "            tot: {points: 10, label_vi: Tốt}\n            dat: {points: 5, label_vi: "
+        "Đạt}\n            khong: {points: 0, label_vi: Không đạt}\n"
+    )
     assert old in CRITERIA
     many = "".join(f"            l{i}: {{points: 0, label_vi: L}}\n" for i in range(61))
     with pytest.raises(ParindexError) as exc:
