@@ -1,15 +1,21 @@
-"""Generate the 2018 Lạng Sơn sample campaign (samples/2018/) from criteria.yaml.
+"""Generate the Lạng Sơn sample campaigns (samples/2018/, samples/2019/) from criteria.yaml.
 
-Deterministic: one random.Random(2018) drives every choice, units and leaves are visited in a
+Deterministic: seeded random streams drive every choice and units and leaves are visited in a
 fixed order, so re-running the script rewrites byte-identical files.
 
-    python tools/make_samples.py            # writes samples/2018/
+    python tools/make_samples.py            # writes samples/2018/ and samples/2019/
 
-Writes campaign.yaml, units/<unit-id>.yaml (self-assessments), survey.yaml and council.yaml in
-the shape of README.md, "Campaign directory". Most answers are drawn from a per-unit "quality"
-(units follow roughly the published 2018 order); the special cases in the tables below
-(TIES, NA_*, MISSING_*, LATE, WARNING_V03, ADJUSTMENTS) are set by hand and described in
-samples/README.md.
+Per year it writes campaign.yaml (units, schedule, submission dates), units/<unit-id>.yaml
+(self-assessments), survey.yaml and council.yaml in the shape of README.md, "Campaign
+directory", then the workflow files: appraisal-1.yaml, explanations.yaml and appraisal-2.yaml.
+2019 also gets its own index, samples/2019/criteria.yaml (criteria.yaml moved to 2019).
+
+Most answers are drawn from a per-unit "quality" (units follow roughly the published 2018 order);
+the special cases in the tables below (TIES, NA_*, MISSING_*, LATE, WARNING_V03, ADJUSTMENTS,
+SCHEDULE, LATE_SUBMITTED, ADJUSTMENT_CHANGES, DESIGNED_EXPLANATIONS, ROUND_1_TARGETS and their
+_2019 counterparts) are set by hand and described in samples/README.md. The 2018 answers come
+from one stream, random.Random(2018), exactly as before the workflow files were added; 2019
+answers and each unit's appraisal changes come from per-unit streams.
 """
 
 from __future__ import annotations
@@ -181,6 +187,9 @@ ADJUSTMENT_CHANGES: list[tuple[int, str, str, str, str, str | None]] = [
         None,
     ),
 ]
+# Round-1 drops set by hand (points), the others are drawn between 1.5 and 4: Sở Tài chính
+# stays first of the departments after appraisal, as in the published 2018 list.
+ROUND_1_TARGETS = {"so-tai-chinh": "2"}
 # Explanations set by hand (unit, node, accepted): the rest are drawn.
 DESIGNED_EXPLANATIONS: list[tuple[str, str, bool]] = [
     ("so-cong-thuong", "7.1.2", True),
@@ -326,6 +335,7 @@ class YearSpec:
     adjustment_changes: list[tuple[int, str, str, str, str, str | None]]
     designed_explanations: list[tuple[str, str, bool]]
     publish_note: str
+    round_1_targets: dict[str, str] = field(default_factory=dict)
 
     @property
     def out(self) -> Path:
@@ -353,6 +363,7 @@ Y2018 = YearSpec(
     adjustment_changes=ADJUSTMENT_CHANGES,
     designed_explanations=DESIGNED_EXPLANATIONS,
     publish_note="Lạng Sơn published QĐ 2633/QĐ-UBND on 21/12/2018",
+    round_1_targets=ROUND_1_TARGETS,
 )
 Y2019 = YearSpec(
     year=2019,
@@ -989,14 +1000,14 @@ BOOLEAN_REASONS: dict[str, tuple[str, str]] = {
         "quy định",
     ),
     "department/4.1.1": (
-        "authority",
-        "Quy định chức năng, nhiệm vụ của phòng chuyên môn do Thủ trưởng đơn vị ký ban hành, "
-        "không đúng thẩm quyền (thuộc thẩm quyền UBND tỉnh)",
+        "content",
+        "Quy định chức năng, nhiệm vụ của 02 phòng, đơn vị trực thuộc chưa được ban hành lại "
+        "sau khi sắp xếp tổ chức bộ máy; nhiệm vụ giữa các phòng còn chồng chéo",
     ),
     "district/4.1.1": (
-        "content",
-        "Quyết định quy định chức năng, nhiệm vụ của 02 phòng chuyên môn chưa được ban hành "
-        "lại theo thông tư hướng dẫn mới của bộ quản lý ngành",
+        "authority",
+        "Quy định chức năng, nhiệm vụ của 02 phòng chuyên môn do Trưởng phòng Nội vụ ký, không "
+        "đúng thẩm quyền (thuộc thẩm quyền UBND huyện)",
     ),
     "4.2.1": (
         "figures",
@@ -1030,15 +1041,15 @@ COUNT_POINTS_REASONS: dict[str, tuple[str, str]] = {
     ),
 }
 COUNT_DEDUCTION_REASONS = {
-    "2.1.2": "Theo báo cáo của Sở Tư pháp, có thêm 01 VBQPPL trình chậm so với chương trình",
+    "2.1.2": "Theo báo cáo của Sở Tư pháp, có 01 VBQPPL trình chậm so với chương trình",
     "3.4.4": (
-        "Hệ thống tiếp nhận phản ánh, kiến nghị của tỉnh ghi nhận thêm 01 phản ánh về hành vi "
-        "gây phiền hà đã được xác minh đúng"
+        "Hệ thống tiếp nhận phản ánh, kiến nghị của tỉnh ghi nhận 01 phản ánh về hành vi gây "
+        "phiền hà đã được xác minh đúng"
     ),
     "4.1.3": "01 đơn vị trực thuộc không đủ số lượng người làm việc tối thiểu theo tiêu chí",
     "5.2.1": "Thanh tra Sở Nội vụ kết luận 01 sai phạm trong tuyển dụng viên chức",
     "5.5.1": (
-        "Đoàn kiểm tra công vụ của tỉnh phát hiện thêm 01 trường hợp vi phạm kỷ luật, kỷ cương "
+        "Đoàn kiểm tra công vụ của tỉnh phát hiện 01 trường hợp vi phạm kỷ luật, kỷ cương "
         "hành chính"
     ),
     "6.2.2": "Kiểm toán Nhà nước khu vực phát hiện 01 sai phạm về quản lý, sử dụng tài sản công",
@@ -1076,7 +1087,9 @@ def source_of(lid: str) -> str:
         ("5.", "cơ sở dữ liệu CBCCVC của Sở Nội vụ"),
         ("4.", "cơ sở dữ liệu CBCCVC của Sở Nội vụ"),
         ("2.", "báo cáo của Sở Tư pháp"),
+        ("8.3", "báo cáo của Thanh tra tỉnh"),
         ("8.", "số liệu của Chi cục Thống kê"),
+        ("1.3", "hồ sơ kiểm tra (biên bản, thông báo kết luận kiểm tra)"),
         ("1.6", "Hệ thống theo dõi nhiệm vụ của Văn phòng UBND tỉnh"),
     ]:
         if lid.startswith(prefix):
@@ -1088,7 +1101,22 @@ def first_doc(leaf: dict[str, Any]) -> str:
     return str(leaf["evidence"]["documents_vi"]).split(";")[0].strip()
 
 
+PROPER_STARTS = (
+    "Sở ",
+    "Bưu điện",
+    "Kiểm toán",
+    "Thanh tra",
+    "Đoàn ",
+    "Hệ thống",
+    "Hội đồng",
+    "UBND",
+)
+
+
 def lower_first(text: str) -> str:
+    """`text` to follow a colon: its first letter in lower case unless it opens a name."""
+    if text.startswith(PROPER_STARTS) or text[:1].isdigit():
+        return text
     return text[0].lower() + text[1:]
 
 
@@ -1154,12 +1182,11 @@ class UnitView:
     points: dict[str, Decimal]  # applicable self and council leaves
 
     def order(self, node: str) -> int:
+        """Sort key of a node in a file: leaves in tree order, then bonuses, then penalties."""
         keys = list(self.leaves)
-        return (
-            keys.index(node)
-            if node in keys
-            else len(keys) + int(node[2:]) + (10 if node.startswith("TR") else 0)
-        )
+        if node in keys:
+            return keys.index(node)
+        return len(keys) + int(node[2:]) + (10 if node.startswith("TR") else 0)
 
 
 def unit_views(spec: YearSpec, data: dict[str, Any]) -> dict[str, UnitView]:
@@ -1216,9 +1243,7 @@ def _first_lower(
     return None
 
 
-def lowerings(
-    rng: random.Random, unit: UnitView, lid: str, year: int
-) -> list[tuple[float, Change]]:
+def lowerings(rng: random.Random, unit: UnitView, lid: str) -> list[tuple[float, Change]]:
     """Ways an appraiser may lower one leaf, with their weights."""
     leaf, ans, pts = unit.leaves[lid], unit.answers[lid], unit.points[lid]
     r, k, mx = leaf["rule"], leaf["rule"]["kind"], d(leaf["max"])
@@ -1328,22 +1353,22 @@ def lowerings(
                     add(2, p2, "figures", reason, source=src)
                     break
         else:
-            v2 = v
-            while v2 > d(lo) and band_points(v2, r, lo, hi) >= pts:
-                v2 -= Decimal("0.5")
-            if band_points(v2, r, lo, hi) < pts:
+            w = v
+            while w > d(lo) and band_points(w, r, lo, hi) >= pts:
+                w -= Decimal("0.5")
+            if band_points(w, r, lo, hi) < pts:
                 if hi == 300:
                     reason = (
                         f"Theo báo cáo của Chi cục Thuế khu vực, thu ngân sách trên địa bàn đạt "
-                        f"{vn(v2)}% dự toán (đơn vị kê khai {vn(v)}%, gồm cả khoản thu không "
+                        f"{vn(w)}% dự toán (đơn vị kê khai {vn(v)}%, gồm cả khoản thu không "
                         "giao dự toán)"
                     )
                 else:
                     reason = (
-                        f"Báo cáo kết quả chỉ chứng minh được mức hoàn thành {vn(v2)}% kế hoạch "
+                        f"Báo cáo kết quả chỉ chứng minh được mức hoàn thành {vn(w)}% kế hoạch "
                         f"(đơn vị kê khai {vn(v)}%)"
                     )
-                add(2, band_points(v2, r, lo, hi), "figures", reason, source=source_of(lid))
+                add(2, band_points(w, r, lo, hi), "figures", reason, source=source_of(lid))
     elif k == "count_points" and ans["count"] > 0:
         n, per = ans["count"], d(r["per_item"])
         cap = d(r.get("cap", mx))
@@ -1363,7 +1388,8 @@ def lowerings(
     elif k == "count_deduction" and lid in COUNT_DEDUCTION_REASONS:
         n = ans["count"]
         p2 = max(mx - (n + 1) * d(r["per_item"]), d(r.get("floor", 0)))
-        add(1, p2, "finding", f"{COUNT_DEDUCTION_REASONS[lid]} (đơn vị kê khai {n})")
+        told = "đơn vị không kê khai" if n == 0 else f"ngoài {n} trường hợp đơn vị đã kê khai"
+        add(1, p2, "finding", f"{COUNT_DEDUCTION_REASONS[lid]}, {told}")
     elif k == "ordinal_levels":
         keys = list(r["levels"])
         i = keys.index(ans["level"])
@@ -1462,14 +1488,14 @@ def raises(spec: YearSpec, views: dict[str, UnitView], most: int = 2) -> dict[st
 
 
 def adjustment_change(
-    spec: YearSpec, unit: UnitView, data: dict[str, Any], item: str, score: str, reason: str
+    unit: UnitView, data: dict[str, Any], item: str, score: str, reason: str
 ) -> Change:
     """A hand-set appraisal of a bonus or penalty, against what the unit's answer gives."""
     a = data["adj_items"][item]
     ans = unit.adjustments.get(item)
     computed = Decimal(0)
     if ans is not None:
-        computed = rule_points(dict(a, max=a["max"]), ans) or Decimal(0)
+        computed = rule_points(a, ans) or Decimal(0)
         computed = min(computed, d(a["max"]))
     sign = -1 if item.startswith("TR") else 1
     return Change(item, d(score), reason, "adjustment", computed, computed, sign=sign)
@@ -1545,8 +1571,8 @@ REJECT = {
     "yêu cầu",
     "wrongdoc": "Không chấp nhận giải trình: tài liệu bổ sung được ban hành sau thời điểm chốt "
     "tự chấm điểm",
-    "missing": "Không chấp nhận giải trình: tài liệu bổ sung là bảng tổng hợp do đơn vị tự lập "
-    "sau thời điểm chốt tự chấm, không chứng minh được kết quả tại thời điểm tự đánh giá",
+    "missing": "Không chấp nhận giải trình: tài liệu bổ sung lập ngày {dated}, sau thời điểm chốt "
+    "tự chấm điểm; không chứng minh được kết quả tại thời điểm tự đánh giá",
     "count": "Không chấp nhận giải trình: hồ sơ bổ sung chưa có quyết định công nhận của cấp có "
     "thẩm quyền",
     "finding": "Không chấp nhận giải trình: vi phạm xảy ra trong năm đánh giá, việc khắc phục "
@@ -1557,16 +1583,20 @@ PARTIAL = (
     "Chấp nhận một phần giải trình: số liệu bổ sung chỉ chứng minh được một phần hồ sơ tồn; "
     "tính lại theo số liệu đã đối chiếu"
 )
-# Texts of the explanations set by hand: (year, unit, node) -> (text, document title).
+# Explanations set by hand: (year, unit, node) -> (text, document title, round-2 reason).
 DESIGNED_TEXT = {
     (2018, "so-cong-thuong", "7.1.2"): (
         "Bổ sung báo cáo thống kê văn bản điện tử năm 2018 từ phần mềm iOffice",
         "Báo cáo thống kê văn bản điện tử",
+        "Chấp nhận giải trình: đã bổ sung tài liệu kiểm chứng; số liệu trích xuất từ phần mềm "
+        "iOffice khớp với số liệu đơn vị kê khai",
     ),
     (2019, "so-tai-nguyen-va-moi-truong", "3.4.1"): (
         "Bổ sung báo cáo thống kê kết quả giải quyết hồ sơ TTHC năm 2019 trích xuất từ phần "
         "mềm một cửa điện tử",
         "Báo cáo thống kê kết quả giải quyết hồ sơ TTHC",
+        "Chấp nhận giải trình: đã bổ sung tài liệu kiểm chứng; số liệu trích xuất từ phần mềm "
+        "một cửa điện tử khớp với số liệu đơn vị kê khai",
     ),
 }
 
@@ -1591,7 +1621,7 @@ def explanation_for(rng: random.Random, spec: YearSpec, unit: UnitView, c: Chang
     leaf = unit.leaves.get(c.node)
     h = c.hint
     if designed:
-        text, title = designed
+        text, title = designed[:2]
     elif c.tag == "adjustment":
         text, title = EXPLAIN_ADJUSTMENT[c.node][:2]
     elif c.tag == "late":
@@ -1622,11 +1652,17 @@ def explanation_for(rng: random.Random, spec: YearSpec, unit: UnitView, c: Chang
     return Explanation(c.node, text, [{"doc": doc, "date": when, "title": title}])
 
 
-def decision(rng: random.Random, c: Change, accepted: bool) -> Change:
+def decision(rng: random.Random, year: int, uid: str, c: Change, e: Explanation) -> Change:
     """Round 2's answer to an explanation: points restored (in full or in part) or kept."""
+    accepted = e.accepted
+    designed = DESIGNED_TEXT.get((year, uid, c.node))
+    if designed and accepted:
+        score = storable(c.restore)
+        return Change(c.node, score, designed[2], "accepted", c.computed, c.restore, c.sign)
     fill = {
         "source": c.hint.get("source", ""),
         "got": vdate(c.hint["got"]) if "got" in c.hint else "",
+        "dated": vdate(e.evidence[0]["date"]),
     }
     if c.tag == "adjustment":
         _text, _title, yes, no = EXPLAIN_ADJUSTMENT[c.node]
@@ -1647,13 +1683,14 @@ def decision(rng: random.Random, c: Change, accepted: bool) -> Change:
 def council_lowering(unit: UnitView, lid: str) -> Change | None:
     levels = sorted(d(x) for x in unit.leaves[lid]["rule"]["levels"])
     now = unit.points[lid]
-    below = [x for x in levels if x < now]
+    below = [x for x in levels if 0 < x < now]
     if not below:
         return None
+    said = COUNCIL_REASONS[lid][str(below[-1])].rstrip(".")
     return Change(
         lid,
         below[-1],
-        f"Hội đồng đánh giá lại: {COUNCIL_REASONS[lid][str(below[-1])]}",
+        f"Hội đồng đánh giá lại: {lower_first(said)}",
         "council",
         now,
         now,
@@ -1707,14 +1744,15 @@ def appraise(spec: YearSpec, views: dict[str, UnitView], data: dict[str, Any]) -
             fixed[lid] = Change(lid, Decimal(0), CONFIRM_MISSING, "missing", Decimal(0), given)
         for (rnd, u, item), (score, reason, who) in hand.items():
             if rnd == 1 and u == uid:
-                fixed[item] = adjustment_change(spec, unit, data, item, score, reason)
+                fixed[item] = adjustment_change(unit, data, item, score, reason)
                 fixed[item].appraiser = who
         if uid in ups:
             fixed[ups[uid].node] = ups[uid]
         urng = own("round-1", uid)
         need = max(2, urng.randint(3, 6) - len(fixed))
         target = Decimal(str(round(urng.uniform(1.5, 4.0), 2)))
-        options = {lid: lowerings(urng, unit, lid, spec.year) for lid in lowerable(spec, unit)}
+        target = Decimal(spec.round_1_targets.get(uid, target))
+        options = {lid: lowerings(urng, unit, lid) for lid in lowerable(spec, unit)}
         pool = [lid for lid, opts in options.items() if opts and lid not in fixed]
         best: tuple[Decimal, dict[str, Change]] | None = None
         for _ in range(600):
@@ -1774,10 +1812,10 @@ def appraise(spec: YearSpec, views: dict[str, UnitView], data: dict[str, Any]) -
     for u, c, e in sorted(
         pending, key=lambda t: (leaders.index(t[0]), views[t[0]].order(t[1].node))
     ):
-        ap.round2.setdefault(u, {})[c.node] = decision(own("decision", u), c, e.accepted)
+        ap.round2.setdefault(u, {})[c.node] = decision(own("decision", u), spec.year, u, c, e)
     for (rnd, u, item), (score, reason, who) in hand.items():
         if rnd == 2:
-            c = adjustment_change(spec, views[u], data, item, score, reason)
+            c = adjustment_change(views[u], data, item, score, reason)
             c.appraiser = who
             ap.round2.setdefault(u, {})[item] = c
 
@@ -1791,23 +1829,31 @@ def appraise(spec: YearSpec, views: dict[str, UnitView], data: dict[str, Any]) -
         pool += [n for n in unit.leaves if unit.leaves[n].get("assessed_by") == "council"]
         urng = own("round-2", uid)
         urng.shuffle(pool)
-        budget = 2 if uid in extra else 0
+        offers: list[Change] = []
         for lid in pool:
-            if ap.drop(uid) >= 1 and budget == 0:
-                break
+            offer: Change | None
             if unit.leaves[lid].get("assessed_by") == "council":
-                c = council_lowering(unit, lid)
+                offer = council_lowering(unit, lid)
             else:
-                opts = lowerings(urng, unit, lid, spec.year)
-                c = choose(urng, opts) if opts else None
-            if c is None or ap.drop(uid) + c.computed - c.score > 4:
-                continue
-            if c.tag != "council":
-                c.reason = f"Thẩm định lần 2: {lower_first(c.reason)}"
-            ap.round2.setdefault(uid, {})[lid] = c
-            budget = max(0, budget - 1)
-            if ap.drop(uid) >= 1 and budget == 0:
+                opts = lowerings(urng, unit, lid)
+                offer = choose(urng, opts) if opts else None
+            if offer is not None:
+                offers.append(offer)
+        wanted, added = (2 if uid in extra else 0), 0
+        while added < 2 and (added < wanted or ap.drop(uid) < 1):
+            short, room = 1 - ap.drop(uid), 4 - ap.drop(uid)
+            fits = [c for c in offers if c.computed - c.score <= room]
+            if not fits:
                 break
+            pick = fits[0]
+            if short > 0:  # a unit that explained its way back above the range needs more
+                big = [c for c in fits if c.computed - c.score >= short]
+                pick = big[0] if big else max(fits, key=lambda c: c.computed - c.score)
+            offers.remove(pick)
+            if pick.tag != "council":
+                pick.reason = f"Thẩm định lần 2: {lower_first(pick.reason)}"
+            ap.round2.setdefault(uid, {})[pick.node] = pick
+            added += 1
         assert 1 <= ap.drop(uid) <= 4, (uid, ap.drop(uid))
         if uid in ap.round2:
             ap.round2[uid] = {n: ap.round2[uid][n] for n in sorted(ap.round2[uid], key=unit.order)}
