@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scoring import dumps, load_campaign, load_index, score_campaign, score_document
+from scoring.kinds import HANDLERS
 from scoring.ranking import CampaignResult
 from tests.conftest import ROOT, SAMPLES
 
@@ -60,20 +61,7 @@ def test_samples_exercise_every_rule_kind_and_mechanism(result: CampaignResult) 
     """The traces use every rule kind, the evidence gate, N/A strategies, bonus and penalty."""
     steps = [s for rs in result.groups.values() for r in rs for s in r.trace]
     kinds = {s.kind for s in steps if s.level == "leaf"}
-    assert kinds == {
-        "boolean",
-        "deadline",
-        "ratio_bands",
-        "value_bands",
-        "proportional",
-        "count_points",
-        "count_deduction",
-        "ordinal_levels",
-        "survey_weighted",
-        "council_judgment",
-        "external_value",
-        "compare_to_limit",
-    }
+    assert kinds == set(HANDLERS)  # all twelve kinds
     notes = {n for s in steps for n in s.notes}
     assert "evidence_missing" in notes
     applicability = {s.applicability for s in steps}
