@@ -289,9 +289,11 @@ def _check_rule(rule: Any, top: Decimal, path: DataPath, col: _Collector) -> Non
     branches = h.branches(rule, top)
     if len(branches) > MAX_BRANCHES:
         col.add(path, f"{len(branches)} bands or levels; the engine allows {MAX_BRANCHES} per item")
+    levels = getattr(rule, "levels", None)
     for b in branches:
         if b.id in RESERVED_BRANCHES:
-            col.add(path, f"level {b.id!r} is a reserved name; choose another")
+            where = (*path, "levels", b.id) if isinstance(levels, dict) else path
+            col.add(where, f"level {b.id!r} is a reserved name; choose another")
 
 
 def _amount(value: Decimal, path: DataPath, col: _Collector, what: str) -> None:

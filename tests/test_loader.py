@@ -124,6 +124,40 @@ BROKEN = [
         "duplicate key 'title_vi'",
         "title_vi: Lặp",
     ),
+    ("  penalty: {max: 3}", "  penalty: {max: -4}", "penalty max must be >= 0", "max: -4"),
+    ("  bonus: {max: 2}", "  bonus: {max: 0.0001}", "bonus max must be >= 0", "0.0001"),
+    ('  - id: "S"', '  - id: "total"', "'total' is reserved", 'id: "total"'),
+    (
+        "    title_vi: Thủ tục hành chính",
+        "    title_vi: Thủ tục hành chính\n    evidence: {documents_vi: Quyết định}",
+        "evidence applies to leaves only",
+        "evidence: {documents_vi",
+    ),
+    (
+        "  rounding: {places: 2, mode: half_up}",
+        "  rounding: {places: 40, mode: half_up}",
+        "from 0 to 6, got 40",
+        "places: 40",
+    ),
+    ("range: [0, 100]}", "range: [0, 100.0001]}", "100.0001 has more than 3 decimals", "100.0001"),
+    (
+        "            khong: {points: 0, label_vi: Không đạt}",
+        "            missing: {points: 0, label_vi: Không đạt}",
+        "'missing' is a reserved name",
+        "missing: {points",
+    ),
+    (
+        "        max: 10\n        evidence",
+        "        max: 1.0e+40\n        evidence",
+        "out of range",
+        "1.0e+40",
+    ),
+    (
+        "  ranking: {tie_policy: competition, precision: 1}",
+        "  ranking: {tie_policy: competition, precision: 1:30}",
+        "is not a number",
+        "1:30",
+    ),
 ]
 
 

@@ -134,6 +134,16 @@ def interval(band: m.Band, low: Decimal, high: Decimal) -> tuple[Decimal, bool, 
     return lo, band.min_inclusive, hi, hi_incl
 
 
+def check_range(rng: tuple[Decimal, Decimal]) -> list[Problem]:
+    """A value range: low below high, both with at most 3 decimals."""
+    for i, bound in enumerate(rng):
+        if not has_places(bound):
+            return [(("range", i), f"range: {bound} has more than 3 decimals")]
+    if rng[0] >= rng[1]:
+        return [(("range",), f"range: {rng[0]} must be below {rng[1]}")]
+    return []
+
+
 def check_bands(bands: list[m.Band], low: Decimal, high: Decimal, top: Decimal) -> list[Problem]:
     """Gaps, overlaps and out-of-range points of ``bands`` over ``[low, high]``."""
     problems: list[Problem] = []

@@ -21,6 +21,7 @@ from .base import (
     band_branches,
     band_points,
     check_bands,
+    check_range,
     get,
     in_range,
     per_item_ok,
@@ -66,9 +67,7 @@ def ratio_bands() -> Handler:
 
 def value_bands() -> Handler:
     def check(r: m.ValueBandsRule, top: Decimal) -> list[Problem]:
-        if r.range[0] >= r.range[1]:
-            return [(("range",), f"range: {r.range[0]} must be below {r.range[1]}")]
-        return check_bands(r.bands, *r.range, top)
+        return check_range(r.range) or check_bands(r.bands, *r.range, top)
 
     def branches(r: m.ValueBandsRule, top: Decimal) -> list[Branch]:
         return band_branches(r.bands, *r.range)
@@ -308,9 +307,10 @@ def survey_weighted() -> Handler:
 
 def external_value() -> Handler:
     def check(r: m.ExternalValueRule, top: Decimal) -> list[Problem]:
-        if r.range[0] >= r.range[1]:
-            return [(("range",), f"range: {r.range[0]} must be below {r.range[1]}")]
-        return check_bands(r.bands, *r.range, top) if r.bands else []
+        problems = check_range(r.range)
+        if problems or not r.bands:
+            return problems
+        return check_bands(r.bands, *r.range, top)
 
     def branches(r: m.ExternalValueRule, top: Decimal) -> list[Branch]:
         if r.bands:
