@@ -146,6 +146,98 @@ def _evidence(ans: Answer | None) -> tuple[EvidenceRef, ...]:
     return () if ans is None else tuple(ans.evidence)
 
 
+def node_step(item: Item, pts: Decimal, mx: Decimal) -> Step:
+    """The step of an area or criterion: the sum of its children (or not applicable)."""
+    level = "area" if item.parent is None else "node"
+    if mx == 0:
+        return Step(
+            item.id,
+            level,
+            ZERO,
+            None,
+            "Không áp dụng (toàn bộ tiêu chí con)",
+            "Not applicable (every sub-item)",
+            applicability="not_applicable",
+            parent=item.parent,
+        )
+    return Step(
+        item.id,
+        level,
+        mx,
+        pts,
+        f"Tổng các tiêu chí con: {fmt(pts)}/{fmt(mx)}",
+        f"Sum of the sub-items: {fmt(pts)}/{fmt(mx)}",
+        parent=item.parent,
+    )
+
+
+def finish(
+    index: Index,
+    r: Ready,
+    nodes: dict[str, NodeScore],
+    view: GroupView,
+    steps: list[Step],
+    applicable: Decimal,
+    content: Decimal,
+    survey: Decimal,
+    bonus: Decimal,
+    penalty: Decimal,
+) -> UnitResult:
+    """The unit's total, rescaled index and total step, from its blocks and adjustments."""
+    meta = index.meta
+    points = max(ZERO, content + survey + bonus - penalty)
+    value = ZERO
+    if applicable > 0:
+        value = clamp(
+            to_decimal(Fraction(points) * Fraction(meta.scale) / Fraction(applicable)),
+            ZERO,
+            meta.scale,
+        )
+    steps.append(
+        Step(
+            "total",
+            "total",
+            applicable,
+            points,
+            f"Tổng {fmt(points)}/{fmt(applicable)} điểm áp dụng (nội dung {fmt(content)}, "
+            f"khảo sát {fmt(survey)}, thưởng {fmt(bonus)}, trừ {fmt(penalty)}); quy đổi "
+            f"{fmt(meta.scale)}: {fmt(value)}",
+            f"Total {fmt(points)} of an applicable {fmt(applicable)} (content {fmt(content)}, "
+            f"survey {fmt(survey)}, bonus {fmt(bonus)}, penalty {fmt(penalty)}); rescaled to "
+            f"{fmt(meta.scale)}: {fmt(value)}",
+            notes=()
+            if applicable == meta.scale
+            else (f"rescaled: × {fmt(meta.scale)} / {fmt(applicable)}",),
+        )
+    )
+    warnings = r.warnings
+    if applicable == 0:
+        warnings = (
+            *warnings,
+            f"unit {r.unit.id}: nothing in the index applies to it "
+            "(every part exempt or not applicable); it is not ranked",
+        )
+    return UnitResult(
+        r.unit.id,
+        r.unit.name,
+        r.group,
+        r.unit.ranked,
+        points,
+        applicable,
+        value,
+        content,
+        survey,
+        bonus,
+        penalty,
+        nodes,
+        tuple(a.id for a in view.areas),
+        tuple(steps),
+        warnings=warnings,
+        index_id=index.id,
+        content_hash=index.content_hash,
+    )
+
+
 @dataclass
 class _Scorer:
     index: Index
@@ -168,61 +260,10 @@ class _Scorer:
             pts, mx = self._node(area)
             blocks[area.block] = blocks.get(area.block, ZERO) + pts
             applicable += mx
-        meta = self.index.meta
         bonus, penalty = self._total_adjustments()
         content, survey = blocks.get("content", ZERO), blocks.get("survey", ZERO)
-        points = max(ZERO, content + survey + bonus - penalty)
-        index = (
-            clamp(
-                to_decimal(Fraction(points) * Fraction(meta.scale) / Fraction(applicable)),
-                ZERO,
-                meta.scale,
-            )
-            if applicable > 0
-            else ZERO
-        )
-        self.steps.append(
-            Step(
-                "total",
-                "total",
-                applicable,
-                points,
-                f"Tổng {fmt(points)}/{fmt(applicable)} điểm áp dụng (nội dung {fmt(content)}, "
-                f"khảo sát {fmt(survey)}, thưởng {fmt(bonus)}, trừ {fmt(penalty)}); quy đổi "
-                f"{fmt(meta.scale)}: {fmt(index)}",
-                f"Total {fmt(points)} of an applicable {fmt(applicable)} (content {fmt(content)}, "
-                f"survey {fmt(survey)}, bonus {fmt(bonus)}, penalty {fmt(penalty)}); rescaled to "
-                f"{fmt(meta.scale)}: {fmt(index)}",
-                notes=()
-                if applicable == meta.scale
-                else (f"rescaled: × {fmt(meta.scale)} / {fmt(applicable)}",),
-            )
-        )
-        warnings = r.warnings
-        if applicable == 0:
-            warnings = (
-                *warnings,
-                f"unit {r.unit.id}: nothing in the index applies to it "
-                "(every part exempt or not applicable); it is not ranked",
-            )
-        return UnitResult(
-            r.unit.id,
-            r.unit.name,
-            r.group,
-            r.unit.ranked,
-            points,
-            applicable,
-            index,
-            content,
-            survey,
-            bonus,
-            penalty,
-            self.nodes,
-            tuple(a.id for a in view.areas),
-            tuple(self.steps),
-            warnings=warnings,
-            index_id=self.index.id,
-            content_hash=self.index.content_hash,
+        return finish(
+            self.index, r, self.nodes, view, self.steps, applicable, content, survey, bonus, penalty
         )
 
     # -- leaves and nodes
@@ -235,31 +276,7 @@ class _Scorer:
             for child in item.children:
                 p, m_ = self._node(child)
                 pts, mx = pts + p, mx + m_
-            if mx == 0:
-                self.steps.append(
-                    Step(
-                        item.id,
-                        "node",
-                        ZERO,
-                        None,
-                        "Không áp dụng (toàn bộ tiêu chí con)",
-                        "Not applicable (every sub-item)",
-                        applicability="not_applicable",
-                        parent=item.parent,
-                    )
-                )
-            else:
-                self.steps.append(
-                    Step(
-                        item.id,
-                        "area" if item.parent is None else "node",
-                        mx,
-                        pts,
-                        f"Tổng các tiêu chí con: {fmt(pts)}/{fmt(mx)}",
-                        f"Sum of the sub-items: {fmt(pts)}/{fmt(mx)}",
-                        parent=item.parent,
-                    )
-                )
+            self.steps.append(node_step(item, pts, mx))
         pts = self._scoped(item, pts, mx)
         node = item.node
         self.nodes[item.id] = NodeScore(
