@@ -16,7 +16,7 @@ from .errors import ParindexError
 from .evaluate import Appraisals, score_units
 from .loader import Index
 from .numbers import quantize
-from .submission import Campaign, Ready, prepare
+from .submission import Campaign, Ready, Submission, prepare
 from .trace import ClassLabel, UnitResult
 
 
@@ -75,6 +75,9 @@ class CampaignResult:
     index: Index
     groups: dict[str, list[UnitResult]]
     errors: dict[str, list[ParindexError]] = field(default_factory=dict)
+    ready: dict[str, Ready] = field(default_factory=dict)  # what each unit was scored from
+    submissions: dict[str, Submission] = field(default_factory=dict)
+    appraisals: Mapping[str, Appraisals] = field(default_factory=dict)
 
     def unit(self, unit_id: str) -> UnitResult | None:
         for results in self.groups.values():
@@ -103,4 +106,6 @@ def score_campaign(
         members = [r for r in results if r.group == gid]
         if members:
             groups[gid] = rank(members, index)
-    return CampaignResult(campaign.spec.id, campaign.spec.year, index, groups, errors)
+    return CampaignResult(campaign.spec.id, campaign.spec.year, index, groups, errors,
+                          ready={r.unit.id: r for r in ready}, appraisals=appraisals or {},
+                          submissions=dict(campaign.submissions))

@@ -120,6 +120,9 @@ class Submission:
     )
 
     def locate(self, kind: str, key: str, field_name: str | None = None) -> Location:
+        if (kind, key) not in self.where:  # answers made in memory (what-if): no file
+            trail = (f"Answer(id={key!r})", *((f"At key: {field_name}",) if field_name else ()))
+            return Location("<what-if>", trail=trail)
         src, path, data = self.where[(kind, key)]
         full = (*path, field_name) if field_name else path
         return src.locate(full, trail_for(data, full))

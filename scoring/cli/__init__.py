@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import index_cmds, store_cmds  # noqa: F401  # importing registers the commands
+from . import index_cmds, simulate_cmds, store_cmds  # noqa: F401  # importing registers them
 from .base import EXIT_INTERRUPT, app
 
 __all__ = ["app", "run"]

@@ -1,0 +1,160 @@
+"""``parindex simulate`` and ``parindex gaps``: what-if and where points are lost."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import whatif
+from ..errors import SubmissionError
+from ..numbers import fmt, quantize
+from ..ranking import CampaignResult
+from .base import app, guard, out, print_json
+
+CampaignOpt = Annotated[
+    str, typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def campaign_result(campaign: str) -> CampaignResult:
+    """A campaign scored as it stands: a folder (answers only) or a store campaign."""
+    if Path(campaign).is_dir():
+        from .index_cmds import _score
+
+        return _score(Path(campaign), None, None)
+    from .. import publication
+    from .base import store
+
+    with store().read() as s:
+        return publication.compute(s, campaign)[1]
+
+
+@app.command()
+def simulate(
+    unit: Annotated[str, typer.Argument(help="Unit id, e.g. so-tai-chinh.")],
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="NODE=VALUE or NODE.input=VALUE, repeatable.")
+    ] = None,
+    campaign: CampaignOpt = "samples/2018",
+    scenarios: Annotated[
+        Path | None, typer.Option("--scenarios", help="A scenarios YAML file.")
+    ] = None,
+    save: Annotated[
+        str | None, typer.Option("--save", help="Save these changes under a name in --scenarios.")
+    ] = None,
+    load: Annotated[
+        str | None, typer.Option("--load", help="Run a named scenario from --scenarios.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-score a unit with changed answers: points, index, class and rank in its group, and
+    every leaf that moved.
+
+    Example: parindex simulate so-giao-duc-va-dao-tao --set 5.1.1.evidence=12/QĐ --set 7.3.3=true
+    """
+
+    def body() -> None:
+        texts = list(set_ or [])
+        if load is not None:
+            if scenarios is None:
+                raise SubmissionError("--load needs --scenarios FILE")
+            owner, saved = whatif.load_scenario(scenarios, load)
+            if owner != unit:
+                raise SubmissionError(f"scenario {load!r} is for unit {owner}, not {unit}")
+            texts = saved + texts
+        if not texts:
+            raise SubmissionError("give at least one --set NODE=VALUE (or --load NAME)")
+        result = campaign_result(campaign)
+        changes = [whatif.parse_change(result.index, result, unit, t) for t in texts]
+        w = whatif.simulate(result.index, result, unit, changes)
+        if save is not None:
+            if scenarios is None:
+                raise SubmissionError("--save needs --scenarios FILE")
+            whatif.save_scenario(scenarios, unit, save, changes)
+        doc = whatif.summary(w, result.index.meta.rounding.places)
+        if as_json:
+            print_json(doc)
+            return
+        out.print(f"{w.after.name} ({unit}): " + "; ".join(doc["changes"]), markup=False)
+        for key, label in (
+            ("points", "Điểm"),
+            ("index", "Chỉ số"),
+            ("rank", "Hạng"),
+            ("class", "Xếp loại"),
+        ):
+            a, b = doc[key]
+            out.print(f"  {label:<9} {a} → {b}", markup=False)
+        for m in doc["moved"]:
+            out.print(f"  {m['node']:<8} {m['from']} → {m['to']}  {m['reason_vi']}", markup=False)
+        if save:
+            out.print(f"saved as scenario {save!r} in {scenarios}", markup=False)
+
+    guard(body)
+
+
+@app.command()
+def gaps(
+    unit: Annotated[str, typer.Argument(help="Unit id, e.g. so-tai-chinh.")],
+    campaign: CampaignOpt = "samples/2018",
+    as_json: JsonOpt = False,
+) -> None:
+    """Every leaf where the unit is below its maximum: points lost, why, and what input
+    would reach the next band and the full points, most recoverable first.
+
+    Example: parindex gaps so-giao-duc-va-dao-tao --campaign samples/2018
+    """
+
+    def body() -> None:
+        result = campaign_result(campaign)
+        places = result.index.meta.rounding.places
+        found = whatif.gaps(result.index, result, unit)
+
+        def option(c: whatif.Candidate | None) -> dict[str, object] | None:
+            if c is None:
+                return None
+            return {
+                "changes": {n: whatif._show(v) for n, v in c.changes},
+                "points": fmt(c.points),
+                "gain": fmt(c.gain),
+            }
+
+        rows = [
+            {
+                "node": g.node,
+                "title_vi": g.title_vi,
+                "points": fmt(g.points),
+                "max": fmt(g.max),
+                "lost": fmt(g.lost),
+                "why_vi": g.why_vi,
+                "why_en": g.why_en,
+                "controllable": g.controllable,
+                "next": option(g.next),
+                "full": option(g.full),
+            }
+            for g in found
+        ]
+        if as_json:
+            print_json({"unit_id": unit, "gaps": rows})
+            return
+        total = quantize(sum((g.lost for g in found), start=Decimal(0)), places)
+        out.print(
+            f"{unit}: {len(found)} items below their maximum, {fmt(total)} points lost",
+            markup=False,
+        )
+        for g, row in zip(found, rows, strict=True):
+            out.print(
+                f"  {g.node:<8} {row['points']:>5}/{row['max']:<5} −{row['lost']:<6} {g.why_vi}",
+                markup=False,
+            )
+            for word, c in (("next", g.next), ("full", g.full)):
+                if c is not None and (word == "next" or c != g.next):
+                    moves = ", ".join(f"{n} → {whatif._show(v)}" for n, v in c.changes)
+                    out.print(f"           {word}: {moves} (+{fmt(c.gain)})", markup=False)
+            if not g.controllable:
+                out.print("           (not an input the unit controls)", markup=False)
+
+    guard(body)
