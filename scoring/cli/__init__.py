@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from . import index_cmds, simulate_cmds, store_cmds  # noqa: F401  # importing registers them
+from . import (  # noqa: F401  # importing a command module registers its commands
+    appraisal_cmds,
+    index_cmds,
+    results_cmds,
+    simulate_cmds,
+    store_cmds,
+)
 from .base import EXIT_INTERRUPT, app
 
 __all__ = ["app", "run"]

@@ -180,7 +180,7 @@ def explain(
             result = _score(Path(campaign), index, rules)
             doc, explanations = _unit_trace(result, unit, node), None
         else:
-            from .store_cmds import stored_trace
+            from .results_cmds import stored_trace
 
             doc, explanations = stored_trace(campaign, unit, node)
         if as_json:

@@ -1,0 +1,149 @@
+"""Store commands: appraisal rounds, explanations and survey results."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import appraisal, campaigns
+from ..errors import ErrorList, ParindexError, SubmissionError
+from ..rounds import ExplanationEntry, parse_appraisals, parse_explanations
+from ..submission import EvidenceRef
+from ..yamlsrc import read_text
+from .base import (
+    actor,
+    app,
+    guard,
+    now,
+    out,
+    store,
+)
+from .store_common import (
+    CampaignArg,
+    VersionOpt,
+    survey_app,
+)
+
+# ---------------------------------------------------------------- appraisal
+
+
+@app.command()
+def appraise(
+    campaign: CampaignArg,
+    unit: Annotated[str | None, typer.Argument(help="Unit id (not with --file).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="NODE=POINTS, repeatable.")
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (required for a change).")] = "",
+    round_: Annotated[str, typer.Option("--round", help="1 | 2 | correction")] = "1",
+    file: Annotated[Path | None, typer.Option("--file", help="An appraisal round file.")] = None,
+    expected: VersionOpt = None,
+) -> None:
+    """Record appraisal changes (points set by the appraisers) with a reason for each.
+
+    Example: parindex appraise langson-2019 so-tai-chinh --set 1.1.1=0.5 --reason "Trễ hạn"
+    """
+
+    def body() -> None:
+        st = store()
+        if file is not None:
+            f = parse_appraisals(read_text(file), str(file))[0]
+            errors: list[ParindexError] = []
+            for uid, entries in f.units.items():
+                batch = [
+                    appraisal.Change(e.node, e.score, e.reason, e.appraiser or f.appraiser)
+                    for e in entries
+                ]
+                try:
+                    appraisal.appraise(
+                        st, campaign, uid, str(f.round), batch, actor=actor(), now=now()
+                    )
+                except ParindexError as exc:
+                    errors.append(exc)
+            if errors:
+                raise ErrorList.of(errors)
+            out.print(
+                f"round {f.round}: {sum(len(v) for v in f.units.values())} changes recorded",
+                markup=False,
+            )
+            return
+        if unit is None or not set_:
+            raise SubmissionError("give UNIT and at least one --set NODE=POINTS, or --file")
+        changes = []
+        for item in set_:
+            node, _, value = item.partition("=")
+            try:
+                score = Decimal(value)
+            except InvalidOperation:
+                raise SubmissionError(f"--set {item}: expected NODE=POINTS") from None
+            changes.append(appraisal.Change(node.strip(), score, reason, actor()))
+        version = appraisal.appraise(
+            st, campaign, unit, round_, changes, actor=actor(), now=now(), expected_version=expected
+        )
+        out.print(f"{len(changes)} change(s) recorded for {unit}; version {version}", markup=False)
+
+    guard(body)
+
+
+@app.command()
+def respond(
+    campaign: CampaignArg,
+    unit: Annotated[str | None, typer.Argument(help="Unit id (not with --file).")] = None,
+    node: Annotated[str | None, typer.Argument(help="The item explained.")] = None,
+    text: Annotated[str, typer.Option("--text", help="The explanation.")] = "",
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="A document number, repeatable.")
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="An explanations file.")] = None,
+    expected: VersionOpt = None,
+) -> None:
+    """Record a unit's explanation (giải trình) of a round-1 change, with extra evidence.
+
+    Example: parindex respond langson-2019 so-cong-thuong 7.1.2 --text "Bổ sung" --evidence 1/BC
+    """
+
+    def body() -> None:
+        st = store()
+        if file is not None:
+            ex = parse_explanations(read_text(file), str(file))[0]
+            for uid, entries in ex.units.items():
+                appraisal.respond(st, campaign, uid, entries, actor=actor(), now=now())
+            out.print(f"explanations of {len(ex.units)} unit(s) recorded", markup=False)
+            return
+        if unit is None or node is None or not text.strip():
+            raise SubmissionError("give UNIT NODE --text TEXT, or --file")
+        entry = ExplanationEntry(
+            node=node, text=text, evidence=[EvidenceRef(doc=d) for d in evidence or []]
+        )
+        version = appraisal.respond(
+            st, campaign, unit, [entry], actor=actor(), now=now(), expected_version=expected
+        )
+        out.print(f"explanation recorded for {unit} {node}; version {version}", markup=False)
+
+    guard(body)
+
+
+@survey_app.command("import")
+def survey_import(
+    campaign: CampaignArg,
+    file: Annotated[Path, typer.Argument(help="survey.yaml (or council.yaml with --council).")],
+    council: Annotated[
+        bool, typer.Option("--council", help="The file holds the council's scores.")
+    ] = False,
+) -> None:
+    """Load the survey results (or the council's scores) of a campaign.
+
+    Example: parindex survey import langson-2019 samples/2019/survey.yaml
+    """
+
+    def body() -> None:
+        kind = "council" if council else "survey"
+        campaigns.import_source(
+            store(), campaign, kind, read_text(file), str(file), actor=actor(), now=now()
+        )
+        out.print(f"{kind} results stored for {campaign}", markup=False)
+
+    guard(body)

@@ -1,0 +1,287 @@
+"""Store commands: publish, verify, compare, export, templates and the audit log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import audit, publication
+from ..errors import SubmissionError, suggest
+from ..stored import campaign_row, explanation_rows, index_for, unit_row
+from ..trace import subtree, to_jsonable
+from .base import (
+    EXIT_FAIL,
+    EXIT_OK,
+    actor,
+    app,
+    err,
+    guard,
+    now,
+    out,
+    print_json,
+    print_ranking,
+    store,
+)
+from .store_common import (
+    CampaignArg,
+    JsonOpt,
+    UnitArg,
+    audit_app,
+)
+
+# ---------------------------------------------------------------- results
+
+
+@app.command()
+def publish(
+    campaign: CampaignArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (for a correction).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Publish the final classification and ranking (frozen), or a correction of them.
+
+    Example: parindex publish langson-2019
+    """
+
+    def body() -> None:
+        st = store()
+        run = publication.publish(st, campaign, actor=actor(), now=now(), reason=reason)
+        with st.read() as s:
+            doc = publication.published(s, campaign)
+        err.print(
+            f"published run {run.id} ({run.kind}); result hash {run.result_hash}", markup=False
+        )
+        print_json(doc) if as_json else print_ranking(doc)
+
+    guard(body)
+
+
+@app.command()
+def verify(campaign: CampaignArg) -> None:
+    """Recompute every published result of a campaign from storage and report differences.
+
+    Example: parindex verify langson-2018
+    """
+
+    def body() -> int:
+        report = publication.verify(store(), campaign)
+        if report.problems:
+            for p in report.problems:
+                err.print(f"verify: {p}", markup=False)
+            return EXIT_FAIL
+        out.print(
+            f"{campaign}: {len(report.runs)} published run(s) recomputed from storage: identical",
+            markup=False,
+        )
+        return EXIT_OK
+
+    raise typer.Exit(guard(body))
+
+
+@app.command()
+def compare(
+    first: Annotated[str, typer.Argument(help="Campaign id or year.")],
+    second: Annotated[str, typer.Argument(help="Campaign id or year.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Year over year: points, index and rank changes per unit and area.
+
+    Example: parindex compare 2018 2019
+    """
+
+    def body() -> None:
+        doc = publication.compare(store(), first, second)
+        if as_json:
+            print_json(doc)
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{doc['from']} → {doc['to']}", title_justify="left")
+        for col in ("Đơn vị", "Chỉ số", "Δ", "Hạng", "Δ hạng"):
+            table.add_column(col)
+        for u in doc["units"]:
+            r = u["rank"]
+            table.add_row(
+                u["name"],
+                f"{u['index'][0]} → {u['index'][1]}",
+                u["index"][2],
+                f"{r[0]} → {r[1]}",
+                "" if r[2] is None else f"{r[2]:+d}",
+            )
+        out.print(table)
+
+    guard(body)
+
+
+@app.command()
+def export(
+    campaign: CampaignArg,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write (.xlsx, .csv or .json).")
+    ],
+) -> None:
+    """Export the published ranking annex (rank, unit, points by area, totals, class).
+
+    Example: parindex export langson-2018 --output ket-qua-2018.xlsx
+    """
+
+    def body() -> None:
+        with store().read() as s:
+            doc = publication.published(s, campaign)
+        suffix = output.suffix.lower()
+        if suffix == ".xlsx":
+            from ..excel import export_results
+
+            export_results(doc, output)
+        elif suffix == ".csv":
+            from ..excel import export_csv
+
+            export_csv(doc, output)
+        elif suffix == ".json":
+            output.write_text(
+                json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        else:
+            raise SubmissionError(
+                f"unknown format {suffix or output.name!r}: use .xlsx, .csv or .json",
+                suggestion=suggest(suffix, [".xlsx", ".csv"]),
+            )
+        out.print(f"wrote {output}", markup=False)
+
+    guard(body)
+
+
+@app.command()
+def template(
+    unit: UnitArg,
+    campaign: Annotated[str, typer.Option("--campaign", help="Campaign id in the store.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx to write.")],
+) -> None:
+    """Write a unit's Excel self-assessment template (one row per leaf, scoring text, max).
+
+    Example: parindex template so-tai-chinh --campaign langson-2019 --output so-tai-chinh.xlsx
+    """
+
+    def body() -> None:
+        from ..excel import write_template
+
+        with store().read() as s:
+            row = campaign_row(s, campaign)
+            u = unit_row(s, campaign, unit)
+            write_template(index_for(s, row.index_hash), u.group_id, u.unit_id, u.name, output)
+        out.print(f"wrote {output}", markup=False)
+
+    guard(body)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain: an edited or deleted entry is reported.
+
+    Example: parindex audit verify
+    """
+
+    def body() -> int:
+        with store().read() as s:
+            count, problems = audit.verify(s)
+        for p in problems:
+            err.print(f"audit: entry {p.seq} {p.problem}", markup=False)
+        if problems:
+            return EXIT_FAIL
+        out.print(f"audit log: {count} entries, chain intact", markup=False)
+        return EXIT_OK
+
+    raise typer.Exit(guard(body))
+
+
+@audit_app.command("list")
+def audit_list(
+    campaign: Annotated[str | None, typer.Option("--campaign")] = None,
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+    node: Annotated[str | None, typer.Option("--node")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who changed what, when, from what to what, and why.
+
+    Example: parindex audit list --campaign langson-2018 --unit so-tai-chinh
+    """
+
+    def body() -> None:
+        from sqlmodel import col, select
+
+        from ..schema import AuditRow
+
+        with store().read() as s:
+            q = select(AuditRow)
+            for column, value in (
+                (AuditRow.campaign_id, campaign),
+                (AuditRow.unit_id, unit),
+                (AuditRow.node_id, node),
+            ):
+                if value is not None:
+                    q = q.where(column == value)
+            rows = list(s.exec(q.order_by(col(AuditRow.seq).desc()).limit(limit)))
+        entries = [
+            {
+                "seq": r.seq,
+                "at": r.at,
+                "actor": r.actor,
+                "action": r.action,
+                "campaign": r.campaign_id,
+                "unit": r.unit_id,
+                "node": r.node_id,
+                "detail": json.loads(r.detail_json),
+            }
+            for r in reversed(rows)
+        ]
+        if as_json:
+            print_json(entries)
+            return
+        for e in entries:
+            where = " ".join(x for x in (e["campaign"], e["unit"], e["node"]) if x)
+            out.print(
+                f"{e['seq']:>6} {e['at']} {e['actor']:<22} {e['action']:<22} {where} "
+                f"{json.dumps(e['detail'], ensure_ascii=False)}",
+                markup=False,
+            )
+
+    guard(body)
+
+
+def stored_trace(
+    cid: str, unit: str, node: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A unit's trace from the store (as published, else as it stands) and its explanations."""
+    from ..report import trace_document
+
+    with store().read() as s:
+        run = publication.latest_run(s, cid)
+        stored, result = publication.compute(s, cid, run.last_appraisal_id if run else None)
+        r = result.unit(unit)
+        if r is None:
+            raise SubmissionError(
+                f"no scored unit {unit!r} in {cid}",
+                suggestion=suggest(unit, [u.unit_id for u in stored.units]),
+            )
+        if node is not None and node not in r.nodes and not any(x.node == node for x in r.trace):
+            raise SubmissionError(
+                f"no node {node!r} in group {r.group!r}", suggestion=suggest(node, r.nodes)
+            )
+        doc = trace_document(r, subtree(r, node), stored.index.id, stored.index.content_hash, node)
+        doc = to_jsonable(doc)
+        expl = [
+            {
+                "node_id": e.node_id,
+                "text": e.text,
+                "author": e.author,
+                "at": e.at,
+                "evidence": json.loads(e.evidence_json),
+            }
+            for e in explanation_rows(s, cid)
+            if e.unit_id == unit
+        ]
+    return doc, expl
