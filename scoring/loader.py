@@ -11,129 +11,55 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from . import model as m
+from .compiled import (  # noqa: F401  # re-exported: the records of a compiled index
+    MAX_BRANCHES,
+    RESERVED_BRANCHES,
+    RESERVED_IDS,
+    AdjustmentItem,
+    CheckItem,
+    Collector,
+    DataPath,
+    GroupView,
+    Index,
+    Item,
+    amount,
+    check_rule,
+)
 from .engine import MAX_RULES, MAX_SIBLINGS, CheckSpec, RuleEngine
 from .errors import ErrorList, IndexDefinitionError, Location, ParindexError, suggest
-from .kinds import MISSING_BRANCH, Branch, Handler, handler
-from .located import trail_for, validate
+from .kinds import MISSING_BRANCH, Branch, handler
+from .located import validate
 from .numbers import ZERO, encode_bound, has_places
-from .yamlsrc import Source, load_yaml, read_text
+from .packs import PackResult, load_packs, pack_files
+from .yamlsrc import load_yaml, read_text
 
-DataPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class Item:
-    """A node of one group's tree, with everything scoring needs resolved."""
-
-    node: m.Node
-    path: DataPath  # where it is in criteria.yaml
-    parent: str | None
-    children: tuple[Item, ...]
-    block: str  # content | survey (inherited from its area)
-    exemptions: Mapping[str, str]  # tag -> N/A strategy of the node (or ancestor) exempting it
-    na_strategy: str  # for the unit's own `na: true` answer
-    code: str = ""  # engine code, leaves only
-    handler: Handler | None = None
-    branches: tuple[Branch, ...] = ()
-    branch_map: Mapping[str, Branch] = field(default_factory=dict)
-    gated: bool = False  # evidence required: no evidence reference -> 0 points
-
-    @property
-    def id(self) -> str:
-        return self.node.id
-
-    @property
-    def max(self) -> Decimal:
-        return self.node.max
-
-    @property
-    def is_leaf(self) -> bool:
-        return not self.children
-
-    def walk(self) -> Iterator[Item]:
-        """This node and all below it, depth first."""
-        yield self
-        for c in self.children:
-            yield from c.walk()
-
-
-@dataclass(frozen=True, eq=False)
-class GroupView:
-    """The tree as one group of units sees it."""
-
-    group: m.Group
-    areas: tuple[Item, ...]
-    items: Mapping[str, Item]
-    leaves: Mapping[str, Item]
-
-
-@dataclass(frozen=True, eq=False)
-class AdjustmentItem:
-    """A bonus or penalty of a rule pack, compiled."""
-
-    spec: m.Adjustment
-    sign: int  # +1 bonus, -1 penalty
-    code: str
-    groups: frozenset[str]
-    handler: Handler
-    branches: tuple[Branch, ...]
-    pack: str
-
-
-@dataclass(frozen=True, eq=False)
-class CheckItem:
-    """A consistency check with its references resolved per group: (leaf, field) pairs."""
-
-    spec: m.Check
-    pairs: Mapping[str, tuple[tuple[tuple[str, str], tuple[str, str] | None], ...]]
-    pack: str
-
-
-@dataclass(frozen=True, eq=False)
-class Index:
-    """The compiled index: immutable, checked, with its content hash and rule engine."""
-
-    meta: m.IndexMeta
-    groups: Mapping[str, GroupView]
-    adjustments: tuple[AdjustmentItem, ...]
-    checks: tuple[CheckItem, ...]
-    content_hash: str
-    engine: RuleEngine
-    files: tuple[str, ...]
-    rule_count: int = 0
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
-
-
-class _Collector:
-    def __init__(self, data: Any, source: Source) -> None:
-        self.data, self.source = data, source
-        self.errors: list[ParindexError] = []
-
-    def add(self, path: DataPath, message: str, suggestion: str | None = None) -> None:
-        loc: Location = self.source.locate(path, trail_for(self.data, path))
-        self.errors.append(IndexDefinitionError(message, loc, suggestion))
+__all__ = [
+    "AdjustmentItem",
+    "CheckItem",
+    "GroupView",
+    "Index",
+    "Item",
+    "index_from_texts",
+    "load_index",
+    "read_sources",
+    "year_bounds",
+]
 
 
 def load_index(criteria: Path, rules_dir: Path | None = None) -> Index:
     """Read, check and compile an index; raise every problem found, located."""
-    texts = {str(p): read_text(p) for p in _pack_files(rules_dir)}
+    texts = {str(p): read_text(p) for p in pack_files(rules_dir)}
     return index_from_texts(read_text(criteria), str(criteria), texts)
 
 
 def read_sources(criteria: Path, rules_dir: Path | None) -> tuple[str, dict[str, str]]:
     """The texts an index is built from: criteria.yaml, and each rule pack by file name."""
-    return read_text(criteria), {p.name: read_text(p) for p in _pack_files(rules_dir)}
+    return read_text(criteria), {p.name: read_text(p) for p in pack_files(rules_dir)}
 
 
 def index_from_texts(criteria_text: str, criteria_name: str, rules: Mapping[str, str]) -> Index:
@@ -144,13 +70,13 @@ def index_from_texts(criteria_text: str, criteria_name: str, rules: Mapping[str,
             "expected a mapping with index, groups and tree", Location(criteria_name, 1, 1)
         )
     spec: m.CriteriaFile = validate(m.CriteriaFile, data, source, IndexDefinitionError)
-    col = _Collector(data, source)
+    col = Collector(data, source)
     group_ids = [g.id for g in spec.groups]
     views = {g.id: _group_view(spec, g, col) for g in spec.groups}
     _check_meta(spec, col)
     packs: list[PackResult] = []
     try:
-        packs = _load_packs(rules, views, group_ids)
+        packs = load_packs(rules, views, group_ids)
     except ParindexError as exc:  # report the index's own problems first
         col.errors.extend(exc.errors if isinstance(exc, ErrorList) else [exc])
     if col.errors:
@@ -184,7 +110,7 @@ def index_from_texts(criteria_text: str, criteria_name: str, rules: Mapping[str,
 # ---------------------------------------------------------------- the tree
 
 
-def _group_view(spec: m.CriteriaFile, group: m.Group, col: _Collector) -> GroupView:
+def _group_view(spec: m.CriteriaFile, group: m.Group, col: Collector) -> GroupView:
     known = {g.id for g in spec.groups}
     items: dict[str, Item] = {}
     leaves: dict[str, Item] = {}
@@ -235,12 +161,7 @@ def _group_view(spec: m.CriteriaFile, group: m.Group, col: _Collector) -> GroupV
     return GroupView(group, tuple(areas), items, leaves)
 
 
-RESERVED_IDS = {"total", "bonus-cap", "penalty-cap"}  # ids the trace uses for its own steps
-RESERVED_BRANCHES = {"missing", "evidence_gate", "ok", "violated"}
-MAX_BRANCHES = 60  # durable's DFS stack holds 64 simultaneously true tests of one fact
-
-
-def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
+def _check_node(item: Item, declared_children: bool, col: Collector) -> None:
     node, path = item.node, item.path
     if node.id in RESERVED_IDS:
         col.add((*path, "id"), f"{node.id!r} is reserved for the trace; choose another id")
@@ -251,7 +172,7 @@ def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
         if node.rule is None:
             col.add(path, f"leaf {node.id!r} needs a rule")
             return
-        _check_rule(node.rule, node.max, (*path, "rule"), col)
+        check_rule(node.rule, node.max, (*path, "rule"), col)
         kind = node.rule.kind
         if node.assessed_by == "survey" and kind not in ("survey_weighted", "external_value"):
             col.add(
@@ -279,36 +200,14 @@ def _check_node(item: Item, declared_children: bool, col: _Collector) -> None:
         col.add((*path, "max"), f"children ({ids}) sum to {total}, but max is {node.max}")
 
 
-def _check_rule(rule: Any, top: Decimal, path: DataPath, col: _Collector) -> None:
-    h = handler(rule)
-    before = len(col.errors)
-    for sub, problem in h.check(rule, top):
-        col.add((*path, *sub), problem)
-    if len(col.errors) > before:
-        return
-    branches = h.branches(rule, top)
-    if len(branches) > MAX_BRANCHES:
-        col.add(path, f"{len(branches)} bands or levels; the engine allows {MAX_BRANCHES} per item")
-    levels = getattr(rule, "levels", None)
-    for b in branches:
-        if b.id in RESERVED_BRANCHES:
-            where = (*path, "levels", b.id) if isinstance(levels, dict) else path
-            col.add(where, f"level {b.id!r} is a reserved name; choose another")
-
-
-def _amount(value: Decimal, path: DataPath, col: _Collector, what: str) -> None:
-    if value < 0 or not has_places(value):
-        col.add(path, f"{what} must be >= 0 with at most 3 decimals, got {value}")
-
-
-def _check_meta(spec: m.CriteriaFile, col: _Collector) -> None:
+def _check_meta(spec: m.CriteriaFile, col: Collector) -> None:
     meta = spec.index
     if meta.scale <= 0 or not has_places(meta.scale):
         col.add(("index", "scale"), f"scale must be above 0, got {meta.scale}")
     for name, cap in (("bonus", meta.bonus), ("penalty", meta.penalty)):
-        _amount(cap.max, ("index", name, "max"), col, f"{name} max")
+        amount(cap.max, ("index", name, "max"), col, f"{name} max")
     for b, blk in meta.blocks.items():
-        _amount(blk.max, ("index", "blocks", b, "max"), col, "a block's max")
+        amount(blk.max, ("index", "blocks", b, "max"), col, "a block's max")
     for path, value in (
         (("index", "rounding", "places"), meta.rounding.places),
         (("index", "ranking", "precision"), meta.ranking.precision),
@@ -351,203 +250,6 @@ def _check_meta(spec: m.CriteriaFile, col: _Collector) -> None:
         for used in sums:
             if used not in meta.blocks:
                 col.add(("groups", gi), f"areas use block {used!r}, which index.blocks lacks")
-
-
-# ---------------------------------------------------------------- rule packs
-
-_ADJUSTMENT_KINDS = {
-    "boolean",
-    "deadline",
-    "value_bands",
-    "count_points",
-    "count_deduction",
-    "ordinal_levels",
-    "compare_to_limit",
-}
-_INPUT_TYPES = {"date": "date", "whole": "number", "number": "number"}
-
-
-def _pack_files(rules_dir: Path | None) -> list[Path]:
-    if rules_dir is None:
-        return []
-    if not rules_dir.is_dir():
-        raise IndexDefinitionError("rule pack folder not found", Location(str(rules_dir)))
-    return sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml"))
-
-
-PackResult = tuple[str, m.RulePack, tuple[list[AdjustmentItem], list[CheckItem]]]
-
-
-def _load_packs(
-    rules: Mapping[str, str], views: Mapping[str, GroupView], group_ids: list[str]
-) -> list[PackResult]:
-    out: list[PackResult] = []
-    errors: list[ParindexError] = []
-    seen_packs: set[str] = set()
-    seen_ids: set[str] = set()
-    for name in sorted(rules):
-        try:
-            data, source = load_yaml(rules[name], name)
-        except ParindexError as exc:
-            errors.append(exc)
-            continue
-        if not isinstance(data, dict):
-            errors.append(
-                IndexDefinitionError(
-                    "expected a mapping with pack and checks, bonuses or penalties",
-                    Location(name, 1, 1),
-                )
-            )
-            continue
-        try:
-            pack: m.RulePack = validate(m.RulePack, data, source, IndexDefinitionError)
-        except ParindexError as exc:
-            errors.extend(exc.errors if isinstance(exc, ErrorList) else [exc])
-            continue
-        col = _Collector(data, source)
-        if pack.pack in seen_packs:
-            col.add(("pack",), f"pack {pack.pack!r} is defined twice")
-        seen_packs.add(pack.pack)
-        adjustments: list[AdjustmentItem] = []
-        for key, sign in (("bonuses", 1), ("penalties", -1)):
-            for i, adj in enumerate(getattr(pack, key)):
-                item = _adjustment(adj, sign, (key, i), views, group_ids, col, seen_ids, pack.pack)
-                if item is not None:
-                    adjustments.append(item)
-        checks = [
-            c
-            for i, chk in enumerate(pack.checks)
-            if (c := _check(chk, ("checks", i), views, col, seen_ids, pack.pack))
-        ]
-        errors.extend(col.errors)
-        out.append((pack.pack, pack, (adjustments, checks)))
-    if errors:
-        raise ErrorList.of(errors)
-    return out
-
-
-def _adjustment(
-    adj: m.Adjustment,
-    sign: int,
-    path: DataPath,
-    views: Mapping[str, GroupView],
-    group_ids: list[str],
-    col: _Collector,
-    seen: set[str],
-    pack: str,
-) -> AdjustmentItem | None:
-    if adj.id in seen:
-        col.add((*path, "id"), f"duplicate id {adj.id!r} in the rule packs")
-    seen.add(adj.id)
-    groups = adj.groups if adj.groups is not None else group_ids
-    for i, g in enumerate(groups):
-        if g not in views:
-            col.add((*path, "groups", i), f"unknown group {g!r}", suggest(g, views))
-    if adj.scope != "total":
-        for g in groups:
-            if g in views and adj.scope not in views[g].items:
-                col.add(
-                    (*path, "scope"),
-                    f"scope {adj.scope!r} is not a node of group {g!r}",
-                    suggest(adj.scope, views[g].items),
-                )
-    if adj.rule.kind not in _ADJUSTMENT_KINDS:
-        col.add(
-            (*path, "rule", "kind"),
-            f"{adj.rule.kind} cannot score a bonus or penalty; "
-            f"use one of {', '.join(sorted(_ADJUSTMENT_KINDS))}",
-        )
-        return None
-    before = len(col.errors)
-    _amount(adj.max, (*path, "max"), col, "max")
-    if len(col.errors) > before:
-        return None
-    _check_rule(adj.rule, adj.max, (*path, "rule"), col)
-    h = handler(adj.rule)
-    prefix = "bonus" if sign > 0 else "penalty"
-    return AdjustmentItem(
-        adj,
-        sign,
-        f"{prefix}:{adj.id}",
-        frozenset(groups),
-        h,
-        tuple(h.branches(adj.rule, adj.max)),
-        pack,
-    )
-
-
-def _resolve(
-    ref: str | None, name: str, path: DataPath, views: Mapping[str, GroupView], col: _Collector
-) -> dict[str, list[tuple[str, str]]]:
-    """``LEAF.input`` or ``*.input`` -> per group, the (leaf, input) pairs it names."""
-    if not ref or "." not in ref:
-        col.add((*path, name), f"expected a reference LEAF.input or *.input, got {ref!r}")
-        return {}
-    leaf, _, inp = ref.rpartition(".")
-    out: dict[str, list[tuple[str, str]]] = {}
-    for gid, view in views.items():
-        for lid, item in view.leaves.items():
-            assert item.node.rule is not None
-            if (leaf == "*" or leaf == lid) and inp in handler(item.node.rule).inputs:
-                out.setdefault(gid, []).append((lid, inp))
-    if not out:
-        if leaf != "*" and not any(leaf in v.leaves for v in views.values()):
-            every = {lid for v in views.values() for lid in v.leaves}
-            col.add((*path, name), f"no leaf {leaf!r}", suggest(leaf, every))
-        else:
-            col.add(
-                (*path, name), f"no leaf {'' if leaf == '*' else leaf + ' '}reads an input {inp!r}"
-            )
-    return out
-
-
-def _check(
-    chk: m.Check,
-    path: DataPath,
-    views: Mapping[str, GroupView],
-    col: _Collector,
-    seen: set[str],
-    pack: str,
-) -> CheckItem | None:
-    if chk.id in seen:
-        col.add((*path, "id"), f"duplicate id {chk.id!r} in the rule packs")
-    seen.add(chk.id)
-    pairs: dict[str, list[tuple[tuple[str, str], tuple[str, str] | None]]] = {}
-    if chk.kind == "date_in_year":
-        for gid, refs in _resolve(chk.field, "field", path, views, col).items():
-            for lid, inp in refs:
-                rule = views[gid].leaves[lid].node.rule
-                assert rule is not None
-                if handler(rule).inputs[inp] != "date":
-                    col.add((*path, "field"), f"{lid}.{inp} is not a date")
-            pairs[gid] = [(r, None) for r in refs]
-        return CheckItem(chk, {g: tuple(p) for g, p in pairs.items()}, pack)
-    left = _resolve(chk.left, "left", path, views, col)
-    right = _resolve(chk.right, "right", path, views, col)
-    for side, named in (("left", left), ("right", right)):
-        for gid, found in named.items():
-            for lid, inp in found:
-                rule = views[gid].leaves[lid].node.rule
-                assert rule is not None
-                if handler(rule).inputs[inp] not in ("whole", "number"):
-                    col.add(
-                        (*path, side), f"{lid}.{inp} is not a number: not_greater compares numbers"
-                    )
-                    return None
-    wild = [(chk.left or "").startswith("*."), (chk.right or "").startswith("*.")]
-    if wild[0] != wild[1]:
-        col.add(path, "left and right must both use * or both name leaves")
-        return None
-    for gid in set(left) | set(right):
-        ls, rs = left.get(gid, []), dict(right.get(gid, []))
-        for lid, inp in ls:
-            if wild[0]:
-                if lid in rs:
-                    pairs.setdefault(gid, []).append(((lid, inp), (lid, rs[lid])))
-            else:
-                for rid, rinp in right.get(gid, []):
-                    pairs.setdefault(gid, []).append(((lid, inp), (rid, rinp)))
-    return CheckItem(chk, {g: tuple(p) for g, p in pairs.items()}, pack)
 
 
 # ---------------------------------------------------------------- compiling
