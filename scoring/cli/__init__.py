@@ -7,6 +7,7 @@ import sys
 from . import (  # noqa: F401  # importing a command module registers its commands
     appraisal_cmds,
     index_cmds,
+    plan_cmds,
     results_cmds,
     robustness_cmds,
     simulate_cmds,

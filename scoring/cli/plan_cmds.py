@@ -1,0 +1,217 @@
+"""``parindex plan``: the cheapest changes that lift a unit to a class, a rank or an index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ..errors import SubmissionError
+from ..numbers import fmt, quantize
+from ..plan import ClassTarget, IndexTarget, Plan, RankTarget, Standing, Target, plan
+from ..ranking import CampaignResult
+from ..trace import to_jsonable
+from ..whatif import Candidate, Costs, load_costs
+from .base import app, guard, out, print_json
+
+PLAN_FORMAT = "parindex.plan/1"
+
+
+def _result(campaign: str) -> CampaignResult:
+    """A campaign scored as it stands: a folder like ``parindex score``, else a store id."""
+    if Path(campaign).is_dir():
+        from .index_cmds import _score
+
+        return _score(Path(campaign), None, None)
+    from .. import publication
+    from .base import store
+
+    with store().read() as s:
+        return publication.compute(s, campaign)[1]
+
+
+def plan_document(p: Plan, result: CampaignResult) -> dict[str, Any]:
+    """The plan as JSON data (``parindex plan --json``): Decimals as strings, the index and
+    the classes as published (``rounding.places``), ``*_exact`` unrounded."""
+    places = result.index.meta.rounding.places
+
+    def standing(s: Standing) -> dict[str, Any]:
+        return {
+            "gain": fmt(s.gain),
+            "index": fmt(quantize(s.index, places)),
+            "index_exact": fmt(s.index),
+            "classification": to_jsonable(s.classification),
+            "rank": s.rank,
+        }
+
+    return {
+        "format": PLAN_FORMAT,
+        "campaign": result.campaign_id,
+        "index_id": result.index.id,
+        "content_hash": result.index.content_hash,
+        "unit_id": p.unit_id,
+        "name": p.name,
+        "group": p.group,
+        "target": {"kind": _kind(p.target), **to_jsonable(p.target)},
+        "goal": p.goal,
+        "reachable": p.reachable,
+        "already_met": p.already_met,
+        "message": p.message,
+        "needed_gain": fmt(p.needed_gain),
+        "changes": [
+            {
+                "node": c.candidate.node,
+                "changes": [[k, to_jsonable(v)] for k, v in c.candidate.changes],
+                "points": fmt(c.candidate.points),
+                "gain": fmt(c.candidate.gain),
+                "distance": fmt(c.candidate.distance),
+                "cost": fmt(c.cost),
+                "label_vi": c.candidate.label_vi,
+                "label_en": c.candidate.label_en,
+                "set": set_texts(c.candidate),
+            }
+            for c in p.changes
+        ],
+        "cost": fmt(p.cost),
+        "before": standing(p.before),
+        "after": standing(p.after),
+        "best": standing(p.best),
+    }
+
+
+def set_texts(c: Candidate) -> list[str]:
+    """The candidate's changes as ``parindex simulate --set`` texts (NODE.input=VALUE)."""
+    texts = []
+    for name, value in c.changes:
+        if isinstance(value, list):  # evidence references: simulate takes a document number
+            value = ", ".join(str(e.get("doc", "")) for e in value)
+        elif isinstance(value, Decimal):
+            value = fmt(value)
+        texts.append(f"{c.node}.{name}={str(value).lower() if isinstance(value, bool) else value}")
+    return texts
+
+
+def _kind(t: Target) -> str:
+    return {ClassTarget: "class", RankTarget: "rank", IndexTarget: "index"}[type(t)]
+
+
+def _target(to: str | None, rank: int | None, index: str | None) -> Target:
+    if to is not None:
+        return ClassTarget(to)
+    if rank is not None:
+        return RankTarget(rank)
+    assert index is not None
+    try:
+        value = Decimal(index.strip().replace(",", "."))  # 80,5 as written in Vietnamese
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise SubmissionError(f"--index {index!r}: expected a number, e.g. 85 or 85.5")
+    return IndexTarget(value)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, list):
+        return "thêm tài liệu kiểm chứng"  # evidence added
+    if isinstance(v, Decimal):
+        return fmt(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _print(p: Plan, places: int) -> None:
+    def q(x: Decimal) -> str:
+        return fmt(quantize(x, places))
+
+    out.print(f"{p.name} ({p.unit_id}) — {p.goal}", markup=False)
+    if p.changes:
+        table = Table(title_justify="left")
+        for col, justify in (
+            ("Mục", "left"),
+            ("Thay đổi", "left"),
+            ("Điểm", "right"),
+            ("Tăng", "right"),
+            ("Chi phí", "right"),
+        ):
+            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        for ch in p.changes:
+            c = ch.candidate
+            table.add_row(
+                c.node,
+                "; ".join(f"{name} → {_value(v)}" for name, v in c.changes),
+                q(c.points),
+                "+" + q(c.gain),
+                fmt(ch.cost),
+            )
+        table.add_section()
+        table.add_row("", f"{len(p.changes)} thay đổi", "", "+" + q(p.after.gain), fmt(p.cost))
+        out.print(table)
+    b, a = p.before, p.after
+    rank = f"  Hạng      {b.rank} → {a.rank}" if b.rank is not None or a.rank is not None else ""
+    step = Decimal(1).scaleb(-places)
+    need = p.needed_gain.quantize(step, rounding=ROUND_CEILING)
+    for line in (
+        f"  Cần tăng  {fmt(need)} điểm" if p.needed_gain > 0 else "",
+        f"  Chỉ số    {q(b.index)} → {q(a.index)}",
+        f"  Xếp loại  {b.classification.label_vi} → {a.classification.label_vi}",
+        rank,
+        f"  {p.message}",
+    ):
+        if line:
+            out.print(line, markup=False)
+    if p.changes:
+        sets = " ".join(
+            f"--set {shlex.quote(s)}" for ch in p.changes for s in set_texts(ch.candidate)
+        )
+        out.print(f"  check: parindex simulate {p.unit_id} {sets}", markup=False, style="dim")
+
+
+@app.command("plan")
+def plan_cmd(
+    unit: Annotated[str, typer.Argument(help="Unit id, e.g. ban-dan-toc.")],
+    to: Annotated[
+        str | None, typer.Option("--to", help="A class of the unit's group: id or label.")
+    ] = None,
+    rank: Annotated[
+        int | None, typer.Option("--rank", help="Rank N or better in the unit's group.")
+    ] = None,
+    index: Annotated[
+        str | None, typer.Option("--index", help="A published index of at least X.")
+    ] = None,
+    campaign: Annotated[
+        str,
+        typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store."),
+    ] = "samples/2018",
+    costs: Annotated[
+        Path | None,
+        typer.Option("--costs", help="YAML cost weights per input (default: 1 per unit moved)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The cheapest changes to a unit's answers that reach a class (--to), a rank (--rank) or
+    an index (--index), chosen by an integer programme over every way to raise each leaf.
+
+    Example: parindex plan ban-dan-toc --to tot --campaign samples/2018
+    """
+    if sum(x is not None for x in (to, rank, index)) != 1:
+        raise typer.BadParameter(
+            "give exactly one of --to CLASS, --rank N, --index X", param_hint="target"
+        )
+
+    def body() -> None:
+        target = _target(to, rank, index)
+        weights = load_costs(costs) if costs is not None else Costs()
+        result = _result(campaign)
+        p = plan(result.index, result, unit, target, weights)
+        if as_json:
+            print_json(plan_document(p, result))
+            return
+        _print(p, result.index.meta.rounding.places)
+
+    guard(body)
