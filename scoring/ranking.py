@@ -106,6 +106,13 @@ def score_campaign(
         members = [r for r in results if r.group == gid]
         if members:
             groups[gid] = rank(members, index)
-    return CampaignResult(campaign.spec.id, campaign.spec.year, index, groups, errors,
-                          ready={r.unit.id: r for r in ready}, appraisals=appraisals or {},
-                          submissions=dict(campaign.submissions))
+    return CampaignResult(
+        campaign.spec.id,
+        campaign.spec.year,
+        index,
+        groups,
+        errors,
+        ready={r.unit.id: r for r in ready},
+        appraisals=appraisals or {},
+        submissions=dict(campaign.submissions),
+    )
