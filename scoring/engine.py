@@ -80,6 +80,9 @@ class RuleEngine:
         self.name = f"par_{tag}_{next(_names)}"
         self._fired: list[tuple[str, str]] = []
         self._memo: dict[FactKey, tuple[str, ...]] = {}
+        # outcomes of leaves (branch, gate, points) per fact and exact value: filled by the
+        # scorer, kept here because they live exactly as long as the ruleset's decisions
+        self.outcomes: dict[Any, Any] = {}
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         rules: dict[str, dict[str, Any]] = {}
@@ -179,6 +182,7 @@ class RuleEngine:
         """Forget every decision (benchmarks use it to measure the engine, not the cache)."""
         with self._lock:
             self._memo.clear()
+            self.outcomes.clear()
 
     def close(self) -> None:
         """Free the ruleset in the C core (durable has no public call for it)."""

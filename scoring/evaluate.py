@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import decimal
 import functools
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -21,7 +21,7 @@ from .kinds import MISSING, Prepared
 from .loader import AdjustmentItem, GroupView, Index, Item
 from .numbers import CONTEXT, ZERO, clamp, fmt, to_decimal
 from .submission import NA, Answer, EvidenceRef, Ready
-from .trace import NodeScore, Step, UnitResult
+from .trace import LazySteps, NodeScore, Step, UnitResult
 
 FactKey = tuple[Hashable, ...]
 
@@ -146,6 +146,92 @@ def _evidence(ans: Answer | None) -> tuple[EvidenceRef, ...]:
     return () if ans is None else tuple(ans.evidence)
 
 
+def _outcome(
+    index: Index, item: Item, key: FactKey, p: Prepared, fired: Mapping[FactKey, tuple[str, ...]]
+) -> tuple[str, bool, Decimal | None]:
+    """(branch, evidence gate, points) of a leaf's fact; the same fact and exact value always
+    give the same outcome, so it is computed once per index."""
+    memo = index.engine.outcomes
+    mkey = (key, p.value)
+    found: tuple[str, bool, Decimal | None] | None = memo.get(mkey)
+    if found is not None:
+        return found
+    branch_id, gated = _branch_of(item.code, fired[key])
+    if branch_id == MISSING:
+        pts: Decimal | None = ZERO
+    else:
+        assert item.handler is not None
+        pts = item.handler.points(item.node.rule, branch_id, p, item.max)
+    if gated and pts is not None:
+        pts = ZERO
+    out = (branch_id, gated, pts)
+    memo[mkey] = out
+    return out
+
+
+class _Lazy:
+    """A trace step not built yet: a builder and its arguments (see ``trace.LazySteps``)."""
+
+    __slots__ = ("args", "build")
+
+    def __init__(self, build: Callable[..., Step], args: tuple[Any, ...]) -> None:
+        self.build, self.args = build, args
+
+    def __call__(self) -> Step:
+        return self.build(*self.args)
+
+
+def _common(item: Item, ans: Answer | None) -> dict[str, Any]:
+    rule = item.node.rule
+    return {
+        "evidence": _evidence(ans),
+        "self_score": ans.self_score if ans else None,
+        "kind": rule.kind if rule else None,
+        "parent": item.parent,
+    }
+
+
+def _leaf_step(
+    item: Item,
+    r: Ready,
+    p: Prepared,
+    branch_id: str,
+    gated: bool,
+    computed: Decimal,
+    final: Decimal,
+    changes: tuple[dict[str, Any], ...],
+) -> Step:
+    branch = item.branch_map[branch_id]
+    mx = fmt(item.max)
+    if gated:
+        notes: tuple[str, ...] = ("evidence_missing",)
+        vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{mx} điểm"
+        en = f"{branch.label_en}, but no evidence given: 0 of {mx}"
+    else:
+        notes = ()
+        vi = f"{branch.label_vi}: {fmt(computed)}/{mx} điểm"
+        en = f"{branch.label_en}: {fmt(computed)} of {mx}"
+    if changes:
+        last = changes[-1]
+        notes = (*notes, "appraised")
+        vi += f"; thẩm định vòng {last['round']}: {fmt(final)} ({last['reason']})"
+        en += f"; appraisal round {last['round']}: {fmt(final)} ({last['reason']})"
+    return Step(
+        item.id,
+        "leaf",
+        item.max,
+        final,
+        vi,
+        en,
+        rule=f"{item.code}#{branch_id}",
+        branch=branch_id,
+        inputs=p.inputs,
+        notes=notes,
+        appraisal=changes,
+        **_common(item, r.answers.get(item.id)),
+    )
+
+
 def node_step(item: Item, pts: Decimal, mx: Decimal) -> Step:
     """The step of an area or criterion: the sum of its children (or not applicable)."""
     level = "area" if item.parent is None else "node"
@@ -176,7 +262,7 @@ def finish(
     r: Ready,
     nodes: dict[str, NodeScore],
     view: GroupView,
-    steps: list[Step],
+    steps: list[Step | _Lazy],
     applicable: Decimal,
     content: Decimal,
     survey: Decimal,
@@ -231,7 +317,7 @@ def finish(
         penalty,
         nodes,
         tuple(a.id for a in view.areas),
-        tuple(steps),
+        LazySteps(steps),
         warnings=warnings,
         index_id=index.id,
         content_hash=index.content_hash,
@@ -249,7 +335,7 @@ class _Scorer:
     def result(self) -> UnitResult:
         r = self.ready
         view = self.index.groups[r.group]
-        self.steps: list[Step] = []
+        self.steps: list[Step | _Lazy] = []
         self.nodes: dict[str, NodeScore] = {}
         self.adj_by_scope: dict[str, list[tuple[AdjustmentItem, Decimal]]] = {}
         for adj in _claimed(self.index, r, self.appraised):
@@ -276,7 +362,7 @@ class _Scorer:
             for child in item.children:
                 p, m_ = self._node(child)
                 pts, mx = pts + p, mx + m_
-            self.steps.append(node_step(item, pts, mx))
+            self.steps.append(_Lazy(node_step, (item, pts, mx)))
         pts = self._scoped(item, pts, mx)
         node = item.node
         self.nodes[item.id] = NodeScore(
@@ -312,15 +398,8 @@ class _Scorer:
         return new
 
     def _leaf(self, item: Item) -> tuple[Decimal, Decimal]:
-        r, node = self.ready, item.node
+        r = self.ready
         p = r.leaves[item.id]
-        ans = r.answers.get(item.id)
-        common: dict[str, Any] = {
-            "evidence": _evidence(ans),
-            "self_score": ans.self_score if ans else None,
-            "kind": node.rule.kind if node.rule else None,
-            "parent": item.parent,
-        }
         key = self.leaf_keys.get(item.id)
         if key is None:  # exempt by a tag, or answered N/A
             exempt = sorted(set(item.exemptions) & set(r.unit.tags))
@@ -329,59 +408,28 @@ class _Scorer:
             )
             why_en = f"unit tagged {', '.join(exempt)}" if exempt else "unit answered N/A"
             strategy = item.exemptions[exempt[0]] if exempt else item.na_strategy
-            return self._not_applicable(item, strategy, why, why_en, common, p)
-        branch_id, gated = _branch_of(item.code, self.fired[key])
-        branch = item.branch_map[branch_id]
-        if branch_id == MISSING:
-            pts: Decimal | None = ZERO
-        else:
-            assert item.handler is not None
-            pts = item.handler.points(node.rule, branch_id, p, item.max)
+            return self._not_applicable(item, strategy, why, why_en, self._common(item), p)
+        branch_id, gated, pts = _outcome(self.index, item, key, p, self.fired)
         if pts is None:
+            branch = item.branch_map[branch_id]
             return self._not_applicable(
                 item,
                 item.na_strategy,
                 branch.label_vi,
                 branch.label_en,
-                common,
+                self._common(item),
                 p,
                 rule=f"{item.code}#{branch_id}",
                 branch=branch_id,
             )
-        mx = fmt(item.max)
-        if gated:
-            notes: tuple[str, ...] = ("evidence_missing",)
-            vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{mx} điểm"
-            en = f"{branch.label_en}, but no evidence given: 0 of {mx}"
-            pts = ZERO
-        else:
-            notes = ()
-            vi = f"{branch.label_vi}: {fmt(pts)}/{mx} điểm"
-            en = f"{branch.label_en}: {fmt(pts)} of {mx}"
-        final, changes = _apply(self.appraised.get(item.id), pts)
-        if changes:
-            last = changes[-1]
-            notes = (*notes, "appraised")
-            vi += f"; thẩm định vòng {last['round']}: {fmt(final)} ({last['reason']})"
-            en += f"; appraisal round {last['round']}: {fmt(final)} ({last['reason']})"
-            pts = final
-        self.steps.append(
-            Step(
-                item.id,
-                "leaf",
-                item.max,
-                pts,
-                vi,
-                en,
-                rule=f"{item.code}#{branch_id}",
-                branch=branch_id,
-                inputs=p.inputs,
-                notes=notes,
-                appraisal=changes,
-                **common,
-            )
-        )
-        return pts, item.max
+        history = self.appraised.get(item.id)
+        final, changes = _apply(history, pts) if history else (pts, ())
+        # the step itself (reasons in two languages, evidence) is built only when read
+        self.steps.append(_Lazy(_leaf_step, (item, r, p, branch_id, gated, pts, final, changes)))
+        return final, item.max
+
+    def _common(self, item: Item) -> dict[str, Any]:
+        return _common(item, self.ready.answers.get(item.id))
 
     def _not_applicable(
         self,

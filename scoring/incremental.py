@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection
 from .evaluate import (
     Appraisals,
     _claimed,
+    _Lazy,
     _leaf_keys,
     _Scorer,
     finish,
@@ -51,7 +52,8 @@ def rescore(
             pts, mx = scorer._leaf(item)
             if mx != base.nodes[lid].max or lid in scoped:
                 return None
-            replaced[(lid, "leaf")] = scorer.steps.pop()
+            made = scorer.steps.pop()
+            replaced[(lid, "leaf")] = made if isinstance(made, Step) else made()
             scorer.nodes[lid] = dataclasses.replace(base.nodes[lid], points=pts)
             parent = item.parent
             while parent is not None:
@@ -70,7 +72,7 @@ def rescore(
         blocks: dict[str, decimal.Decimal] = {}
         for area in view.areas:
             blocks[area.block] = blocks.get(area.block, ZERO) + scorer.nodes[area.id].points
-        steps: list[Step] = []
+        steps: list[Step | _Lazy] = []
         fresh = finish(
             index,
             ready,
@@ -83,7 +85,8 @@ def rescore(
             base.bonus,
             base.penalty,
         )
-    replaced[("total", "total")] = steps[-1]
+    total = steps[-1]
+    replaced[("total", "total")] = total if isinstance(total, Step) else total()
     trace = tuple(replaced.get((s.node, s.level), s) for s in base.trace)
     return dataclasses.replace(
         fresh, trace=trace, rank=base.rank, classification=base.classification

@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from .numbers import fmt
 
@@ -39,6 +39,50 @@ class Step:
     notes: tuple[str, ...] = ()  # caps, gates, floors applied
     parent: str | None = None
     appraisal: tuple[Mapping[str, Any], ...] = ()  # each change: round, from, to, reason, who, when
+
+
+class LazySteps(Sequence[Step]):
+    """A trace whose steps are built the first time someone reads it.
+
+    Scoring a province or a nation records, per leaf, only what the step needs (a builder and
+    its arguments); the reasons in two languages are formatted when the trace is read.
+    """
+
+    __slots__ = ("_built", "_items")
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items: list[Any] | None = list(items)
+        self._built: tuple[Step, ...] | None = None
+
+    def _steps(self) -> tuple[Step, ...]:
+        if self._built is None:
+            assert self._items is not None
+            self._built = tuple(x if isinstance(x, Step) else x() for x in self._items)
+            self._items = None
+        return self._built
+
+    @overload
+    def __getitem__(self, i: int) -> Step: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Step, ...]: ...
+    def __getitem__(self, i: int | slice) -> Step | tuple[Step, ...]:
+        return self._steps()[i]
+
+    def __len__(self) -> int:
+        return len(self._steps())
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._steps())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cache inside: not hashable
+
+    def __repr__(self) -> str:
+        return f"LazySteps({len(self)} steps)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +122,7 @@ class UnitResult:
     penalty: Decimal
     nodes: Mapping[str, NodeScore]
     areas: tuple[str, ...]
-    trace: tuple[Step, ...]
+    trace: Sequence[Step]
     classification: ClassLabel | None = None
     rank: int | None = None
     warnings: tuple[str, ...] = ()
@@ -99,7 +143,7 @@ def to_jsonable(obj: Any) -> Any:
         return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, Mapping):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
+    if isinstance(obj, list | tuple | LazySteps):
         return [to_jsonable(v) for v in obj]
     if hasattr(obj, "model_dump"):
         return to_jsonable(obj.model_dump(exclude_none=True))
@@ -114,7 +158,7 @@ def dumps(obj: Any) -> str:
 def subtree(result: UnitResult, node: str | None) -> tuple[Step, ...]:
     """The steps of ``node`` and everything below it (the whole trace for None)."""
     if node is None:
-        return result.trace
+        return tuple(result.trace)
     below = {node}
     changed = True
     while changed:  # parents are listed after their children, so iterate to a fixpoint
