@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import decimal
 import functools
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -146,13 +147,74 @@ def _evidence(ans: Answer | None) -> tuple[EvidenceRef, ...]:
     return () if ans is None else tuple(ans.evidence)
 
 
+_PLANS: weakref.WeakKeyDictionary[GroupView, list[tuple[Item, tuple[str, ...] | None]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _plan(view: GroupView) -> list[tuple[Item, tuple[str, ...] | None]]:
+    """A group's nodes in evaluation order (children first), each with its children's ids
+    (None for a leaf); computed once per group."""
+    plan = _PLANS.get(view)
+    if plan is None:
+        plan = []
+
+        def visit(item: Item) -> None:
+            for child in item.children:
+                visit(child)
+            plan.append((item, None if item.is_leaf else tuple(c.id for c in item.children)))
+
+        for area in view.areas:
+            visit(area)
+        _PLANS[view] = plan
+    return plan
+
+
+class LazyNodes(Mapping[str, NodeScore]):
+    """Every node's points and applicable maximum, as NodeScore records made on demand."""
+
+    def __init__(
+        self, view: GroupView, points: dict[str, Decimal], maxima: dict[str, Decimal]
+    ) -> None:
+        self._view, self._points, self._maxima = view, points, maxima
+        self._made: dict[str, NodeScore] = {}
+
+    def __getitem__(self, key: str) -> NodeScore:
+        made = self._made.get(key)
+        if made is None:
+            if key not in self._points:
+                raise KeyError(key)
+            item = self._view.items[key]
+            made = NodeScore(
+                key,
+                item.node.title_vi,
+                item.node.title_en,
+                self._points[key],
+                self._maxima[key],
+                item.max,
+                item.parent,
+            )
+            self._made[key] = made
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._points)
+
+    def __len__(self) -> int:
+        return len(self._points)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._points
+
+
 def _outcome(
     index: Index, item: Item, key: FactKey, p: Prepared, fired: Mapping[FactKey, tuple[str, ...]]
 ) -> tuple[str, bool, Decimal | None]:
     """(branch, evidence gate, points) of a leaf's fact; the same fact and exact value always
     give the same outcome, so it is computed once per index."""
     memo = index.engine.outcomes
-    mkey = (key, p.value)
+    value = p.value  # exact; as integers, since hashing a Fraction is slow
+    mkey = (key, None) if value is None else (key, value.numerator, value.denominator)
     found: tuple[str, bool, Decimal | None] | None = memo.get(mkey)
     if found is not None:
         return found
@@ -260,7 +322,7 @@ def node_step(item: Item, pts: Decimal, mx: Decimal) -> Step:
 def finish(
     index: Index,
     r: Ready,
-    nodes: dict[str, NodeScore],
+    nodes: Mapping[str, NodeScore],
     view: GroupView,
     steps: list[Step | _Lazy],
     applicable: Decimal,
@@ -336,39 +398,35 @@ class _Scorer:
         r = self.ready
         view = self.index.groups[r.group]
         self.steps: list[Step | _Lazy] = []
-        self.nodes: dict[str, NodeScore] = {}
         self.adj_by_scope: dict[str, list[tuple[AdjustmentItem, Decimal]]] = {}
         for adj in _claimed(self.index, r, self.appraised):
             self.adj_by_scope.setdefault(adj.spec.scope, []).append((adj, self._adjust(adj)))
+        points: dict[str, Decimal] = {}
+        maxima: dict[str, Decimal] = {}
+        scoped, steps = self.adj_by_scope, self.steps
+        for item, children in _plan(view):  # children before parents, as the trace lists them
+            if children is None:
+                pts, mx = self._leaf(item)
+            else:
+                pts = sum([points[c] for c in children], ZERO)
+                mx = sum([maxima[c] for c in children], ZERO)
+                steps.append(_Lazy(node_step, (item, pts, mx)))
+            if item.id in scoped:
+                pts = self._scoped(item, pts, mx)
+            points[item.id], maxima[item.id] = pts, mx
         blocks: dict[str, Decimal] = {}
         applicable = ZERO
         for area in view.areas:
-            pts, mx = self._node(area)
-            blocks[area.block] = blocks.get(area.block, ZERO) + pts
-            applicable += mx
+            blocks[area.block] = blocks.get(area.block, ZERO) + points[area.id]
+            applicable += maxima[area.id]
         bonus, penalty = self._total_adjustments()
         content, survey = blocks.get("content", ZERO), blocks.get("survey", ZERO)
+        nodes = LazyNodes(view, points, maxima)
         return finish(
-            self.index, r, self.nodes, view, self.steps, applicable, content, survey, bonus, penalty
+            self.index, r, nodes, view, self.steps, applicable, content, survey, bonus, penalty
         )
 
     # -- leaves and nodes
-
-    def _node(self, item: Item) -> tuple[Decimal, Decimal]:
-        if item.is_leaf:
-            pts, mx = self._leaf(item)
-        else:
-            pts, mx = ZERO, ZERO
-            for child in item.children:
-                p, m_ = self._node(child)
-                pts, mx = pts + p, mx + m_
-            self.steps.append(_Lazy(node_step, (item, pts, mx)))
-        pts = self._scoped(item, pts, mx)
-        node = item.node
-        self.nodes[item.id] = NodeScore(
-            item.id, node.title_vi, node.title_en, pts, mx, node.max, item.parent
-        )
-        return pts, mx
 
     def _scoped(self, item: Item, pts: Decimal, mx: Decimal) -> Decimal:
         adjs = self.adj_by_scope.get(item.id, [])

@@ -43,7 +43,8 @@ def rescore(
     wanted = {lid: keys[lid] for lid in changed if lid in keys}
     scorer = _Scorer(index, ready, index.engine.decide(wanted.values()), keys, appraisals or {})
     scoped = {a.spec.scope for a in _claimed(index, ready, appraisals)}
-    scorer.steps, scorer.nodes = [], dict(base.nodes)
+    scorer.steps = []
+    nodes = dict(base.nodes)
     replaced: dict[tuple[str, str], Step] = {}
     dirty: dict[str, Item] = {}
     with decimal.localcontext(CONTEXT):
@@ -54,7 +55,7 @@ def rescore(
                 return None
             made = scorer.steps.pop()
             replaced[(lid, "leaf")] = made if isinstance(made, Step) else made()
-            scorer.nodes[lid] = dataclasses.replace(base.nodes[lid], points=pts)
+            nodes[lid] = dataclasses.replace(base.nodes[lid], points=pts)
             parent = item.parent
             while parent is not None:
                 if parent in scoped:
@@ -62,21 +63,21 @@ def rescore(
                 dirty[parent] = view.items[parent]
                 parent = view.items[parent].parent
         for item in sorted(dirty.values(), key=_depth(view), reverse=True):
-            pts = sum((scorer.nodes[c.id].points for c in item.children), ZERO)
+            pts = sum((nodes[c.id].points for c in item.children), ZERO)
             mx = base.nodes[item.id].max
             step = node_step(item, pts, mx)
             replaced[(item.id, step.level)] = step
-            scorer.nodes[item.id] = NodeScore(
+            nodes[item.id] = NodeScore(
                 item.id, item.node.title_vi, item.node.title_en, pts, mx, item.max, item.parent
             )
         blocks: dict[str, decimal.Decimal] = {}
         for area in view.areas:
-            blocks[area.block] = blocks.get(area.block, ZERO) + scorer.nodes[area.id].points
+            blocks[area.block] = blocks.get(area.block, ZERO) + nodes[area.id].points
         steps: list[Step | _Lazy] = []
         fresh = finish(
             index,
             ready,
-            scorer.nodes,
+            nodes,
             view,
             steps,
             base.max_points,
