@@ -6,6 +6,7 @@ penalties and checks. Everything here is immutable once built.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,11 +40,11 @@ class Item:
     branch_map: Mapping[str, Branch] = field(default_factory=dict)
     gated: bool = False  # evidence required: no evidence reference -> 0 points
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         return self.node.id
 
-    @property
+    @functools.cached_property
     def max(self) -> Decimal:
         return self.node.max
 

@@ -174,10 +174,21 @@ class LazyNodes(Mapping[str, NodeScore]):
     """Every node's points and applicable maximum, as NodeScore records made on demand."""
 
     def __init__(
-        self, view: GroupView, points: dict[str, Decimal], maxima: dict[str, Decimal]
+        self,
+        view: GroupView,
+        points: dict[str, Decimal],
+        maxima: dict[str, Decimal],
+        derive: bool = False,
     ) -> None:
         self._view, self._points, self._maxima = view, points, maxima
         self._made: dict[str, NodeScore] = {}
+        self._derive = derive
+        if derive:  # only leaves given: every other node is the sum of its children
+            with decimal.localcontext(CONTEXT):
+                for item, children in _plan(view):
+                    if children is not None:
+                        points[item.id] = sum([points[c] for c in children], ZERO)
+                        maxima[item.id] = sum([maxima[c] for c in children], ZERO)
 
     def __getitem__(self, key: str) -> NodeScore:
         made = self._made.get(key)
@@ -205,6 +216,18 @@ class LazyNodes(Mapping[str, NodeScore]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._points
+
+
+_LEAF_PLANS: weakref.WeakKeyDictionary[GroupView, list[Item]] = weakref.WeakKeyDictionary()
+
+
+def _leaf_plan(view: GroupView) -> list[Item]:
+    """A group's leaves in evaluation order."""
+    plan = _LEAF_PLANS.get(view)
+    if plan is None:
+        plan = [item for item, children in _plan(view) if children is None]
+        _LEAF_PLANS[view] = plan
+    return plan
 
 
 def _outcome(
@@ -330,6 +353,7 @@ def finish(
     survey: Decimal,
     bonus: Decimal,
     penalty: Decimal,
+    prefix: Callable[[], Iterable[Step]] | None = None,
 ) -> UnitResult:
     """The unit's total, rescaled index and total step, from its blocks and adjustments."""
     meta = index.meta
@@ -379,7 +403,7 @@ def finish(
         penalty,
         nodes,
         tuple(a.id for a in view.areas),
-        LazySteps(steps),
+        LazySteps(steps, prefix),
         warnings=warnings,
         index_id=index.id,
         content_hash=index.content_hash,
@@ -401,12 +425,29 @@ class _Scorer:
         self.adj_by_scope: dict[str, list[tuple[AdjustmentItem, Decimal]]] = {}
         for adj in _claimed(self.index, r, self.appraised):
             self.adj_by_scope.setdefault(adj.spec.scope, []).append((adj, self._adjust(adj)))
+        if self.adj_by_scope.keys() <= {"total"}:
+            return self._leaves_only(view)
         points: dict[str, Decimal] = {}
         maxima: dict[str, Decimal] = {}
         scoped, steps = self.adj_by_scope, self.steps
+        keys, leaves, appraised = self.leaf_keys, r.leaves, self.appraised
+        memo = self.index.engine.outcomes
         for item, children in _plan(view):  # children before parents, as the trace lists them
             if children is None:
-                pts, mx = self._leaf(item)
+                # the common case inline (an outcome already known, no appraisal): this loop
+                # runs once per leaf of every unit of a national campaign
+                iid = item.node.id
+                key = keys.get(iid)
+                out = None
+                if key is not None and iid not in appraised:
+                    p = leaves[iid]
+                    v = p.value
+                    out = memo.get((key, None) if v is None else (key, v.numerator, v.denominator))
+                if out is not None and out[2] is not None:
+                    pts, mx = out[2], item.node.max
+                    steps.append(_Lazy(_leaf_step, (item, r, p, out[0], out[1], pts, pts, ())))
+                else:
+                    pts, mx = self._leaf(item)
             else:
                 pts = sum([points[c] for c in children], ZERO)
                 mx = sum([maxima[c] for c in children], ZERO)
@@ -424,6 +465,66 @@ class _Scorer:
         nodes = LazyNodes(view, points, maxima)
         return finish(
             self.index, r, nodes, view, self.steps, applicable, content, survey, bonus, penalty
+        )
+
+    def _leaves_only(self, view: GroupView) -> UnitResult:
+        """The usual case, no bonus or penalty inside the tree: only leaves are evaluated now;
+        criteria are sums computed when read, and the trace is built when read."""
+        r = self.ready
+        points: dict[str, Decimal] = {}
+        maxima: dict[str, Decimal] = {}
+        made: dict[str, Step | _Lazy] = {}
+        keys, leaves, appraised = self.leaf_keys, r.leaves, self.appraised
+        memo = self.index.engine.outcomes
+        for item in _leaf_plan(view):
+            iid = item.node.id
+            key = keys.get(iid)
+            out = None
+            if key is not None and iid not in appraised:
+                p = leaves[iid]
+                v = p.value
+                out = memo.get((key, None) if v is None else (key, v.numerator, v.denominator))
+            if out is not None and out[2] is not None:  # known outcome, no appraisal: inline
+                pts, mx = out[2], item.node.max
+                made[iid] = _Lazy(_leaf_step, (item, r, p, out[0], out[1], pts, pts, ()))
+            else:
+                pts, mx = self._leaf(item)
+                made[iid] = self.steps.pop()
+            points[iid], maxima[iid] = pts, mx
+        # criteria and areas: sums of their children, in the same order as the full pass so
+        # that every digit agrees (Decimal sums round at 34 digits)
+        nodes = LazyNodes(view, points, maxima, derive=True)
+        blocks: dict[str, Decimal] = {}
+        applicable = ZERO
+        for a in view.areas:
+            area = nodes[a.id]
+            blocks[a.block] = blocks.get(a.block, ZERO) + area.points
+            applicable += area.max
+        bonus, penalty = self._total_adjustments()
+
+        def tree_steps() -> list[Step]:
+            out: list[Step] = []
+            for item, children in _plan(view):
+                if children is None:
+                    step = made[item.node.id]
+                    out.append(step if isinstance(step, Step) else step())
+                else:
+                    n = nodes[item.node.id]
+                    out.append(node_step(item, n.points, n.max))
+            return out
+
+        return finish(
+            self.index,
+            r,
+            nodes,
+            view,
+            self.steps,
+            applicable,
+            blocks.get("content", ZERO),
+            blocks.get("survey", ZERO),
+            bonus,
+            penalty,
+            prefix=tree_steps,
         )
 
     # -- leaves and nodes

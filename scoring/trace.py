@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, overload
@@ -48,17 +48,21 @@ class LazySteps(Sequence[Step]):
     its arguments); the reasons in two languages are formatted when the trace is read.
     """
 
-    __slots__ = ("_built", "_items")
+    __slots__ = ("_built", "_items", "_prefix")
 
-    def __init__(self, items: Iterable[Any]) -> None:
+    def __init__(
+        self, items: Iterable[Any], prefix: Callable[[], Iterable[Step]] | None = None
+    ) -> None:
         self._items: list[Any] | None = list(items)
+        self._prefix = prefix  # builds the leading steps all at once, if given
         self._built: tuple[Step, ...] | None = None
 
     def _steps(self) -> tuple[Step, ...]:
         if self._built is None:
             assert self._items is not None
-            self._built = tuple(x if isinstance(x, Step) else x() for x in self._items)
-            self._items = None
+            head = tuple(self._prefix()) if self._prefix is not None else ()
+            self._built = head + tuple(x if isinstance(x, Step) else x() for x in self._items)
+            self._items = self._prefix = None
         return self._built
 
     @overload
