@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from .. import appraisal, campaigns
 from ..errors import ErrorList, ParindexError, SubmissionError
 from ..rounds import ExplanationEntry, parse_appraisals, parse_explanations
 from ..submission import EvidenceRef
@@ -17,6 +16,7 @@ from .base import (
     actor,
     app,
     guard,
+    lazy,
     now,
     out,
     store,
@@ -28,6 +28,9 @@ from .store_common import (
 )
 
 # ---------------------------------------------------------------- appraisal
+
+appraisal = lazy("scoring.appraisal")
+campaigns = lazy("scoring.campaigns")
 
 
 @app.command()

@@ -6,18 +6,23 @@ import datetime as dt
 import shlex
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from ..errors import SubmissionError
 from ..numbers import fmt, quantize
-from ..plan import ClassTarget, IndexTarget, Plan, RankTarget, Standing, Target, plan
 from ..ranking import CampaignResult
 from ..trace import to_jsonable
-from ..whatif import Candidate, Costs, load_costs
-from .base import app, guard, out, print_json
+from .base import app, guard, lazy, out, print_json
+
+if TYPE_CHECKING:
+    from ..plan import Plan, Standing, Target
+    from ..whatif import Candidate
+
+planning = lazy("scoring.plan")  # PuLP: imported when the command runs, not at start-up
+whatif = lazy("scoring.whatif")
 
 PLAN_FORMAT = "parindex.plan/1"
 
@@ -97,14 +102,15 @@ def set_texts(c: Candidate) -> list[str]:
 
 
 def _kind(t: Target) -> str:
-    return {ClassTarget: "class", RankTarget: "rank", IndexTarget: "index"}[type(t)]
+    kinds = {"ClassTarget": "class", "RankTarget": "rank", "IndexTarget": "index"}
+    return kinds[type(t).__name__]
 
 
 def _target(to: str | None, rank: int | None, index: str | None) -> Target:
     if to is not None:
-        return ClassTarget(to)
+        return planning.ClassTarget(to)  # type: ignore[no-any-return]  # lazily imported module
     if rank is not None:
-        return RankTarget(rank)
+        return planning.RankTarget(rank)  # type: ignore[no-any-return]  # lazily imported module
     assert index is not None
     try:
         value = Decimal(index.strip().replace(",", "."))  # 80,5 as written in Vietnamese
@@ -112,7 +118,7 @@ def _target(to: str | None, rank: int | None, index: str | None) -> Target:
         value = Decimal("NaN")
     if not value.is_finite():
         raise SubmissionError(f"--index {index!r}: expected a number, e.g. 85 or 85.5")
-    return IndexTarget(value)
+    return planning.IndexTarget(value)  # type: ignore[no-any-return]  # lazily imported module
 
 
 def _value(v: Any) -> str:
@@ -206,9 +212,9 @@ def plan_cmd(
 
     def body() -> None:
         target = _target(to, rank, index)
-        weights = load_costs(costs) if costs is not None else Costs()
+        weights = whatif.load_costs(costs) if costs is not None else whatif.Costs()
         result = _result(campaign)
-        p = plan(result.index, result, unit, target, weights)
+        p = planning.plan(result.index, result, unit, target, weights)
         if as_json:
             print_json(plan_document(p, result))
             return

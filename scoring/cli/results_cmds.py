@@ -8,9 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import audit, publication
 from ..errors import SubmissionError, suggest
-from ..stored import campaign_row, explanation_rows, index_for, unit_row
 from ..trace import subtree, to_jsonable
 from .base import (
     EXIT_FAIL,
@@ -19,6 +17,7 @@ from .base import (
     app,
     err,
     guard,
+    lazy,
     now,
     out,
     print_json,
@@ -33,6 +32,10 @@ from .store_common import (
 )
 
 # ---------------------------------------------------------------- results
+
+audit = lazy("scoring.audit")
+publication = lazy("scoring.publication")
+stored = lazy("scoring.stored")
 
 
 @app.command()
@@ -169,9 +172,11 @@ def template(
         from ..excel import write_template
 
         with store().read() as s:
-            row = campaign_row(s, campaign)
-            u = unit_row(s, campaign, unit)
-            write_template(index_for(s, row.index_hash), u.group_id, u.unit_id, u.name, output)
+            row = stored.campaign_row(s, campaign)
+            u = stored.unit_row(s, campaign, unit)
+            write_template(
+                stored.index_for(s, row.index_hash), u.group_id, u.unit_id, u.name, output
+            )
         out.print(f"wrote {output}", markup=False)
 
     guard(body)
@@ -281,7 +286,7 @@ def stored_trace(
                 "at": e.at,
                 "evidence": json.loads(e.evidence_json),
             }
-            for e in explanation_rows(s, cid)
+            for e in stored.explanation_rows(s, cid)
             if e.unit_id == unit
         ]
     return doc, expl

@@ -5,22 +5,21 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from ..errors import ErrorList, Location, SubmissionError, suggest
 from ..ranking import CampaignResult
-from ..robustness import (
-    MAX_DRAWS,
-    RobustnessReport,
-    UncertaintySpec,
-    load_uncertainty,
-    robustness,
-)
-from .base import EXIT_FAIL, EXIT_OK, app, err, guard, out, store
+from .base import EXIT_FAIL, EXIT_OK, app, err, guard, lazy, out, store
+
+if TYPE_CHECKING:
+    from ..robustness import RobustnessReport
+
 from .index_cmds import IndexOpt, JsonOpt, RulesOpt, _score
+
+rb = lazy("scoring.robustness")  # NumPy: imported when the command runs, not at start-up
 
 
 def _campaign_result(campaign: str, index: Path | None, rules: Path | None) -> CampaignResult:
@@ -107,7 +106,7 @@ def robustness_cmd(
         ),
     ] = None,
     draws: Annotated[
-        int, typer.Option("--draws", "-n", help=f"Monte Carlo draws (1 to {MAX_DRAWS:,}).")
+        int, typer.Option("--draws", "-n", help=f"Monte Carlo draws (1 to {rb.MAX_DRAWS:,}).")
     ] = 10_000,
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed (same seed, same report).")
@@ -130,17 +129,17 @@ def robustness_cmd(
     """
 
     def body() -> int:
-        if not 1 <= draws <= MAX_DRAWS:
+        if not 1 <= draws <= rb.MAX_DRAWS:
             raise SubmissionError(
-                f"must be between 1 and {MAX_DRAWS:,}, got {draws}", Location("--draws")
+                f"must be between 1 and {rb.MAX_DRAWS:,}, got {draws}", Location("--draws")
             )
         if seed < 0:
             raise SubmissionError(f"must be 0 or more, got {seed}", Location("--seed"))
-        spec = load_uncertainty(uncertainty) if uncertainty is not None else UncertaintySpec()
+        spec = rb.load_uncertainty(uncertainty) if uncertainty is not None else rb.UncertaintySpec()
         result = _campaign_result(campaign, index, rules)
         if unit is not None:
             _check_unit(result, unit)
-        report = robustness(result, spec, draws=draws, seed=seed)
+        report = rb.robustness(result, spec, draws=draws, seed=seed)
         shown = report.for_unit(unit) if unit is not None else report
         if as_json:
             sys.stdout.write(json.dumps(shown.document(), ensure_ascii=False, indent=2) + "\n")

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import whatif
 from ..errors import SubmissionError
 from ..numbers import fmt, quantize
 from ..ranking import CampaignResult
-from .base import app, guard, out, print_json
+
+if TYPE_CHECKING:
+    from ..whatif import Candidate
+from .base import app, guard, lazy, out, print_json
 
 CampaignOpt = Annotated[
     str, typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+whatif = lazy("scoring.whatif")
 
 
 def campaign_result(campaign: str) -> CampaignResult:
@@ -113,7 +117,7 @@ def gaps(
         places = result.index.meta.rounding.places
         found = whatif.gaps(result.index, result, unit)
 
-        def option(c: whatif.Candidate | None) -> dict[str, object] | None:
+        def option(c: Candidate | None) -> dict[str, object] | None:
             if c is None:
                 return None
             return {

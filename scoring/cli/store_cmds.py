@@ -9,9 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import campaigns, cycle
 from ..errors import SubmissionError
-from ..stored import campaign_row, index_for
 from ..submission import Schedule
 from ..yamlsrc import dump_yaml, read_text
 from .base import (
@@ -21,6 +19,7 @@ from .base import (
     app,
     err,
     guard,
+    lazy,
     now,
     out,
     print_json,
@@ -36,6 +35,10 @@ from .store_common import (
 )
 
 # ---------------------------------------------------------------- campaign
+
+campaigns = lazy("scoring.campaigns")
+cycle = lazy("scoring.cycle")
+stored = lazy("scoring.stored")
 
 
 @campaign_app.command("create")
@@ -203,7 +206,7 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
         from ..excel import read_template
 
         with st.read() as s:
-            index = index_for(s, campaign_row(s, cid).index_hash)
+            index = stored.index_for(s, stored.campaign_row(s, cid).index_hash)
         text = read_template(path, index)
     elif suffix == ".json":
         try:
