@@ -265,18 +265,18 @@ def stored_trace(
 
     with store().read() as s:
         run = publication.latest_run(s, cid)
-        stored, result = publication.compute(s, cid, run.last_appraisal_id if run else None)
+        held, result = publication.compute(s, cid, run.last_appraisal_id if run else None)
         r = result.unit(unit)
         if r is None:
             raise SubmissionError(
                 f"no scored unit {unit!r} in {cid}",
-                suggestion=suggest(unit, [u.unit_id for u in stored.units]),
+                suggestion=suggest(unit, [u.unit_id for u in held.units]),
             )
         if node is not None and node not in r.nodes and not any(x.node == node for x in r.trace):
             raise SubmissionError(
                 f"no node {node!r} in group {r.group!r}", suggestion=suggest(node, r.nodes)
             )
-        doc = trace_document(r, subtree(r, node), stored.index.id, stored.index.content_hash, node)
+        doc = trace_document(r, subtree(r, node), held.index.id, held.index.content_hash, node)
         doc = to_jsonable(doc)
         expl = [
             {
