@@ -8,6 +8,7 @@ from . import (  # noqa: F401  # importing a command module registers its comman
     appraisal_cmds,
     index_cmds,
     plan_cmds,
+    report_cmds,
     results_cmds,
     robustness_cmds,
     simulate_cmds,

@@ -1,0 +1,40 @@
+"""Publication-ready reports of a campaign: ranking annex, summary and one scorecard per unit.
+
+``build(store, campaign_id)`` reads the latest published run (or scores the campaign as it
+stands and marks it DRAFT) and last year's published campaign; the ``Report`` it returns is
+plain data that ``write_html``, ``write_pdf`` and ``write_xlsx`` render. ``outputs``,
+``prepare`` and ``write_all`` are what ``parindex report`` uses to lay the files out in a folder.
+
+    report = build(open_store("sqlite:///parindex.db"), "langson-2018")
+    write_pdf(report, Path("annex.pdf"), "annex")
+    write_html(report, Path("so-tai-chinh.html"), "scorecard", "so-tai-chinh")
+    write_xlsx(report, Path("annex.xlsx"))
+"""
+
+from __future__ import annotations
+
+from .build import build
+from .files import FORMATS, Output, formats, outputs, prepare, write, write_all
+from .html import PARTS, Part, render_html, write_html
+from .model import Report, Scorecard
+from .pdf import write_pdf
+from .xlsx import write_xlsx
+
+__all__ = [
+    "FORMATS",
+    "PARTS",
+    "Output",
+    "Part",
+    "Report",
+    "Scorecard",
+    "build",
+    "formats",
+    "outputs",
+    "prepare",
+    "render_html",
+    "write",
+    "write_all",
+    "write_html",
+    "write_pdf",
+    "write_xlsx",
+]

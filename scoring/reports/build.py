@@ -1,0 +1,136 @@
+"""Reading a report's inputs from the store: the published run, or the current state as a draft.
+
+``build`` takes the latest published run of a campaign (its score document and traces, exactly
+as stored). A campaign not yet published is scored as it stands and marked DRAFT. Last year's
+published campaign, when there is one, gives the year-over-year changes: named with
+``previous``, or else the published campaign of the year before that shares the most units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ..db import Store
+from ..errors import Location, WorkflowError
+from ..loader import Index
+from ..publication import compute, latest_run, published, resolve
+from ..report import score_document
+from ..schema import CampaignRow, RunRow
+from ..stored import campaign_row, explanation_rows, index_for, units_of
+from ..trace import ClassLabel, to_jsonable
+from .assemble import Bands, Explained, Titles, assemble
+from .model import Explanation, Meta, Report
+
+
+def build(
+    store: Store,
+    campaign_id: str,
+    *,
+    previous: str | None = None,
+    generated_at: dt.datetime | None = None,
+) -> Report:
+    """The report of a campaign: as published, or its current state marked DRAFT.
+
+    ``previous`` names last year's campaign (an id or a year); by default the published
+    campaign of the year before with the most units in common, if any. ``generated_at`` is
+    printed in every footer (default: now, UTC)."""
+    when = generated_at or dt.datetime.now(dt.UTC)
+    with store.read() as s:
+        row = campaign_row(s, campaign_id)
+        index = index_for(s, row.index_hash)
+        run = latest_run(s, campaign_id)
+        if run is not None:
+            doc = published(s, campaign_id)
+            traces: dict[str, Any] = json.loads(run.traces_json)
+        else:
+            _, result = compute(s, campaign_id)
+            doc = json.loads(json.dumps(to_jsonable(score_document(result))))
+            traces = {r.unit_id: to_jsonable(r) for rs in result.groups.values() for r in rs}
+        last_id = _previous(s, row, previous)
+        last = published(s, last_id) if last_id else None
+        explained = _explanations(s, campaign_id)
+    meta = Meta(
+        campaign=doc["campaign"],
+        year=doc["year"],
+        province=index.meta.province,
+        title_vi=index.meta.title_vi,
+        title_en=index.meta.title_en,
+        index_id=doc["index"]["id"],
+        content_hash=doc["index"]["content_hash"],
+        places=int(doc["index"]["rounding"]["places"]),
+        scale=doc["index"]["scale"],
+        tie_policy=doc["index"]["ranking"]["tie_policy"],
+        rank_precision=int(doc["index"]["ranking"]["precision"]),
+        tie_break=tuple(doc["index"]["ranking"].get("tie_break") or ()),
+        draft=run is None,
+        state=row.state,
+        generated_at=when,
+        run_id=run.id if run else None,
+        run_kind=run.kind if run else None,
+        run_at=run.at if run else None,
+        previous=last["campaign"] if last else None,
+        previous_year=last["year"] if last else None,
+    )
+    return assemble(
+        doc,
+        traces,
+        meta,
+        bands=bands(index),
+        titles=adjustment_titles(index),
+        explained=explained,
+        previous=last,
+    )
+
+
+def bands(index: Index) -> Bands:
+    """Each group's classes, highest first, with the index each starts at."""
+    return {
+        gid: [
+            (ClassLabel(b.id, b.label_vi, b.label_en), str(b.min))
+            for b in view.group.classification
+        ]
+        for gid, view in index.groups.items()
+    }
+
+
+def adjustment_titles(index: Index) -> Titles:
+    return {a.spec.id: (a.spec.title_vi, a.spec.title_en) for a in index.adjustments}
+
+
+def _explanations(s: Session, cid: str) -> Explained:
+    out: dict[str, dict[str, list[Explanation]]] = {}
+    for e in explanation_rows(s, cid):
+        evidence = json.loads(e.evidence_json or "[]")
+        docs = tuple(
+            " ".join(str(x) for x in (ev.get("doc"), ev.get("title")) if x)
+            if isinstance(ev, Mapping)
+            else str(ev)
+            for ev in evidence
+        )
+        out.setdefault(e.unit_id, {}).setdefault(e.node_id, []).append(
+            Explanation(e.at, e.author, e.text, docs)
+        )
+    return out
+
+
+def _previous(s: Session, row: CampaignRow, named: str | None) -> str | None:
+    """Last year's published campaign: the one named, else found by year and shared units."""
+    if named is not None:
+        cid = resolve(s, named)
+        if cid == row.id:
+            raise WorkflowError(f"--previous {named!r} is the campaign itself", Location("store"))
+        return cid
+    mine = {u.unit_id for u in units_of(s, row.id)}
+    best: tuple[int, str] | None = None
+    for cid in s.exec(select(CampaignRow.id).where(CampaignRow.year == row.year - 1)):
+        if s.exec(select(RunRow.id).where(RunRow.campaign_id == cid)).first() is None:
+            continue
+        shared = len(mine & {u.unit_id for u in units_of(s, cid)})
+        if shared and (best is None or (shared, cid) > best):
+            best = (shared, cid)
+    return best[1] if best else None

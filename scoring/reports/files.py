@@ -1,0 +1,149 @@
+"""Which files a report run writes, and writing them (in worker processes if asked).
+
+``DIR/annex.{html,pdf,xlsx}`` (the ranking annex per group), ``DIR/summary.{html,pdf}`` and
+``DIR/scorecards/<unit>.{html,pdf}``. Each page is rendered to HTML once and written in every
+format asked for. Nothing is written outside ``DIR``: a unit id that is not a plain slug, or a
+path that would leave the folder, is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputFileError, Location, SubmissionError, suggest
+from .html import Part, render_html, save_html
+from .model import Report
+from .pdf import save_pdf
+from .xlsx import write_xlsx
+
+FORMATS = ("html", "pdf", "xlsx")
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")  # unit ids, as scoring.model.Slug
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One page of a report and the files it is written to (the suffix says the format)."""
+
+    part: Part
+    unit: str | None
+    paths: tuple[Path, ...]
+
+    @property
+    def name(self) -> str:
+        return self.unit or self.part
+
+
+def formats(text: str) -> tuple[str, ...]:
+    """The formats of a comma-separated list (``html,pdf``), each known, in the given order."""
+    chosen: list[str] = []
+    for raw in text.split(","):
+        name = raw.strip().lower()
+        if not name:
+            continue
+        if name not in FORMATS:
+            raise SubmissionError(
+                f"unknown format {name!r}: use {', '.join(FORMATS)}",
+                Location("--format"),
+                suggest(name, FORMATS),
+            )
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        raise SubmissionError(f"no format given: use {', '.join(FORMATS)}", Location("--format"))
+    return tuple(chosen)
+
+
+def _inside(folder: Path, path: Path) -> Path:
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise SubmissionError(f"{path} would be written outside {folder}", Location(str(path)))
+    return path
+
+
+def outputs(
+    report: Report, folder: Path, kinds: Iterable[str] = FORMATS, unit: str | None = None
+) -> list[Output]:
+    """The pages to write into ``folder``: annex, summary, then one scorecard per unit (or
+    only ``unit``'s). Excel holds the annex only; a page with no format left is skipped."""
+    kinds = tuple(kinds)
+    units: list[str] = [unit] if unit is not None else list(report.scorecards)
+    for uid in units:
+        report.scorecard(uid)  # an unknown unit is refused with a suggestion
+        if not SLUG.fullmatch(uid):
+            raise SubmissionError(
+                f"unit id {uid!r} cannot name a file (expected [a-z0-9_-])", Location("store")
+            )
+    pages: list[tuple[Part, str | None, Path]] = [
+        ("annex", None, folder / "annex"),
+        ("summary", None, folder / "summary"),
+    ]
+    pages += [("scorecard", uid, folder / "scorecards" / uid) for uid in units]
+    out = []
+    for part, who, stem in pages:
+        suffixes = [k for k in kinds if k != "xlsx" or part == "annex"]
+        paths = tuple(_inside(folder, stem.with_name(f"{stem.name}.{k}")) for k in suffixes)
+        if paths:
+            out.append(Output(part, who, paths))
+    return out
+
+
+def prepare(folder: Path, planned: Iterable[Output]) -> None:
+    """Create ``folder`` and the sub-folders the planned files go to."""
+    for sub in sorted({p.parent for o in planned for p in o.paths} | {folder}):
+        try:
+            sub.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputFileError(f"cannot create: {exc.strerror}", Location(str(sub))) from None
+
+
+def write(report: Report, output: Output) -> tuple[Path, ...]:
+    """Write one page in each of its formats (HTML rendered once); the paths written."""
+    text: str | None = None
+    for path in output.paths:
+        if path.suffix == ".xlsx":
+            write_xlsx(report, path)
+            continue
+        text = text if text is not None else render_html(report, output.part, output.unit)
+        if path.suffix == ".html":
+            save_html(text, path)
+        else:
+            save_pdf(text, path)
+    return output.paths
+
+
+_WORKER: dict[str, Report] = {}
+
+
+def _start(report: Report) -> None:
+    _WORKER["report"] = report
+
+
+def _write(output: Output) -> tuple[Path, ...]:
+    return write(_WORKER["report"], output)
+
+
+def write_all(report: Report, planned: list[Output], jobs: int = 1) -> Iterator[Output]:
+    """Write every planned page, yielding each once written; with ``jobs`` > 1 in that many
+    worker processes (each page is independent), in the order they finish."""
+    if jobs <= 1 or len(planned) <= 2:
+        for output in planned:
+            write(report, output)
+            yield output
+        return
+    # spawn: a fresh interpreter per worker, never a fork of a process with running threads
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, context, initializer=_start, initargs=(report,)) as pool:
+        futures: dict[Future[tuple[Path, ...]], Output] = {
+            pool.submit(_write, o): o for o in planned
+        }
+        try:
+            for done in as_completed(futures):
+                done.result()
+                yield futures[done]
+        finally:
+            for f in futures:
+                f.cancel()
