@@ -20,7 +20,6 @@ from .db import Store
 from .errors import ErrorList, ParindexError
 from .rounds import parse_appraisals, parse_explanations
 from .schema import CampaignRow
-from .stored import units_of
 from .submission import CampaignFile, _read_campaign
 from .yamlsrc import read_text
 
@@ -107,8 +106,3 @@ def _round(
     if errors:
         raise ErrorList.of(errors)
     say(f"appraisal round {round_}: {changes} changes")
-
-
-def unit_ids(store: Store, cid: str) -> list[str]:
-    with store.read() as s:
-        return [u.unit_id for u in units_of(s, cid)]

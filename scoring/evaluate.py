@@ -182,7 +182,6 @@ class LazyNodes(Mapping[str, NodeScore]):
     ) -> None:
         self._view, self._points, self._maxima = view, points, maxima
         self._made: dict[str, NodeScore] = {}
-        self._derive = derive
         if derive:  # only leaves given: every other node is the sum of its children
             with decimal.localcontext(CONTEXT):
                 for item, children in _plan(view):
@@ -430,24 +429,10 @@ class _Scorer:
         points: dict[str, Decimal] = {}
         maxima: dict[str, Decimal] = {}
         scoped, steps = self.adj_by_scope, self.steps
-        keys, leaves, appraised = self.leaf_keys, r.leaves, self.appraised
-        memo = self.index.engine.outcomes
         for item, children in _plan(view):  # children before parents, as the trace lists them
             if children is None:
-                # the common case inline (an outcome already known, no appraisal): this loop
-                # runs once per leaf of every unit of a national campaign
-                iid = item.node.id
-                key = keys.get(iid)
-                out = None
-                if key is not None and iid not in appraised:
-                    p = leaves[iid]
-                    v = p.value
-                    out = memo.get((key, None) if v is None else (key, v.numerator, v.denominator))
-                if out is not None and out[2] is not None:
-                    pts, mx = out[2], item.node.max
-                    steps.append(_Lazy(_leaf_step, (item, r, p, out[0], out[1], pts, pts, ())))
-                else:
-                    pts, mx = self._leaf(item)
+                pts, mx, made = self._leaf_known(item)
+                steps.append(made)
             else:
                 pts = sum([points[c] for c in children], ZERO)
                 mx = sum([maxima[c] for c in children], ZERO)
@@ -467,6 +452,24 @@ class _Scorer:
             self.index, r, nodes, view, self.steps, applicable, content, survey, bonus, penalty
         )
 
+    def _leaf_known(self, item: Item) -> tuple[Decimal, Decimal, Step | _Lazy]:
+        """A leaf's points, max and (unbuilt) step; the common case, an outcome already known
+        and no appraisal, stays cheap: it runs once per leaf of every unit of a nation."""
+        iid = item.node.id
+        key = self.leaf_keys.get(iid)
+        if key is not None and iid not in self.appraised:
+            p = self.ready.leaves[iid]
+            v = p.value
+            out = self.index.engine.outcomes.get(
+                (key, None) if v is None else (key, v.numerator, v.denominator)
+            )
+            if out is not None and out[2] is not None:
+                pts = out[2]
+                step = _Lazy(_leaf_step, (item, self.ready, p, out[0], out[1], pts, pts, ()))
+                return pts, item.node.max, step
+        pts, mx = self._leaf(item)
+        return pts, mx, self.steps.pop()
+
     def _leaves_only(self, view: GroupView) -> UnitResult:
         """The usual case, no bonus or penalty inside the tree: only leaves are evaluated now;
         criteria are sums computed when read, and the trace is built when read."""
@@ -474,23 +477,9 @@ class _Scorer:
         points: dict[str, Decimal] = {}
         maxima: dict[str, Decimal] = {}
         made: dict[str, Step | _Lazy] = {}
-        keys, leaves, appraised = self.leaf_keys, r.leaves, self.appraised
-        memo = self.index.engine.outcomes
         for item in _leaf_plan(view):
-            iid = item.node.id
-            key = keys.get(iid)
-            out = None
-            if key is not None and iid not in appraised:
-                p = leaves[iid]
-                v = p.value
-                out = memo.get((key, None) if v is None else (key, v.numerator, v.denominator))
-            if out is not None and out[2] is not None:  # known outcome, no appraisal: inline
-                pts, mx = out[2], item.node.max
-                made[iid] = _Lazy(_leaf_step, (item, r, p, out[0], out[1], pts, pts, ()))
-            else:
-                pts, mx = self._leaf(item)
-                made[iid] = self.steps.pop()
-            points[iid], maxima[iid] = pts, mx
+            pts, mx, made[item.node.id] = self._leaf_known(item)
+            points[item.node.id], maxima[item.node.id] = pts, mx
         # criteria and areas: sums of their children, in the same order as the full pass so
         # that every digit agrees (Decimal sums round at 34 digits)
         nodes = LazyNodes(view, points, maxima, derive=True)
