@@ -9,13 +9,24 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ErrorList, ParindexError, SubmissionError, suggest
+from ..errors import ErrorList, Location, ParindexError, SubmissionError, suggest
 from ..loader import Index, load_index
 from ..ranking import CampaignResult, score_campaign
 from ..report import score_document, trace_document
 from ..submission import load_campaign, read_campaign_file
 from ..trace import subtree
-from .base import EXIT_FAIL, EXIT_OK, app, err, guard, out, print_json, print_ranking, print_trace
+from .base import (
+    EXIT_FAIL,
+    EXIT_OK,
+    app,
+    err,
+    guard,
+    out,
+    print_json,
+    print_ranking,
+    print_trace,
+    store,
+)
 
 
 def _resolve_index(
@@ -122,6 +133,33 @@ def _summary(index: Index) -> dict[str, Any]:
     }
 
 
+def campaign_result(
+    campaign: str, index: Path | None = None, rules: Path | None = None, published: bool = False
+) -> CampaignResult:
+    """A campaign folder scored as ``parindex score`` does, else a stored campaign: as it
+    stands, or (``published``) with the appraisal changes of its last published run."""
+    if Path(campaign).is_dir():
+        return _score(Path(campaign), index, rules)
+    if "/" in campaign or "\\" in campaign or Path(campaign).exists():  # a path, not an id
+        raise SubmissionError("not a campaign folder", Location(campaign))
+    from .. import publication
+
+    with store().read() as s:
+        cid = publication.resolve(s, campaign)
+        run = publication.latest_run(s, cid) if published else None
+        return publication.compute(s, cid, run.last_appraisal_id if run else None)[1]
+
+
+def report_unscored(result: CampaignResult) -> int:
+    """Print the units that could not be scored; the exit code that follows."""
+    for uid, errors in sorted(result.errors.items()):
+        label = f"{uid}:" if uid.endswith(" file") else f"unit {uid} was not scored:"
+        err.print(label, markup=False)
+        for e in errors:
+            err.print(f"  error: {e}", markup=False)
+    return EXIT_FAIL if result.errors else EXIT_OK
+
+
 def _score(campaign: Path, index: Path | None, rules: Path | None) -> CampaignResult:
     idx = load_index(*_resolve_index(campaign, index, rules))
     return score_campaign(idx, load_campaign(campaign))
@@ -147,12 +185,7 @@ def score(
             )
         else:
             print_ranking(score_document(result))
-        for uid, errors in sorted(result.errors.items()):
-            label = f"{uid}:" if uid.endswith(" file") else f"unit {uid} was not scored:"
-            err.print(label, markup=False)
-            for e in errors:
-                err.print(f"  error: {e}", markup=False)
-        return EXIT_FAIL if result.errors else EXIT_OK
+        return report_unscored(result)
 
     raise typer.Exit(guard(body))
 

@@ -16,6 +16,7 @@ from ..numbers import fmt, quantize
 from ..ranking import CampaignResult
 from ..trace import to_jsonable
 from .base import app, guard, lazy, out, print_json
+from .index_cmds import campaign_result
 
 if TYPE_CHECKING:
     from ..plan import Plan, Standing, Target
@@ -25,19 +26,6 @@ planning = lazy("scoring.plan")  # PuLP: imported when the command runs, not at 
 whatif = lazy("scoring.whatif")
 
 PLAN_FORMAT = "parindex.plan/1"
-
-
-def _result(campaign: str) -> CampaignResult:
-    """A campaign scored as it stands: a folder like ``parindex score``, else a store id."""
-    if Path(campaign).is_dir():
-        from .index_cmds import _score
-
-        return _score(Path(campaign), None, None)
-    from .. import publication
-    from .base import store
-
-    with store().read() as s:
-        return publication.compute(s, campaign)[1]
 
 
 def plan_document(p: Plan, result: CampaignResult) -> dict[str, Any]:
@@ -213,7 +201,7 @@ def plan_cmd(
     def body() -> None:
         target = _target(to, rank, index)
         weights = whatif.load_costs(costs) if costs is not None else whatif.Costs()
-        result = _result(campaign)
+        result = campaign_result(campaign)
         p = planning.plan(result.index, result, unit, target, weights)
         if as_json:
             print_json(plan_document(p, result))

@@ -12,30 +12,14 @@ from rich.table import Table
 
 from ..errors import ErrorList, Location, SubmissionError, suggest
 from ..ranking import CampaignResult
-from .base import EXIT_FAIL, EXIT_OK, app, err, guard, lazy, out, store
+from .base import app, err, guard, lazy, out
 
 if TYPE_CHECKING:
     from ..robustness import RobustnessReport
 
-from .index_cmds import IndexOpt, JsonOpt, RulesOpt, _score
+from .index_cmds import IndexOpt, JsonOpt, RulesOpt, campaign_result, report_unscored
 
 rb = lazy("scoring.robustness")  # NumPy: imported when the command runs, not at start-up
-
-
-def _campaign_result(campaign: str, index: Path | None, rules: Path | None) -> CampaignResult:
-    """A campaign folder scored as ``parindex score`` does, else a stored campaign as
-    published (or as it stands)."""
-    if Path(campaign).is_dir():
-        return _score(Path(campaign), index, rules)
-    if "/" in campaign or "\\" in campaign or Path(campaign).exists():  # a path, not an id
-        raise SubmissionError("not a campaign folder", Location(campaign))
-    from .. import publication
-
-    with store().read() as s:
-        cid = publication.resolve(s, campaign)
-        run = publication.latest_run(s, cid)
-        _, result = publication.compute(s, cid, run.last_appraisal_id if run else None)
-    return result
 
 
 def _check_unit(result: CampaignResult, unit: str) -> None:
@@ -136,7 +120,7 @@ def robustness_cmd(
         if seed < 0:
             raise SubmissionError(f"must be 0 or more, got {seed}", Location("--seed"))
         spec = rb.load_uncertainty(uncertainty) if uncertainty is not None else rb.UncertaintySpec()
-        result = _campaign_result(campaign, index, rules)
+        result = campaign_result(campaign, index, rules, published=True)
         if unit is not None:
             _check_unit(result, unit)
         report = rb.robustness(result, spec, draws=draws, seed=seed)
@@ -150,11 +134,6 @@ def robustness_cmd(
 
             written = write_plots(result, report, plot, unit)
             (err if as_json else out).print(f"wrote {len(written)} files to {plot}", markup=False)
-        for uid, errors in sorted(result.errors.items()):
-            label = f"{uid}:" if uid.endswith(" file") else f"unit {uid} was not scored:"
-            err.print(label, markup=False)
-            for e in errors:
-                err.print(f"  error: {e}", markup=False)
-        return EXIT_FAIL if result.errors else EXIT_OK
+        return report_unscored(result)
 
     raise typer.Exit(guard(body))

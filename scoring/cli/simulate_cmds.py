@@ -10,11 +10,11 @@ import typer
 
 from ..errors import SubmissionError
 from ..numbers import fmt, quantize
-from ..ranking import CampaignResult
 
 if TYPE_CHECKING:
     from ..whatif import Candidate
 from .base import app, guard, lazy, out, print_json
+from .index_cmds import campaign_result
 
 CampaignOpt = Annotated[
     str, typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store.")
@@ -22,19 +22,6 @@ CampaignOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 whatif = lazy("scoring.whatif")
-
-
-def campaign_result(campaign: str) -> CampaignResult:
-    """A campaign scored as it stands: a folder (answers only) or a store campaign."""
-    if Path(campaign).is_dir():
-        from .index_cmds import _score
-
-        return _score(Path(campaign), None, None)
-    from .. import publication
-    from .base import store
-
-    with store().read() as s:
-        return publication.compute(s, campaign)[1]
 
 
 @app.command()
