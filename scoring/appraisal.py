@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -99,24 +99,48 @@ def appraise(
     expected_version: int | None = None,
 ) -> int:
     """Record appraisal changes of one unit in one round; return the unit's new version."""
+    return appraise_many(
+        store, cid, round_, {uid: changes}, actor=actor, now=now, expected={uid: expected_version}
+    )[uid]
+
+
+def appraise_many(
+    store: Store,
+    cid: str,
+    round_: str,
+    batches: Mapping[str, Sequence[Change]],
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected: Mapping[str, int | None] | None = None,
+) -> dict[str, int]:
+    """Record a whole round's changes, unit by unit, in ONE transaction: a round file is
+    stored whole or not at all. Returns each unit's new version."""
     if round_ not in ROUNDS:
         raise WorkflowError(f"unknown appraisal round {round_!r}; rounds: {', '.join(ROUNDS)}")
     at = stamp(now)
+    versions: dict[str, int] = {}
     with store.transaction() as s:
         camp = campaign_row(s, cid)
-        unit = unit_row(s, cid, uid, lock=True)
-        workflow.check_editable(f"appraisal {round_}", uid, unit.state, camp.state)
-        result = current(s, cid, uid)
         errors: list[ParindexError] = []
-        for ch in changes:
+        for uid, changes in batches.items():
             try:
-                _record_change(s, cid, uid, round_, ch, result, at, actor)
+                unit = unit_row(s, cid, uid, lock=True)
+                workflow.check_editable(f"appraisal {round_}", uid, unit.state, camp.state)
+                result = current(s, cid, uid)
             except ParindexError as exc:
                 errors.append(exc)
+                continue
+            for ch in changes:
+                try:
+                    _record_change(s, cid, uid, round_, ch, result, at, actor)
+                except ParindexError as exc:
+                    errors.append(exc)
+            bump(s, unit, (expected or {}).get(uid))
+            versions[uid] = unit.version
         if errors:
             raise ErrorList.of(errors)
-        bump(s, unit, expected_version)
-        return unit.version
+    return versions
 
 
 def _record_change(
@@ -181,49 +205,67 @@ def respond(
     expected_version: int | None = None,
 ) -> int:
     """Record a unit's explanations of round-1 changes (in the explanation window)."""
+    return respond_many(
+        store, cid, {uid: entries}, actor=actor, now=now, expected={uid: expected_version}
+    )[uid]
+
+
+def respond_many(
+    store: Store,
+    cid: str,
+    batches: Mapping[str, Sequence[ExplanationEntry]],
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected: Mapping[str, int | None] | None = None,
+) -> dict[str, int]:
+    """Record explanations of several units in one transaction (an explanations file)."""
     at = stamp(now)
+    versions: dict[str, int] = {}
     with store.transaction() as s:
         camp = campaign_row(s, cid)
-        unit = unit_row(s, cid, uid, lock=True)
-        workflow.check_editable("explanation", uid, unit.state, camp.state)
         if camp.explanation_due and now.date().isoformat() > camp.explanation_due:
             raise WorkflowError(f"the explanation deadline {camp.explanation_due} has passed")
-        changed = set(
-            s.exec(
-                select(AppraisalRow.node_id).where(
-                    AppraisalRow.campaign_id == cid,
-                    AppraisalRow.unit_id == uid,
-                    AppraisalRow.round == "1",
+        for uid, entries in batches.items():
+            unit = unit_row(s, cid, uid, lock=True)
+            workflow.check_editable("explanation", uid, unit.state, camp.state)
+            changed = set(
+                s.exec(
+                    select(AppraisalRow.node_id).where(
+                        AppraisalRow.campaign_id == cid,
+                        AppraisalRow.unit_id == uid,
+                        AppraisalRow.round == "1",
+                    )
                 )
             )
-        )
-        for e in entries:
-            if e.node not in changed:
-                raise WorkflowError(
-                    f"unit {uid} can only explain items changed in round 1; {e.node} was not",
-                    suggestion=suggest(e.node, changed),
+            for e in entries:
+                if e.node not in changed:
+                    raise WorkflowError(
+                        f"unit {uid} can only explain items changed in round 1; {e.node} was not",
+                        suggestion=suggest(e.node, changed),
+                    )
+                evidence = [ev.model_dump(mode="json", exclude_none=True) for ev in e.evidence]
+                s.add(
+                    ExplanationRow(
+                        campaign_id=cid,
+                        unit_id=uid,
+                        node_id=e.node,
+                        text=e.text,
+                        evidence_json=json.dumps(evidence, ensure_ascii=False),
+                        author=e.author or actor,
+                        at=at,
+                    )
                 )
-            evidence = [ev.model_dump(mode="json", exclude_none=True) for ev in e.evidence]
-            s.add(
-                ExplanationRow(
-                    campaign_id=cid,
-                    unit_id=uid,
-                    node_id=e.node,
-                    text=e.text,
-                    evidence_json=json.dumps(evidence, ensure_ascii=False),
-                    author=e.author or actor,
+                audit.record(
+                    s,
                     at=at,
+                    actor=actor,
+                    action="explanation.add",
+                    campaign=cid,
+                    unit=uid,
+                    node=e.node,
+                    detail={"text": e.text, "evidence": evidence},
                 )
-            )
-            audit.record(
-                s,
-                at=at,
-                actor=actor,
-                action="explanation.add",
-                campaign=cid,
-                unit=uid,
-                node=e.node,
-                detail={"text": e.text, "evidence": evidence},
-            )
-        bump(s, unit, expected_version)
-        return unit.version
+            bump(s, unit, (expected or {}).get(uid))
+            versions[uid] = unit.version
+    return versions

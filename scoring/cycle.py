@@ -17,7 +17,7 @@ from typing import Any
 
 from . import appraisal, campaigns, publication
 from .db import Store
-from .errors import ErrorList, ParindexError
+from .errors import ErrorList
 from .rounds import parse_appraisals, parse_explanations
 from .schema import CampaignRow
 from .submission import CampaignFile, _read_campaign
@@ -66,8 +66,9 @@ def run_cycle(
         path = folder / spec.explanations
         ex = parse_explanations(read_text(path), str(path))[0]
         when = _at(sched.explanation_due, first.date(), 8)
-        for uid, entries in ex.units.items():
-            appraisal.respond(store, spec.id, uid, entries, actor=uid, now=when)
+        by_unit = {uid: [e.model_copy(update={"author": e.author or uid}) for e in entries]
+                   for uid, entries in ex.units.items()}  # each unit explains its own items
+        appraisal.respond_many(store, spec.id, by_unit, actor="units", now=when)
         say(f"recorded explanations of {len(ex.units)} units")
     second = _at(sched.appraisal_2_on, first.date(), 10)
     _round(store, spec, [a for a in rounds.values() if a.round == 2], "2", second, say)
@@ -91,18 +92,14 @@ def _round(
     say: Progress,
 ) -> None:
     changes = 0
-    errors: list[ParindexError] = []
-    for f in files:
-        for uid, entries in f.units.items():
-            batch = [
+    for f in files:  # each round file is one transaction
+        batches = {
+            uid: [
                 appraisal.Change(e.node, e.score, e.reason, e.appraiser or f.appraiser)
                 for e in entries
             ]
-            try:
-                appraisal.appraise(store, spec.id, uid, round_, batch, actor=f.appraiser, now=when)
-            except ParindexError as exc:
-                errors.append(exc)
-            changes += len(batch)
-    if errors:
-        raise ErrorList.of(errors)
+            for uid, entries in f.units.items()
+        }
+        appraisal.appraise_many(store, spec.id, round_, batches, actor=f.appraiser, now=when)
+        changes += sum(len(b) for b in batches.values())
     say(f"appraisal round {round_}: {changes} changes")

@@ -228,6 +228,15 @@ def assemble(
     return Campaign(spec, folder, {k: v for k, v in subs.items() if k not in errors}, errors)
 
 
+def _as_written(data: Any, path: tuple[str, ...]) -> dict[str, str]:
+    """The keys of a mapping in ``data`` as the file wrote them, by their NFC form (the
+    records hold NFC keys; locating an error needs the key as written)."""
+    cur = data
+    for step in path:
+        cur = cur.get(step) if isinstance(cur, dict) else None
+    return {nfc(k): k for k in cur} if isinstance(cur, dict) else {}
+
+
 def parse_unit_file(text: str, name: str) -> tuple[UnitFile, Source, Any]:
     """A unit file's text, checked for shape (not yet against the index)."""
     data, source = load_yaml(text, name)
@@ -247,12 +256,15 @@ def read_unit_text(text: str, name: str, sub: Submission) -> None:
         )
     sub.index_id = uf.index
     sub.where[("file", uf.unit)] = (source, (), data)
-    for key, ans in uf.answers.items():
-        sub.answers[nfc(key)] = ans
-        sub.where[("answer", nfc(key))] = (source, ("answers", key), data)
-    for key, ans in uf.adjustments.items():
-        sub.adjustments[nfc(key)] = ans
-        sub.where[("adjustment", nfc(key))] = (source, ("adjustments", key), data)
+    for section, kind, book in (
+        ("answers", "answer", uf.answers),
+        ("adjustments", "adjustment", uf.adjustments),
+    ):
+        written = _as_written(data, (section,))
+        target = sub.answers if kind == "answer" else sub.adjustments
+        for key, ans in book.items():
+            target[nfc(key)] = ans
+            sub.where[(kind, nfc(key))] = (source, (section, written.get(key, key)), data)
 
 
 def parse_source_file(text: str, name: str) -> tuple[SourceFile, Source, Any]:
@@ -294,18 +306,19 @@ def _read_source(
         except ParindexError as exc:
             errors.setdefault(uid, []).extend(_flatten(exc))
             continue
+        written = _as_written(data, ("units", uid))
         for key, ans in parsed.root.items():
             k = nfc(key)
             if k in subs[uid].answers:
                 errors.setdefault(uid, []).append(
                     SubmissionError(
                         f"item {k} is answered twice (unit file and {kind} file)",
-                        source.locate(("units", uid, key)),
+                        source.locate(("units", uid, written.get(key, key))),
                     )
                 )
                 continue
             subs[uid].answers[k] = ans
-            subs[uid].where[("answer", k)] = (source, ("units", uid, key), data)
+            subs[uid].where[("answer", k)] = (source, ("units", uid, written.get(key, key)), data)
             subs[uid].where[("source", k)] = (source, (kind,), data)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ErrorList, ParindexError, SubmissionError
+from ..errors import SubmissionError
 from ..rounds import ExplanationEntry, parse_appraisals, parse_explanations
 from ..submission import EvidenceRef
 from ..yamlsrc import read_text
@@ -54,20 +54,15 @@ def appraise(
         st = store()
         if file is not None:
             f = parse_appraisals(read_text(file), str(file))[0]
-            errors: list[ParindexError] = []
-            for uid, entries in f.units.items():
-                batch = [
+            batches = {
+                uid: [
                     appraisal.Change(e.node, e.score, e.reason, e.appraiser or f.appraiser)
                     for e in entries
                 ]
-                try:
-                    appraisal.appraise(
-                        st, campaign, uid, str(f.round), batch, actor=actor(), now=now()
-                    )
-                except ParindexError as exc:
-                    errors.append(exc)
-            if errors:
-                raise ErrorList.of(errors)
+                for uid, entries in f.units.items()
+            }
+            # one transaction for the whole file: a crash stores all of it or none
+            appraisal.appraise_many(st, campaign, str(f.round), batches, actor=actor(), now=now())
             out.print(
                 f"round {f.round}: {sum(len(v) for v in f.units.values())} changes recorded",
                 markup=False,
@@ -112,8 +107,7 @@ def respond(
         st = store()
         if file is not None:
             ex = parse_explanations(read_text(file), str(file))[0]
-            for uid, entries in ex.units.items():
-                appraisal.respond(st, campaign, uid, entries, actor=actor(), now=now())
+            appraisal.respond_many(st, campaign, ex.units, actor=actor(), now=now())
             out.print(f"explanations of {len(ex.units)} unit(s) recorded", markup=False)
             return
         if unit is None or node is None or not text.strip():
