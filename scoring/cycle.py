@@ -66,8 +66,10 @@ def run_cycle(
         path = folder / spec.explanations
         ex = parse_explanations(read_text(path), str(path))[0]
         when = _at(sched.explanation_due, first.date(), 8)
-        by_unit = {uid: [e.model_copy(update={"author": e.author or uid}) for e in entries]
-                   for uid, entries in ex.units.items()}  # each unit explains its own items
+        by_unit = {
+            uid: [e.model_copy(update={"author": e.author or uid}) for e in entries]
+            for uid, entries in ex.units.items()
+        }  # each unit explains its own items
         appraisal.respond_many(store, spec.id, by_unit, actor="units", now=when)
         say(f"recorded explanations of {len(ex.units)} units")
     second = _at(sched.appraisal_2_on, first.date(), 10)
