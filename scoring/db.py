@@ -38,9 +38,11 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    # take the write lock at the start: two writers never both read the same audit head or
-    # unit version and then deadlock upgrading their locks
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # a writer takes the lock at the start: two writers never both read the same audit head or
+    # unit version and then deadlock upgrading their locks; a reader takes none (and so works
+    # on a read-only file)
+    reading = conn.get_execution_options().get("parindex_read", False)
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 @dataclass
@@ -68,8 +70,8 @@ class Store:
                 raise
 
     def read(self) -> Session:
-        """A session for reading (no commit)."""
-        return Session(self.engine, expire_on_commit=False)
+        """A session for reading (no commit, no write lock)."""
+        return Session(self.engine.execution_options(parindex_read=True), expire_on_commit=False)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -119,6 +121,8 @@ def upgrade(store: Store, revision: str = "head") -> None:
 
     cfg = _alembic_config(store)
     try:
+        if revision == "head" and _at_head(store, cfg):
+            return  # nothing to do: no write transaction (a read-only store still opens)
         with store.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
@@ -126,3 +130,13 @@ def upgrade(store: Store, revision: str = "head") -> None:
         raise StorageError(
             f"cannot migrate the store: {str(exc).splitlines()[0]}", Location(store.url)
         ) from exc
+
+
+def _at_head(store: Store, cfg: Any) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+    with store.engine.execution_options(parindex_read=True).connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current == heads
