@@ -290,7 +290,8 @@ def _numeric(text: str, places: int) -> float:
     return value
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
+def sheet_title(title: str, used: set[str]) -> str:
+    """A unique Excel sheet name (31 characters, no []:*?/\\) for a title."""
     base = re.sub(r"[\[\]:*?/\\]", "-", nfc(title))[:31] or "Nhóm"
     name, n = base, 2
     while name in used:
@@ -308,7 +309,7 @@ def export_results(doc: dict[str, Any], path: Path) -> None:
     wb.remove(wb.active)
     used: set[str] = set()
     for group in doc["groups"]:
-        ws = wb.create_sheet(_sheet_title(group["title_vi"], used))
+        ws = wb.create_sheet(sheet_title(group["title_vi"], used))
         areas = _areas(group["units"])
         headers = [*FIXED_BEFORE, *(h for _, h in areas), *FIXED_AFTER]
         first_num, last_num = 3, len(headers) - 1  # columns holding points (1-based)
@@ -340,7 +341,7 @@ def export_results(doc: dict[str, Any], path: Path) -> None:
         ws.row_dimensions[_HEAD_ROW].height = 60
         print_setup(ws, f"{_HEAD_ROW}:{_HEAD_ROW}", f"{doc['campaign']} — {group['title_vi']}")
     if doc.get("errors"):
-        ws = wb.create_sheet(_sheet_title("Lỗi hồ sơ", used))
+        ws = wb.create_sheet(sheet_title("Lỗi hồ sơ", used))
         ws.append(["Đơn vị (unit)", "Lỗi (error)"])
         for entry in doc["errors"]:
             for message in entry["errors"]:

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from ..errors import InputFileError, Location
-from ..excel_export import BORDER, HEAD, print_setup
+from ..excel_export import BORDER, HEAD, print_setup, sheet_title
 from ..numbers import fmt, quantize
 from .html import TIE_POLICY
 from .model import GroupReport, Report, UnitScore
@@ -49,16 +49,6 @@ def number(text: str, places: int) -> float:
     if fmt(exact) != text or format(value, f".{places}f") != text:
         raise ValueError(f"{text} cannot be stored exactly as an Excel number at {places} places")
     return value
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = "".join("-" if c in "[]:*?/\\" else c for c in nfc(title))[:31] or "Nhóm"
-    name, n = base, 2
-    while name in used:
-        name = f"{base[:28]} {n}"
-        n += 1
-    used.add(name)
-    return name
 
 
 def _note(u: UnitScore) -> str:
@@ -162,7 +152,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
     wb.remove(wb.active)
     used: set[str] = {INFO_SHEET}
     for group in report.groups:
-        _group_sheet(wb.create_sheet(_sheet_name(group.title_vi, used)), report, group)
+        _group_sheet(wb.create_sheet(sheet_title(group.title_vi, used)), report, group)
     _info_sheet(wb.create_sheet(INFO_SHEET), report)
     wb.properties.title = f"{report.meta.campaign} {report.meta.year}"
     wb.properties.creator = "parindex"
