@@ -9,6 +9,7 @@ Hierarchy::
     ├── WorkflowError             a step the campaign's workflow does not allow now
     ├── StorageError              the database cannot be opened, read or written
     │   └── ConflictError         someone else changed the record first (optimistic locking)
+    ├── AccessError               sign-in failed, or the account may not do this
     └── EngineError               the rule engine misbehaved (a bug, never the user's input)
 
 The CLI turns ``ParindexError`` into a message and exit code 1, except ``EngineError``
@@ -85,6 +86,10 @@ class StorageError(ParindexError):
 
 class ConflictError(StorageError):
     """The record changed since it was read: reload and try again."""
+
+
+class AccessError(ParindexError):
+    """Sign-in failed, or the account may not do this (the web app answers 401/403)."""
 
 
 class EngineError(ParindexError):

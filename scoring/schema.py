@@ -149,3 +149,31 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     hash: str = Field(default="0" * 64, max_length=64)
+
+
+class AccountRow(SQLModel, table=True):
+    """A person who signs in to the web app, with one role (and, for an officer, one unit)."""
+
+    __tablename__ = "account"
+
+    username: str = Field(primary_key=True, max_length=100)
+    display_name: str
+    role: str = Field(max_length=20)  # officer | appraiser | auditor | admin
+    unit_id: str | None = Field(default=None, max_length=100)  # the officer's unit
+    password_hash: str  # argon2id, never the password
+    active: bool = True
+    failed_logins: int = 0  # consecutive failures since the last success
+    locked_until: str | None = None  # ISO time; sign-in refused before it
+    created_at: str
+
+
+class SessionRow(SQLModel, table=True):
+    """A signed-in browser: the hash of its cookie token and its CSRF token."""
+
+    __tablename__ = "web_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    username: str = Field(foreign_key="account.username", index=True, max_length=100)
+    csrf: str = Field(max_length=64)
+    created_at: str
+    expires_at: str

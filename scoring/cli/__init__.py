@@ -13,6 +13,7 @@ from . import (  # noqa: F401  # importing a command module registers its comman
     robustness_cmds,
     simulate_cmds,
     store_cmds,
+    web_cmds,
 )
 from .base import EXIT_INTERRUPT, app
 

@@ -1,0 +1,113 @@
+"""``parindex serve`` (the web app) and ``parindex user`` (its accounts)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ..errors import SubmissionError
+from .base import actor, app, guard, lazy, now, out, store
+
+user_app = typer.Typer(help="Accounts of the web app.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+accounts = lazy("scoring.accounts")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[
+        bool, typer.Option("--secure-cookies", help="Send cookies over HTTPS only (behind TLS).")
+    ] = False,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
+) -> None:
+    """Start the web app on the same store as the CLI (--db / $PARINDEX_DB).
+
+    Example: parindex serve --port 8000
+    """
+
+    def body() -> None:
+        import uvicorn
+
+        from ..web import create_app
+
+        application = create_app(store(), secure_cookies=secure_cookies)
+        out.print(f"parindex web app on http://{host}:{port}/ (Ctrl+C to stop)", markup=False)
+        uvicorn.run(application, host=host, port=port, workers=workers, log_level="warning")
+
+    guard(body)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Sign-in name, e.g. nguyen.van.a")],
+    role: Annotated[str, typer.Option("--role", help="officer | appraiser | auditor | admin")],
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="The officer's unit id, e.g. so-tai-chinh.")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Full name, as shown.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a web account (the password is asked for, or read with --password-stdin).
+
+    Example: parindex user add nguyen.van.a --role officer --unit so-tai-chinh --name "Nguyễn Văn A"
+    """
+
+    def body() -> None:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if not password:
+            raise SubmissionError("no password given")
+        acc = accounts.add(
+            store(),
+            username,
+            role,
+            password,
+            display_name=name,
+            unit=unit,
+            actor=actor(),
+            now=now(),
+        )
+        out.print(f"account {acc.username} ({acc.role}) created", markup=False)
+
+    guard(body)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the web accounts (never their passwords).
+
+    Example: parindex user list
+    """
+
+    def body() -> None:
+        for a in accounts.listing(store()):
+            state = "active" if a.active else "disabled"
+            out.print(
+                f"{a.username}\t{a.role}\t{a.unit_id or '-'}\t{state}\t{a.display_name}",
+                markup=False,
+            )
+
+    guard(body)
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument(help="Sign-in name.")]) -> None:
+    """Disable an account and end its sessions.
+
+    Example: parindex user disable nguyen.van.a
+    """
+
+    def body() -> None:
+        accounts.set_active(store(), username, False, actor=actor(), now=now())
+        out.print(f"account {username} disabled", markup=False)
+
+    guard(body)

@@ -1,0 +1,307 @@
+"""The web app: routes, the server-side checks every request passes, and error pages.
+
+Every route is declared with ``route(method, path, action)``: the action names a rule of
+``policy.ACTIONS`` and the check runs on the server before the handler (sign-in, role, unit
+ownership, and the CSRF token for every request that changes something). ``ROUTES`` keeps the
+table, so the access tests can try every route with every role.
+
+Handlers call the same functions as the CLI (``campaigns``, ``appraisal``, ``publication``):
+the workflow, optimistic locking and the audit log apply to the web exactly as to the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+
+from .. import accounts, audit
+from ..accounts import Account
+from ..db import Store, open_store
+from ..errors import (
+    AccessError,
+    ConflictError,
+    EngineError,
+    ErrorList,
+    ParindexError,
+    StorageError,
+    SubmissionError,
+    WorkflowError,
+)
+from . import i18n, policy
+from .state import Cache
+
+HERE = Path(__file__).resolve().parent
+COOKIE = "parindex_session"
+PRE_COOKIE = "parindex_login"  # CSRF token of the sign-in form (no session yet)
+LANG_COOKIE = "parindex_lang"
+SAFE = {"GET", "HEAD", "OPTIONS"}
+MAX_BODY = 1_000_000  # bytes of a posted form
+
+
+class NeedSignIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    def __init__(self, why: str = "") -> None:
+        super().__init__(why)
+        self.why = why
+
+
+@dataclass
+class Ctx:
+    """One request as the handlers see it: who, in which language, with which CSRF token."""
+
+    request: Request
+    account: Account | None
+    csrf: str
+    lang: str
+    form: FormData | None = None
+
+    @property
+    def user(self) -> Account:
+        assert self.account is not None
+        return self.account
+
+    def field(self, name: str) -> str:
+        value = self.form.get(name) if self.form is not None else None
+        return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    method: str
+    path: str
+    action: str
+    name: str
+
+
+ROUTES: list[RouteSpec] = []
+
+
+class Web:
+    """The app's shared parts: store, cache, templates, clock."""
+
+    def __init__(
+        self, store: Store, clock: Callable[[], dt.datetime], secure_cookies: bool
+    ) -> None:
+        self.store = store
+        self.cache = Cache(store)
+        self.clock = clock
+        self.secure = secure_cookies
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        env = self.templates.env
+        env.autoescape = True
+        env.filters["num"] = i18n.number
+        env.filters["vdate"] = i18n.date
+        env.globals["state_label"] = i18n.state
+        env.globals["role_label"] = lambda r: accounts.ROLE_VI.get(r, r)
+
+    def page(self, ctx: Ctx, template: str, code: int = 200, **data: Any) -> HTMLResponse:
+        lang = ctx.lang
+        return self.templates.TemplateResponse(
+            ctx.request,
+            template,
+            {
+                "t": lambda k: i18n.t(k, lang),
+                "lang": lang,
+                "me": ctx.account,
+                "csrf": ctx.csrf,
+                "allowed": lambda action, unit=None: (
+                    ctx.account is not None and policy.allowed(ctx.account, action, unit)
+                ),
+                **data,
+            },
+            status_code=code,
+        )
+
+
+def create_app(
+    store: Store | None = None,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    """The app on ``store`` (default: the CLI's store). ``clock`` gives the time of changes."""
+    web = Web(store or open_store(), clock or (lambda: dt.datetime.now(dt.UTC)), secure_cookies)
+    app = FastAPI(title="parindex", docs_url=None, redoc_url=None, version="0.1.0")
+    app.state.web = web
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _errors(app, web)
+    _headers(app)
+    from . import pages
+
+    ROUTES.clear()
+    pages.register(app, web)
+    return app
+
+
+def route(
+    app: FastAPI, web: Web, method: str, path: str, action: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a route with the action it needs; the check runs before the handler."""
+    assert action in policy.ACTIONS, action
+
+    def wrap(handler: Callable[..., Any]) -> Callable[..., Any]:
+        async def endpoint(request: Request) -> Response:
+            ctx = await _check(web, request, action)
+            params = dict(request.path_params)
+            result = handler(web, ctx, **params)
+            if hasattr(result, "__await__"):
+                result = await result
+            assert isinstance(result, Response)
+            return result
+
+        endpoint.__name__ = handler.__name__
+        endpoint.__doc__ = handler.__doc__
+        app.add_api_route(
+            path, endpoint, methods=[method], name=handler.__name__, include_in_schema=True
+        )
+        ROUTES.append(RouteSpec(method, path, action, handler.__name__))
+        return handler
+
+    return wrap
+
+
+async def _check(web: Web, request: Request, action: str) -> Ctx:
+    lang = request.cookies.get(LANG_COOKIE, "vi")
+    lang = lang if lang in i18n.LANGS else "vi"
+    token = request.cookies.get(COOKIE, "")
+    found = accounts.session(web.store, token, now=web.clock()) if 0 < len(token) < 200 else None
+    account, csrf = found if found else (None, "")
+    ctx = Ctx(request, account, csrf, lang)
+    if request.method not in SAFE:
+        ctx.form = await _form(request)
+    if action == policy.PUBLIC:
+        return ctx
+    if account is None:
+        raise NeedSignIn()
+    if not policy.allowed(account, action, request.path_params.get("uid")):
+        raise Forbidden(f"{account.role} may not {action}")
+    if request.method not in SAFE:
+        sent = request.headers.get("x-csrf-token") or ctx.field("csrf")
+        if not sent or not secrets.compare_digest(sent, csrf):
+            raise Forbidden("missing or wrong CSRF token")
+    return ctx
+
+
+async def _form(request: Request) -> FormData:
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+        raise HTTPException(413, "the form is too large")
+    kind = request.headers.get("content-type", "")
+    if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return await request.form(max_files=0, max_fields=5000)
+    return FormData()
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _errors(app: FastAPI, web: Web) -> None:
+    def reply(request: Request, status: int, message: str, details: list[str]) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": message, "details": details}, status_code=status)
+        lang = request.cookies.get(LANG_COOKIE, "vi")
+        ctx = Ctx(request, None, "", lang if lang in i18n.LANGS else "vi")
+        return web.page(ctx, "error.html", status, message=message, details=details)
+
+    @app.exception_handler(NeedSignIn)
+    async def need_sign_in(request: Request, exc: NeedSignIn) -> Response:
+        if request.method in SAFE and not _wants_json(request):
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        return reply(request, 401, "sign in first", [])
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        lang = request.cookies.get(LANG_COOKIE, "vi")
+        return reply(
+            request, 403, i18n.t("forbidden", lang if lang in i18n.LANGS else "vi"), [exc.why]
+        )
+
+    @app.exception_handler(ParindexError)
+    async def parindex_error(request: Request, exc: ParindexError) -> Response:
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        status = 400
+        if isinstance(exc, AccessError):
+            status = 403
+        elif isinstance(exc, ConflictError | WorkflowError):
+            status = 409
+        elif isinstance(exc, StorageError):
+            status = 503
+        elif isinstance(exc, EngineError):
+            status = 500
+        return reply(request, status, str(errors[0]), [str(e) for e in errors[1:]])
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return reply(request, exc.status_code, str(exc.detail), [])
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return reply(request, 422, "invalid request", [str(e) for e in exc.errors()][:5])
+
+
+def _headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[..., Any]) -> Response:
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def set_session(web: Web, response: Response, token: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=web.secure,
+        path="/",
+    )
+
+
+def not_found(what: str) -> HTTPException:
+    return HTTPException(404, what)
+
+
+def decimal(text: str) -> Decimal:
+    """A posted number (decimal comma or point), or a 400 naming it."""
+    try:
+        return i18n.parse_number(text)
+    except ValueError as exc:
+        raise SubmissionError(str(exc)) from None
+
+
+def jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+__all__ = ["ROUTES", "Ctx", "RouteSpec", "Web", "audit", "create_app", "route"]

@@ -1,0 +1,213 @@
+"""The self-assessment form: one row per leaf the unit assesses itself, read back into a file.
+
+A posted form becomes the unit's YAML text (the same format as a unit file), which is then
+stored or scored through the same checked path as any imported file: the web app has no
+second parser of answers. Field names are ``a:LEAF:INPUT``; numbers may be typed with a
+decimal comma, dates as dd/mm/yyyy; evidence is one document a line, ``number; date; title``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..compiled import Item
+from ..kinds import handler
+from ..loader import Index
+from ..yamlsrc import dump_yaml, load_yaml
+from .i18n import date, number, parse_date, parse_number
+
+MAX_EVIDENCE_LINES = 50
+MAX_FIELD = 2000  # characters of any one field
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str  # the answer field: value, numerator, done_on, …
+    type: str  # bool | number | whole | date | level | text
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label) for bool and level
+
+
+@dataclass(frozen=True)
+class Row:
+    """One leaf of the form."""
+
+    item: Item
+    inputs: tuple[Input, ...]
+
+    @property
+    def id(self) -> str:
+        return self.item.node.id
+
+
+def rows(index: Index, group: str) -> list[Row]:
+    """The leaves a unit of ``group`` answers itself, in the index's order."""
+    out = []
+    for leaf_id, item in index.groups[group].leaves.items():
+        node = item.node
+        if node.assessed_by != "self" or node.rule is None:
+            continue
+        inputs = []
+        for name, kind in handler(node.rule).inputs.items():
+            if name == "reason":
+                continue
+            choices: tuple[tuple[str, str], ...] = ()
+            if kind == "bool":
+                choices = (("true", "Có / Yes"), ("false", "Không / No"))
+            elif kind == "level":
+                levels = getattr(node.rule, "levels", {}) or {}
+                choices = tuple((k, f"{k}: {lv.label_vi}") for k, lv in levels.items())
+            inputs.append(Input(name, kind, choices))
+        out.append(Row(item, tuple(inputs)))
+        assert leaf_id == node.id
+    return out
+
+
+def key(leaf: str, name: str) -> str:
+    return f"a:{leaf}:{name}"
+
+
+def values_of(answers: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """The form's field values shown for stored answers (``Answer`` records)."""
+    out: dict[str, str] = {}
+    for leaf, ans in answers.items():
+        data = ans.model_dump(exclude_unset=True)
+        for name, value in data.items():
+            if name == "evidence":
+                out[key(leaf, name)] = "\n".join(_evidence_line(e) for e in data["evidence"])
+            elif name == "na":
+                out[key(leaf, name)] = "on" if value else ""
+            elif isinstance(value, bool):
+                out[key(leaf, name)] = "true" if value else "false"
+            elif isinstance(value, dt.date):
+                out[key(leaf, name)] = date(value)
+            elif isinstance(value, Decimal | int) and name != "level":
+                out[key(leaf, name)] = number(value, lang)
+            elif value is not None:
+                out[key(leaf, name)] = str(value)
+    return out
+
+
+def _evidence_line(e: Mapping[str, Any]) -> str:
+    parts = [str(e.get("doc", "")), date(e.get("date")), str(e.get("title") or "")]
+    return "; ".join(parts).rstrip("; ")
+
+
+@dataclass
+class Parsed:
+    """A posted form: the answers as a unit file's data, and the fields that could not be read."""
+
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # field name -> message
+
+
+def parse(form: Mapping[str, str], form_rows: list[Row]) -> Parsed:
+    """Read the posted fields of ``form_rows``; unknown fields are ignored."""
+    out = Parsed()
+    for row in form_rows:
+        ans: dict[str, Any] = {}
+        for inp in row.inputs:
+            raw = form.get(key(row.id, inp.name), "").strip()
+            if raw:
+                _set(out, ans, row.id, inp, raw)
+        if form.get(key(row.id, "na")):
+            ans["na"] = True
+        score = form.get(key(row.id, "self_score"), "").strip()
+        if score:
+            try:
+                ans["self_score"] = parse_number(score)
+            except ValueError as exc:
+                out.errors[key(row.id, "self_score")] = str(exc)
+        note = form.get(key(row.id, "note"), "").strip()
+        if note:
+            ans["note"] = note[:MAX_FIELD]
+        evidence = form.get(key(row.id, "evidence"), "")
+        docs = _evidence(evidence, row.id, out)
+        if docs:
+            ans["evidence"] = docs
+        if ans:
+            out.answers[row.id] = ans
+    return out
+
+
+def _set(out: Parsed, ans: dict[str, Any], leaf: str, inp: Input, raw: str) -> None:
+    name = key(leaf, inp.name)
+    try:
+        if len(raw) > MAX_FIELD:
+            raise ValueError("too long")
+        if inp.type == "bool":
+            if raw not in ("true", "false"):
+                raise ValueError(f"{raw!r}: choose yes or no")
+            ans[inp.name] = raw == "true"
+        elif inp.type == "date":
+            ans[inp.name] = parse_date(raw)
+        elif inp.type == "whole":
+            value = parse_number(raw)
+            if value != value.to_integral_value():
+                raise ValueError(f"{raw!r} is not a whole number")
+            ans[inp.name] = int(value)
+        elif inp.type == "number":
+            ans[inp.name] = parse_number(raw)
+        elif inp.type == "level":
+            if raw not in {c for c, _ in inp.choices}:
+                raise ValueError(f"{raw!r} is not one of the levels")
+            ans[inp.name] = raw
+        else:
+            ans[inp.name] = raw
+    except ValueError as exc:
+        out.errors[name] = str(exc)
+
+
+def _evidence(text: str, leaf: str, out: Parsed) -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) > MAX_EVIDENCE_LINES:
+        out.errors[key(leaf, "evidence")] = f"at most {MAX_EVIDENCE_LINES} documents"
+        return []
+    for line in lines:
+        parts = [p.strip() for p in line.split(";", 2)]
+        doc: dict[str, Any] = {"doc": parts[0][:MAX_FIELD]}
+        if len(parts) > 1 and parts[1]:
+            try:
+                doc["date"] = parse_date(parts[1])
+            except ValueError as exc:
+                out.errors[key(leaf, "evidence")] = str(exc)
+                continue
+        if len(parts) > 2 and parts[2]:
+            doc["title"] = parts[2][:MAX_FIELD]
+        if doc["doc"]:
+            docs.append(doc)
+    return docs
+
+
+def unit_text(
+    unit: str, index_id: str, previous: str | None, answers: dict[str, Any], form_rows: list[Row]
+) -> str:
+    """The unit file's text: the stored file with the form's leaves replaced."""
+    data: dict[str, Any] = {}
+    if previous:
+        loaded, _ = load_yaml(previous, "stored")
+        if isinstance(loaded, dict):
+            data = dict(loaded)
+    data["unit"] = unit
+    data.setdefault("index", index_id)
+    kept = {
+        k: v
+        for k, v in (data.get("answers") or {}).items()
+        if str(k) not in {r.id for r in form_rows}
+    }
+    data["answers"] = {**kept, **answers}
+    head = f"# Self-assessment of {unit}, saved from the web form\n"
+    return head + dump_yaml(_plain(data))
+
+
+def _plain(value: Any) -> Any:
+    """Data from ``load_yaml`` (which may carry its own mapping types) as plain dicts/lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

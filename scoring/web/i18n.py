@@ -1,0 +1,194 @@
+"""Interface text in Vietnamese (the default) and English, and how figures are written.
+
+Vietnamese readers write decimals with a comma (85,50) and dates day first (09/02/2018);
+times are shown in Vietnam's time zone (UTC+7). Figures arrive as the decimal strings of the
+score documents and are never rounded again here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+LANGS = ("vi", "en")
+VN = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+# key -> (Vietnamese, English)
+TEXT: dict[str, tuple[str, str]] = {
+    "app": ("Chỉ số cải cách hành chính", "Administrative reform index"),
+    "login": ("Đăng nhập", "Sign in"),
+    "logout": ("Đăng xuất", "Sign out"),
+    "username": ("Tên đăng nhập", "Username"),
+    "password": ("Mật khẩu", "Password"),
+    "campaigns": ("Các kỳ đánh giá", "Campaigns"),
+    "campaign": ("Kỳ đánh giá", "Campaign"),
+    "year": ("Năm", "Year"),
+    "state": ("Trạng thái", "State"),
+    "units": ("Đơn vị", "Units"),
+    "unit": ("Đơn vị", "Unit"),
+    "group": ("Nhóm", "Group"),
+    "ranking": ("Xếp hạng", "Ranking"),
+    "rank": ("Hạng", "Rank"),
+    "points": ("Điểm", "Points"),
+    "index": ("Chỉ số", "Index"),
+    "class": ("Xếp loại", "Class"),
+    "max": ("Điểm tối đa", "Max"),
+    "self_score": ("Điểm tự chấm", "Self-score"),
+    "appraised": ("Điểm thẩm định", "Appraised"),
+    "new_score": ("Điểm mới", "New score"),
+    "reason": ("Lý do", "Reason"),
+    "evidence": ("Tài liệu kiểm chứng", "Evidence"),
+    "evidence_help": (
+        "Mỗi dòng một tài liệu: số hiệu; ngày (dd/mm/yyyy); trích yếu",
+        "One document a line: number; date (dd/mm/yyyy); title",
+    ),
+    "note": ("Ghi chú", "Note"),
+    "na": ("Không áp dụng", "Not applicable"),
+    "save": ("Lưu", "Save"),
+    "saved": ("Đã lưu.", "Saved."),
+    "submit": ("Nộp bản tự đánh giá", "Submit the self-assessment"),
+    "submit_confirm": (
+        "Sau khi nộp, bản tự đánh giá bị khóa. Nộp?",
+        "Once submitted, the self-assessment is locked. Submit?",
+    ),
+    "submitted": ("Đã nộp.", "Submitted."),
+    "as_it_stands": ("Kết quả hiện tại (chưa lưu)", "As it stands (unsaved)"),
+    "of": ("trên", "of"),
+    "lost": ("Điểm bị mất và cách khôi phục", "Where points are lost and how to recover them"),
+    "recoverable": ("Có thể khôi phục", "Recoverable"),
+    "why": ("Vì sao", "Why"),
+    "trace": ("Chi tiết chấm điểm", "Scoring trace"),
+    "rule": ("Quy tắc", "Rule"),
+    "inputs": ("Dữ liệu", "Inputs"),
+    "band": ("Mức", "Band"),
+    "changes": ("Thay đổi khi thẩm định", "Appraisal changes"),
+    "who": ("Người thực hiện", "By"),
+    "when": ("Thời gian", "When"),
+    "round": ("Vòng", "Round"),
+    "audit": ("Nhật ký kiểm toán", "Audit log"),
+    "chain_ok": ("Chuỗi băm toàn vẹn", "Hash chain intact"),
+    "chain_bad": ("Chuỗi băm bị phá vỡ", "Hash chain broken"),
+    "entries": ("mục", "entries"),
+    "verify": ("Kiểm tra lại kết quả công bố", "Re-verify the published result"),
+    "verified": ("Kết quả công bố khớp với dữ liệu lưu trữ", "The published result matches"),
+    "not_verified": ("Kết quả công bố KHÔNG khớp", "The published result does NOT match"),
+    "accounts": ("Tài khoản", "Accounts"),
+    "role": ("Vai trò", "Role"),
+    "display_name": ("Họ và tên", "Full name"),
+    "create": ("Tạo", "Create"),
+    "active": ("Đang hoạt động", "Active"),
+    "disable": ("Khóa", "Disable"),
+    "enable": ("Mở khóa", "Enable"),
+    "advance": ("Chuyển bước", "Move on"),
+    "publish": ("Công bố", "Publish"),
+    "appraise": ("Thẩm định", "Appraise"),
+    "appraise_help": (
+        "Chỉ nhập điểm ở tiêu chí cần điều chỉnh; mỗi thay đổi phải có lý do.",
+        "Enter a score only where it changes; every change needs a reason.",
+    ),
+    "explain": ("Giải trình", "Explanation"),
+    "explain_help": (
+        "Giải trình các điểm đã bị điều chỉnh ở vòng 1, kèm tài liệu bổ sung.",
+        "Explain the round-1 changes, with any further evidence.",
+    ),
+    "profile": ("Điểm theo lĩnh vực so với trung vị nhóm", "Area profile against group median"),
+    "yoy": ("So với năm trước", "Against last year"),
+    "no_previous": ("Không có kết quả công bố năm trước.", "No published result of last year."),
+    "draft": ("DỰ THẢO — kết quả chưa công bố", "DRAFT — results not published"),
+    "language": ("English", "Tiếng Việt"),
+    "trace_of": ("Chi tiết chấm điểm của", "Trace of"),
+    "not_applicable": ("không áp dụng", "not applicable"),
+    "error": ("Lỗi", "Error"),
+    "forbidden": ("Tài khoản này không có quyền thực hiện thao tác này.", "Not allowed."),
+    "read_only": (
+        "Bản tự đánh giá chỉ sửa được khi đơn vị ở bước dự thảo và kỳ đánh giá đang mở.",
+        "The self-assessment can change only while the unit is a draft and the campaign open.",
+    ),
+    "target": ("Bước tiếp theo", "Next state"),
+    "home": ("Trang chủ", "Home"),
+    "search": ("Lọc đơn vị", "Filter units"),
+    "leaf": ("Tiêu chí", "Item"),
+    "scoring_text": ("Cách chấm", "Scoring"),
+    "value": ("Giá trị", "Value"),
+    "nothing_lost": ("Không mất điểm nào.", "No points lost."),
+    "explanations": ("Giải trình của đơn vị", "The unit's explanations"),
+    "late": ("nộp muộn", "late"),
+}
+
+STATES: dict[str, tuple[str, str]] = {
+    "draft": ("Dự thảo", "draft"),
+    "submitted": ("Đã nộp", "submitted"),
+    "appraised_1": ("Đã thẩm định vòng 1", "appraised (round 1)"),
+    "explanation": ("Giải trình", "explanation"),
+    "appraised_2": ("Đã thẩm định vòng 2", "appraised (round 2)"),
+    "final": ("Hoàn tất", "final"),
+    "open": ("Đang mở", "open"),
+    "appraisal": ("Thẩm định", "appraisal"),
+    "review": ("Xem xét", "review"),
+    "published": ("Đã công bố", "published"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    vi, en = TEXT[key]
+    return en if lang == "en" else vi
+
+
+def state(key: str, lang: str) -> str:
+    vi, en = STATES.get(key, (key, key))
+    return en if lang == "en" else vi
+
+
+def number(value: Any, lang: str = "vi") -> str:
+    """A decimal string as written: ``85.50`` → ``85,50`` in Vietnamese; empty for None."""
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as typed, with a decimal comma or point: ``81,3`` or ``81.3``."""
+    cleaned = text.strip().replace(" ", "")
+    if "," in cleaned and "." in cleaned:
+        raise ValueError(f"{text!r}: use one decimal separator")
+    try:
+        value = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not value.is_finite() or len(cleaned) > 30:
+        raise ValueError(f"{text!r} is not a number")
+    return value
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as typed: dd/mm/yyyy (or ISO yyyy-mm-dd)."""
+    raw = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (dd/mm/yyyy)")
+
+
+def date(value: Any) -> str:
+    """A date or ISO date text as dd/mm/yyyy; a time as dd/mm/yyyy HH:MM in Vietnam time."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    else:
+        text = str(value)
+        try:
+            if "T" not in text and len(text) == 10:
+                return dt.date.fromisoformat(text).strftime("%d/%m/%Y")
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(VN).strftime("%d/%m/%Y %H:%M")

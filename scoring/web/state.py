@@ -1,0 +1,56 @@
+"""What the pages read, computed once per change of the store.
+
+Every change to the store appends an audit entry, so the audit head's sequence number is a
+version of the whole store: a campaign's result (and its report, with charts) is computed once
+per version and then served from memory until anything changes. Reading the version is one
+primary-key lookup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..db import Store
+from ..schema import AuditHead
+
+T = TypeVar("T")
+MAX_ENTRIES = 64
+
+
+class Cache:
+    """Values per (store version, key), least recently used dropped first."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._values: OrderedDict[tuple[int, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[tuple[int, str], threading.Lock] = {}
+
+    def version(self) -> int:
+        with self.store.read() as s:
+            head = s.get(AuditHead, 1)
+            return head.seq if head is not None else 0
+
+    def get(self, key: str, build: Callable[[], T]) -> T:
+        """The value of ``key`` at the store's current version (built once, even when many
+        requests ask at the same moment)."""
+        slot = (self.version(), key)
+        with self._lock:
+            if slot in self._values:
+                self._values.move_to_end(slot)
+                return self._values[slot]  # type: ignore[no-any-return]
+            gate = self._building.setdefault(slot, threading.Lock())
+        with gate:
+            with self._lock:
+                if slot in self._values:
+                    return self._values[slot]  # type: ignore[no-any-return]
+            value = build()
+            with self._lock:
+                self._values[slot] = value
+                self._building.pop(slot, None)
+                while len(self._values) > MAX_ENTRIES:
+                    self._values.popitem(last=False)
+            return value

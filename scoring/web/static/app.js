@@ -1,0 +1,79 @@
+// parindex: the little JavaScript the pages use. Everything works without it except the
+// live re-score of the self-assessment form, which calls the simulation endpoint.
+"use strict";
+
+function show(value, lang) {
+  if (value === null || value === undefined) return "—";
+  const text = String(value);
+  return lang === "vi" ? text.replace(".", ",") : text;
+}
+
+function liveScore(form) {
+  const url = form.dataset.simulate;
+  const lang = form.dataset.lang || "vi";
+  const csrf = form.querySelector('input[name="csrf"]').value;
+  const live = document.getElementById("live");
+  let timer = null;
+  let sent = 0;
+  const run = async () => {
+    const ticket = ++sent;
+    const status = live.querySelector('[data-k="status"]');
+    status.textContent = "…";
+    try {
+      const body = new URLSearchParams(new FormData(form));
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "X-CSRF-Token": csrf, "Accept": "application/json" },
+        body: body,
+        credentials: "same-origin",
+      });
+      const data = await res.json();
+      if (ticket !== sent) return; // a newer request is on its way
+      if (!res.ok) {
+        status.textContent = Object.entries(data.errors || { "": data.error || res.status })
+          .map(([k, v]) => (k ? k.replace(/^a:/, "") + ": " : "") + v).join("; ");
+        status.classList.add("error");
+        return;
+      }
+      status.textContent = "";
+      status.classList.remove("error");
+      const s = data.summary;
+      live.querySelector('[data-k="points"]').textContent = show(s.points, lang);
+      live.querySelector('[data-k="max_points"]').textContent = show(s.max_points, lang);
+      live.querySelector('[data-k="index"]').textContent = show(s.index, lang);
+      live.querySelector('[data-k="class"]').textContent = (lang === "vi" ? s.class_vi : s.class_en) || "—";
+      live.querySelector('[data-k="rank"]').textContent = s.rank === null ? "—" : s.rank;
+      live.querySelector('[data-k="group_size"]').textContent = s.group_size;
+      for (const out of form.querySelectorAll("output[data-leaf]")) {
+        const v = data.leaves[out.dataset.leaf];
+        out.textContent = v === undefined || v === null ? "" : show(v, lang);
+      }
+      live.dataset.updated = String(ticket);
+    } catch (err) {
+      status.textContent = String(err);
+    }
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(run, 250); };
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+}
+
+function filterTable(input) {
+  const table = document.getElementById(input.dataset.filter);
+  if (!table) return;
+  input.addEventListener("input", () => {
+    const q = input.value.trim().toLowerCase();
+    for (const row of table.tBodies[0].rows) {
+      row.hidden = q !== "" && !row.textContent.toLowerCase().includes(q);
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("answers");
+  if (form && form.dataset.simulate) liveScore(form);
+  for (const input of document.querySelectorAll("input[data-filter]")) filterTable(input);
+  for (const f of document.querySelectorAll("form[data-confirm]")) {
+    f.addEventListener("submit", (e) => { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
+  }
+});

@@ -1,0 +1,457 @@
+"""The web app, server side: sign-in, sessions, CSRF, each role's main path, formats, escaping.
+
+Every test runs the real app (FastAPI's TestClient, no server) on a copy of a store with the
+2018 samples imported and one account per role (``tests/websupport.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from scoring import accounts
+from scoring.cli import app as cli
+from scoring.schema import AuditRow, DocumentRow, UnitRow
+from scoring.web import create_app
+from tests.webforms import form
+from tests.websupport import (
+    CID,
+    NOW,
+    OWN,
+    PASSWORD,
+    csrf_of,
+    open_copy,
+    sign_in,
+    to_appraisal,
+)
+
+
+class Clock:
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def st(tmp_path: Path):  # type: ignore[no-untyped-def]
+    store = open_copy(tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def client(st, clock: Clock) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(st, clock=clock)) as c:
+        yield c
+
+
+def _client(st, clock: Clock) -> TestClient:  # type: ignore[no-untyped-def]
+    return TestClient(create_app(st, clock=clock))
+
+
+def _doc(st, uid: str) -> str:  # type: ignore[no-untyped-def]
+    with st.read() as s:
+        row = s.get(DocumentRow, (CID, "unit", uid))
+        assert row is not None
+        return str(row.text)
+
+
+def _audit_count(st) -> int:  # type: ignore[no-untyped-def]
+    with st.read() as s:
+        return len(list(s.exec(__import__("sqlmodel").select(AuditRow))))
+
+
+# ---------------------------------------------------------------- sign-in and sessions
+
+
+def test_sign_in_gives_a_new_session_and_sign_out_ends_it(client: TestClient) -> None:
+    client.cookies.set("parindex_session", "chosen-by-an-attacker", domain="testserver.local")
+    assert client.get("/", follow_redirects=False).status_code == 303  # not a session
+    r = sign_in(client, "canbo")
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    token = client.cookies.get("parindex_session")
+    assert token and token != "chosen-by-an-attacker"  # a new token: no session fixation
+    assert "httponly" in r.headers["set-cookie"].lower()
+    assert "samesite=strict" in r.headers["set-cookie"].lower()
+    assert client.get("/").status_code == 200
+    csrf = csrf_of(client)
+    assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    client.cookies.set("parindex_session", token, domain="testserver.local")  # replay
+    assert client.get("/", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_pages_need_sign_in(client: TestClient) -> None:
+    r = client.get(f"/c/{CID}/u/{OWN}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/login?next=/c/{CID}/u/{OWN}"
+    assert client.get(f"/api/c/{CID}/ranking").status_code == 401
+    assert client.post(f"/c/{CID}/u/{OWN}/submit", data={}).status_code == 401
+
+
+def test_wrong_password_is_limited_then_locked(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    c = _client(st, clock)
+    for _ in range(accounts.MAX_FAILURES):
+        r = sign_in(c, "canbo", "wrong password!")
+        assert r.status_code == 401
+        assert "wrong username or password" in r.text
+    r = sign_in(c, "canbo")  # the right password, but locked now
+    assert r.status_code == 401 and "locked" in r.text
+    assert sign_in(c, "nobody-here").status_code == 401  # same answer for an unknown account
+    clock.at = NOW + accounts.LOCKOUT + dt.timedelta(seconds=1)
+    assert sign_in(c, "canbo").status_code == 303
+
+
+def test_sign_in_form_needs_its_csrf_token(client: TestClient) -> None:
+    r = client.post("/login", data={"username": "canbo", "password": PASSWORD, "next": "/"})
+    assert r.status_code == 403
+    assert client.cookies.get("parindex_session") is None
+
+
+def test_no_open_redirect_after_sign_in(client: TestClient) -> None:
+    page = client.get("/login?next=//evil.example/x")
+    assert 'value="/"' in page.text
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    r = client.post(
+        "/login",
+        data={
+            "username": "canbo",
+            "password": PASSWORD,
+            "csrf": token[1],
+            "next": "https://evil.example",
+        },
+        follow_redirects=False,
+    )
+    assert r.headers["location"] == "/"
+
+
+def test_passwords_are_never_stored_or_logged(  # type: ignore[no-untyped-def]
+    st, client: TestClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    sign_in(client, "canbo", "a wrong one, typed by mistake")
+    sign_in(client, "canbo")
+    st.close()
+    raw = (tmp_path / "web-open.db").read_bytes()
+    assert PASSWORD.encode() not in raw
+    assert b"a wrong one" not in raw
+    assert b"$argon2id$" in raw
+    assert PASSWORD not in caplog.text
+
+
+def test_account_cli(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    run = CliRunner().invoke
+    ok = run(
+        cli,
+        [
+            "--db",
+            db,
+            "user",
+            "add",
+            "nguyen.van.a",
+            "--role",
+            "officer",
+            "--unit",
+            OWN,
+            "--name",
+            "Nguyễn Văn A",
+            "--password-stdin",
+        ],
+        input="một-mật-khẩu-dài\n",
+    )
+    assert ok.exit_code == 0, ok.output
+    for args, fragment in (
+        (["user", "add", "x.y", "--role", "king", "--password-stdin"], "role 'king'"),
+        (["user", "add", "x.y", "--role", "officer", "--password-stdin"], "needs its unit"),
+        (["user", "add", "nguyen.van.a", "--role", "auditor", "--password-stdin"], "exists"),
+        (["user", "add", "Bad Name", "--role", "auditor", "--password-stdin"], "username"),
+    ):
+        r = run(cli, ["--db", db, *args], input="một-mật-khẩu-dài\n")
+        assert r.exit_code == 1 and fragment in r.output, r.output
+    r = run(
+        cli,
+        ["--db", db, "user", "add", "a.b", "--role", "auditor", "--password-stdin"],
+        input="short\n",
+    )
+    assert r.exit_code == 1 and "at least" in r.output
+    listing = run(cli, ["--db", db, "user", "list"])
+    assert listing.output.split() == [
+        "nguyen.van.a",
+        "officer",
+        OWN,
+        "active",
+        "Nguyễn",
+        "Văn",
+        "A",
+    ]
+    assert "một-mật-khẩu" not in listing.output
+
+
+# ---------------------------------------------------------------- CSRF
+
+
+def test_a_form_without_its_csrf_token_changes_nothing(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, "canbo")
+    page = client.get(f"/c/{CID}/u/{OWN}")
+    fields = form(page.text, "/answers")
+    fields["a:1.1.2:value"] = "false"
+    before, entries = _doc(st, OWN), _audit_count(st)
+    for bad in ({k: v for k, v in fields.items() if k != "csrf"}, {**fields, "csrf": "forged"}):
+        r = client.post(f"/c/{CID}/u/{OWN}/answers", data=bad, follow_redirects=False)
+        assert r.status_code == 403
+    r = client.post(f"/c/{CID}/u/{OWN}/submit", data={"version": fields["version"]})
+    assert r.status_code == 403
+    api = client.post(f"/api/c/{CID}/u/{OWN}/simulate", data=fields | {"csrf": ""})
+    assert api.status_code == 403 and api.json()["error"]
+    assert _doc(st, OWN) == before and _audit_count(st) == entries
+
+
+# ---------------------------------------------------------------- the officer
+
+
+def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
+    st, client: TestClient
+) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, "canbo")
+    page = client.get(f"/c/{CID}/u/{OWN}")
+    assert page.status_code == 200
+    assert "Sở Tài chính" in page.text and 'id="answers"' in page.text
+    fields = form(page.text, "/answers")
+    url = f"/api/c/{CID}/u/{OWN}/simulate"
+    head = {"X-CSRF-Token": fields["csrf"]}
+    first = client.post(url, data=fields, headers=head).json()
+    assert first["leaves"]["1.1.2"] == "0.50"
+    fields["a:1.1.2:value"] = "false"  # 1.1.2 is a yes/no item worth 0.5
+    moved = client.post(url, data=fields, headers=head).json()
+    assert moved["leaves"]["1.1.2"] == "0.00"
+    before, after = first["summary"], moved["summary"]
+    assert float(before["points"]) - float(after["points"]) == pytest.approx(0.5)
+    assert after["rank"] >= before["rank"] and after["group_size"] == 20
+    assert (
+        client.post(url, data=fields | {"a:1.1.3:value": "8x,1"}, headers=head).status_code == 422
+    )
+    # nothing stored by simulating; now save with a decimal comma and a dd/mm/yyyy date
+    fields["a:1.1.3:value"] = "81,3"
+    fields["a:1.1.1:done_on"] = "09/02/2018"
+    r = client.post(f"/c/{CID}/u/{OWN}/answers", data=fields, follow_redirects=False)
+    assert r.status_code == 303, r.text[:2000]
+    text = _doc(st, OWN)
+    assert "done_on: 2018-02-09" in text and "value: 81.3" in text
+    assert re.search(r'"?1\.1\.2"?:\n\s+value: false', text)
+    page = client.get(f"/c/{CID}/u/{OWN}")
+    assert form(page.text, "/answers")["a:1.1.3:value"] == "81,3"
+    fields = form(page.text, "/submit")
+    assert (
+        client.post(f"/c/{CID}/u/{OWN}/submit", data=fields, follow_redirects=False).status_code
+        == 303
+    )
+    with st.read() as s:
+        unit = s.get(UnitRow, (CID, OWN))
+        assert unit is not None and unit.state == "submitted"
+    locked = client.get(f"/c/{CID}/u/{OWN}")
+    assert 'id="answers"' not in locked.text  # the form is locked
+    again = client.post(f"/c/{CID}/u/{OWN}/answers", data=fields | {"a:1.1.2:value": "true"})
+    assert again.status_code == 409 and "cannot change now" in again.text
+
+
+def test_officer_sees_where_points_are_lost(client: TestClient) -> None:
+    sign_in(client, "canbo")
+    page = client.get(f"/c/{CID}/u/{OWN}")
+    assert "Điểm bị mất và cách khôi phục" in page.text
+    assert "<svg" in page.text  # the area profile against the group median
+
+
+def test_bad_form_values_are_named_and_nothing_is_stored(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, "canbo")
+    fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
+    before = _doc(st, OWN)
+    bad = fields | {"a:1.1.1:done_on": "31/02/2018", "a:1.5.1:count": "2,5"}
+    r = client.post(f"/c/{CID}/u/{OWN}/answers", data=bad)
+    assert r.status_code == 400
+    assert "1.1.1:done_on" in r.text and "1.5.1:count" in r.text
+    assert 'value="31/02/2018"' in r.text  # what was typed stays in the form
+    stale = fields | {"version": "1"}  # someone saved in between (the import made it 2)
+    assert client.post(f"/c/{CID}/u/{OWN}/answers", data=stale).status_code == 409
+    assert _doc(st, OWN) == before
+    huge = client.post(
+        f"/c/{CID}/u/{OWN}/answers",
+        content=b"x" * 2_000_000,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert huge.status_code == 413
+
+
+def test_officer_explains_round_one_changes(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    to_appraisal(st)
+    a, o = _client(st, clock), _client(st, clock)
+    sign_in(a, "thamdinh")
+    fields = form(a.get(f"/c/{CID}/u/{OWN}").text, "/appraise")
+    fields |= {"s:1.1.1": "0,5", "r:1.1.1": "Kế hoạch ban hành muộn"}
+    assert (
+        a.post(f"/c/{CID}/u/{OWN}/appraise", data=fields, follow_redirects=False).status_code == 303
+    )
+    for target in ("appraised_1", "explanation"):
+        f = form(a.get(f"/c/{CID}/u/{OWN}").text, "/advance")
+        f = next(
+            fm["fields"]
+            for fm in __import__("tests.webforms", fromlist=["forms"]).forms(
+                a.get(f"/c/{CID}/u/{OWN}").text
+            )
+            if fm["action"].endswith("/advance") and fm["fields"].get("target") == target
+        )
+        assert (
+            a.post(f"/c/{CID}/u/{OWN}/advance", data=f, follow_redirects=False).status_code == 303
+        )
+    sign_in(o, "canbo")
+    page = o.get(f"/c/{CID}/u/{OWN}")
+    fields = form(page.text, "/explain")
+    assert "e:1.1.1" in fields
+    fields |= {"e:1.1.1": "Đã ban hành đúng hạn, xem văn bản kèm", "ev:1.1.1": "12/KH-STC"}
+    r = o.post(f"/c/{CID}/u/{OWN}/explain", data=fields, follow_redirects=False)
+    assert r.status_code == 303
+    page = a.get(f"/c/{CID}/u/{OWN}")
+    assert "Đã ban hành đúng hạn" in page.text and "Vòng 2" in page.text
+
+
+# ---------------------------------------------------------------- the appraiser and the auditor
+
+
+def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    to_appraisal(st)
+    a = _client(st, clock)
+    sign_in(a, "thamdinh")
+    units = a.get(f"/c/{CID}")
+    assert units.status_code == 200 and "Đã nộp" in units.text
+    page = a.get(f"/c/{CID}/u/{OWN}")
+    assert "Thẩm định — Vòng 1" in page.text
+    fields = form(page.text, "/appraise")
+    no_reason = a.post(f"/c/{CID}/u/{OWN}/appraise", data=fields | {"s:1.1.3": "0,5"})
+    assert no_reason.status_code == 400 and "needs a reason" in no_reason.text
+    reason = "Báo cáo <b>không</b> có phụ lục kết quả"
+    ok = a.post(
+        f"/c/{CID}/u/{OWN}/appraise",
+        data=fields | {"s:1.1.3": "0,5", "r:1.1.3": reason},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    ranking = a.get(f"/c/{CID}/ranking")
+    assert ranking.status_code == 200 and ranking.text.count("<svg") >= 2
+    k = _client(st, clock)
+    sign_in(k, "kiemtoan")
+    trace = k.get(f"/c/{CID}/u/{OWN}/trace")
+    assert trace.status_code == 200
+    row = trace.text[trace.text.index('id="step-1.1.3"') :]
+    row = row[: row.index("</tr>")]
+    assert "1,50 → 0,50" in row
+    assert "Báo cáo &lt;b&gt;không&lt;/b&gt; có phụ lục kết quả" in row  # escaped, not markup
+    assert "thamdinh" in row and "20/11/2018" in row  # who and when (dd/mm/yyyy, Vietnam time)
+    assert "value_bands" in row  # the rule
+    log = k.get("/audit")
+    assert "Chuỗi băm toàn vẹn" in log.text and "appraisal" in log.text
+    # the auditor changes nothing
+    f = form(page.text, "/appraise") | {"csrf": csrf_of(k), "s:1.1.3": "1", "r:1.1.3": "x"}
+    assert k.post(f"/c/{CID}/u/{OWN}/appraise", data=f).status_code == 403
+
+
+def test_audit_page_shows_tampering(st, client: TestClient, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, "kiemtoan")
+    assert "Chuỗi băm toàn vẹn" in client.get("/audit").text
+    with sqlite3.connect(tmp_path / "web-open.db") as db:
+        db.execute("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2")
+    page = client.get("/audit")
+    assert "Chuỗi băm bị phá vỡ" in page.text and "#2" in page.text
+
+
+def test_auditor_verifies_a_published_campaign(tmp_path: Path, clock: Clock) -> None:
+    st = open_copy(tmp_path, published=True)
+    c = _client(st, clock)
+    sign_in(c, "kiemtoan")
+    page = c.get(f"/c/{CID}/verify")
+    assert page.status_code == 200 and "khớp với dữ liệu lưu trữ" in page.text
+    with sqlite3.connect(tmp_path / "web-published.db") as db:
+        db.execute("UPDATE run SET result_json = replace(result_json, '\"1\"', '\"2\"')")
+    page = c.get(f"/c/{CID}/verify")
+    assert "KHÔNG khớp" in page.text
+    st.close()
+
+
+# ---------------------------------------------------------------- language, formats, escaping
+
+
+def test_vietnamese_by_default_english_by_setting(client: TestClient) -> None:
+    sign_in(client, "quantri")
+    vi = client.get(f"/c/{CID}").text
+    assert "Kỳ đánh giá" in vi and "Điểm" in vi
+    assert re.search(r'class="n">\d+,\d\d<', vi)  # decimal comma
+    client.get("/lang/en")
+    en = client.get(f"/c/{CID}").text
+    assert "Campaign" in en and "Points" in en
+    assert re.search(r'class="n">\d+\.\d\d<', en)
+    assert "Sở Tài chính" in en  # names keep their diacritics in any language
+
+
+def test_user_text_is_escaped_everywhere(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, "canbo")
+    fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
+    evil = '<script>alert("x")</script>'
+    fields["a:1.1.1:evidence"] = f"12/KH; 09/02/2018; {evil}"
+    fields["a:1.1.1:note"] = evil
+    assert (
+        client.post(f"/c/{CID}/u/{OWN}/answers", data=fields, follow_redirects=False).status_code
+        == 303
+    )
+    page = client.get(f"/c/{CID}/u/{OWN}")
+    assert evil not in page.text
+    assert "&lt;script&gt;" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_json_endpoints(client: TestClient) -> None:
+    sign_in(client, "thamdinh")
+    ranking = client.get(f"/api/c/{CID}/ranking").json()
+    assert set(ranking["groups"]) == {"department", "district"}
+    first = ranking["groups"]["department"][0]
+    assert first["rank"] == 1 and "." in first["index"]
+    unit = client.get(f"/api/c/{CID}/u/{OWN}").json()
+    assert unit["unit_id"] == OWN and any(s["node"] == "1.1.1" for s in unit["trace"])
+    assert client.get(f"/api/c/{CID}/u/no-such-unit").status_code == 404
+    assert client.get("/api/c/no-such-campaign/ranking").status_code == 404
+
+
+def test_admin_creates_and_disables_an_account(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    c = _client(st, clock)
+    sign_in(c, "quantri")
+    fields = form(c.get("/admin/accounts").text, "/admin/accounts")
+    fields |= {
+        "username": "moi",
+        "role": "auditor",
+        "password": "mật-khẩu-mới-123",
+        "display_name": "Trần Thị B",
+    }
+    assert c.post("/admin/accounts", data=fields, follow_redirects=False).status_code == 303
+    other = _client(st, clock)
+    assert sign_in(other, "moi", "mật-khẩu-mới-123").status_code == 303
+    page = c.get("/admin/accounts")
+    f = next(
+        x["fields"]
+        for x in __import__("tests.webforms", fromlist=["forms"]).forms(page.text)
+        if x["action"] == "/admin/accounts/moi/active"
+    )
+    assert c.post("/admin/accounts/moi/active", data=f, follow_redirects=False).status_code == 303
+    assert other.get("/", follow_redirects=False).status_code == 303  # its session ended
+    weak = fields | {"username": "yeu", "password": "short"}
+    assert c.post("/admin/accounts", data=weak).status_code == 400
