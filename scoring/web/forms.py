@@ -17,7 +17,7 @@ from typing import Any
 from ..compiled import Item
 from ..kinds import handler
 from ..loader import Index
-from ..yamlsrc import dump_yaml, load_yaml
+from ..yamlsrc import dump_yaml
 from .i18n import date, number, parse_date, parse_number
 
 MAX_EVIDENCE_LINES = 50
@@ -184,24 +184,32 @@ def _evidence(text: str, leaf: str, out: Parsed) -> list[dict[str, Any]]:
 
 
 def unit_text(
-    unit: str, index_id: str, previous: str | None, answers: dict[str, Any], form_rows: list[Row]
+    unit: str,
+    index_id: str,
+    stored: Any,
+    answers: dict[str, Any],
+    form_rows: list[Row],
 ) -> str:
-    """The unit file's text: the stored file with the form's leaves replaced."""
-    data: dict[str, Any] = {}
-    if previous:
-        loaded, _ = load_yaml(previous, "stored")
-        if isinstance(loaded, dict):
-            data = dict(loaded)
-    data["unit"] = unit
-    data.setdefault("index", index_id)
-    kept = {
-        k: v
-        for k, v in (data.get("answers") or {}).items()
-        if str(k) not in {r.id for r in form_rows}
-    }
-    data["answers"] = {**kept, **answers}
+    """The unit file's text: the stored answers (a ``Submission``, or None) with the form's
+    leaves replaced; bonuses and penalties the unit declared are kept as they are."""
+    form_ids = {r.id for r in form_rows}
+    kept: dict[str, Any] = {}
+    adjustments: dict[str, Any] = {}
+    if stored is not None:
+        kept = {
+            k: a.model_dump(exclude_unset=True, mode="python")
+            for k, a in stored.answers.items()
+            if k not in form_ids and ("source", k) not in stored.where
+        }
+        adjustments = {
+            k: a.model_dump(exclude_unset=True, mode="python")
+            for k, a in stored.adjustments.items()
+        }
+    data: dict[str, Any] = {"unit": unit, "index": index_id, "answers": {**kept, **answers}}
+    if adjustments:
+        data["adjustments"] = adjustments
     head = f"# Self-assessment of {unit}, saved from the web form\n"
-    return head + dump_yaml(_plain(data))
+    return head + dump_yaml(_plain(data), fast=True)
 
 
 def _plain(value: Any) -> Any:

@@ -18,7 +18,7 @@ from ..evaluate import score_units
 from ..numbers import fmt, quantize
 from ..ranking import CampaignResult, rank
 from ..rounds import ExplanationEntry
-from ..schema import AppraisalRow, AuditRow, CampaignRow, DocumentRow, UnitRow
+from ..schema import AppraisalRow, AuditRow, CampaignRow, UnitRow
 from ..stored import explanation_rows
 from ..submission import EvidenceRef, Submission, UnitSpec, prepare, read_unit_text
 from ..trace import UnitResult, to_jsonable
@@ -395,9 +395,8 @@ def _parse_form(web: Web, ctx: Ctx, cid: str, uid: str) -> tuple[str, forms.Pars
     result = _result(web, cid)
     rows = forms.rows(result.index, unit.group_id)
     parsed = forms.parse({k: v for k, v in (ctx.form or {}).items() if isinstance(v, str)}, rows)
-    with web.store.read() as s:
-        doc = s.get(DocumentRow, (cid, "unit", uid))
-    text = forms.unit_text(uid, result.index.id, doc.text if doc else None, parsed.answers, rows)
+    stored = result.submissions.get(uid)
+    text = forms.unit_text(uid, result.index.id, stored, parsed.answers, rows)
     del camp
     return text, parsed
 
