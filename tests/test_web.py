@@ -24,6 +24,7 @@ from tests.webforms import form
 from tests.websupport import (
     CID,
     NOW,
+    OTHER,
     OWN,
     PASSWORD,
     csrf_of,
@@ -455,3 +456,32 @@ def test_admin_creates_and_disables_an_account(st, clock: Clock) -> None:  # typ
     assert other.get("/", follow_redirects=False).status_code == 303  # its session ended
     weak = fields | {"username": "yeu", "password": "short"}
     assert c.post("/admin/accounts", data=weak).status_code == 400
+
+
+def test_year_over_year_and_published_ranking(tmp_path: Path, clock: Clock) -> None:
+    st = open_copy(tmp_path, published=True)
+    c = _client(st, clock)
+    sign_in(c, "thamdinh")
+    page = c.get("/c/langson-2019/ranking")
+    assert page.status_code == 200
+    assert "DỰ THẢO" not in page.text  # published: the stored results, no draft banner
+    assert page.text.count("So với năm trước") == 2
+    assert page.text.count("<svg") == 4  # ranking and last year against this year, per group
+    assert "Không có kết quả công bố năm trước" not in page.text
+    st.close()
+
+
+def test_unit_names_are_escaped_and_static_files_stay_inside(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    with st.transaction() as s:
+        unit = s.get(UnitRow, (CID, OTHER))
+        assert unit is not None
+        unit.name = "<img src=x onerror=alert(1)>Ban Dân tộc"
+        s.add(unit)
+    sign_in(client, "thamdinh")
+    for path in (f"/c/{CID}", f"/c/{CID}/u/{OTHER}", f"/c/{CID}/ranking"):
+        text = client.get(path).text
+        assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text, path
+    for path in ("/static/../../criteria.yaml", "/static/%2e%2e/%2e%2e/criteria.yaml",
+                 "/static/..%2f..%2fcriteria.yaml"):  # fmt: skip
+        r = client.get(path)
+        assert r.status_code == 404 and "Lạng Sơn" not in r.text, path

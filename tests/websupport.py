@@ -38,6 +38,7 @@ def _build(path: Path, published: bool) -> None:
         from scoring.cycle import run_cycle
 
         run_cycle(st, SAMPLES, actor="seed")
+        run_cycle(st, SAMPLES.parent / "2019", actor="seed")
     else:
         campaigns.import_folder(st, SAMPLES, actor="seed", now=NOW)
     for name, (role, unit) in PEOPLE.items():
