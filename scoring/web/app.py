@@ -170,12 +170,38 @@ def route(
         endpoint.__name__ = handler.__name__
         endpoint.__doc__ = handler.__doc__
         app.add_api_route(
-            path, endpoint, methods=[method], name=handler.__name__, include_in_schema=True
+            path,
+            endpoint,
+            methods=[method],
+            name=handler.__name__,
+            summary=(handler.__doc__ or handler.__name__).strip().splitlines()[0],
+            openapi_extra=_openapi(method, path, action),
         )
         ROUTES.append(RouteSpec(method, path, action, handler.__name__))
         return handler
 
     return wrap
+
+
+def _openapi(method: str, path: str, action: str) -> dict[str, Any]:
+    """What the OpenAPI schema says of a route: its path parameters, its form body (every
+    field a string), and the action it needs (``x-parindex-action``)."""
+    import re
+
+    extra: dict[str, Any] = {
+        "x-parindex-action": action,
+        "parameters": [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in re.findall(r"{(\w+)}", path)
+        ],
+    }
+    if method not in SAFE:
+        form = {"type": "object", "additionalProperties": {"type": "string"}}
+        extra["requestBody"] = {
+            "required": False,
+            "content": {"application/x-www-form-urlencoded": {"schema": form}},
+        }
+    return extra
 
 
 async def _check(web: Web, request: Request, action: str) -> Ctx:
