@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from scoring import accounts
 from scoring.cli import app as cli
-from scoring.schema import AuditRow, DocumentRow, UnitRow
+from scoring.schema import AppraisalRow, AuditRow, DocumentRow, UnitRow
 from scoring.web import create_app
 from tests.webforms import form
 from tests.websupport import (
@@ -73,7 +74,7 @@ def _doc(st, uid: str) -> str:  # type: ignore[no-untyped-def]
 
 def _audit_count(st) -> int:  # type: ignore[no-untyped-def]
     with st.read() as s:
-        return len(list(s.exec(__import__("sqlmodel").select(AuditRow))))
+        return len(list(s.exec(select(AuditRow))))
 
 
 # ---------------------------------------------------------------- sign-in and sessions
@@ -485,3 +486,37 @@ def test_unit_names_are_escaped_and_static_files_stay_inside(st, client: TestCli
                  "/static/..%2f..%2fcriteria.yaml"):  # fmt: skip
         r = client.get(path)
         assert r.status_code == 404 and "Lạng Sơn" not in r.text, path
+
+
+def test_concurrent_appraisers_one_wins_the_others_are_told(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """Six appraisers post a change of the same unit from the same page at once: one lands,
+    the others get 409 (a stale version), none a 500; the audit chain still verifies."""
+    import threading
+
+    from scoring import audit as audit_log
+
+    to_appraisal(st)
+    clients = [_client(st, clock) for _ in range(6)]
+    for c in clients:
+        sign_in(c, "thamdinh")
+    pages = [form(c.get(f"/c/{CID}/u/{OWN}").text, "/appraise") for c in clients]
+    codes: list[int] = []
+    gate = threading.Barrier(len(clients))
+
+    def post(i: int) -> None:
+        data = pages[i] | {"s:1.1.3": str(i % 2), "r:1.1.3": f"thẩm định viên {i}"}
+        gate.wait()
+        codes.append(clients[i].post(f"/c/{CID}/u/{OWN}/appraise", data=data,
+                                     follow_redirects=False).status_code)  # fmt: skip
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [303] + [409] * (len(clients) - 1), codes
+    with st.read() as s:
+        checked, problems = audit_log.verify(s)
+        rows = list(s.exec(select(AppraisalRow)))
+    assert problems == [] and checked > 0
+    assert len(rows) == 1
