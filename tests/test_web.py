@@ -520,3 +520,37 @@ def test_concurrent_appraisers_one_wins_the_others_are_told(st, clock: Clock) ->
         rows = list(s.exec(select(AppraisalRow)))
     assert problems == [] and checked > 0
     assert len(rows) == 1
+
+
+def test_main_paths_on_every_store_backend(store) -> None:  # type: ignore[no-untyped-def]
+    """The same app on SQLite and on PostgreSQL (when CI provides one): an officer saves and
+    submits, an appraiser lowers a score with a reason, the auditor reads it in the trace."""
+    from scoring import campaigns
+    from tests.websupport import PEOPLE, SAMPLES
+
+    campaigns.import_folder(store, SAMPLES, actor="seed", now=NOW)
+    for name, (role, unit) in PEOPLE.items():
+        accounts.add(store, name, role, PASSWORD, unit=unit, actor="seed", now=NOW)
+    app = create_app(store, clock=lambda: NOW)
+    officer, appraiser, auditor = TestClient(app), TestClient(app), TestClient(app)
+    sign_in(officer, "canbo")
+    fields = form(officer.get(f"/c/{CID}/u/{OWN}").text, "/answers") | {"a:1.1.2:value": "false"}
+    assert officer.post(f"/c/{CID}/u/{OWN}/answers", data=fields,
+                        follow_redirects=False).status_code == 303  # fmt: skip
+    fields = form(officer.get(f"/c/{CID}/u/{OWN}").text, "/submit")
+    assert officer.post(f"/c/{CID}/u/{OWN}/submit", data=fields,
+                        follow_redirects=False).status_code == 303  # fmt: skip
+    with store.read() as s:
+        units = [u.unit_id for u in s.exec(select(UnitRow)) if u.unit_id != OWN]
+    for uid in units:
+        campaigns.submit(store, CID, uid, actor="seed", now=NOW)
+    campaigns.advance_campaign(store, CID, "appraisal", actor="seed", now=NOW)
+    sign_in(appraiser, "thamdinh")
+    fields = form(appraiser.get(f"/c/{CID}/u/{OWN}").text, "/appraise")
+    fields |= {"s:1.1.3": "1", "r:1.1.3": "Thiếu phụ lục"}
+    assert appraiser.post(f"/c/{CID}/u/{OWN}/appraise", data=fields,
+                          follow_redirects=False).status_code == 303  # fmt: skip
+    sign_in(auditor, "kiemtoan")
+    trace = auditor.get(f"/c/{CID}/u/{OWN}/trace").text
+    assert "Thiếu phụ lục" in trace and "1,50 → 1,00" in trace
+    assert "Chuỗi băm toàn vẹn" in auditor.get("/audit").text
