@@ -166,3 +166,10 @@ def test_officer_cannot_write_another_unit_through_the_form(tmp_path: Path) -> N
         mine = s.get(DocumentRow, (CID, "unit", OWN)).text  # type: ignore[union-attr]
     assert f"unit: {OWN}" in mine
     st.close()
+
+
+def test_no_route_can_change_the_audit_log() -> None:
+    """The audit log is read-only through the web: its one route reads."""
+    create_app(open_copy(Path(__import__("tempfile").mkdtemp())), clock=lambda: NOW)
+    audit_routes = [r for r in ROUTES if "audit" in r.path or r.action.startswith("audit")]
+    assert audit_routes and all(r.method == "GET" for r in audit_routes)
