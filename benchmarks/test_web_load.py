@@ -197,8 +197,8 @@ def test_load_sustained_mixed(benchmark: Any, base: str) -> None:
 
 def test_load_server_still_consistent(base: str) -> None:
     """After the load: the audit chain verifies and nothing was written by the read-only load."""
-    c = _client(base, "kiemtoan")
-    page = c.get("/audit")
+    with _client(base, "kiemtoan") as c:
+        page = c.get("/audit")
     assert "Chuỗi băm toàn vẹn" in page.text
     if RESULTS:
         print("\nweb load:", RESULTS)
