@@ -64,8 +64,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            if httpx.get(f"{url}/healthz").status_code == 200:
-                break
+            with httpx.Client() as probe:
+                if probe.get(f"{url}/healthz").status_code == 200:
+                    break
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline or proc.poll() is not None:
@@ -197,8 +198,11 @@ def test_load_sustained_mixed(benchmark: Any, base: str) -> None:
 
 def test_load_server_still_consistent(base: str) -> None:
     """After the load: the audit chain verifies and nothing was written by the read-only load."""
-    with _client(base, "kiemtoan") as c:
+    c = _client(base, "kiemtoan")
+    try:
         page = c.get("/audit")
+    finally:
+        c.close()
     assert "Chuỗi băm toàn vẹn" in page.text
     if RESULTS:
         print("\nweb load:", RESULTS)
