@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from ..errors import SubmissionError
+from ..jsonsrc import json_to_yaml
 from ..submission import Schedule
-from ..yamlsrc import dump_yaml, read_text
+from ..yamlsrc import read_text
 from .base import (
     EXIT_FAIL,
     EXIT_OK,
@@ -209,13 +208,7 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
             index = stored.index_for(s, stored.campaign_row(s, cid).index_hash)
         text = read_template(path, index)
     elif suffix == ".json":
-        try:
-            data = json.loads(read_text(path), parse_float=Decimal)
-        except (json.JSONDecodeError, InvalidOperation) as exc:
-            from ..errors import Location
-
-            raise SubmissionError(f"invalid JSON: {exc}", Location(str(path))) from None
-        text = dump_yaml(data)
+        text = json_to_yaml(read_text(path), str(path))
     else:
         text = read_text(path)
     from ..submission import parse_unit_file
