@@ -12,6 +12,7 @@ later error can point at the file and line. On top of ``yaml.SafeLoader`` it:
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -64,7 +65,12 @@ class Source:
 def read_text(path: Path) -> str:
     """The file's text as UTF-8, or an InputFileError naming the file."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero never ends, a FIFO blocks for ever
+            raise InputFileError("not a regular file", Location(str(path)))
+        size = info.st_size
         if size > MAX_BYTES:
             raise InputFileError(
                 f"file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path))
