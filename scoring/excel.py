@@ -173,6 +173,10 @@ class _Sheet:
             if col is not None:
                 self.cols[c] = col
         self.by_key = {col.key: c for c, col in self.cols.items()}
+        self.hidden_told = False
+        self.hidden_cols = {
+            c for d in ws.column_dimensions.values() if d.hidden for c in range(d.min, d.max + 1)
+        }
         self.source = Source(label)
         self.errors: list[ParindexError] = []
 
@@ -202,10 +206,27 @@ class _Sheet:
             before = len(self.errors)
             cells = self._cells(row)
             if cells:
+                self._visible(row, cells)
                 current = self._row(row, cells, out, current)
             if current is not None and len(self.errors) > before:
                 current.bad = True
         return {k: p for k, p in out.items() if p.fields or p.evidence}
+
+    def _visible(self, row: int, cells: dict[str, tuple[int, Any]]) -> None:
+        """Refuse answers nobody sees: what is imported must be what the unit's leader signed."""
+        answers = sorted(c for key, (c, _) in cells.items() if key != "id")
+        if not answers:
+            return
+        if self.ws.sheet_state != "visible" and not self.hidden_told:
+            self.hidden_told = True
+            msg = f"the sheet is {self.ws.sheet_state} but holds answers; unhide it"
+            self.fail(row, answers[0], "", msg)
+        elif self.ws.row_dimensions[row].hidden:
+            self.fail(row, answers[0], "", "the row is hidden but holds answers; unhide it")
+        for c in answers:
+            if c in self.hidden_cols:
+                name = self.cols[c].field or self.cols[c].key
+                self.fail(row, c, repr(name), "the column is hidden but holds answers; unhide it")
 
     def _cells(self, row: int) -> dict[str, tuple[int, Any]]:
         cells: dict[str, tuple[int, Any]] = {}
