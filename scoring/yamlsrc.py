@@ -62,6 +62,25 @@ class Source:
         return Location(self.file, line, col, tuple(trail))
 
 
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be looked at. ``Path.is_dir`` raises
+    on a name too long for the file system, a permission error or a NUL (ENAMETOOLONG, EACCES,
+    ValueError): whatever then reads the path reports it, located."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` exists; False when it cannot be looked at (as ``is_dir``)."""
+    try:
+        path.stat()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def read_text(path: Path) -> str:
     """The file's text as UTF-8, or an InputFileError naming the file."""
     try:

@@ -10,7 +10,7 @@ import typer
 from ..errors import SubmissionError
 from ..jsonsrc import json_to_yaml
 from ..submission import Schedule
-from ..yamlsrc import read_text
+from ..yamlsrc import is_dir, read_text
 from .base import (
     EXIT_FAIL,
     EXIT_OK,
@@ -62,7 +62,7 @@ def campaign_create(
         rules_dir = (
             rules
             if rules is not None
-            else (index.parent / "rules" if (index.parent / "rules").is_dir() else None)
+            else (index.parent / "rules" if is_dir(index.parent / "rules") else None)
         )
         row = campaigns.create(
             store(),
@@ -171,7 +171,7 @@ def import_(
 
     def body() -> int:
         st = store()
-        if path.is_dir():
+        if is_dir(path):
             report = campaigns.import_folder(st, path, actor=actor(), now=now())
             verb = "created" if report.created else "updated"
             out.print(
