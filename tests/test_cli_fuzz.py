@@ -194,3 +194,32 @@ def test_a_name_too_long_is_a_message_not_a_crash(
     r = runner.invoke(app, args)
     assert r.exit_code == 1, r.output
     assert "internal error" not in r.output and "Traceback" not in r.output
+
+
+BIG = "99999999999999999999"  # more than a 64-bit integer: found by the fuzzer above
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["audit", "list", "--limit", BIG], 2),
+        (["audit", "list", "--limit", "0"], 2),
+        (["submit", "mini-2018", "a", "--expect-version", BIG], 2),
+        (["appraise", "mini-2018", "a", "--set", "1.2=5", "--reason", "x", "--expect-version", BIG],
+         2),
+        (["report", "mini-2018", "--out", "rep", "--jobs", BIG], 2),
+        (["plan", "a", "--rank", BIG, "--campaign", "mini"], 1),
+        (["campaign", "create", "z", "--year", BIG, "--index", "mini/criteria.yaml"], 1),
+    ],
+    ids=lambda a: " ".join(a).replace(BIG, "BIG") if isinstance(a, list) else str(a),
+)  # fmt: skip
+def test_an_integer_too_large_is_refused_not_a_crash(
+    pristine: Path, workdir: Path, args: list[str], code: int
+) -> None:
+    """An integer option past what the store or the OS takes: a usage error or a message (the
+    first and the report's --jobs were internal errors: OverflowError)."""
+    shutil.copytree(pristine, workdir)
+    os.chdir(workdir)
+    r = runner.invoke(app, args)
+    assert r.exit_code == code, r.output
+    assert "internal error" not in r.output and "Traceback" not in r.output
