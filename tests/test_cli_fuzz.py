@@ -223,3 +223,19 @@ def test_an_integer_too_large_is_refused_not_a_crash(
     r = runner.invoke(app, args)
     assert r.exit_code == code, r.output
     assert "internal error" not in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(
+    "ref", [BIG, "²", "٣"], ids=["20 digits", "superscript two", "Arabic three"]
+)
+@pytest.mark.parametrize("command", [["gaps", "a", "--campaign"], ["compare", "mini-2018"]])
+def test_a_campaign_year_that_is_no_year_is_unknown_not_a_crash(
+    pristine: Path, workdir: Path, command: list[str], ref: str
+) -> None:
+    """A campaign named by digits that make no year is an unknown campaign (exit 1); these were
+    internal errors (OverflowError, ValueError from int())."""
+    shutil.copytree(pristine, workdir)
+    os.chdir(workdir)
+    r = runner.invoke(app, [*command, ref])
+    assert r.exit_code == 1, r.output
+    assert "no campaign" in r.output and "internal error" not in r.output
