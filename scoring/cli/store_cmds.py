@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,8 +57,9 @@ def campaign_create(
     """
 
     def body() -> None:
-        sched = Schedule.model_validate(
-            {"self_assessment_due": due, "explanation_due": explanation_due}
+        sched = Schedule(
+            self_assessment_due=_date("--due", due),
+            explanation_due=_date("--explanation-due", explanation_due),
         )
         rules_dir = (
             rules
@@ -80,6 +82,17 @@ def campaign_create(
         )
 
     guard(body)
+
+
+def _date(option: str, text: str | None) -> dt.date | None:
+    """An option's ISO date; a usage mistake is an error naming the option (it was a bug:
+    pydantic's ValidationError escaped)."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SubmissionError(f"{option}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
 @campaign_app.command("status")
