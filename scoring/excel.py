@@ -146,9 +146,11 @@ def _open(path: Path) -> Any:
     if size > MAX_BYTES or unzipped > MAX_UNZIPPED:
         raise SubmissionError(f"workbook too large ({unzipped} bytes unzipped)", where)
     try:
-        with warnings.catch_warnings():  # openpyxl warns about features it drops (extensions)
-            warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=False)
+        # our own handle, closed whatever happens: openpyxl leaves its own open when the
+        # workbook's XML is damaged (a ResourceWarning later, found by the hostile-file tests)
+        with path.open("rb") as fh, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about features it drops
+            return load_workbook(fh, data_only=False)
     except Exception as exc:  # openpyxl raises KeyError, TypeError, XML errors… on damaged files
         raise SubmissionError(f"not an Excel workbook (.xlsx): {exc!r}", where) from None
 

@@ -133,10 +133,10 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def workdir(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     work = tmp_path / "w"
+    monkeypatch.chdir(pristine)  # the examples move into ``work``; monkeypatch moves back
     monkeypatch.setenv("PARINDEX_DB", "sqlite:///p.db")
     monkeypatch.setenv("PARINDEX_ACTOR", "fuzz")
     yield work
-    os.chdir(pristine)  # leave the example's folder before pytest removes it
 
 
 @CLI_FUZZ
