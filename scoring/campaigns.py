@@ -32,7 +32,7 @@ from .submission import (
     prepare,
     read_unit_text,
 )
-from .yamlsrc import read_text
+from .yamlsrc import is_dir, read_text
 
 
 def register_index(session: Session, criteria: Path, rules: Path | None, at: str) -> Index:
@@ -273,7 +273,7 @@ def import_folder(store: Store, folder: Path, *, actor: str, now: dt.datetime) -
     """Create the campaign of a folder if needed, then store every valid unit file and the
     survey and council files, all in one transaction. Invalid unit files are reported."""
     spec, _, _ = _read_campaign(folder)
-    folder = folder if folder.is_dir() else folder.parent
+    folder = folder if is_dir(folder) else folder.parent
     at = stamp(now)
     with store.transaction() as s:
         created = s.get(CampaignRow, spec.id) is None

@@ -21,7 +21,7 @@ from .errors import ErrorList
 from .rounds import parse_appraisals, parse_explanations
 from .schema import CampaignRow
 from .submission import CampaignFile, _read_campaign
-from .yamlsrc import read_text
+from .yamlsrc import is_dir, read_text
 
 Progress = Callable[[str], None]
 
@@ -37,7 +37,7 @@ def run_cycle(
     return the published score document."""
     say = progress or (lambda _msg: None)
     spec, _, _ = _read_campaign(folder)
-    folder = folder if folder.is_dir() else folder.parent
+    folder = folder if is_dir(folder) else folder.parent
     with store.read() as s:
         row = s.get(CampaignRow, spec.id)
         if row is not None and row.state == "published":

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from .errors import Location, StorageError
+from .yamlsrc import is_dir
 
 DEFAULT_URL = "sqlite:///parindex.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -85,7 +86,7 @@ def open_store(url: str | None = None, migrate: bool = True) -> Store:
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
                 parent = Path(path).resolve().parent
-                if not parent.is_dir():
+                if not is_dir(parent):
                     raise StorageError(f"folder {parent} does not exist", Location(url))
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_connect)

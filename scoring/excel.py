@@ -146,9 +146,11 @@ def _open(path: Path) -> Any:
     if size > MAX_BYTES or unzipped > MAX_UNZIPPED:
         raise SubmissionError(f"workbook too large ({unzipped} bytes unzipped)", where)
     try:
-        with warnings.catch_warnings():  # openpyxl warns about features it drops (extensions)
-            warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=False)
+        # our own handle, closed whatever happens: openpyxl leaves its own open when the
+        # workbook's XML is damaged (a ResourceWarning later, found by the hostile-file tests)
+        with path.open("rb") as fh, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about features it drops
+            return load_workbook(fh, data_only=False)
     except Exception as exc:  # openpyxl raises KeyError, TypeError, XML errors… on damaged files
         raise SubmissionError(f"not an Excel workbook (.xlsx): {exc!r}", where) from None
 
@@ -173,6 +175,10 @@ class _Sheet:
             if col is not None:
                 self.cols[c] = col
         self.by_key = {col.key: c for c, col in self.cols.items()}
+        self.hidden_told = False
+        self.hidden_cols = {
+            c for d in ws.column_dimensions.values() if d.hidden for c in range(d.min, d.max + 1)
+        }
         self.source = Source(label)
         self.errors: list[ParindexError] = []
 
@@ -202,10 +208,27 @@ class _Sheet:
             before = len(self.errors)
             cells = self._cells(row)
             if cells:
+                self._visible(row, cells)
                 current = self._row(row, cells, out, current)
             if current is not None and len(self.errors) > before:
                 current.bad = True
         return {k: p for k, p in out.items() if p.fields or p.evidence}
+
+    def _visible(self, row: int, cells: dict[str, tuple[int, Any]]) -> None:
+        """Refuse answers nobody sees: what is imported must be what the unit's leader signed."""
+        answers = sorted(c for key, (c, _) in cells.items() if key != "id")
+        if not answers:
+            return
+        if self.ws.sheet_state != "visible" and not self.hidden_told:
+            self.hidden_told = True
+            msg = f"the sheet is {self.ws.sheet_state} but holds answers; unhide it"
+            self.fail(row, answers[0], "", msg)
+        elif self.ws.row_dimensions[row].hidden:
+            self.fail(row, answers[0], "", "the row is hidden but holds answers; unhide it")
+        for c in answers:
+            if c in self.hidden_cols:
+                name = self.cols[c].field or self.cols[c].key
+                self.fail(row, c, repr(name), "the column is hidden but holds answers; unhide it")
 
     def _cells(self, row: int) -> dict[str, tuple[int, Any]]:
         cells: dict[str, tuple[int, Any]] = {}

@@ -19,7 +19,7 @@ from .compiled import (
 from .errors import ErrorList, IndexDefinitionError, Location, ParindexError, suggest
 from .kinds import handler
 from .located import validate
-from .yamlsrc import load_yaml
+from .yamlsrc import is_dir, load_yaml
 
 _ADJUSTMENT_KINDS = {
     "boolean",
@@ -36,7 +36,7 @@ _INPUT_TYPES = {"date": "date", "whole": "number", "number": "number"}
 def pack_files(rules_dir: Path | None) -> list[Path]:
     if rules_dir is None:
         return []
-    if not rules_dir.is_dir():
+    if not is_dir(rules_dir):
         raise IndexDefinitionError("rule pack folder not found", Location(str(rules_dir)))
     return sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml"))
 

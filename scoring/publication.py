@@ -201,7 +201,9 @@ def resolve(s: Session, ref: str) -> str:
     """A campaign id from an id or a year."""
     if s.get(CampaignRow, ref) is not None:
         return ref
-    if ref.isdigit():
+    # a year: ASCII digits of a plausible length ("²".isdigit() is true but int() refuses it,
+    # and a 20-digit year overflows the store's integer)
+    if ref.isascii() and ref.isdigit() and len(ref) <= 6:
         ids = list(s.exec(select(CampaignRow.id).where(CampaignRow.year == int(ref))))
         if len(ids) == 1:
             return ids[0]

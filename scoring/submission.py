@@ -25,7 +25,7 @@ from .loader import Index, Item
 from .located import trail_for, validate
 from .model import Frozen, Num, Slug, Text, Whole
 from .numbers import encode
-from .yamlsrc import Source, load_yaml, load_yaml_file, read_text
+from .yamlsrc import Source, is_dir, load_yaml, load_yaml_file, read_text
 
 
 class EvidenceRef(Frozen):
@@ -159,7 +159,7 @@ def read_campaign_file(folder: Path) -> CampaignFile:
 
 
 def _read_campaign(folder: Path) -> tuple[CampaignFile, Source, Any]:
-    path = folder / "campaign.yaml" if folder.is_dir() else folder
+    path = folder / "campaign.yaml" if is_dir(folder) else folder
     data, source = load_yaml_file(path)
     if not isinstance(data, dict):
         raise SubmissionError("expected a mapping with id, year and units", Location(str(path), 1))
@@ -181,7 +181,7 @@ NamedText = tuple[str, str]  # (name used in messages, the text)
 def load_campaign(folder: Path) -> Campaign:
     """Read a campaign folder; unit-level problems are collected, not raised."""
     spec, source, data = _read_campaign(folder)
-    folder = folder if folder.is_dir() else folder.parent
+    folder = folder if is_dir(folder) else folder.parent
     units: dict[str, NamedText | ParindexError] = {}
     for u in spec.units:
         path = folder / (u.file or f"units/{u.id}.yaml")

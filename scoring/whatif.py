@@ -490,10 +490,10 @@ class ScenarioFile(Frozen):
 
 def save_scenario(path: Path, unit_id: str, name: str, changes: Sequence[Change]) -> None:
     """Add (or replace) a named scenario of a unit in a YAML file."""
-    from .yamlsrc import dump_yaml
+    from .yamlsrc import dump_yaml, exists
 
     scenarios: dict[str, list[str]] = {}
-    if path.exists():
+    if exists(path):
         spec = _read_scenarios(path)
         if spec.unit != unit_id:
             raise SubmissionError(

@@ -12,6 +12,7 @@ later error can point at the file and line. On top of ``yaml.SafeLoader`` it:
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -61,10 +62,34 @@ class Source:
         return Location(self.file, line, col, tuple(trail))
 
 
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be looked at. ``Path.is_dir`` raises
+    on a name too long for the file system, a permission error or a NUL (ENAMETOOLONG, EACCES,
+    ValueError): whatever then reads the path reports it, located."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` exists; False when it cannot be looked at (as ``is_dir``)."""
+    try:
+        path.stat()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def read_text(path: Path) -> str:
     """The file's text as UTF-8, or an InputFileError naming the file."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero never ends, a FIFO blocks for ever
+            raise InputFileError("not a regular file", Location(str(path)))
+        size = info.st_size
         if size > MAX_BYTES:
             raise InputFileError(
                 f"file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from scoring.errors import InputFileError
+from scoring.submission import load_campaign
 from scoring.yamlsrc import load_yaml, load_yaml_file
+from tests.conftest import MINI
+from tests.test_fuzz import bounded
 
 
 def test_floats_are_exact_decimals() -> None:
@@ -110,3 +115,29 @@ def test_anchors_and_aliases_are_plain_data() -> None:
     """A small alias is expanded like any value (only bombs are stopped)."""
     data, _ = load_yaml("a: &x {v: 1}\nb: *x\n")
     assert data == {"a": {"v": 1}, "b": {"v": 1}}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_file_that_is_not_regular_is_refused_not_read(tmp_path: Path, kind: str) -> None:
+    """A FIFO or a device as a unit file is refused at once (reading them hung for ever)."""
+    if kind == "fifo":
+        path = tmp_path / "u.yaml"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/null")  # /dev/zero hung too; /dev/null fails fast on a regression
+    with bounded(5), pytest.raises(InputFileError, match="not a regular file") as exc:
+        load_yaml_file(path)
+    assert exc.value.location.file == str(path)
+
+
+def test_campaign_naming_a_device_reports_the_unit_and_scores_the_others(tmp_path: Path) -> None:
+    """`file: /dev/null` or /dev/zero in campaign.yaml spoils that unit only, never hangs."""
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    camp = folder / "campaign.yaml"
+    text = camp.read_text(encoding="utf-8")
+    camp.write_text(text.replace("{id: a, name", "{id: a, file: /dev/null, name"), "utf-8")
+    with bounded(5):
+        got = load_campaign(folder)
+    assert "not a regular file" in str(got.errors["a"][0])
+    assert set(got.submissions) == {"b", "c"}

@@ -15,6 +15,7 @@ from ..ranking import CampaignResult, score_campaign
 from ..report import score_document, trace_document
 from ..submission import load_campaign, read_campaign_file
 from ..trace import subtree
+from ..yamlsrc import exists, is_dir
 from .base import (
     EXIT_FAIL,
     EXIT_OK,
@@ -33,13 +34,13 @@ def _resolve_index(
     campaign: Path | None, index: Path | None, rules: Path | None
 ) -> tuple[Path, Path | None]:
     spec = read_campaign_file(campaign) if campaign is not None else None
-    folder = campaign if campaign is None or campaign.is_dir() else campaign.parent
+    folder = campaign if campaign is None or is_dir(campaign) else campaign.parent
     if index is None:
         index = (folder / spec.index) if spec and spec.index and folder else Path("criteria.yaml")
     if rules is None:
         if spec and spec.rules and folder:
             rules = folder / spec.rules
-        elif (index.parent / "rules").is_dir():
+        elif is_dir(index.parent / "rules"):
             rules = index.parent / "rules"
     return index, rules
 
@@ -138,9 +139,9 @@ def campaign_result(
 ) -> CampaignResult:
     """A campaign folder scored as ``parindex score`` does, else a stored campaign: as it
     stands, or (``published``) with the appraisal changes of its last published run."""
-    if Path(campaign).is_dir():
+    if is_dir(Path(campaign)):
         return _score(Path(campaign), index, rules)
-    if "/" in campaign or "\\" in campaign or Path(campaign).exists():  # a path, not an id
+    if "/" in campaign or "\\" in campaign or exists(Path(campaign)):  # a path, not an id
         raise SubmissionError("not a campaign folder", Location(campaign))
     from .. import publication
 
@@ -209,7 +210,7 @@ def explain(
     """
 
     def body() -> None:
-        if Path(campaign).is_dir():
+        if is_dir(Path(campaign)):
             result = _score(Path(campaign), index, rules)
             doc, explanations = _unit_trace(result, unit, node), None
         else:

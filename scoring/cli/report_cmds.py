@@ -33,7 +33,9 @@ def report(
     ] = None,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=1, help="Pages written in parallel (worker processes)."),
+        typer.Option(
+            "--jobs", "-j", min=1, max=64, help="Pages written in parallel (worker processes)."
+        ),
     ] = 1,
 ) -> None:
     """Write the ranking annex, the summary and a scorecard per unit, as published.

@@ -207,7 +207,7 @@ def audit_list(
     campaign: Annotated[str | None, typer.Option("--campaign")] = None,
     unit: Annotated[str | None, typer.Option("--unit")] = None,
     node: Annotated[str | None, typer.Option("--node")] = None,
-    limit: Annotated[int, typer.Option("--limit")] = 50,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """Who changed what, when, from what to what, and why.

@@ -21,6 +21,8 @@ VersionOpt = Annotated[
     int | None,
     typer.Option(
         "--expect-version",
+        min=0,
+        max=2**62,  # the store's integers are 64-bit
         help="Refuse if the unit changed since you read this version (see campaign status).",
     ),
 ]
