@@ -103,6 +103,11 @@ def _rows(page: str) -> dict[str, list[str]]:
     return out
 
 
+def vn(figure: str) -> str:
+    """A figure of the score document as the reports print it: with a decimal comma."""
+    return figure.replace(".", ",")
+
+
 def test_annex_html_rows_equal_the_stored_document(files: Path, docs: dict[str, Any]) -> None:
     """Each unit's annex row holds exactly the published rank, name, area points and totals."""
     rows = _rows((files / "annex.html").read_text(encoding="utf-8"))
@@ -118,7 +123,8 @@ def test_annex_html_rows_equal_the_stored_document(files: Path, docs: dict[str, 
             figures = ("content", "survey", "bonus", "penalty", "points", "max_points", "index")
             cells = rows[u["unit_id"]]
             assert cells[1] == nfc(u["name"])
-            assert cells[2:-1] == expected_areas + [u[k] for k in figures]
+            expected = [vn(x) for x in expected_areas + [u[k] for k in figures]]
+            assert cells[2:-1] == expected  # with a decimal comma, as Vietnamese readers write
             assert cells[-1] == u["classification"]["label_vi"]
             assert cells[0].lstrip("=") == str(u["rank"])
 
@@ -183,7 +189,7 @@ def test_pdf_text_has_every_unit_with_its_total_and_index(
         head = re.compile(rf"^=?{u['rank']} {re.escape(' '.join(name.split()[:6]))}( |$)")
         row = [line.split() for line in lines if head.search(line)]
         assert len(row) == 1, name
-        assert u["points"] in row[0] and u["index"] in row[0], name
+        assert vn(u["points"]) in row[0] and vn(u["index"]) in row[0], name
     assert "Trang 1 / 2" in text and "Trang 2 / 2" in text
     assert f"langson-2019 · chỉ số / index langson-2019 {report_hash(docs)}" in text
     assert "lập lúc / generated 2020-01-15 09:30 UTC" in text
@@ -252,7 +258,7 @@ def test_scorecard_lists_every_appraisal_change_with_its_reason(
         changes = [(s, a) for s in traces[uid]["trace"] for a in s["appraisal"]]
         assert changes, uid
         for step, a in changes:
-            q = [fmt(quantize(Decimal(x), 2)) for x in (a["from"], a["to"])]
+            q = [vn(fmt(quantize(Decimal(x), 2))) for x in (a["from"], a["to"])]
             assert f"{q[0]} → {q[1]}</b> — {a['reason']}" in page, (uid, step["node"])
     page = html.unescape((files / "scorecards" / "huyen-cao-loc.html").read_text(encoding="utf-8"))
     assert "TR3" in page and "Thẩm định vòng 1" in page
@@ -298,14 +304,14 @@ def test_year_over_year_change_for_2019_against_2018(
         change = Decimal(card.unit.index) - Decimal(last[uid]["index"])
         assert Decimal(card.previous.index_change) == change
         page = html.unescape((files / "scorecards" / f"{uid}.html").read_text(encoding="utf-8"))
-        assert f"{last[uid]['index']} → {card.unit.index}" in page
+        assert f"{vn(last[uid]['index'])} → {vn(card.unit.index)}" in page
     assert len(report.rises) == len(report.falls) == 5
     changes = [Decimal(m.change) for m in report.rises]
     assert changes == sorted(changes, reverse=True) and all(c > 0 for c in changes)
     for m in (*report.rises, *report.falls):
         assert Decimal(m.after) - Decimal(m.before) == Decimal(m.change)
     summary = pdf_text(files / "summary.pdf")
-    assert f"{report.rises[0].name}" in summary and report.rises[0].change in summary
+    assert f"{report.rises[0].name}" in summary and vn(report.rises[0].change) in summary
     first = build(store, "langson-2018", generated_at=AT)
     assert first.meta.previous is None and first.scorecard("so-tai-chinh").previous is None
     assert "Không có kết quả công bố của năm trước" in render_html(first, "summary")

@@ -10,6 +10,7 @@ foot of every printed page, and a DRAFT banner and watermark on a report not yet
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +33,16 @@ TIE_POLICY = {
 }
 
 
+_NUMBER = re.compile(r"^[+\-−]?\d+\.\d+$")
+
+
+def decimal_comma(value: object) -> object:
+    """A decimal figure as Vietnamese readers write it (``85.50`` → ``85,50``); other values,
+    node ids such as ``1.2.3`` among them, unchanged."""
+    text = str(value)
+    return text.replace(".", ",") if _NUMBER.match(text) else value
+
+
 def css_string(text: str) -> Markup:
     """``text`` as a quoted CSS string that cannot end the ``<style>`` element."""
     escaped = "".join(
@@ -50,6 +61,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
+    env.filters["vn"] = decimal_comma
     env.globals["tie_policy"] = TIE_POLICY
     return env
 
