@@ -10,7 +10,11 @@ the rules that fired. Everything durable-specific stays here, following the fiel
 - one session per call, always deleted; actions take exactly one parameter;
 - durable's bare exceptions and ``state['exception']`` become ``EngineError``;
 - each distinct fact is decided once per engine (a memo), so a campaign of thousands of
-  units costs one firing per distinct (item, value), not per unit.
+  units costs one match per distinct (item, value), not per unit;
+- every rule has a ``cap``: durable hands an action all the facts a rule matched in a batch
+  as one list, so a batch of thousands of facts costs one Python callback per rule that
+  fired, not one per fact (the callbacks were three quarters of the time of a national run's
+  decisions; the matching itself, in C, is unchanged).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from .kinds import Branch
 
 MAX_RULES = 4096  # MAX_ACTIONS in the C core
 MAX_SIBLINGS = 500  # NEXT_BUCKET_LENGTH 512: more distinct codes would hang create_ruleset
+CAP = 65535  # facts per action call at most: the C core keeps cap in 16 bits (65536 -> 0: no cap)
 
 # A fact key: ("in", code, status, value, evidence) or ("chk", code, left, right).
 FactKey = tuple[Hashable, ...]
@@ -119,7 +124,9 @@ class RuleEngine:
     def _register(self) -> _QuietHost:
         host = _QuietHost()
         # durable consumes the definition it is given: build a fresh one, actions included
-        rules = {rid: {**rule, "run": self._action(rid)} for rid, rule in self._rules.items()}
+        rules = {
+            rid: {**rule, "cap": CAP, "run": self._action(rid)} for rid, rule in self._rules.items()
+        }
         try:
             host.register_rulesets({self.name: rules})
         except Exception as exc:  # durable raises bare Exception
@@ -130,7 +137,11 @@ class RuleEngine:
         fired = self._fired
 
         def act(c: Any) -> None:  # exactly one parameter, or durable makes it async
-            fired.append((c.m.id, rid))
+            matched = c.m  # a capped rule gets the list of the facts it matched
+            if isinstance(matched, list):
+                fired.extend((m["id"], rid) for m in matched)
+            else:
+                fired.append((matched.id, rid))
 
         return act
 
@@ -142,6 +153,16 @@ class RuleEngine:
             if new:
                 self._run(new)
             return {k: self._memo[k] for k in wanted}
+
+    def decided(self, keys: Iterable[FactKey]) -> Mapping[FactKey, tuple[str, ...]]:
+        """Every decision so far, after deciding the keys not seen yet (for batches: no
+        per-call copy of what was asked). Read it, never change it."""
+        with self._lock:
+            memo = self._memo
+            new = list(dict.fromkeys(k for k in keys if k not in memo))
+            if new:
+                self._run(new)
+            return memo
 
     def _run(self, keys: list[FactKey]) -> None:
         for key in keys:
