@@ -22,6 +22,7 @@ from .assemble import assemble, computed
 from .compact import (
     Decided,
     GroupPlan,
+    LeafRow,
     Outcome,
     OutcomeKey,
     Spec,
@@ -31,6 +32,7 @@ from .compact import (
     totals,
     unit_keys,
 )
+from .engine import can_fork
 from .evaluate import (
     Appraisals,
     _adj_key,
@@ -63,44 +65,33 @@ def score_batch(
     facts = [k[0] for ks in keys for k in ks if k is not None]
     for r in units:
         facts.extend(_adj_key(a, r) for a in _claimed(index, r) if a.spec.id in r.adjustments)
-    decided = engine.decided(facts)
-    _outcomes(index, plans, units, keys, decided)
+    parallel = jobs > 1 and len(units) >= PARALLEL_MIN and can_fork()
+    decided = engine.decided(facts, jobs if parallel else 1)
     work = (index, units, plans, keys, decided, appraisals)
     with decimal.localcontext(CONTEXT):
-        if jobs > 1 and len(units) >= PARALLEL_MIN and _can_fork():
-            scores = _parallel(work, jobs)
-        else:
-            scores = _score_range(work, 0, len(units))
+        scores = _parallel(work, jobs) if parallel else _score_range(work, 0, len(units))
         return [
             assemble(index, p, r, s, appraisals.get(r.unit.id, {}))
             for p, r, s in zip(plans, units, scores, strict=True)
         ]
 
 
-def _outcomes(
-    index: Index,
-    plans: Sequence[GroupPlan],
-    units: Sequence[Ready],
-    keys: Sequence[Sequence[OutcomeKey | None]],
-    decided: Decided,
-) -> None:
-    """The outcome of every distinct (fact, exact value) not known yet, once per index."""
-    memo: dict[Any, Outcome] = index.engine.outcomes
-    with decimal.localcontext(CONTEXT):
-        for plan, r, ks in zip(plans, units, keys, strict=True):
-            for row, mk in zip(plan.leaves, ks, strict=True):
-                if mk is None or mk in memo:
-                    continue
-                item = row[2]
-                branch_id, gated = _branch_of(item.code, decided[mk[0]])
-                if branch_id == MISSING:
-                    pts: Decimal | None = ZERO
-                else:
-                    assert item.handler is not None
-                    pts = item.handler.points(item.node.rule, branch_id, r.leaves[row[1]], item.max)
-                if gated and pts is not None:
-                    pts = ZERO
-                memo[mk] = (branch_id, gated, pts)
+def _outcome(
+    outcomes: dict[Any, Outcome], row: LeafRow, r: Ready, mk: OutcomeKey, decided: Decided
+) -> Outcome:
+    """A leaf's (branch, gate, points) for its fact and exact value, computed once per index
+    (per process: a worker's outcomes stay in the worker)."""
+    item = row[2]
+    branch_id, gated = _branch_of(item.code, decided[mk[0]])
+    if branch_id == MISSING:
+        pts: Decimal | None = ZERO
+    else:
+        assert item.handler is not None
+        pts = item.handler.points(item.node.rule, branch_id, r.leaves[row[1]], item.max)
+    if gated and pts is not None:
+        pts = ZERO
+    out = outcomes[mk] = (branch_id, gated, pts)
+    return out
 
 
 Work = tuple[
@@ -124,10 +115,6 @@ def _score_range(work: Work, start: int, stop: int) -> list[UnitScore]:
 # ---------------------------------------------------------------- worker processes
 
 _WORK: Work | None = None  # what a forked worker scores: set just before the fork
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _worker_range(bounds: tuple[int, int]) -> list[UnitScore]:
@@ -174,7 +161,7 @@ def score_compact(
     Mirrors ``evaluate._Scorer.result``: leaves, then node sums in plan order (each node's
     own bonuses and penalties right after its sum), then the total-scope ones and the caps.
     """
-    outcomes: Mapping[Any, Outcome] = index.engine.outcomes
+    outcomes: dict[Any, Outcome] = index.engine.outcomes
     appraised = appraised or {}
     vals: list[Decimal] = [ZERO] * len(plan.items)
     maxs: list[Decimal] | None = None
@@ -182,12 +169,14 @@ def score_compact(
     special: dict[int, Spec] = {}
     for j, (row, mk) in enumerate(zip(plan.leaves, keys, strict=True)):
         if mk is not None and (not appraised or row[1] not in appraised):
-            out = outcomes[mk]
+            out = outcomes.get(mk) or _outcome(outcomes, row, r, mk, decided)
             pts = out[2]
             if pts is not None:
                 vals[row[0]] = pts
                 leaves.append(out)
                 continue
+        if mk is not None and mk not in outcomes:
+            _outcome(outcomes, row, r, mk, decided)
         pts, mx, special[j] = _leaf_special(row[2], r, mk, outcomes, appraised)
         leaves.append(None)
         vals[row[0]] = pts

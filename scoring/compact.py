@@ -137,6 +137,26 @@ class UnitScore:
     value: Decimal
     warnings: tuple[str, ...] = field(default=())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (from a worker process) with ``vals`` and ``maxs`` as one text each:
+        pickling a hundred Decimal objects a unit, one by one, cost as much as scoring it."""
+        state = [getattr(self, f) for f in self.__slots__]
+        state[0] = _join(self.vals)
+        state[1] = None if self.maxs is None else _join(self.maxs)
+        return (_unpickle, tuple(state))
+
+
+def _join(xs: list[Decimal]) -> str:
+    return " ".join(map(str, xs))  # str of a Decimal gives back the same digits and exponent
+
+
+def _unpickle(vals: str, maxs: str | None, *rest: Any) -> UnitScore:
+    return UnitScore(
+        list(map(Decimal, vals.split())),
+        None if maxs is None else list(map(Decimal, maxs.split())),
+        *rest,
+    )
+
 
 def totals(
     index: Index, content: Decimal, survey: Decimal, bonus: Decimal, penalty: Decimal, app: Decimal

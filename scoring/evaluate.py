@@ -239,20 +239,22 @@ def _leaf_step(
     changes: tuple[dict[str, Any], ...],
 ) -> Step:
     branch = item.branch_map[branch_id]
-    mx = fmt(item.max)
+    mx = item.max_text
     if gated:
         notes: tuple[str, ...] = ("evidence_missing",)
         vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{mx} điểm"
         en = f"{branch.label_en}, but no evidence given: 0 of {mx}"
     else:
         notes = ()
-        vi = f"{branch.label_vi}: {fmt(computed)}/{mx} điểm"
-        en = f"{branch.label_en}: {fmt(computed)} of {mx}"
+        got = fmt(computed)
+        vi = f"{branch.label_vi}: {got}/{mx} điểm"
+        en = f"{branch.label_en}: {got} of {mx}"
     if changes:
         last = changes[-1]
         notes = (*notes, "appraised")
-        vi += f"; thẩm định vòng {last['round']}: {fmt(final)} ({last['reason']})"
-        en += f"; appraisal round {last['round']}: {fmt(final)} ({last['reason']})"
+        to = fmt(final)
+        vi += f"; thẩm định vòng {last['round']}: {to} ({last['reason']})"
+        en += f"; appraisal round {last['round']}: {to} ({last['reason']})"
     return Step(
         item.id,
         "leaf",
@@ -283,13 +285,14 @@ def node_step(item: Item, pts: Decimal, mx: Decimal) -> Step:
             applicability="not_applicable",
             parent=item.parent,
         )
+    of = f"{fmt(pts)}/{fmt(mx)}"
     return Step(
         item.id,
         level,
         mx,
         pts,
-        f"Tổng các tiêu chí con: {fmt(pts)}/{fmt(mx)}",
-        f"Sum of the sub-items: {fmt(pts)}/{fmt(mx)}",
+        f"Tổng các tiêu chí con: {of}",
+        f"Sum of the sub-items: {of}",
         parent=item.parent,
     )
 

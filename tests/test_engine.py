@@ -97,6 +97,20 @@ def test_decided_is_the_memo_after_deciding_the_new_keys() -> None:
     assert out[("in", "x", "value", 700, 1)] == ("x#high",)
 
 
+def test_forked_workers_decide_shares_of_a_batch_as_one_process_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With jobs=2 a worker process decides half the new facts in its copy of the ruleset:
+    the decisions are the in-process ones, each fact decided once, the memo holds them all."""
+    monkeypatch.setattr(engine_module, "PARALLEL_FACTS", 2)
+    monkeypatch.setattr(engine_module, "BATCH", 7)
+    keys = [("in", "x", "value", v, v % 2) for v in range(0, 200, 3)]
+    keys.append(("in", "x", "missing", None, None))
+    forked = dict(_engine().decided(keys, jobs=2))
+    assert forked == dict(_engine().decided(keys, jobs=1))
+    assert len(forked) == len(keys)
+
+
 def test_unknown_fact_is_refused_before_durable_sees_it() -> None:
     """A fact no rule can match is an EngineError raised before durable is called."""
     e = _engine()
