@@ -240,6 +240,7 @@ def _leaf_step(
 ) -> Step:
     branch = item.branch_map[branch_id]
     mx = item.max_text
+    ans, rule = r.answers.get(item.id), item.node.rule
     if gated:
         notes: tuple[str, ...] = ("evidence_missing",)
         vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{mx} điểm"
@@ -267,7 +268,10 @@ def _leaf_step(
         inputs=p.inputs,
         notes=notes,
         appraisal=changes,
-        **_common(item, r.answers.get(item.id)),
+        evidence=() if ans is None else tuple(ans.evidence),  # _common, inlined: every leaf
+        self_score=ans.self_score if ans else None,
+        kind=rule.kind if rule else None,
+        parent=item.parent,
     )
 
 

@@ -33,7 +33,8 @@ def score_stream(
 
     Already prepared units (``Ready``) are scored as they are. A submission that ``prepare``
     refuses is left out and its errors go to ``errors`` under its unit id; without an
-    ``errors`` mapping the first refusal raises. ``jobs`` is passed to ``score_units``.
+    ``errors`` mapping the first refusal raises. ``jobs`` is passed to ``score_units`` (worker
+    processes only pay off for large chunks: see ``batch.PARALLEL_MIN``).
     """
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
