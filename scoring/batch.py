@@ -12,6 +12,7 @@ from the fork and sends back only the compact scores, which the parent assembles
 from __future__ import annotations
 
 import decimal
+import gc
 import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
@@ -118,6 +119,8 @@ _WORK: Work | None = None  # what a forked worker scores: set just before the fo
 
 
 def _worker_range(bounds: tuple[int, int]) -> list[UnitScore]:
+    """In a forked worker: score the units of one slice."""
+    gc.freeze()  # what the fork shared stays shared: no collection rewrites its headers
     assert _WORK is not None
     with decimal.localcontext(CONTEXT):
         return _score_range(_WORK, *bounds)

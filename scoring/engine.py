@@ -20,6 +20,7 @@ the rules that fired. Everything durable-specific stays here, following the fiel
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import multiprocessing
 import os
@@ -64,6 +65,7 @@ _SHARES: tuple[RuleEngine, list[list[FactKey]]] | None = None  # set just before
 
 def _decide_share(j: int) -> list[tuple[str, ...]]:
     """In a forked worker: decide share ``j`` of the new facts; their rule ids, in order."""
+    gc.freeze()  # what the fork shared stays shared: no collection rewrites its headers
     assert _SHARES is not None
     engine, shares = _SHARES
     engine._decide_new(shares[j])
