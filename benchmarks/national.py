@@ -27,12 +27,13 @@ from __future__ import annotations
 import decimal
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.test_scoring_speed import _prepare_all, _submissions
+from benchmarks.test_scoring_speed import _prepare_all, iter_submissions
 from scoring import Ready
 from scoring.evaluate import _leaf_keys
 from scoring.kinds import MISSING, Branch
@@ -69,13 +70,19 @@ def _twin(sub: Submission, of: Submission) -> Submission:
 
 def national_submissions(index: Index, n: int, seed: int = 2025) -> list[Submission]:
     """``n`` generated units' answers (not yet checked), seeded; see ``national``."""
-    subs = _submissions(index, n, seed)  # 15 % tagged no_procedures, 4 % of answers left out
+    return list(iter_national_submissions(index, n, seed))
+
+
+def iter_national_submissions(index: Index, n: int, seed: int = 2025) -> Iterator[Submission]:
+    """``national_submissions`` one unit at a time: the same units, holding only the last 50
+    (the window a tie copies from)."""
     rng = random.Random(seed * 7919 + 1)
     gated = {
         g: [lid for lid, item in view.leaves.items() if item.gated]
         for g, view in index.groups.items()
     }
-    for i, sub in enumerate(subs):
+    window: deque[Submission] = deque(maxlen=50)
+    for i, sub in enumerate(iter_submissions(index, n, seed)):  # 15 % no_procedures, ...
         roll = rng.random()
         if roll < 0.10:  # whole areas not applicable: the tag exempts them
             if NA_TAG not in sub.unit.tags:
@@ -92,10 +99,17 @@ def national_submissions(index: Index, n: int, seed: int = 2025) -> list[Submiss
                     sub.where.pop(("answer", lid), None)
                     sub.where.pop(("source", lid), None)
         if i >= 10 and rng.random() < 0.08:  # a tie: answers copied from an earlier unit
-            same = [s for s in subs[max(0, i - 50) : i] if s.unit.group == sub.unit.group]
+            same = [s for s in window if s.unit.group == sub.unit.group]
             if same:
-                subs[i] = _twin(sub, rng.choice(same))
-    return subs
+                sub = _twin(sub, rng.choice(same))
+        window.append(sub)
+        yield sub
+
+
+def national_stream(index: Index, n: int = 12_000, seed: int = 2025) -> Iterator[Submission]:
+    """The submissions ``national`` prepares, unchecked and one at a time: the first ``n``
+    that ``prepare`` accepts are exactly ``national(index, n, seed)``'s units."""
+    return iter_national_submissions(index, n + n // 10 + 10, seed)
 
 
 def national(index: Index, n: int = 12_000, seed: int = 2025) -> list[Ready]:
@@ -108,14 +122,12 @@ def national(index: Index, n: int = 12_000, seed: int = 2025) -> list[Ready]:
     answers left out, and 8 % answering exactly as an earlier unit of their group (ties).
     A generated unit that ``prepare`` refuses is dropped, so 10 % more are generated.
     """
-    subs = national_submissions(index, n + n // 10 + 10, seed)
-    subs.reverse()
     units: list[Ready] = []
-    while subs and len(units) < n:  # each submission dropped once prepared (less to hold)
-        units.extend(_prepare_all(index, [subs.pop()]))
-    if len(units) < n:
-        raise AssertionError(f"only {len(units)} of {n} generated units are valid")
-    return units[:n]
+    for sub in national_stream(index, n, seed):  # each submission dropped once prepared
+        units.extend(_prepare_all(index, [sub]))
+        if len(units) == n:
+            return units
+    raise AssertionError(f"only {len(units)} of {n} generated units are valid")
 
 
 def leaf_evaluations(index: Index, units: Sequence[Ready]) -> int:

@@ -7,6 +7,7 @@ Compare with the last saved run:  add --benchmark-compare
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,14 @@ def index() -> Index:
 
 def _submissions(index: Index, n: int, seed: int = 7) -> list[Submission]:
     """``n`` generated units' answers, as read from files (not yet checked)."""
+    return list(iter_submissions(index, n, seed))
+
+
+def iter_submissions(index: Index, n: int, seed: int = 7) -> Iterator[Submission]:
+    """``_submissions`` one unit at a time (the same units, nothing held)."""
     rng = random.Random(seed)
     groups = list(index.groups)
     src = Source("<generated>")
-    out = []
     for i in range(n):
         group = groups[i % len(groups)]
         tags = ["no_procedures"] if rng.random() < 0.15 else []
@@ -57,8 +62,7 @@ def _submissions(index: Index, n: int, seed: int = 7) -> list[Submission]:
         for key, ans in adj.items():
             sub.adjustments[key] = Answer.model_validate(ans)
             sub.where[("adjustment", key)] = (src, ("adjustments", key), {})
-        out.append(sub)
-    return out
+        yield sub
 
 
 def _prepare_all(index: Index, subs: list[Submission]) -> list[Ready]:

@@ -20,6 +20,7 @@ from .errors import (
 )
 from .evaluate import score_unit, score_units
 from .loader import Index, load_index
+from .national import score_stream
 from .ranking import CampaignResult, classify, rank, score_campaign
 from .report import score_document, trace_document
 from .submission import Campaign, Ready, load_campaign, prepare
@@ -47,6 +48,7 @@ __all__ = [
     "rank",
     "score_campaign",
     "score_document",
+    "score_stream",
     "score_unit",
     "score_units",
     "subtree",

@@ -17,7 +17,7 @@ from .engine import RuleEngine
 from .errors import IndexDefinitionError, Location, ParindexError
 from .kinds import Branch, Handler, handler
 from .located import trail_for
-from .numbers import has_places
+from .numbers import fmt, has_places
 from .yamlsrc import Source
 
 DataPath = tuple[str | int, ...]
@@ -47,6 +47,11 @@ class Item:
     @functools.cached_property
     def max(self) -> Decimal:
         return self.node.max
+
+    @functools.cached_property
+    def max_text(self) -> str:
+        """``max`` as trace text (formatted once, read in every leaf step of every unit)."""
+        return fmt(self.node.max)
 
     @property
     def is_leaf(self) -> bool:

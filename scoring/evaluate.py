@@ -3,24 +3,26 @@
 ``score_units`` sends every applicable leaf of every unit to the rule engine in one batch (the
 engine decides each distinct fact once), then aggregates per unit, bottom-up: leaf points,
 evidence gate, not-applicable handling, node sums with node-scope bonuses and penalties,
-blocks, total-scope bonus and penalty caps, and the rescale to the index's scale.
+blocks, total-scope bonus and penalty caps, and the rescale to the index's scale. The batch
+itself runs in ``batch`` (compact per-unit scores, worker processes) and ``assemble`` (the
+results, their nodes and traces built when read); this module holds what they share: the
+engine facts, the outcome of a leaf, the leaf and node steps, and ``_Scorer``, which
+re-scores single leaves for ``incremental``.
 """
 
 from __future__ import annotations
 
-import decimal
 import functools
-import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
+from .compact import empty_warning, total_step, totals
 from .errors import EngineError
 from .kinds import MISSING, Prepared
 from .loader import AdjustmentItem, GroupView, Index, Item
-from .numbers import CONTEXT, ZERO, clamp, fmt, to_decimal
+from .numbers import ZERO, fmt
 from .submission import NA, Answer, EvidenceRef, Ready
 from .trace import LazySteps, NodeScore, Step, UnitResult
 
@@ -109,24 +111,17 @@ def score_units(
     index: Index,
     units: Iterable[Ready],
     appraisals: Mapping[str, Appraisals] | None = None,
+    jobs: int = 1,
 ) -> list[UnitResult]:
     """Score many units; the engine sees each distinct fact once.
 
     ``appraisals`` maps a unit id to its appraisal changes per node: a changed leaf or
     bonus/penalty takes the last change's points, and its trace step lists every change.
+    ``jobs`` > 1 scores a large batch in that many processes (see ``scoring.batch``).
     """
-    units = list(units)
-    appraisals = appraisals or {}
-    per_unit = [_leaf_keys(index.groups[r.group], r) for r in units]
-    keys: list[FactKey] = [k for unit_keys in per_unit for k in unit_keys.values()]
-    for r in units:
-        keys.extend(_adj_key(a, r) for a in _claimed(index, r) if a.spec.id in r.adjustments)
-    fired = index.engine.decide(keys)
-    with decimal.localcontext(CONTEXT):  # every sum and product under the one declared context
-        return [
-            _Scorer(index, r, fired, k, appraisals.get(r.unit.id, {})).result()
-            for r, k in zip(units, per_unit, strict=True)
-        ]
+    from .batch import score_batch  # here: batch imports this module (its step builders)
+
+    return score_batch(index, list(units), appraisals, jobs)
 
 
 def score_unit(index: Index, ready: Ready, appraisals: Appraisals | None = None) -> UnitResult:
@@ -147,29 +142,6 @@ def _evidence(ans: Answer | None) -> tuple[EvidenceRef, ...]:
     return () if ans is None else tuple(ans.evidence)
 
 
-_PLANS: weakref.WeakKeyDictionary[GroupView, list[tuple[Item, tuple[str, ...] | None]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _plan(view: GroupView) -> list[tuple[Item, tuple[str, ...] | None]]:
-    """A group's nodes in evaluation order (children first), each with its children's ids
-    (None for a leaf); computed once per group."""
-    plan = _PLANS.get(view)
-    if plan is None:
-        plan = []
-
-        def visit(item: Item) -> None:
-            for child in item.children:
-                visit(child)
-            plan.append((item, None if item.is_leaf else tuple(c.id for c in item.children)))
-
-        for area in view.areas:
-            visit(area)
-        _PLANS[view] = plan
-    return plan
-
-
 class LazyNodes(Mapping[str, NodeScore]):
     """Every node's points and applicable maximum, as NodeScore records made on demand."""
 
@@ -178,16 +150,9 @@ class LazyNodes(Mapping[str, NodeScore]):
         view: GroupView,
         points: dict[str, Decimal],
         maxima: dict[str, Decimal],
-        derive: bool = False,
     ) -> None:
         self._view, self._points, self._maxima = view, points, maxima
         self._made: dict[str, NodeScore] = {}
-        if derive:  # only leaves given: every other node is the sum of its children
-            with decimal.localcontext(CONTEXT):
-                for item, children in _plan(view):
-                    if children is not None:
-                        points[item.id] = sum([points[c] for c in children], ZERO)
-                        maxima[item.id] = sum([maxima[c] for c in children], ZERO)
 
     def __getitem__(self, key: str) -> NodeScore:
         made = self._made.get(key)
@@ -215,18 +180,6 @@ class LazyNodes(Mapping[str, NodeScore]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._points
-
-
-_LEAF_PLANS: weakref.WeakKeyDictionary[GroupView, list[Item]] = weakref.WeakKeyDictionary()
-
-
-def _leaf_plan(view: GroupView) -> list[Item]:
-    """A group's leaves in evaluation order."""
-    plan = _LEAF_PLANS.get(view)
-    if plan is None:
-        plan = [item for item, children in _plan(view) if children is None]
-        _LEAF_PLANS[view] = plan
-    return plan
 
 
 def _outcome(
@@ -286,20 +239,23 @@ def _leaf_step(
     changes: tuple[dict[str, Any], ...],
 ) -> Step:
     branch = item.branch_map[branch_id]
-    mx = fmt(item.max)
+    mx = item.max_text
+    ans, rule = r.answers.get(item.id), item.node.rule
     if gated:
         notes: tuple[str, ...] = ("evidence_missing",)
         vi = f"{branch.label_vi}, nhưng thiếu tài liệu kiểm chứng: 0/{mx} điểm"
         en = f"{branch.label_en}, but no evidence given: 0 of {mx}"
     else:
         notes = ()
-        vi = f"{branch.label_vi}: {fmt(computed)}/{mx} điểm"
-        en = f"{branch.label_en}: {fmt(computed)} of {mx}"
+        got = fmt(computed)
+        vi = f"{branch.label_vi}: {got}/{mx} điểm"
+        en = f"{branch.label_en}: {got} of {mx}"
     if changes:
         last = changes[-1]
         notes = (*notes, "appraised")
-        vi += f"; thẩm định vòng {last['round']}: {fmt(final)} ({last['reason']})"
-        en += f"; appraisal round {last['round']}: {fmt(final)} ({last['reason']})"
+        to = fmt(final)
+        vi += f"; thẩm định vòng {last['round']}: {to} ({last['reason']})"
+        en += f"; appraisal round {last['round']}: {to} ({last['reason']})"
     return Step(
         item.id,
         "leaf",
@@ -312,7 +268,10 @@ def _leaf_step(
         inputs=p.inputs,
         notes=notes,
         appraisal=changes,
-        **_common(item, r.answers.get(item.id)),
+        evidence=() if ans is None else tuple(ans.evidence),  # _common, inlined: every leaf
+        self_score=ans.self_score if ans else None,
+        kind=rule.kind if rule else None,
+        parent=item.parent,
     )
 
 
@@ -330,13 +289,14 @@ def node_step(item: Item, pts: Decimal, mx: Decimal) -> Step:
             applicability="not_applicable",
             parent=item.parent,
         )
+    of = f"{fmt(pts)}/{fmt(mx)}"
     return Step(
         item.id,
         level,
         mx,
         pts,
-        f"Tổng các tiêu chí con: {fmt(pts)}/{fmt(mx)}",
-        f"Sum of the sub-items: {fmt(pts)}/{fmt(mx)}",
+        f"Tổng các tiêu chí con: {of}",
+        f"Sum of the sub-items: {of}",
         parent=item.parent,
     )
 
@@ -352,42 +312,11 @@ def finish(
     survey: Decimal,
     bonus: Decimal,
     penalty: Decimal,
-    prefix: Callable[[], Iterable[Step]] | None = None,
 ) -> UnitResult:
     """The unit's total, rescaled index and total step, from its blocks and adjustments."""
-    meta = index.meta
-    points = max(ZERO, content + survey + bonus - penalty)
-    value = ZERO
-    if applicable > 0:
-        value = clamp(
-            to_decimal(Fraction(points) * Fraction(meta.scale) / Fraction(applicable)),
-            ZERO,
-            meta.scale,
-        )
-    steps.append(
-        Step(
-            "total",
-            "total",
-            applicable,
-            points,
-            f"Tổng {fmt(points)}/{fmt(applicable)} điểm áp dụng (nội dung {fmt(content)}, "
-            f"khảo sát {fmt(survey)}, thưởng {fmt(bonus)}, trừ {fmt(penalty)}); quy đổi "
-            f"{fmt(meta.scale)}: {fmt(value)}",
-            f"Total {fmt(points)} of an applicable {fmt(applicable)} (content {fmt(content)}, "
-            f"survey {fmt(survey)}, bonus {fmt(bonus)}, penalty {fmt(penalty)}); rescaled to "
-            f"{fmt(meta.scale)}: {fmt(value)}",
-            notes=()
-            if applicable == meta.scale
-            else (f"rescaled: × {fmt(meta.scale)} / {fmt(applicable)}",),
-        )
-    )
-    warnings = r.warnings
-    if applicable == 0:
-        warnings = (
-            *warnings,
-            f"unit {r.unit.id}: nothing in the index applies to it "
-            "(every part exempt or not applicable); it is not ranked",
-        )
+    points, value = totals(index, content, survey, bonus, penalty, applicable)
+    steps.append(total_step(index, applicable, points, value, content, survey, bonus, penalty))
+    warnings = r.warnings if applicable != 0 else (*r.warnings, empty_warning(r))
     return UnitResult(
         r.unit.id,
         r.unit.name,
@@ -402,7 +331,7 @@ def finish(
         penalty,
         nodes,
         tuple(a.id for a in view.areas),
-        LazySteps(steps, prefix),
+        LazySteps(steps),
         warnings=warnings,
         index_id=index.id,
         content_hash=index.content_hash,
@@ -416,134 +345,7 @@ class _Scorer:
     fired: Mapping[FactKey, tuple[str, ...]]
     leaf_keys: Mapping[str, FactKey]
     appraised: Appraisals
-
-    def result(self) -> UnitResult:
-        r = self.ready
-        view = self.index.groups[r.group]
-        self.steps: list[Step | _Lazy] = []
-        self.adj_by_scope: dict[str, list[tuple[AdjustmentItem, Decimal]]] = {}
-        for adj in _claimed(self.index, r, self.appraised):
-            self.adj_by_scope.setdefault(adj.spec.scope, []).append((adj, self._adjust(adj)))
-        if self.adj_by_scope.keys() <= {"total"}:
-            return self._leaves_only(view)
-        points: dict[str, Decimal] = {}
-        maxima: dict[str, Decimal] = {}
-        scoped, steps = self.adj_by_scope, self.steps
-        for item, children in _plan(view):  # children before parents, as the trace lists them
-            if children is None:
-                pts, mx, made = self._leaf_known(item)
-                steps.append(made)
-            else:
-                pts = sum([points[c] for c in children], ZERO)
-                mx = sum([maxima[c] for c in children], ZERO)
-                steps.append(_Lazy(node_step, (item, pts, mx)))
-            if item.id in scoped:
-                pts = self._scoped(item, pts, mx)
-            points[item.id], maxima[item.id] = pts, mx
-        blocks: dict[str, Decimal] = {}
-        applicable = ZERO
-        for area in view.areas:
-            blocks[area.block] = blocks.get(area.block, ZERO) + points[area.id]
-            applicable += maxima[area.id]
-        bonus, penalty = self._total_adjustments()
-        content, survey = blocks.get("content", ZERO), blocks.get("survey", ZERO)
-        nodes = LazyNodes(view, points, maxima)
-        return finish(
-            self.index, r, nodes, view, self.steps, applicable, content, survey, bonus, penalty
-        )
-
-    def _leaf_known(self, item: Item) -> tuple[Decimal, Decimal, Step | _Lazy]:
-        """A leaf's points, max and (unbuilt) step; the common case, an outcome already known
-        and no appraisal, stays cheap: it runs once per leaf of every unit of a nation."""
-        iid = item.node.id
-        key = self.leaf_keys.get(iid)
-        if key is not None and iid not in self.appraised:
-            p = self.ready.leaves[iid]
-            v = p.value
-            out = self.index.engine.outcomes.get(
-                (key, None) if v is None else (key, v.numerator, v.denominator)
-            )
-            if out is not None and out[2] is not None:
-                pts = out[2]
-                step = _Lazy(_leaf_step, (item, self.ready, p, out[0], out[1], pts, pts, ()))
-                return pts, item.node.max, step
-        pts, mx = self._leaf(item)
-        return pts, mx, self.steps.pop()
-
-    def _leaves_only(self, view: GroupView) -> UnitResult:
-        """The usual case, no bonus or penalty inside the tree: only leaves are evaluated now;
-        criteria are sums computed when read, and the trace is built when read."""
-        r = self.ready
-        points: dict[str, Decimal] = {}
-        maxima: dict[str, Decimal] = {}
-        made: dict[str, Step | _Lazy] = {}
-        for item in _leaf_plan(view):
-            pts, mx, made[item.node.id] = self._leaf_known(item)
-            points[item.node.id], maxima[item.node.id] = pts, mx
-        # criteria and areas: sums of their children, in the same order as the full pass so
-        # that every digit agrees (Decimal sums round at 34 digits)
-        nodes = LazyNodes(view, points, maxima, derive=True)
-        blocks: dict[str, Decimal] = {}
-        applicable = ZERO
-        for a in view.areas:
-            area = nodes[a.id]
-            blocks[a.block] = blocks.get(a.block, ZERO) + area.points
-            applicable += area.max
-        bonus, penalty = self._total_adjustments()
-
-        def tree_steps() -> list[Step]:
-            out: list[Step] = []
-            for item, children in _plan(view):
-                if children is None:
-                    step = made[item.node.id]
-                    out.append(step if isinstance(step, Step) else step())
-                else:
-                    n = nodes[item.node.id]
-                    out.append(node_step(item, n.points, n.max))
-            return out
-
-        return finish(
-            self.index,
-            r,
-            nodes,
-            view,
-            self.steps,
-            applicable,
-            blocks.get("content", ZERO),
-            blocks.get("survey", ZERO),
-            bonus,
-            penalty,
-            prefix=tree_steps,
-        )
-
-    # -- leaves and nodes
-
-    def _scoped(self, item: Item, pts: Decimal, mx: Decimal) -> Decimal:
-        adjs = self.adj_by_scope.get(item.id, [])
-        if not adjs:
-            return pts
-        if mx == 0:
-            for adj, _ in adjs:
-                self._adj_step(adj, ZERO, "scope not applicable: skipped")
-            return pts
-        raw = pts + sum((a.sign * v for a, v in adjs), ZERO)
-        new = clamp(raw, ZERO, mx)
-        for adj, v in adjs:
-            self._adj_step(adj, v)
-        note = () if new == raw else (f"kept within [0, {fmt(mx)}]",)
-        self.steps.append(
-            Step(
-                item.id,
-                "adjusted",
-                mx,
-                new,
-                f"Sau điểm thưởng/trừ: {fmt(new)}/{fmt(mx)}",
-                f"After bonus/penalty: {fmt(new)}/{fmt(mx)}",
-                notes=note,
-                parent=item.parent,
-            )
-        )
-        return new
+    steps: list[Step | _Lazy] = field(default_factory=list)
 
     def _leaf(self, item: Item) -> tuple[Decimal, Decimal]:
         r = self.ready
@@ -614,94 +416,3 @@ class _Scorer:
             )
         )
         return (item.max, item.max) if full else (ZERO, ZERO)
-
-    # -- bonuses and penalties
-
-    def _decided(self, adj: AdjustmentItem) -> tuple[str | None, bool]:
-        """The engine's branch for a claimed adjustment (None: set by the appraiser only)."""
-        if adj.spec.id not in self.ready.adjustments:
-            return None, False
-        return _branch_of(adj.code, self.fired[_adj_key(adj, self.ready)])
-
-    def _adjust(self, adj: AdjustmentItem) -> Decimal:
-        branch_id, gated = self._decided(adj)
-        value = ZERO
-        if branch_id is not None and not gated:
-            got = adj.handler.points(
-                adj.spec.rule, branch_id, self.ready.adjustments[adj.spec.id], adj.spec.max
-            )
-            value = clamp(got or ZERO, ZERO, adj.spec.max)
-        return _apply(self.appraised.get(adj.spec.id), value)[0]
-
-    def _adj_step(self, adj: AdjustmentItem, value: Decimal, note: str | None = None) -> None:
-        branch_id, gated = self._decided(adj)
-        word_vi, word_en = ("Điểm thưởng", "Bonus") if adj.sign > 0 else ("Điểm trừ", "Penalty")
-        if branch_id is None:
-            label_vi, label_en, computed = "do tổ thẩm định xác định", "set by the appraisal", ZERO
-        else:
-            branch = next(b for b in adj.branches if b.id == branch_id)
-            label_vi, label_en = branch.label_vi, branch.label_en
-            computed = (
-                ZERO
-                if gated
-                else clamp(
-                    adj.handler.points(
-                        adj.spec.rule, branch_id, self.ready.adjustments[adj.spec.id], adj.spec.max
-                    )
-                    or ZERO,
-                    ZERO,
-                    adj.spec.max,
-                )
-            )
-        _, changes = _apply(self.appraised.get(adj.spec.id), computed)
-        notes = tuple(
-            n
-            for n in (note, "evidence_missing" if gated else None, "appraised" if changes else None)
-            if n
-        )
-        ans = self.ready.adjustment_answers.get(adj.spec.id)
-        prepared = self.ready.adjustments.get(adj.spec.id)
-        self.steps.append(
-            Step(
-                adj.spec.id,
-                "bonus" if adj.sign > 0 else "penalty",
-                adj.spec.max,
-                value,
-                f"{word_vi} {adj.spec.title_vi}: {label_vi} → {fmt(value)}",
-                f"{word_en} {adj.spec.title_en}: {label_en} → {fmt(value)}",
-                rule=None if branch_id is None else f"{adj.code}#{branch_id}",
-                kind=adj.spec.rule.kind,
-                branch=branch_id,
-                inputs=None if prepared is None else dict(prepared.inputs),
-                evidence=_evidence(ans),
-                notes=notes,
-                parent=adj.spec.scope,
-                appraisal=changes,
-            )
-        )
-
-    def _total_adjustments(self) -> tuple[Decimal, Decimal]:
-        meta = self.index.meta
-        out = []
-        for sign, cap in ((1, meta.bonus.max), (-1, meta.penalty.max)):
-            adjs = [(a, v) for a, v in self.adj_by_scope.get("total", []) if a.sign == sign]
-            for adj, v in adjs:
-                self._adj_step(adj, v)
-            raw = sum((v for _, v in adjs), ZERO)
-            out.append(min(raw, cap))
-            if raw > cap:
-                word = "bonus" if sign > 0 else "penalty"
-                self.steps.append(
-                    Step(
-                        f"{word}-cap",
-                        word,
-                        cap,
-                        cap,
-                        f"Tổng điểm {'thưởng' if sign > 0 else 'trừ'} {fmt(raw)} "
-                        f"vượt mức tối đa, tính {fmt(cap)}",
-                        f"Total {word} {fmt(raw)} capped at {fmt(cap)}",
-                        notes=(f"capped at {fmt(cap)}",),
-                        parent="total",
-                    )
-                )
-        return out[0], out[1]

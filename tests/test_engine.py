@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from scoring import engine as engine_module
 from scoring.engine import CheckSpec, RuleEngine
 from scoring.errors import EngineError
 from scoring.kinds import Branch
@@ -54,6 +57,58 @@ def test_memo_decides_each_distinct_fact_once() -> None:
     fired_before = len(e._fired)
     e.decide([("in", "x", "value", 7, 1)] * 50)
     assert len(e._fired) == fired_before
+
+
+def test_a_batch_larger_than_the_cap_is_decided_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Capped rules hand their matches to one action call in lists of at most CAP facts: a
+    batch of many times CAP facts still gets every decision, each fact exactly its band."""
+    monkeypatch.setattr(engine_module, "CAP", 3)
+    e = _engine()
+    keys = [("in", "x", "value", v, 1) for v in range(90, 110)]
+    out = e.decided(keys)
+    assert {k: out[k] for k in keys} == {k: ("x#low",) if k[3] < 100 else ("x#high",) for k in keys}
+
+
+def test_capped_rules_call_back_once_per_rule_not_per_fact() -> None:
+    """Deciding a batch of facts costs one Python callback per rule that fired (durable hands
+    the capped rule's matches over as one list), not one per fact."""
+    e = _engine()
+    calls: list[str] = []
+    wrapped = e._action
+
+    def counting(rid: str) -> Any:
+        act = wrapped(rid)
+        return lambda c: (calls.append(rid), act(c))
+
+    e._action = counting  # type: ignore[method-assign]
+    e.close()
+    e._host = e._register()
+    e.decide([("in", "x", "value", v, 1) for v in range(200)])
+    assert sorted(calls) == ["x#high", "x#low"]
+    assert len(e._memo) == 200
+
+
+def test_decided_is_the_memo_after_deciding_the_new_keys() -> None:
+    """``decided`` decides only unseen keys and returns every decision made so far."""
+    e = _engine()
+    e.decide([("in", "x", "value", 7, 1)])
+    out = e.decided([("in", "x", "value", 7, 1), ("in", "x", "value", 700, 1)])
+    assert out[("in", "x", "value", 7, 1)] == ("x#low",)
+    assert out[("in", "x", "value", 700, 1)] == ("x#high",)
+
+
+def test_forked_workers_decide_shares_of_a_batch_as_one_process_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With jobs=2 a worker process decides half the new facts in its copy of the ruleset:
+    the decisions are the in-process ones, each fact decided once, the memo holds them all."""
+    monkeypatch.setattr(engine_module, "PARALLEL_FACTS", 2)
+    monkeypatch.setattr(engine_module, "BATCH", 7)
+    keys = [("in", "x", "value", v, v % 2) for v in range(0, 200, 3)]
+    keys.append(("in", "x", "missing", None, None))
+    forked = dict(_engine().decided(keys, jobs=2))
+    assert forked == dict(_engine().decided(keys, jobs=1))
+    assert len(forked) == len(keys)
 
 
 def test_unknown_fact_is_refused_before_durable_sees_it() -> None:

@@ -1,5 +1,6 @@
-"""The national benchmark harness: its generated campaign, and its two competitors of the engine
-(the hand-written loop and zen-engine) agreeing with the engine of record leaf by leaf."""
+"""National scale: the benchmark harness (its generated campaign, and the hand-written loop and
+zen-engine agreeing with the engine of record leaf by leaf), streamed scoring (``score_stream``)
+and scoring in worker processes (``score_units(..., jobs=2)``)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from benchmarks.national import (
     hand_loop,
     leaf_evaluations,
     national,
+    national_stream,
     zen_decisions,
     zen_graph,
     zen_loop,
 )
-from scoring import Index, Ready, load_index, score_units
+from scoring import Index, ParindexError, Ready, UnitResult, batch, dumps, load_index, score_units
 from scoring.evaluate import _leaf_keys
 from scoring.kinds import MISSING
-from scoring.submission import NA
+from scoring.national import score_stream
+from scoring.submission import NA, Submission, UnitSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 300
@@ -155,3 +158,61 @@ def test_zen_graph_has_a_table_per_leaf_and_a_row_per_branch(index: Index) -> No
             assert table["content"]["hitPolicy"] == "first"
             rows = len(item.branches) * (2 if item.gated else 1)
             assert len(table["content"]["rules"]) == rows
+
+
+def _whole(results: list[UnitResult]) -> list[tuple[str, tuple[Any, ...], list[Any]]]:
+    """Everything of each result: its JSON, its trace steps and its nodes."""
+    return [(dumps(r), tuple(r.trace), sorted(r.nodes.items())) for r in results]
+
+
+def test_national_stream_prepares_to_the_national_units(index: Index, units: list[Ready]) -> None:
+    """The first N submissions of the stream that prepare accepts are ``national``'s units."""
+    streamed = list(score_stream(index, national_stream(index, N, seed=11), errors={}))[:N]
+    assert [r.unit_id for r in streamed] == [r.unit.id for r in units]
+
+
+def test_score_stream_equals_score_units(index: Index) -> None:
+    """Streaming submissions in small chunks gives exactly ``score_units``' results (points,
+    nodes, traces) for the units prepare accepts; the refused ones are reported, not scored."""
+    subs = list(national_stream(index, 80, seed=3))
+    errors: dict[str, list[ParindexError]] = {}
+    streamed = list(score_stream(index, subs, chunk=7, errors=errors))
+    ready = national(index, len(streamed), seed=3)
+    assert len(streamed) + len(errors) == len(subs)
+    assert not {r.unit_id for r in streamed} & set(errors)
+    assert _whole(streamed) == _whole(score_units(index, ready))
+
+
+def test_score_stream_scores_prepared_units_and_raises_without_an_errors_mapping(
+    index: Index, units: list[Ready]
+) -> None:
+    """Ready units pass through unprepared; a refused submission raises when no ``errors``
+    mapping collects it."""
+    assert _whole(list(score_stream(index, units[:5]))) == _whole(score_units(index, units[:5]))
+    bad = Submission(UnitSpec(id="x", name="X", group="no-such-group"))
+    with pytest.raises(ParindexError, match="unknown group"):
+        list(score_stream(index, [*units[:3], bad]))
+    with pytest.raises(ValueError, match="chunk"):
+        list(score_stream(index, units[:3], chunk=0))
+
+
+def test_worker_processes_give_the_one_process_results(
+    index: Index, units: list[Ready], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``jobs=2`` (forked workers scoring slices, the parent assembling) equals ``jobs=1``."""
+    monkeypatch.setattr(batch, "PARALLEL_MIN", 1)
+    index.engine.clear_memo()
+    two = score_units(index, units, jobs=2)
+    index.engine.clear_memo()
+    assert _whole(two) == _whole(score_units(index, units, jobs=1))
+
+
+def test_a_trace_read_after_the_memo_is_cleared_is_the_same(
+    index: Index, units: list[Ready]
+) -> None:
+    """Traces are built when read, from what the result holds, not from the engine's memo:
+    clearing the memo (as the benchmarks do between rounds) changes no unread trace."""
+    index.engine.clear_memo()
+    unread = score_units(index, units[:40])
+    index.engine.clear_memo()
+    assert _whole(unread) == _whole(score_units(index, units[:40]))
