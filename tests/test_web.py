@@ -554,3 +554,22 @@ def test_main_paths_on_every_store_backend(store) -> None:  # type: ignore[no-un
     trace = auditor.get(f"/c/{CID}/u/{OWN}/trace").text
     assert "Thiếu phụ lục" in trace and "1,50 → 1,00" in trace
     assert "Chuỗi băm toàn vẹn" in auditor.get("/audit").text
+
+
+def test_a_broken_database_is_a_503_not_a_traceback(st, client: TestClient, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The database going away between requests (a lost PostgreSQL connection, a damaged
+    file): reads and writes answer 503 with a message; nothing is half-applied."""
+    sign_in(client, "canbo")
+    fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
+    st.engine.dispose()
+    db = tmp_path / "web-open.db"
+    saved = db.read_bytes()
+    db.write_bytes(b"not a database any more" * 100)
+    page = client.get(f"/c/{CID}/u/{OWN}", headers={"accept": "text/html"})
+    assert page.status_code == 503 and "database" in page.text and "Traceback" not in page.text
+    api = client.get(f"/api/c/{CID}/ranking")
+    assert api.status_code == 503 and api.json()["error"]
+    st.engine.dispose()
+    db.write_bytes(saved)
+    r = client.post(f"/c/{CID}/u/{OWN}/answers", data=fields, follow_redirects=False)
+    assert r.status_code == 303  # back as soon as the database is

@@ -26,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
@@ -277,6 +278,11 @@ def _errors(app: FastAPI, web: Web) -> None:
         elif isinstance(exc, EngineError):
             status = 500
         return reply(request, status, str(errors[0]), [str(e) for e in errors[1:]])
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+        # a read outside a transaction (a write is wrapped in StorageError by the store)
+        return reply(request, 503, "the database is not answering; try again shortly", [])
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
