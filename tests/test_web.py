@@ -239,6 +239,10 @@ def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
     fields["a:1.1.2:value"] = "false"  # 1.1.2 is a yes/no item worth 0.5
     moved = client.post(url, data=fields, headers=head).json()
     assert moved["leaves"]["1.1.2"] == "0.00"
+    lost = {g["node"]: g for g in moved["gaps"]}  # where points are lost, as typed
+    assert "1.1.2" not in {g["node"] for g in first["gaps"]}
+    assert lost["1.1.2"]["points"] == "0.00 / 0.50" and lost["1.1.2"]["recoverable"] == "0.50"
+    assert "value → True" in lost["1.1.2"]["why"]
     before, after = first["summary"], moved["summary"]
     assert float(before["points"]) - float(after["points"]) == pytest.approx(0.5)
     assert after["rank"] >= before["rank"] and after["group_size"] == 20

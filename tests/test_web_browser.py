@@ -123,6 +123,8 @@ def test_officer_fills_sees_the_score_move_and_submits(browser: Any, tmp_path: P
             float(before.replace(",", ".")) - 0.5
         )
         assert page.locator('output[data-leaf="1.1.2"]').inner_text() == "0,00"
+        lost = page.locator("#gaps tbody tr", has_text="1.1.2")  # now a place points are lost
+        assert "0,00 / 0,50" in lost.inner_text()
         _shot(page, "officer-live-score")
         ticket = live.get_attribute("data-updated")
         page.fill('input[name="a:1.1.3:value"]', "81,3")  # a decimal comma, as typed in Vietnam

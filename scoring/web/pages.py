@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from ..schema import AppraisalRow, AuditRow, CampaignRow, UnitRow
 from ..stored import explanation_rows
 from ..submission import EvidenceRef, Submission, UnitSpec, prepare, read_unit_text
 from ..trace import UnitResult, to_jsonable
+from ..whatif import gaps as find_gaps
 from ..workflow import UNIT_MOVES
 from . import forms, i18n
 from .app import (
@@ -311,8 +313,6 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
     round_ = _round(camp.state, unit.state)
     gaps = []
     if r is not None and sub is not None:
-        from ..whatif import gaps as find_gaps
-
         gaps = find_gaps(result.index, result, uid)[:12]
     with web.store.read() as s:
         explanations = [e for e in explanation_rows(s, cid) if e.unit_id == uid]
@@ -480,11 +480,38 @@ def simulate(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     group = [after if x.unit_id == uid else x for x in result.groups.get(unit.group_id, [])]
     if all(x.unit_id != uid for x in group):
         group.append(after)
-    ranked = next(x for x in rank(group, result.index) if x.unit_id == uid)
+    ranked_group = rank(group, result.index)
+    ranked = next(x for x in ranked_group if x.unit_id == uid)
     leaves = {s.node: _q(s.points, places) for s in ranked.trace if s.level == "leaf"}
-    return JSONResponse(
-        {"summary": _summary(ranked, places, len(group)), "leaves": leaves, "errors": {}}
+    typed = dataclasses.replace(
+        result,
+        groups={**result.groups, unit.group_id: ranked_group},
+        ready={**result.ready, uid: ready},
+        submissions={**result.submissions, uid: sub},
     )
+    return JSONResponse(
+        {
+            "summary": _summary(ranked, places, len(group)),
+            "leaves": leaves,
+            "gaps": [_gap(g, places, ctx.lang) for g in find_gaps(result.index, typed, uid)[:12]],
+            "errors": {},
+        }
+    )
+
+
+def _gap(g: Any, places: int, lang: str) -> dict[str, str]:
+    """One 'where points are lost' row, as the page shows it."""
+    fix = g.full or g.next
+    how = ""
+    if fix is not None:
+        how = f" → {fix.label_vi if lang == 'vi' else fix.label_en} (+{_q(fix.gain, places)})"
+    return {
+        "node": g.node,
+        "title": g.title_vi,
+        "points": f"{_q(g.points, places)} / {_q(g.max, places)}",
+        "recoverable": _q(g.recoverable, places) or "",
+        "why": (g.why_vi if lang == "vi" else g.why_en) + how,
+    }
 
 
 def explain(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:

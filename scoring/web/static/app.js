@@ -48,6 +48,27 @@ function liveScore(form) {
         const v = data.leaves[out.dataset.leaf];
         out.textContent = v === undefined || v === null ? "" : show(v, lang);
       }
+      const gaps = document.querySelector("#gaps tbody");
+      if (gaps && data.gaps) {
+        const rows = data.gaps.map((g) => {
+          const tr = document.createElement("tr");
+          const name = document.createElement("td");
+          const b = document.createElement("b");
+          b.textContent = g.node;
+          name.append(b, " " + g.title);
+          const cells = [name];
+          for (const [text, cls] of [[show(g.points, lang).replaceAll(".", lang === "vi" ? "," : "."), "n"],
+                                     [show(g.recoverable, lang), "n"], [g.why, "small"]]) {
+            const td = document.createElement("td");
+            td.className = cls;
+            td.textContent = text;
+            cells.push(td);
+          }
+          tr.append(...cells);
+          return tr;
+        });
+        gaps.replaceChildren(...rows);
+      }
       live.dataset.updated = String(ticket);
     } catch (err) {
       status.textContent = String(err);
