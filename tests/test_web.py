@@ -577,3 +577,11 @@ def test_a_broken_database_is_a_503_not_a_traceback(st, client: TestClient, tmp_
     db.write_bytes(saved)
     r = client.post(f"/c/{CID}/u/{OWN}/answers", data=fields, follow_redirects=False)
     assert r.status_code == 303  # back as soon as the database is
+
+
+def test_one_address_trying_many_accounts_is_slowed_down(client: TestClient) -> None:
+    """Past 20 failed sign-ins a minute from one address, it gets 429 whatever it tries."""
+    for i in range(20):
+        assert sign_in(client, f"khong-co-{i}", "đoán mò mật khẩu").status_code == 401
+    r = sign_in(client, "canbo")  # even the right password waits
+    assert r.status_code == 429 and "too many failed sign-ins" in r.text

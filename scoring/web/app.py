@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -95,6 +97,34 @@ class RouteSpec:
 ROUTES: list[RouteSpec] = []
 
 
+class Throttle:
+    """Failed sign-ins per client address in a sliding window: past ``limit`` the address
+    waits (HTTP 429), whichever accounts it tries; the per-account lockout is in the store."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(address, []) if now - t < self.window]
+        if kept:
+            self._failures[address] = kept
+        else:
+            self._failures.pop(address, None)
+        return kept
+
+    def blocked(self, address: str) -> bool:
+        with self._lock:
+            return len(self._recent(address, time.monotonic())) >= self.limit
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._recent(address, now)
+            self._failures.setdefault(address, []).append(now)
+
+
 class Web:
     """The app's shared parts: store, cache, templates, clock."""
 
@@ -105,6 +135,7 @@ class Web:
         self.cache = Cache(store)
         self.clock = clock
         self.secure = secure_cookies
+        self.throttle = Throttle()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env
         env.autoescape = True

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import col, select
+from starlette.exceptions import HTTPException
 
 from .. import accounts, audit, campaigns, publication
 from ..appraisal import Change, appraise, respond
@@ -186,11 +187,15 @@ async def login(web: Web, ctx: Ctx) -> Response:
     if not sent or not expected or not secrets.compare_digest(sent, expected):
         raise AccessError("the sign-in form expired; reload the page")
     nxt = _safe_next(ctx.field("next") or "/")
+    address = ctx.request.client.host if ctx.request.client else "?"
+    if web.throttle.blocked(address):
+        raise HTTPException(429, "too many failed sign-ins from this address; wait a minute")
     try:
         token, _ = accounts.sign_in(
             web.store, ctx.field("username").strip(), ctx.field("password"), now=web.clock()
         )
     except AccessError as exc:
+        web.throttle.failed(address)
         fresh = secrets_token()
         page = web.page(ctx, "login.html", 401, login_csrf=fresh, next=nxt, error=str(exc))
         page.set_cookie(PRE_COOKIE, fresh, httponly=True, samesite="strict", secure=web.secure)
