@@ -152,16 +152,19 @@ def sign_in(store: Store, username: str, password: str, *, now: dt.datetime) -> 
 
     The message is the same for an unknown account and a wrong password."""
     at = stamp(now)
-    refused = AccessError("wrong username or password")
+    # one message for every refusal: an unknown name, a wrong password, a locked or disabled
+    # account all read the same, so nobody learns which names exist
+    refused = AccessError(
+        "wrong username or password (after 5 failures an account is locked for 15 minutes)"
+    )
     with store.transaction() as s:
         row = s.get(AccountRow, username, with_for_update=True)
         if row is None:
             _verify(_DUMMY, password)
             raise refused
         if row.locked_until and at < row.locked_until:
-            raise AccessError(
-                f"too many failed sign-ins: the account is locked until {row.locked_until}"
-            )
+            _verify(_DUMMY, password)
+            raise refused
         if not _verify(row.password_hash, password) or not row.active:
             row.failed_logins += 1
             if row.failed_logins >= MAX_FAILURES:

@@ -37,6 +37,7 @@ def _style() -> Iterator[None]:
             "font.size": 9,
             "svg.fonttype": "none",  # text stays text in SVG
             "svg.hashsalt": "parindex",  # the same report gives the same SVG bytes
+            "text.parse_math": False,  # names are text: a "$" is a dollar sign, not TeX
         }
     ):
         yield

@@ -109,8 +109,8 @@ def test_wrong_password_is_limited_then_locked(st, clock: Clock) -> None:  # typ
         r = sign_in(c, "canbo", "wrong password!")
         assert r.status_code == 401
         assert "wrong username or password" in r.text
-    r = sign_in(c, "canbo")  # the right password, but locked now
-    assert r.status_code == 401 and "locked" in r.text
+    r = sign_in(c, "canbo")  # the right password, but locked now: the same answer as before
+    assert r.status_code == 401 and "wrong username or password" in r.text
     assert sign_in(c, "nobody-here").status_code == 401  # same answer for an unknown account
     clock.at = NOW + accounts.LOCKOUT + dt.timedelta(seconds=1)
     assert sign_in(c, "canbo").status_code == 303
@@ -585,3 +585,89 @@ def test_one_address_trying_many_accounts_is_slowed_down(client: TestClient) -> 
         assert sign_in(client, f"khong-co-{i}", "đoán mò mật khẩu").status_code == 401
     r = sign_in(client, "canbo")  # even the right password waits
     assert r.status_code == 429 and "too many failed sign-ins" in r.text
+
+
+# ---------------------------------------------------------------- found by a review
+
+
+def test_an_appraiser_cannot_submit_for_the_unit(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, "thamdinh")
+    r = client.post(
+        f"/c/{CID}/u/{OWN}/advance", data={"csrf": csrf_of(client), "target": "submitted"}
+    )
+    assert r.status_code == 409
+    with st.read() as s:
+        unit = s.get(UnitRow, (CID, OWN))
+        assert unit is not None and unit.state == "draft"
+
+
+def test_numbers_with_exponents_are_refused_at_once(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """1e500000 would be a half-million-digit integer: refused as typed, not computed."""
+    sign_in(client, "canbo")
+    fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
+    head = {"X-CSRF-Token": fields["csrf"]}
+    for bad in ("1e500000", "1E5", "١٢", "9" * 40, "1,2,3", "inf", "NaN"):
+        r = client.post(f"/api/c/{CID}/u/{OWN}/simulate", data=fields | {"a:1.5.1:count": bad},
+                        headers=head)  # fmt: skip
+        assert r.status_code == 422 and "a:1.5.1:count" in r.json()["errors"], bad
+    before = _doc(st, OWN)
+    r = client.post(f"/c/{CID}/u/{OWN}/answers", data=fields | {"a:1.1.3:value": "1e500000"})
+    assert r.status_code == 400 and _doc(st, OWN) == before
+
+
+def test_odd_tokens_and_digits_are_refused_not_crashed(
+    st, client: TestClient, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/login")
+    assert client.post("/login", data={"username": "canbo", "password": PASSWORD,
+                                       "csrf": "é"}).status_code == 403  # fmt: skip
+    assert page.status_code == 200
+    sign_in(client, "canbo")
+    fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
+    assert client.post(f"/c/{CID}/u/{OWN}/answers", data=fields | {"csrf": "é"}).status_code == 403
+    r = client.post(f"/c/{CID}/u/{OWN}/submit", data={"csrf": fields["csrf"], "version": "²"},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303  # a version that is not a number is no version
+    auditor = _client(st, clock)
+    sign_in(auditor, "kiemtoan")
+    assert auditor.get("/audit?page=²").status_code == 200
+
+
+def test_a_chunked_body_past_the_limit_is_refused(client: TestClient) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(30):
+            yield b"a=" + b"x" * 100_000 + b"&"
+
+    r = client.post("/login", content=chunks(),
+                    headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert r.status_code == 413
+
+
+def test_the_live_score_counts_cleared_fields_as_cleared(client: TestClient) -> None:
+    sign_in(client, "canbo")
+    fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
+    empty = {k: ("" if k.startswith("a:") else v) for k, v in fields.items()}
+    r = client.post(f"/api/c/{CID}/u/{OWN}/simulate", data=empty,
+                    headers={"X-CSRF-Token": fields["csrf"]})  # fmt: skip
+    full = client.post(f"/api/c/{CID}/u/{OWN}/simulate", data=fields,
+                       headers={"X-CSRF-Token": fields["csrf"]})  # fmt: skip
+    assert float(r.json()["summary"]["points"]) < 30 < float(full.json()["summary"]["points"])
+
+
+def test_a_failed_build_leaves_nothing_behind_in_the_cache(client: TestClient) -> None:
+    sign_in(client, "thamdinh")
+    for i in range(5):
+        assert client.get(f"/api/c/khong-co-{i}/ranking").status_code == 404
+    assert client.app.state.web.cache._building == {}  # type: ignore[attr-defined]
+
+
+def test_names_with_dollar_signs_draw(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """Matplotlib reads $…$ as TeX unless told not to; a unit name is text."""
+    with st.transaction() as s:
+        unit = s.get(UnitRow, (CID, OTHER))
+        assert unit is not None
+        unit.name = r"Sở $\frac{ $ x"
+        s.add(unit)
+    sign_in(client, "thamdinh")
+    assert client.get(f"/c/{CID}/ranking").status_code == 200
+    assert client.get(f"/c/{CID}/u/{OTHER}").status_code == 200

@@ -23,7 +23,6 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Send cookies over HTTPS only (behind TLS).")
     ] = False,
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
 ) -> None:
     """Start the web app on the same store as the CLI (--db / $PARINDEX_DB).
 
@@ -37,7 +36,7 @@ def serve(
 
         application = create_app(store(), secure_cookies=secure_cookies)
         out.print(f"parindex web app on http://{host}:{port}/ (Ctrl+C to stop)", markup=False)
-        uvicorn.run(application, host=host, port=port, workers=workers, log_level="warning")
+        uvicorn.run(application, host=host, port=port, log_level="warning")
 
     guard(body)
 

@@ -12,6 +12,7 @@ the workflow, optimistic locking and the audit log apply to the web exactly as t
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import secrets
 import threading
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -193,9 +195,10 @@ def route(
         async def endpoint(request: Request) -> Response:
             ctx = await _check(web, request, action)
             params = dict(request.path_params)
-            result = handler(web, ctx, **params)
-            if hasattr(result, "__await__"):
-                result = await result
+            if inspect.iscoroutinefunction(handler):
+                result = await handler(web, ctx, **params)
+            else:  # argon2, scoring and charts take time: never on the event loop
+                result = await run_in_threadpool(handler, web, ctx, **params)
             assert isinstance(result, Response)
             return result
 
@@ -253,19 +256,39 @@ async def _check(web: Web, request: Request, action: str) -> Ctx:
         raise Forbidden(f"{account.role} may not {action}")
     if request.method not in SAFE:
         sent = request.headers.get("x-csrf-token") or ctx.field("csrf")
-        if not sent or not secrets.compare_digest(sent, csrf):
+        if not sent or not secrets.compare_digest(sent.encode(), csrf.encode()):
             raise Forbidden("missing or wrong CSRF token")
     return ctx
 
 
 async def _form(request: Request) -> FormData:
     length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+    if length is not None and (
+        not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY
+    ):
         raise HTTPException(413, "the form is too large")
     kind = request.headers.get("content-type", "")
     if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        _limit_body(request)
         return await request.form(max_files=0, max_fields=5000)
     return FormData()
+
+
+def _limit_body(request: Request) -> None:
+    """Count the bytes as they arrive (a chunked body has no Content-Length): past
+    ``MAX_BODY`` the request ends with 413 before more is read."""
+    receive = request._receive  # starlette's documented way to wrap what a request reads
+    seen = 0
+
+    async def counted() -> Any:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > MAX_BODY:
+            raise HTTPException(413, "the form is too large")
+        return message
+
+    request._receive = counted
 
 
 def _wants_json(request: Request) -> bool:

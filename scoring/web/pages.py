@@ -145,7 +145,7 @@ def _back(path: str, note: str = "") -> RedirectResponse:
 
 def _version(ctx: Ctx) -> int | None:
     raw = ctx.field("version")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
 
 
 # ---------------------------------------------------------------- sign-in
@@ -184,7 +184,7 @@ async def login(web: Web, ctx: Ctx) -> Response:
     import secrets
 
     sent, expected = ctx.field("csrf"), ctx.request.cookies.get(PRE_COOKIE, "")
-    if not sent or not expected or not secrets.compare_digest(sent, expected):
+    if not sent or not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
         raise AccessError("the sign-in form expired; reload the page")
     nxt = _safe_next(ctx.field("next") or "/")
     address = ctx.request.client.host if ctx.request.client else "?"
@@ -474,8 +474,8 @@ def simulate(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         old = result.submissions.get(uid)
         if old is not None:  # survey and council answers come from the campaign's files
             for k, a in old.answers.items():
-                sub.answers.setdefault(k, a)
                 if ("source", k) in old.where:
+                    sub.answers.setdefault(k, a)
                     sub.where[("source", k)] = old.where[("source", k)]
         ready = prepare(result.index, sub)
         after = score_units(result.index, [ready], {uid: result.appraisals.get(uid, {})})[0]
@@ -527,7 +527,7 @@ def explain(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         if not text:
             continue
         docs = [
-            EvidenceRef(doc=line.strip())
+            EvidenceRef(doc=line.strip()[: forms.MAX_FIELD])
             for line in ctx.field(f"ev:{node_id}").splitlines()[: forms.MAX_EVIDENCE_LINES]
             if line.strip()
         ]
@@ -585,7 +585,9 @@ def appraise_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
 
 
 def advance_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
-    """Move the unit to its next workflow state."""
+    """Move the unit to its next workflow state (submitting is the unit's own act)."""
+    if ctx.field("target") == "submitted":
+        raise WorkflowError("a unit submits its own self-assessment; an appraiser cannot")
     campaigns.advance_unit(
         web.store,
         cid,
@@ -629,7 +631,7 @@ def trace_page(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
 def audit_page(web: Web, ctx: Ctx) -> Response:
     """The audit log, newest first, and whether its hash chain is intact."""
     raw = ctx.request.query_params.get("page", "1")
-    page = int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+    page = int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1
     with web.store.read() as s:
         checked, problems = audit.verify(s)
         rows = list(

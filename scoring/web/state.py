@@ -47,10 +47,13 @@ class Cache:
             with self._lock:
                 if slot in self._values:
                     return self._values[slot]  # type: ignore[no-any-return]
-            value = build()
+            try:
+                value = build()
+            finally:
+                with self._lock:
+                    self._building.pop(slot, None)
             with self._lock:
                 self._values[slot] = value
-                self._building.pop(slot, None)
                 while len(self._values) > MAX_ENTRIES:
                     self._values.popitem(last=False)
             return value
