@@ -44,12 +44,12 @@ points = st.integers(0, 10**6).map(lambda n: Decimal(n).scaleb(-3)) | st.decimal
 )
 
 
-@given(a=points, x=fractions, b=points | st.integers(-1000, 1000))
+@given(a=points, x=fractions | points, b=points | st.integers(-1000, 1000))
 def test_times_over_is_the_fraction_path_digit_for_digit(
-    a: Decimal, x: Fraction, b: Decimal | int
+    a: Decimal, x: Fraction | Decimal, b: Decimal | int
 ) -> None:
     """``times_over`` gives the very Decimal (value, digits and exponent) of the Fraction path."""
     if b == 0:
         return
-    got, want = times_over(a, x, b), to_decimal(Fraction(a) * x / Fraction(b))
+    got, want = times_over(a, x, b), to_decimal(Fraction(a) * Fraction(x) / Fraction(b))
     assert got.as_tuple() == want.as_tuple(), (a, x, b, got, want)
