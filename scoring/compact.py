@@ -19,12 +19,11 @@ import weakref
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from .kinds import MISSING
 from .loader import AdjustmentItem, GroupView, Index, Item
-from .numbers import ZERO, clamp, fmt, to_decimal
+from .numbers import ZERO, clamp, fmt, times_over
 from .submission import NA, Ready
 from .trace import Step
 
@@ -166,7 +165,7 @@ def totals(
     points = max(ZERO, content + survey + bonus - penalty)
     value = ZERO
     if app > 0:
-        value = clamp(to_decimal(Fraction(points) * Fraction(scale) / Fraction(app)), ZERO, scale)
+        value = clamp(times_over(points, scale, app), ZERO, scale)
     return points, value
 
 

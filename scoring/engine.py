@@ -11,6 +11,12 @@ the rules that fired. Everything durable-specific stays here, following the fiel
 - durable's bare exceptions and ``state['exception']`` become ``EngineError``;
 - each distinct fact is decided once per engine (a memo), so a campaign of thousands of
   units costs one match per distinct (item, value), not per unit;
+- values that no branch bound separates are decided once: per (item, status), the sorted
+  bounds of its branches cut the integers into pieces (each bound, and each open stretch
+  between two consecutive bounds, plus the two unbounded ends), every value of a piece passes
+  exactly the same tests ``v >= lo``, ``v > lo``, ``v <= hi``, ``v < hi``, so durable-rules
+  decides one representative fact per (item, status, piece, evidence) and every fact of that
+  piece gets its decision (``pieces``; off, it decides every exact value, as before);
 - every rule has a ``cap``: durable hands an action all the facts a rule matched in a batch
   as one list, so a batch of thousands of facts costs one Python callback per rule that
   fired, not one per fact (the callbacks were three quarters of the time of a national run's
@@ -19,6 +25,7 @@ the rules that fired. Everything durable-specific stays here, following the fiel
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gc
 import itertools
@@ -69,7 +76,7 @@ def _decide_share(j: int) -> list[tuple[str, ...]]:
     assert _SHARES is not None
     engine, shares = _SHARES
     engine._decide_new(shares[j])
-    return [engine._memo[k] for k in shares[j]]
+    return [engine._decisions[k] for k in shares[j]]
 
 
 class _QuietHost(dengine.Host):  # type: ignore[misc]  # durable ships no type hints
@@ -106,7 +113,18 @@ class RuleEngine:
     ) -> None:
         self.name = f"par_{tag}_{next(_names)}"
         self._fired: list[tuple[str, str]] = []
-        self._memo: dict[FactKey, tuple[str, ...]] = {}
+        self._memo: dict[FactKey, tuple[str, ...]] = {}  # every fact asked about
+        self._decisions: dict[FactKey, tuple[str, ...]] = {}  # what durable-rules decided
+        # share one decision per piece of the value line (see the module docstring); False
+        # decides every exact value (tests compare the two)
+        self.pieces = True
+        self._cuts: dict[tuple[str, str], list[int]] = {}
+        for code, branches in decisions.items():
+            for b in branches:
+                cuts = self._cuts.setdefault((code, b.status), [])
+                cuts.extend(x for x in (b.lo, b.hi) if x is not None)
+        for key, cuts in self._cuts.items():
+            self._cuts[key] = sorted(set(cuts))
         # outcomes of leaves (branch, gate, points) per fact and exact value: filled by the
         # scorer, kept here because they live exactly as long as the ruleset's decisions
         self.outcomes: dict[Any, Any] = {}
@@ -171,7 +189,7 @@ class RuleEngine:
         """The rule ids that fire for each fact key (memoised per engine)."""
         wanted = list(dict.fromkeys(keys))
         with self._lock:
-            self._decide_new([k for k in wanted if k not in self._memo])
+            self._decide_keys(wanted, 1)
             return {k: self._memo[k] for k in wanted}
 
     def decided(self, keys: Iterable[FactKey], jobs: int = 1) -> Mapping[FactKey, tuple[str, ...]]:
@@ -183,13 +201,47 @@ class RuleEngine:
         still decided once, by durable-rules (which holds the GIL, so threads would not help).
         """
         with self._lock:
-            memo = self._memo
-            new = list(dict.fromkeys(k for k in keys if k not in memo))
-            if jobs > 1 and len(new) >= PARALLEL_FACTS and can_fork():
-                self._decide_forked(new, jobs)
-            else:
-                self._decide_new(new)
-            return memo
+            self._decide_keys(keys, jobs)
+            return self._memo
+
+    @property
+    def facts_decided(self) -> int:
+        """How many distinct facts durable-rules has decided since the memo was cleared."""
+        return len(self._decisions)
+
+    def piece(self, key: FactKey) -> FactKey:
+        """The representative of ``key``'s piece: the same fact with a value that every branch
+        bound of its (item, status) compares to exactly as it compares to ``key``'s value."""
+        if key[0] != "in" or key[3] is None:
+            return key
+        cuts = self._cuts.get((key[1], key[2]))  # type: ignore[arg-type]
+        if not cuts:
+            rep = 0  # no bound tests the value: any value is decided alike
+        else:
+            v: int = key[3]  # type: ignore[assignment]
+            i = bisect.bisect_left(cuts, v)
+            if i < len(cuts) and cuts[i] == v:
+                return key  # on a bound: a piece of its own
+            # strictly between cuts[i-1] and cuts[i] (or beyond an end): integers, so
+            # cuts[i-1] + 1 is in the same open stretch
+            rep = cuts[i - 1] + 1 if i > 0 else cuts[0] - 1
+        if rep == key[3]:
+            return key
+        return (key[0], key[1], key[2], rep, *key[4:])
+
+    def _decide_keys(self, keys: Iterable[FactKey], jobs: int) -> None:
+        memo, decisions = self._memo, self._decisions
+        new = list(dict.fromkeys(k for k in keys if k not in memo))
+        if not new:
+            return
+        reps = [self.piece(k) for k in new] if self.pieces else new
+        todo = list(dict.fromkeys(r for r in reps if r not in decisions))
+        if jobs > 1 and len(todo) >= PARALLEL_FACTS and can_fork():
+            self._decide_forked(todo, jobs)
+        else:
+            self._decide_new(todo)
+        for k, r in zip(new, reps, strict=True):
+            memo[k] = decisions[r]
 
     def _decide_forked(self, keys: list[FactKey], jobs: int) -> None:
         global _SHARES
@@ -204,7 +256,7 @@ class RuleEngine:
                 pending = pool.map_async(_decide_share, range(1, jobs), chunksize=1)
                 self._decide_new(_SHARES[1][0])
                 for j, rule_ids in enumerate(pending.get(), start=1):
-                    self._memo.update(zip(_SHARES[1][j], rule_ids, strict=True))
+                    self._decisions.update(zip(_SHARES[1][j], rule_ids, strict=True))
         finally:
             _SHARES = None
 
@@ -245,12 +297,13 @@ class RuleEngine:
         for fid, rid in self._fired:
             by_fact.setdefault(fid, []).append(rid)
         for i, key in enumerate(keys):
-            self._memo[key] = tuple(sorted(by_fact.get(f"f{i}", ())))
+            self._decisions[key] = tuple(sorted(by_fact.get(f"f{i}", ())))
 
     def clear_memo(self) -> None:
         """Forget every decision (benchmarks use it to measure the engine, not the cache)."""
         with self._lock:
             self._memo.clear()
+            self._decisions.clear()
             self.outcomes.clear()
 
     def close(self) -> None:

@@ -36,6 +36,19 @@ def to_decimal(x: Number) -> Decimal:
     return CONTEXT.divide(Decimal(x.numerator), Decimal(x.denominator))
 
 
+def times_over(a: Decimal, x: Fraction | Decimal, b: Decimal | int) -> Decimal:
+    """``to_decimal(Fraction(a) * Fraction(x) / Fraction(b))``, digit for digit and exponent
+    for exponent, without building Fractions: one division of two integers, correctly rounded
+    under ``CONTEXT`` (the quotient of the same rational number, so the same Decimal)."""
+    an, ad = a.as_integer_ratio()
+    xn, xd = x.as_integer_ratio()
+    bn, bd = (b, 1) if isinstance(b, int) else b.as_integer_ratio()
+    num, den = an * xn * bd, ad * xd * bn
+    if den < 0:
+        num, den = -num, -den
+    return CONTEXT.divide(Decimal(num), Decimal(den))
+
+
 def quantize(x: Decimal, places: int) -> Decimal:
     """``x`` rounded half-up to ``places`` decimals (the index's publication rule)."""
     return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=CONTEXT)

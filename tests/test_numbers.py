@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.numbers import encode, encode_bound, quantize
+from scoring.numbers import encode, encode_bound, quantize, times_over, to_decimal
 
 fractions = st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=10**5)
 bounds = st.integers(-(10**9), 10**9).map(lambda n: Fraction(n, 1000))
@@ -37,3 +37,19 @@ def test_half_up_rounding() -> None:
     assert quantize(Decimal("85.005"), 2) == Decimal("85.01")
     assert quantize(Decimal("86.85"), 1) == Decimal("86.9")
     assert quantize(Decimal("2.5"), 0) == Decimal("3")
+
+
+points = st.integers(0, 10**6).map(lambda n: Decimal(n).scaleb(-3)) | st.decimals(
+    min_value=-(10**6), max_value=10**6, places=3, allow_nan=False, allow_infinity=False
+)
+
+
+@given(a=points, x=fractions | points, b=points | st.integers(-1000, 1000))
+def test_times_over_is_the_fraction_path_digit_for_digit(
+    a: Decimal, x: Fraction | Decimal, b: Decimal | int
+) -> None:
+    """``times_over`` gives the very Decimal (value, digits and exponent) of the Fraction path."""
+    if b == 0:
+        return
+    got, want = times_over(a, x, b), to_decimal(Fraction(a) * Fraction(x) / Fraction(b))
+    assert got.as_tuple() == want.as_tuple(), (a, x, b, got, want)

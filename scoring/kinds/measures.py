@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from .. import model as m
-from ..numbers import ZERO, encode_bound, has_places, to_decimal
+from ..numbers import ZERO, encode_bound, has_places, times_over, to_decimal
 from .base import (
     VALUE,
     ZERO_DEN,
@@ -138,7 +138,7 @@ def proportional() -> Handler:
             return top
         if b == "below_threshold" or p.value is None:
             return ZERO
-        return to_decimal(Fraction(top) * p.value / Fraction(r.target))
+        return times_over(top, p.value, r.target)
 
     return Handler(
         "proportional",
@@ -292,7 +292,7 @@ def survey_weighted() -> Handler:
         if b == "no_responses":
             return ZERO if r.no_responses == "zero" else None
         assert p.value is not None
-        return to_decimal(Fraction(top) * p.value / 100)
+        return times_over(top, p.value, 100)
 
     return Handler(
         "survey_weighted",
