@@ -19,6 +19,7 @@ from .evaluate import (
     _common,
     _evidence,
     _leaf_step,
+    na_step,
     node_step,
 )
 from .loader import AdjustmentItem, Index, Item
@@ -107,26 +108,8 @@ def _leaf(item: Item, r: Ready, out: Outcome | None, spec: Spec | None) -> Step:
     if spec[0] == "leaf":
         return _leaf_step(item, r, p, *spec[1:])
     strategy, why_vi, why_en, rule, branch = spec[1:]
-    full = strategy == "grant_full"
-    vi = f"Không áp dụng ({why_vi}): " + (
-        f"tính đủ {fmt(item.max)} điểm" if full else "loại khỏi tử số và mẫu số"
-    )
-    en = f"Not applicable ({why_en}): " + (
-        f"full {fmt(item.max)} points" if full else "left out of points and maximum"
-    )
-    return Step(
-        item.id,
-        "leaf",
-        item.max,
-        item.max if full else None,
-        vi,
-        en,
-        rule=rule,
-        branch=branch,
-        inputs=dict(p.inputs) or None,
-        applicability=f"not_applicable:{strategy}",
-        **_common(item, r.answers.get(item.id)),
-    )
+    common = _common(item, r.answers.get(item.id))
+    return na_step(item, strategy, (why_vi, why_en), p.inputs, rule, branch, common)
 
 
 def _adjusted(item: Item, mx: Decimal, new: Decimal, notes: tuple[str, ...]) -> Step:

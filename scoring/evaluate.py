@@ -228,6 +228,38 @@ def _common(item: Item, ans: Answer | None) -> dict[str, Any]:
     }
 
 
+def na_step(
+    item: Item,
+    strategy: str,
+    why: tuple[str, str],
+    inputs: Mapping[str, Any],
+    rule: str | None,
+    branch: str | None,
+    common: dict[str, Any],
+) -> Step:
+    """The step of a leaf that does not apply: its full points (grant_full), or left out."""
+    full = strategy == "grant_full"
+    vi = f"Không áp dụng ({why[0]}): " + (
+        f"tính đủ {fmt(item.max)} điểm" if full else "loại khỏi tử số và mẫu số"
+    )
+    en = f"Not applicable ({why[1]}): " + (
+        f"full {fmt(item.max)} points" if full else "left out of points and maximum"
+    )
+    return Step(
+        item.id,
+        "leaf",
+        item.max,
+        item.max if full else None,
+        vi,
+        en,
+        rule=rule,
+        branch=branch,
+        inputs=dict(inputs) or None,
+        applicability=f"not_applicable:{strategy}",
+        **common,
+    )
+
+
 def _leaf_step(
     item: Item,
     r: Ready,
@@ -392,27 +424,5 @@ class _Scorer:
         rule: str | None = None,
         branch: str | None = None,
     ) -> tuple[Decimal, Decimal]:
-        full = strategy == "grant_full"
-        pts = item.max if full else None
-        vi = f"Không áp dụng ({why_vi}): " + (
-            f"tính đủ {fmt(item.max)} điểm" if full else "loại khỏi tử số và mẫu số"
-        )
-        en = f"Not applicable ({why_en}): " + (
-            f"full {fmt(item.max)} points" if full else "left out of points and maximum"
-        )
-        self.steps.append(
-            Step(
-                item.id,
-                "leaf",
-                item.max,
-                pts,
-                vi,
-                en,
-                rule=rule,
-                branch=branch,
-                inputs=dict(p.inputs) or None,
-                applicability=f"not_applicable:{strategy}",
-                **common,
-            )
-        )
-        return (item.max, item.max) if full else (ZERO, ZERO)
+        self.steps.append(na_step(item, strategy, (why_vi, why_en), p.inputs, rule, branch, common))
+        return (item.max, item.max) if strategy == "grant_full" else (ZERO, ZERO)
