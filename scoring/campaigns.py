@@ -209,13 +209,14 @@ def import_unit(
         unit = unit_row(s, cid, uid, lock=True)
         workflow.check_editable("answers", uid, unit.state, camp.state)
         index = index_for(s, camp.index_hash)
-        warnings = _check_unit_text(index, _spec(unit), text, name)
+        warnings = _check_unit_text(index, unit_spec(unit), text, name)
         _store_document(s, cid, "unit", uid, text, actor, stamp(now), unit=uid)
         bump(s, unit, expected_version)
         return warnings
 
 
-def _spec(u: UnitRow) -> UnitSpec:
+def unit_spec(u: UnitRow) -> UnitSpec:
+    """The stored unit as a campaign file declares it."""
     return UnitSpec(
         id=u.unit_id, name=u.name, group=u.group_id, tags=json.loads(u.tags_json), ranked=u.ranked
     )

@@ -12,6 +12,7 @@ keeps comparisons with any bound that is a multiple of ``1 / SCALE`` exact, stri
 from __future__ import annotations
 
 import decimal
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -82,3 +83,13 @@ def clamp(x: Decimal, low: Decimal, high: Decimal) -> Decimal:
 def fmt(x: Decimal) -> str:
     """A Decimal as plain text, never in exponent form."""
     return format(x, "f")
+
+
+_FIGURE = re.compile(r"^[+\-−]?\d+\.\d+$")
+
+
+def decimal_comma(value: object) -> object:
+    """A decimal figure as Vietnamese readers write it (``85.50`` → ``85,50``); anything
+    else, node ids such as ``1.2.3`` among them, unchanged."""
+    text = str(value)
+    return text.replace(".", ",") if _FIGURE.match(text) else value

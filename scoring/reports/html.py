@@ -10,7 +10,6 @@ foot of every printed page, and a DRAFT banner and watermark on a report not yet
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..errors import InputFileError, Location, SubmissionError, suggest
+from ..numbers import decimal_comma
 from . import charts
 from .fonts import font_css
 from .model import Report
@@ -31,16 +31,6 @@ TIE_POLICY = {
     "competition": ("đồng hạng chiếm chỗ của hạng sau (1, 2, 2, 4)", "competition (1, 2, 2, 4)"),
     "dense": ("hạng sau liền kề (1, 2, 2, 3)", "dense (1, 2, 2, 3)"),
 }
-
-
-_NUMBER = re.compile(r"^[+\-−]?\d+\.\d+$")
-
-
-def decimal_comma(value: object) -> object:
-    """A decimal figure as Vietnamese readers write it (``85.50`` → ``85,50``); other values,
-    node ids such as ``1.2.3`` among them, unchanged."""
-    text = str(value)
-    return text.replace(".", ",") if _NUMBER.match(text) else value
 
 
 def css_string(text: str) -> Markup:
@@ -61,7 +51,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
-    env.filters["vn"] = decimal_comma
+    env.filters["vn"] = decimal_comma  # 85.50 → 85,50 in every figure printed
     env.globals["tie_policy"] = TIE_POLICY
     return env
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import json
 import secrets
 import threading
 import time
@@ -34,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from .. import accounts, audit
+from .. import accounts
 from ..accounts import Account
 from ..db import Store, open_store
 from ..errors import (
@@ -86,6 +85,10 @@ class Ctx:
     def field(self, name: str) -> str:
         value = self.form.get(name) if self.form is not None else None
         return value if isinstance(value, str) else ""
+
+    def fields(self) -> dict[str, str]:
+        """Every posted text field."""
+        return {k: v for k, v in (self.form or {}).items() if isinstance(v, str)}
 
 
 @dataclass(frozen=True)
@@ -386,8 +389,4 @@ def decimal(text: str) -> Decimal:
         raise SubmissionError(str(exc)) from None
 
 
-def jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
-
-
-__all__ = ["ROUTES", "Ctx", "RouteSpec", "Web", "audit", "create_app", "route"]
+__all__ = ["ROUTES", "Ctx", "RouteSpec", "Web", "create_app", "route"]

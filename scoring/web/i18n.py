@@ -12,6 +12,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..numbers import decimal_comma
+
 LANGS = ("vi", "en")
 _PLAIN = re.compile(r"^[+-]?[0-9]{1,15}([.,][0-9]{1,9})?$")
 VN = dt.timezone(dt.timedelta(hours=7), "ICT")
@@ -146,8 +148,7 @@ def number(value: Any, lang: str = "vi") -> str:
     """A decimal string as written: ``85.50`` → ``85,50`` in Vietnamese; empty for None."""
     if value is None or value == "":
         return ""
-    text = str(value)
-    return text.replace(".", ",") if lang == "vi" else text
+    return str(decimal_comma(value)) if lang == "vi" else str(value)
 
 
 def parse_number(text: str) -> Decimal:
