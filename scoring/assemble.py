@@ -9,6 +9,7 @@ after it, then the total-scope ones, the caps and the total).
 from __future__ import annotations
 
 import decimal
+import functools
 from decimal import Decimal
 
 from .compact import GroupPlan, Outcome, Spec, UnitScore, total_step
@@ -36,15 +37,7 @@ def assemble(
     appraised: Appraisals,
 ) -> UnitResult:
     """The ``UnitResult`` of a compact score: nodes and trace are made when first read."""
-    nodes = LazyNodes(
-        plan.view,
-        dict(zip(plan.ids, s.vals, strict=True)),
-        dict(zip(plan.ids, s.maxs or plan.full_max, strict=True)),
-    )
-
-    def steps() -> list[Step]:
-        with decimal.localcontext(CONTEXT):
-            return _steps(index, plan, r, s, appraised)
+    nodes = LazyNodes(plan.view, plan.pos, s.vals, s.maxs or plan.full_max)
 
     return UnitResult(
         r.unit.id,
@@ -60,11 +53,20 @@ def assemble(
         s.penalty,
         nodes,
         tuple(a.id for a in plan.view.areas),
-        LazySteps((), steps),
+        LazySteps((), functools.partial(_steps_read, index, plan, r, s, appraised)),
         warnings=s.warnings,
         index_id=index.id,
         content_hash=index.content_hash,
     )
+
+
+def _steps_read(
+    index: Index, plan: GroupPlan, r: Ready, s: UnitScore, appraised: Appraisals
+) -> list[Step]:
+    """The steps, when the trace is first read (a partial: fewer objects a unit than a
+    closure, which the garbage collector would walk)."""
+    with decimal.localcontext(CONTEXT):
+        return _steps(index, plan, r, s, appraised)
 
 
 def _steps(

@@ -1,29 +1,31 @@
 """Scoring a batch of units: every distinct fact decided once, units scored compactly, on
 one core or several.
 
-``score_batch`` (what ``score_units`` runs) takes each unit's leaf facts (``compact.unit_keys``),
-has the engine decide the distinct ones it has not seen, computes each distinct outcome once,
-scores every unit into a ``UnitScore`` and assembles the ``UnitResult``s. With ``jobs`` > 1 and
-enough units, forked worker processes score slices of the batch (durable-rules holds the GIL,
-so threads would not help); a worker inherits the index, the units and the engine's decisions
-from the fork and sends back only the compact scores, which the parent assembles.
+``score_batch`` (what ``score_units`` runs) looks up each leaf's outcome in the engine's memo
+(``known_outcomes``), has the engine decide the distinct facts of those not found, computes
+each new outcome once, scores every unit into a ``UnitScore`` and assembles the
+``UnitResult``s. With ``jobs`` > 1 and enough units, forked worker processes score slices of
+the batch (durable-rules holds the GIL, so threads would not help); a worker inherits the
+index, the units and the outcomes from the fork and sends back only the compact scores, which
+the parent assembles.
 """
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import gc
 import multiprocessing
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from .assemble import assemble, computed
 from .compact import (
     Decided,
+    FactKey,
     GroupPlan,
-    LeafRow,
     Outcome,
     OutcomeKey,
     Spec,
@@ -31,22 +33,18 @@ from .compact import (
     empty_warning,
     group_plan,
     totals,
-    unit_keys,
 )
 from .engine import can_fork
-from .evaluate import (
-    Appraisals,
-    _adj_key,
-    _apply,
-    _branch_of,
-    _claimed,
-)
+from .evaluate import Appraisals, _adj_key, _apply, _branch_of, fact_of, leaf_outcome
 from .kinds import MISSING
 from .loader import AdjustmentItem, Index, Item
 from .numbers import CONTEXT, ZERO, clamp, fmt
-from .submission import Ready
+from .submission import NA, Ready
 from .trace import UnitResult
 
+Special = tuple[Decimal, Decimal, Spec]  # a leaf's points, applicable max and step spec
+# (position in the index, adjustment, its engine fact: None when set by the appraiser only)
+Claim = tuple[int, AdjustmentItem, FactKey | None]
 # (position in the index, adjustment, points, the engine's branch, evidence gate)
 Claimed = tuple[int, AdjustmentItem, Decimal, str | None, bool]
 PARALLEL_MIN = 2000  # fewer units are scored in-process: a fork costs more than it saves
@@ -60,56 +58,131 @@ def score_batch(
 ) -> list[UnitResult]:
     """Score many units (see ``evaluate.score_units``)."""
     appraisals = appraisals or {}
-    engine = index.engine
-    plans = [group_plan(index.groups[r.group]) for r in units]
-    keys = [unit_keys(p, r) for p, r in zip(plans, units, strict=True)]
-    facts = [k[0] for ks in keys for k in ks if k is not None]
-    for r in units:
-        facts.extend(_adj_key(a, r) for a in _claimed(index, r) if a.spec.id in r.adjustments)
-    parallel = jobs > 1 and len(units) >= PARALLEL_MIN and can_fork()
-    decided = engine.decided(facts, jobs if parallel else 1)
-    work = (index, units, plans, keys, decided, appraisals)
-    with decimal.localcontext(CONTEXT):
-        scores = _parallel(work, jobs) if parallel else _score_range(work, 0, len(units))
+    with decimal.localcontext(CONTEXT), _collector_paused():
+        plans = [group_plan(index.groups[r.group]) for r in units]
+        work = (index, units, plans, appraisals)
+        if jobs > 1 and len(units) >= PARALLEL_MIN and can_fork():
+            scores = _parallel(work, jobs)
+        else:
+            scores = _score_slice(work, 0, len(units))
         return [
             assemble(index, p, r, s, appraisals.get(r.unit.id, {}))
             for p, r, s in zip(plans, units, scores, strict=True)
         ]
 
 
-def _outcome(
-    outcomes: dict[Any, Outcome], row: LeafRow, r: Ready, mk: OutcomeKey, decided: Decided
-) -> Outcome:
-    """A leaf's (branch, gate, points) for its fact and exact value, computed once per index
-    (per process: a worker's outcomes stay in the worker)."""
-    item = row[2]
-    branch_id, gated = _branch_of(item.code, decided[mk[0]])
-    if branch_id == MISSING:
-        pts: Decimal | None = ZERO
-    else:
-        assert item.handler is not None
-        pts = item.handler.points(item.node.rule, branch_id, r.leaves[row[1]], item.max)
-    if gated and pts is not None:
-        pts = ZERO
-    out = outcomes[mk] = (branch_id, gated, pts)
-    return out
+Work = tuple[Index, Sequence[Ready], Sequence[GroupPlan], Mapping[str, Appraisals]]
 
 
-Work = tuple[
-    Index,
-    Sequence[Ready],
-    Sequence[GroupPlan],
-    Sequence[Sequence[OutcomeKey | None]],
-    Decided,
-    Mapping[str, Appraisals],
-]
-
-
-def _score_range(work: Work, start: int, stop: int) -> list[UnitScore]:
-    index, units, plans, keys, decided, appraisals = work
+def _score_slice(work: Work, start: int, stop: int) -> list[UnitScore]:
+    """The compact scores of ``units[start:stop]``: each leaf's outcome looked up, the facts
+    of the new ones decided by the engine, each new outcome computed once, every unit scored."""
+    index, all_units, all_plans, appraisals = work
+    units, plans = all_units[start:stop], all_plans[start:stop]
+    engine = index.engine
+    outs, pending, late = known_outcomes(plans, units, engine.outcomes)
+    facts = [fact_of(mk) for mk in pending]
+    claims = []
+    for r in units:
+        mine = _claims(index, r, appraisals.get(r.unit.id))
+        facts.extend(key for _, _, key in mine if key is not None)
+        claims.append(mine)
+    decided = engine.decided(facts)
+    memo = engine.outcomes
+    for mk, slot in pending.items():
+        row = plans[slot[0]].leaves[slot[1]]
+        out = leaf_outcome(row[2], units[slot[0]].leaves[row[1]], decided[fact_of(mk)])
+        memo[mk] = out
+        slot.append(out)
+    for i in late:  # a slot is a list, an outcome a tuple, a leaf that does not apply None
+        outs[i] = [o[2] if o.__class__ is list else o for o in outs[i]]
     return [
-        score_compact(index, plans[i], units[i], keys[i], decided, appraisals.get(units[i].unit.id))
-        for i in range(start, stop)
+        score_compact(index, plan, r, o, c, decided, appraisals.get(r.unit.id))
+        for plan, r, o, c in zip(plans, units, outs, claims, strict=True)
+    ]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch runs.
+
+    Scoring makes many small objects and no reference cycles, and each allocation burst set off
+    collections that walked everything the caller holds: with 12,000 national units in memory,
+    a full collection in the middle of a batch doubled its time. The collector runs as usual
+    once the batch is done.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+Slot = list[Any]  # [unit number, leaf number] of an outcome's first leaf, then the outcome
+
+
+def known_outcomes(
+    plans: Sequence[GroupPlan], units: Sequence[Ready], memo: Mapping[OutcomeKey, Outcome]
+) -> tuple[list[list[Any]], dict[OutcomeKey, Slot], list[int]]:
+    """Per unit, per leaf of its plan: the leaf's outcome from ``memo``, or None when the leaf
+    does not apply (exempt by a tag, or answered N/A), or, when ``memo`` does not know the
+    outcome yet, a slot shared by every leaf with the same outcome key. Also the slots by
+    key, and the numbers of the units that hold one: the caller decides the slots' facts,
+    appends each outcome to its slot and replaces the slots in those units' lists.
+
+    The hot loop of a batch: a leaf's outcome key is built and looked up once (twice for the
+    first of a new key). The key is ``evaluate.outcome_key``'s (with ``evaluate._gate``),
+    written out here: a call per leaf cost a tenth of the batch.
+    """
+    get = memo.get
+    outs: list[list[Any]] = []
+    pending: dict[OutcomeKey, Slot] = {}
+    late: list[int] = []
+    i = -1
+    for plan, r in zip(plans, units, strict=True):
+        i += 1
+        tags = r.unit.tags
+        leaves = r.leaves
+        row: list[Any] = []
+        add = row.append
+        waiting = False
+        for lid, code, gated, exempt in plan.leaf_keys:
+            p = leaves[lid]
+            st = p.status
+            if st == NA or (tags and not exempt.isdisjoint(tags)):
+                add(None)
+                continue
+            gate = (1 if p.evidence else 0) if gated and st != MISSING else None
+            enc = p.encoded
+            if enc is None or not enc & 1:
+                mk: OutcomeKey = (code, st, enc, gate)
+            else:
+                v = p.value
+                assert v is not None
+                mk = (code, st, enc, gate, v.numerator, v.denominator)
+            out: Outcome | Slot | None = get(mk)
+            if out is None:
+                out = pending.get(mk)
+                if out is None:
+                    out = pending[mk] = [i, len(row)]
+                waiting = True
+            add(out)
+        outs.append(row)
+        if waiting:
+            late.append(i)
+    return outs, pending, late
+
+
+def _claims(index: Index, r: Ready, appraised: Appraisals | None) -> list[Claim]:
+    """The unit's claimed (or appraised) bonuses and penalties, each with its position in the
+    index and its engine fact (None: set by the appraiser only)."""
+    return [
+        (k, a, _adj_key(a, r) if a.spec.id in r.adjustments else None)
+        for k, a in enumerate(index.adjustments)
+        if r.group in a.groups
+        and (a.spec.id in r.adjustments or (appraised and a.spec.id in appraised))
     ]
 
 
@@ -118,29 +191,34 @@ def _score_range(work: Work, start: int, stop: int) -> list[UnitScore]:
 _WORK: Work | None = None  # what a forked worker scores: set just before the fork
 
 
-def _worker_range(bounds: tuple[int, int]) -> list[UnitScore]:
-    """In a forked worker: score the units of one slice."""
+def _worker_slice(bounds: tuple[int, int]) -> list[UnitScore]:
+    """In a forked worker: score the units of one slice (deciding its new facts in the
+    worker's copy of the ruleset)."""
     gc.freeze()  # what the fork shared stays shared: no collection rewrites its headers
     assert _WORK is not None
     with decimal.localcontext(CONTEXT):
-        return _score_range(_WORK, *bounds)
+        return _score_slice(_WORK, *bounds)
 
 
 def _parallel(work: Work, jobs: int) -> list[UnitScore]:
-    """Slices scored by ``jobs - 1`` forked workers and this process (the first slice)."""
+    """Slices scored by ``jobs - 1`` forked workers and this process (the first slice).
+
+    Each process looks up, decides and scores its own slice: a fact both slices meet is
+    decided in each (the pieces of the value line are few), and the decisions and outcomes a
+    worker finds stay in the worker; only the compact scores come back."""
     global _WORK
     n = len(work[1])
     jobs = min(jobs, os.cpu_count() or 1, n)
     if jobs < 2:
-        return _score_range(work, 0, n)
+        return _score_slice(work, 0, n)
     cuts = [n * j // jobs for j in range(jobs + 1)]
     _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
             pending = pool.map_async(
-                _worker_range, [(cuts[j], cuts[j + 1]) for j in range(1, jobs)], chunksize=1
+                _worker_slice, [(cuts[j], cuts[j + 1]) for j in range(1, jobs)], chunksize=1
             )
-            out = _score_range(work, cuts[0], cuts[1])
+            out = _score_slice(work, cuts[0], cuts[1])
             for part in pending.get():
                 out.extend(part)
     finally:
@@ -155,41 +233,45 @@ def score_compact(
     index: Index,
     plan: GroupPlan,
     r: Ready,
-    keys: Sequence[OutcomeKey | None],
+    outs: list[Outcome | None],
+    claims: Sequence[Claim],
     decided: Decided,
     appraised: Appraisals | None,
 ) -> UnitScore:
     """One unit's points per node, bonuses, penalties and total, with its steps as specs.
 
+    ``outs`` holds each leaf's outcome (None: the leaf does not apply); the leaves off the
+    common path (not applicable, appraised) become None in it, with a spec in ``special``.
     Mirrors ``evaluate._Scorer.result``: leaves, then node sums in plan order (each node's
     own bonuses and penalties right after its sum), then the total-scope ones and the caps.
     """
-    outcomes: dict[Any, Outcome] = index.engine.outcomes
     appraised = appraised or {}
     vals: list[Decimal] = [ZERO] * len(plan.items)
-    maxs: list[Decimal] | None = None
-    leaves: list[Outcome | None] = []
-    special: dict[int, Spec] = {}
-    for j, (row, mk) in enumerate(zip(plan.leaves, keys, strict=True)):
-        if mk is not None and (not appraised or row[1] not in appraised):
-            out = outcomes.get(mk) or _outcome(outcomes, row, r, mk, decided)
+    off: list[int] = []  # the leaves off the common path
+    j = -1
+    for pos, out in zip(plan.leaf_pos, outs, strict=True):
+        j += 1
+        if out is not None:
             pts = out[2]
             if pts is not None:
-                vals[row[0]] = pts
-                leaves.append(out)
+                vals[pos] = pts
                 continue
-        if mk is not None and mk not in outcomes:
-            _outcome(outcomes, row, r, mk, decided)
-        pts, mx, special[j] = _leaf_special(row[2], r, mk, outcomes, appraised)
-        leaves.append(None)
-        vals[row[0]] = pts
-        if mx != row[2].max:
-            if maxs is None:
-                maxs = list(plan.full_max)
-            maxs[row[0]] = mx
+        off.append(j)
+    if appraised:
+        off = sorted({*off, *(j for j, row in enumerate(plan.leaves) if row[1] in appraised)})
+    special: dict[int, Spec] = {}
+    changed: list[tuple[int, Decimal]] = []  # (position, applicable max) where not the full
+    for j in off:
+        pos, _, item, *_ = plan.leaves[j]
+        pts, mx, special[j] = _leaf_special(plan.na, item, r, outs[j], appraised)
+        outs[j] = None
+        vals[pos] = pts
+        if mx != item.max:
+            changed.append((pos, mx))
+    maxs, applicable = _maxima(plan, tuple(changed)) if changed else (None, plan.full_applicable)
     scoped: dict[str, list[Claimed]] = {}
-    for k, adj in _claimed_at(index, r, appraised):
-        branch_id, gated = _decided_branch(adj, r, decided)
+    for k, adj, key in claims:
+        branch_id, gated = (None, False) if key is None else _branch_of(adj.code, decided[key])
         value = _adjust(adj, r, branch_id, gated, appraised)
         scoped.setdefault(adj.spec.scope, []).append((k, adj, value, branch_id, gated))
     after: dict[int, list[Spec]] = {}
@@ -199,48 +281,79 @@ def score_compact(
         for row in plan.leaves:
             if row[1] in inner:
                 _scoped(row[0], row[2], vals, maxs or plan.full_max, scoped, after, sums)
-    for i, ch in plan.nodes:
-        vals[i] = sum([vals[c] for c in ch], ZERO)
-        if maxs is not None:
-            maxs[i] = sum([maxs[c] for c in ch], ZERO)
-        if inner and plan.ids[i] in inner:
-            _scoped(i, plan.items[i], vals, maxs or plan.full_max, scoped, after, sums)
-    mx_all = maxs or plan.full_max
-    blocks: dict[str, Decimal] = {}
-    applicable = ZERO
-    for i, block in plan.areas:
-        blocks[block] = blocks.get(block, ZERO) + vals[i]
-        applicable += mx_all[i]
+    if inner:
+        for i, children in plan.sums:
+            vals[i] = sum(children(vals), ZERO)
+            if plan.ids[i] in inner:
+                _scoped(i, plan.items[i], vals, maxs or plan.full_max, scoped, after, sums)
+    else:
+        for i, children in plan.sums:
+            vals[i] = sum(children(vals), ZERO)
+    blocks = {block: sum(areas(vals), ZERO) for block, areas in plan.blocks}
     tail: list[Spec] = []
     bonus, penalty = _total_adjustments(index, scoped.get("total", []), tail)
     content, survey = blocks.get("content", ZERO), blocks.get("survey", ZERO)
     points, value = totals(index, content, survey, bonus, penalty, applicable)
     warnings = r.warnings if applicable != 0 else (*r.warnings, empty_warning(r))
     return UnitScore(
-        vals, maxs, leaves, special, after, sums, tail, content, survey, bonus, penalty,
+        vals, maxs, outs, special, after, sums, tail, content, survey, bonus, penalty,
         applicable, points, value, warnings,
     )  # fmt: skip
 
 
+def _maxima(
+    plan: GroupPlan, changed: tuple[tuple[int, Decimal], ...]
+) -> tuple[tuple[Decimal, ...], Decimal]:
+    """The applicable maximum of every node, and of the unit, when the leaves at ``changed``
+    positions have the given maxima (not applicable ones: 0): computed once per group and
+    pattern, since units that leave out the same leaves (a whole area for a tag) share it."""
+    found = plan.maxima.get(changed)
+    if found is None:
+        maxs = list(plan.full_max)
+        for pos, mx in changed:
+            maxs[pos] = mx
+        for i, children in plan.sums:
+            maxs[i] = sum(children(maxs), ZERO)
+        applicable = sum([maxs[i] for i, _ in plan.areas], ZERO)
+        found = plan.maxima[changed] = (tuple(maxs), applicable)
+    return found
+
+
 def _leaf_special(
+    memo: dict[tuple[Any, ...], Special],
     item: Item,
     r: Ready,
-    mk: OutcomeKey | None,
-    outcomes: Mapping[Any, Outcome],
+    out: Outcome | None,
     appraised: Appraisals,
-) -> tuple[Decimal, Decimal, Spec]:
-    """A leaf off the common path: not applicable (by tag, answer or branch) or appraised."""
-    if mk is None:  # exempt by a tag, or answered N/A
-        exempt = sorted(set(item.exemptions) & set(r.unit.tags))
-        why = f"đơn vị thuộc diện {', '.join(exempt)}" if exempt else "đơn vị khai không áp dụng"
-        why_en = f"unit tagged {', '.join(exempt)}" if exempt else "unit answered N/A"
-        strategy = item.exemptions[exempt[0]] if exempt else item.na_strategy
-        return _na(item, strategy, why, why_en, None, None)
-    branch_id, gated, pts = outcomes[mk]
+) -> Special:
+    """A leaf off the common path: not applicable (by tag, answer or branch) or appraised.
+
+    A not-applicable leaf's points, max and spec are the same for every unit of the group
+    with the same tags (or the same branch): made once, in the group plan's ``memo``.
+    """
+    if out is None:  # exempt by a tag, or answered N/A
+        key: tuple[Any, ...] = (item.id, *r.unit.tags)
+        found = memo.get(key)
+        if found is None:
+            exempt = sorted(set(item.exemptions) & set(r.unit.tags))
+            why = (
+                f"đơn vị thuộc diện {', '.join(exempt)}" if exempt else "đơn vị khai không áp dụng"
+            )
+            why_en = f"unit tagged {', '.join(exempt)}" if exempt else "unit answered N/A"
+            strategy = item.exemptions[exempt[0]] if exempt else item.na_strategy
+            found = memo[key] = _na(item, strategy, why, why_en, None, None)
+        return found
+    branch_id, gated, pts = out
     if pts is None:
-        branch = item.branch_map[branch_id]
-        rule = f"{item.code}#{branch_id}"
-        return _na(item, item.na_strategy, branch.label_vi, branch.label_en, rule, branch_id)
+        key = (item.id, None, branch_id)
+        found = memo.get(key)
+        if found is None:
+            branch = item.branch_map[branch_id]
+            rule = f"{item.code}#{branch_id}"
+            found = memo[key] = _na(
+                item, item.na_strategy, branch.label_vi, branch.label_en, rule, branch_id
+            )
+        return found
     history = appraised.get(item.id)
     final, changes = _apply(history, pts) if history else (pts, ())
     return final, item.max, ("leaf", branch_id, gated, pts, final, changes)
@@ -248,27 +361,10 @@ def _leaf_special(
 
 def _na(
     item: Item, strategy: str, vi: str, en: str, rule: str | None, branch: str | None
-) -> tuple[Decimal, Decimal, Spec]:
+) -> Special:
     full = strategy == "grant_full"
     pts, mx = (item.max, item.max) if full else (ZERO, ZERO)
     return pts, mx, ("na", strategy, vi, en, rule, branch)
-
-
-def _claimed_at(index: Index, r: Ready, appraised: Appraisals) -> list[tuple[int, AdjustmentItem]]:
-    """``evaluate._claimed`` with each adjustment's position in the index (for the specs)."""
-    return [
-        (k, a)
-        for k, a in enumerate(index.adjustments)
-        if r.group in a.groups
-        and (a.spec.id in r.adjustments or (appraised and a.spec.id in appraised))
-    ]
-
-
-def _decided_branch(adj: AdjustmentItem, r: Ready, decided: Decided) -> tuple[str | None, bool]:
-    """The engine's branch for a claimed adjustment (None: set by the appraiser only)."""
-    if adj.spec.id not in r.adjustments:
-        return None, False
-    return _branch_of(adj.code, decided[_adj_key(adj, r)])
 
 
 def _adjust(

@@ -1,11 +1,12 @@
 """A unit's score as compact, index-free data, and the ``UnitResult`` assembled from it.
 
-Scoring a batch happens in three steps (``evaluate.score_units`` drives them):
+Scoring a batch happens in three steps (``batch.score_batch`` drives them):
 
-1. ``unit_keys``: each applicable leaf's engine fact and exact value (``OutcomeKey``);
-2. the engine decides every distinct fact once, and each distinct (fact, exact value) gets its
-   outcome (branch, evidence gate, points) once (``outcomes``);
-3. ``score_compact``: per unit, the leaf points, node sums, bonuses and penalties, blocks and
+1. ``batch.known_outcomes``: each applicable leaf's outcome key (``evaluate.outcome_key``: its
+   engine fact and exact value) looked up in the engine's memo of outcomes;
+2. the engine decides the distinct facts of the keys not found, once each, and each distinct
+   key gets its outcome (branch, evidence gate, points) once;
+3. ``batch.score_compact``: per unit, the leaf points, node sums, bonuses and penalties, blocks and
    total as a ``UnitScore``: plain numbers, the shared outcome tuples and small step specs,
    no ``Item`` and no ``Step`` (so it is cheap to make, to hold and to pickle from a worker
    process); ``assemble`` turns it into a ``UnitResult`` whose nodes and trace are built from
@@ -15,20 +16,20 @@ Scoring a batch happens in three steps (``evaluate.score_units`` drives them):
 
 from __future__ import annotations
 
+import operator
 import weakref
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .kinds import MISSING
 from .loader import AdjustmentItem, GroupView, Index, Item
 from .numbers import ZERO, clamp, fmt, times_over
-from .submission import NA, Ready
+from .submission import Ready
 from .trace import Step
 
 FactKey = tuple[Hashable, ...]
-OutcomeKey = tuple[Any, ...]  # (fact key, numerator, denominator) or (fact key, None)
+OutcomeKey = tuple[Any, ...]  # see ``evaluate.outcome_key``
 Outcome = tuple[str, bool, Decimal | None]  # (branch, evidence gate, points)
 Spec = tuple[Any, ...]  # a trace step not built yet, as plain data (see ``_build``)
 
@@ -43,11 +44,25 @@ class GroupPlan:
     view: GroupView
     items: tuple[Item, ...]
     ids: tuple[str, ...]
+    pos: Mapping[str, int]  # node id -> position
     children: tuple[tuple[int, ...] | None, ...]  # positions of the children; None: a leaf
     leaves: tuple[LeafRow, ...]
+    leaf_pos: tuple[int, ...]  # per leaf: its position
+    leaf_keys: tuple[tuple[str, str, bool, frozenset[str]], ...]  # (id, code, gated, exempt)
     nodes: tuple[tuple[int, tuple[int, ...]], ...]  # (position, children's positions)
+    # (position, what reads the children's values of a list as a tuple), as ``nodes``
+    sums: tuple[tuple[int, Callable[[Sequence[Decimal]], tuple[Decimal, ...]]], ...]
     full_max: tuple[Decimal, ...]  # the maxima when everything applies
     areas: tuple[tuple[int, str], ...]  # (position, block)
+    # leaves' applicable maxima where not full -> every node's (see ``batch._maxima``)
+    blocks: tuple[tuple[str, Callable[[Sequence[Decimal]], tuple[Decimal, ...]]], ...]
+    full_applicable: Decimal  # the areas' maxima added up, in order
+    # leaves' applicable maxima where not full -> every node's and the applicable total
+    # (see ``batch._maxima``)
+    maxima: dict[tuple[tuple[int, Decimal], ...], tuple[tuple[Decimal, ...], Decimal]] = field(
+        default_factory=dict
+    )
+    na: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # see ``batch._leaf_special``
 
 
 _PLANS: weakref.WeakKeyDictionary[GroupView, GroupPlan] = weakref.WeakKeyDictionary()
@@ -74,54 +89,48 @@ def group_plan(view: GroupView) -> GroupPlan:
     full: list[Decimal] = []
     for item, ch in zip(items, children, strict=True):
         full.append(item.max if ch is None else sum([full[c] for c in ch], ZERO))
+    rows = tuple(
+        (i, item.id, item, item.code, item.gated, frozenset(item.exemptions))
+        for i, item in enumerate(items)
+        if children[i] is None
+    )
     plan = GroupPlan(
         view,
         tuple(items),
         tuple(pos),
+        pos,
         children,
-        tuple(
-            (i, item.id, item, item.code, item.gated, frozenset(item.exemptions))
-            for i, item in enumerate(items)
-            if children[i] is None
-        ),
+        rows,
+        tuple(row[0] for row in rows),
+        tuple((lid, code, gated, exempt) for _, lid, _, code, gated, exempt in rows),
         tuple((i, ch) for i, ch in enumerate(children) if ch is not None),
+        tuple((i, _picker(ch)) for i, ch in enumerate(children) if ch is not None),
         tuple(full),
         tuple((pos[a.id], a.block) for a in view.areas),
+        tuple(
+            (block, _picker(tuple(pos[a.id] for a in view.areas if a.block == block)))
+            for block in dict.fromkeys(a.block for a in view.areas)
+        ),
+        sum([full[pos[a.id]] for a in view.areas], ZERO),
     )
     _PLANS[view] = plan
     return plan
 
 
-def unit_keys(plan: GroupPlan, r: Ready) -> list[OutcomeKey | None]:
-    """Per leaf of the plan: its fact and exact value, or None (exempt by a tag, or N/A).
-
-    The fact is ``evaluate._leaf_keys``'s: ("in", code, status, encoded value, evidence flag).
-    """
-    tags = set(r.unit.tags)
-    leaves, answers = r.leaves, r.answers
-    out: list[OutcomeKey | None] = []
-    for _, lid, _, code, gated, exempt in plan.leaves:
-        p = leaves[lid]
-        st = p.status
-        if st == NA or (tags and not tags.isdisjoint(exempt)):
-            out.append(None)
-            continue
-        gate: int | None = None
-        if gated and st != MISSING:
-            ans = answers.get(lid)
-            gate = 1 if ans is not None and ans.evidence else 0
-        key = ("in", code, st, p.encoded, gate)
-        v = p.value  # exact; as integers, since hashing a Fraction is slow
-        out.append((key, None) if v is None else (key, v.numerator, v.denominator))
-    return out
+def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[Decimal]], tuple[Decimal, ...]]:
+    """``lambda v: tuple(v[p] for p in positions)``, in C (``operator.itemgetter``)."""
+    if len(positions) == 1:
+        one = positions[0]
+        return lambda v: (v[one],)
+    return operator.itemgetter(*positions)
 
 
 @dataclass(slots=True)
 class UnitScore:
     """One unit scored, without its index: what ``assemble`` needs besides the unit itself."""
 
-    vals: list[Decimal]  # points per plan position (after a node's own bonus/penalty)
-    maxs: list[Decimal] | None  # applicable maxima per position; None: the group's full maxima
+    vals: Sequence[Decimal]  # points per plan position (after a node's own bonus/penalty)
+    maxs: Sequence[Decimal] | None  # applicable maxima per position; None: the group's full
     leaves: list[Outcome | None]  # per leaf: its outcome (None: see ``special``)
     special: dict[int, Spec]  # leaf number -> step spec (N/A, appraised)
     after: dict[int, list[Spec]]  # position -> specs of the steps following its step
@@ -145,16 +154,37 @@ class UnitScore:
         return (_unpickle, tuple(state))
 
 
-def _join(xs: list[Decimal]) -> str:
+def _join(xs: Sequence[Decimal]) -> str:
     return " ".join(map(str, xs))  # str of a Decimal gives back the same digits and exponent
 
 
 def _unpickle(vals: str, maxs: str | None, *rest: Any) -> UnitScore:
-    return UnitScore(
-        list(map(Decimal, vals.split())),
-        None if maxs is None else list(map(Decimal, maxs.split())),
-        *rest,
-    )
+    return UnitScore(_Figures(vals), None if maxs is None else _Figures(maxs), *rest)
+
+
+class _Figures(Sequence[Decimal]):
+    """Decimals sent as one text, read when first asked for: a worker's units come back to
+    the parent, which reads most units' node points only if someone opens their trace."""
+
+    __slots__ = ("_read", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._read: list[Decimal] = []
+
+    def _all(self) -> list[Decimal]:
+        if self._text is not None:
+            self._read, self._text = list(map(Decimal, self._text.split())), None
+        return self._read
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Figures, (_join(self._all()),))
 
 
 def totals(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .compact import empty_warning, total_step, totals
+from .compact import Outcome, OutcomeKey, empty_warning, total_step, totals
 from .errors import EngineError
 from .kinds import MISSING, Prepared
 from .loader import AdjustmentItem, GroupView, Index, Item
@@ -65,34 +65,34 @@ def _apply(
     return before, tuple(records)
 
 
-def _evidence_flag(required: bool, ans: Answer | None) -> int | None:
-    if not required:
-        return None
-    return 1 if ans is not None and ans.evidence else 0
-
-
 def _fact(code: str, p: Prepared, gate: int | None) -> FactKey:
     return ("in", code, p.status, p.encoded, gate)
+
+
+def _gate(required: bool, p: Prepared) -> int | None:
+    """The fact's evidence flag: 1 or 0 when the item requires evidence, else None."""
+    if not required or p.status == MISSING:
+        return None
+    return 1 if p.evidence else 0
 
 
 def _leaf_keys(view: GroupView, ready: Ready) -> dict[str, FactKey]:
     """The engine fact of every applicable leaf of one unit (N/A leaves have none)."""
     tags = set(ready.unit.tags)
-    answers, leaves = ready.answers, ready.leaves
+    leaves = ready.leaves
     keys: dict[str, FactKey] = {}
     for lid, item in view.leaves.items():
         p = leaves[lid]
         if p.status == NA or (tags and not tags.isdisjoint(item.exemptions)):
             continue
-        gate = _evidence_flag(item.gated and p.status != MISSING, answers.get(lid))
-        keys[lid] = ("in", item.code, p.status, p.encoded, gate)
+        keys[lid] = ("in", item.code, p.status, p.encoded, _gate(item.gated, p))
     return keys
 
 
 def _adj_key(adj: AdjustmentItem, ready: Ready) -> FactKey:
     ev = adj.spec.evidence
-    gate = _evidence_flag(bool(ev and ev.required), ready.adjustment_answers.get(adj.spec.id))
-    return _fact(adj.code, ready.adjustments[adj.spec.id], gate)
+    p = ready.adjustments[adj.spec.id]
+    return _fact(adj.code, p, _gate(bool(ev and ev.required), p))
 
 
 def _claimed(
@@ -143,29 +143,35 @@ def _evidence(ans: Answer | None) -> tuple[EvidenceRef, ...]:
 
 
 class LazyNodes(Mapping[str, NodeScore]):
-    """Every node's points and applicable maximum, as NodeScore records made on demand."""
+    """Every node's points and applicable maximum, as NodeScore records made on demand.
+
+    ``positions`` maps each node id, in trace order, to its place in ``points`` and ``maxima``
+    (a group plan's, shared by every unit of the group).
+    """
 
     def __init__(
         self,
         view: GroupView,
-        points: dict[str, Decimal],
-        maxima: dict[str, Decimal],
+        positions: Mapping[str, int],
+        points: Sequence[Decimal],
+        maxima: Sequence[Decimal],
     ) -> None:
-        self._view, self._points, self._maxima = view, points, maxima
-        self._made: dict[str, NodeScore] = {}
+        self._view, self._pos, self._points, self._maxima = view, positions, points, maxima
+        self._made: dict[str, NodeScore] | None = None  # made when first read
 
     def __getitem__(self, key: str) -> NodeScore:
+        if self._made is None:
+            self._made = {}
         made = self._made.get(key)
         if made is None:
-            if key not in self._points:
-                raise KeyError(key)
+            i = self._pos[key]  # KeyError for an id not in the group
             item = self._view.items[key]
             made = NodeScore(
                 key,
                 item.node.title_vi,
                 item.node.title_en,
-                self._points[key],
-                self._maxima[key],
+                self._points[i],
+                self._maxima[i],
                 item.max,
                 item.parent,
             )
@@ -173,27 +179,36 @@ class LazyNodes(Mapping[str, NodeScore]):
         return made
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._points)
+        return iter(self._pos)
 
     def __len__(self) -> int:
-        return len(self._points)
+        return len(self._pos)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._points
+        return key in self._pos
 
 
-def _outcome(
-    index: Index, item: Item, key: FactKey, p: Prepared, fired: Mapping[FactKey, tuple[str, ...]]
-) -> tuple[str, bool, Decimal | None]:
-    """(branch, evidence gate, points) of a leaf's fact; the same fact and exact value always
-    give the same outcome, so it is computed once per index."""
-    memo = index.engine.outcomes
-    value = p.value  # exact; as integers, since hashing a Fraction is slow
-    mkey = (key, None) if value is None else (key, value.numerator, value.denominator)
-    found: tuple[str, bool, Decimal | None] | None = memo.get(mkey)
-    if found is not None:
-        return found
-    branch_id, gated = _branch_of(item.code, fired[key])
+def outcome_key(code: str, p: Prepared, gate: int | None) -> OutcomeKey:
+    """What a leaf's outcome depends on: its fact (item, status, engine value, evidence flag)
+    and its exact value. One flat tuple, so that looking it up hashes and compares the fewest
+    objects; the exact value is left out when the engine value already says it (an even
+    ``encoded`` is a multiple of 1/SCALE: see ``numbers.encode``)."""
+    enc = p.encoded
+    if enc is None or not enc & 1:
+        return (code, p.status, enc, gate)
+    v = p.value
+    assert v is not None
+    return (code, p.status, enc, gate, v.numerator, v.denominator)
+
+
+def fact_of(mkey: OutcomeKey) -> FactKey:
+    """The engine fact of an outcome key (``_fact``'s shape)."""
+    return ("in", *mkey[:4])
+
+
+def leaf_outcome(item: Item, p: Prepared, rule_ids: tuple[str, ...]) -> Outcome:
+    """(branch, evidence gate, points) of a leaf, from the rules its fact fired."""
+    branch_id, gated = _branch_of(item.code, rule_ids)
     if branch_id == MISSING:
         pts: Decimal | None = ZERO
     else:
@@ -201,9 +216,20 @@ def _outcome(
         pts = item.handler.points(item.node.rule, branch_id, p, item.max)
     if gated and pts is not None:
         pts = ZERO
-    out = (branch_id, gated, pts)
-    memo[mkey] = out
-    return out
+    return (branch_id, gated, pts)
+
+
+def _outcome(
+    index: Index, item: Item, key: FactKey, p: Prepared, fired: Mapping[FactKey, tuple[str, ...]]
+) -> Outcome:
+    """A leaf's outcome; the same fact and exact value always give the same outcome, so it is
+    computed once per index (the memo the batch scorer fills too)."""
+    memo = index.engine.outcomes
+    mkey = outcome_key(item.code, p, key[4])  # type: ignore[arg-type]
+    found: Outcome | None = memo.get(mkey)
+    if found is None:
+        found = memo[mkey] = leaf_outcome(item, p, fired[key])
+    return found
 
 
 class _Lazy:

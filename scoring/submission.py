@@ -8,6 +8,7 @@ engine) and reduces each to what the engine compares.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
@@ -381,7 +382,7 @@ def prepare(index: Index, sub: Submission) -> Ready:
             )
             continue
         try:
-            leaves[key] = _prepare_leaf(item, ans, sub, key)
+            leaves[key] = _cited(_prepare_leaf(item, ans, sub, key), ans)
         except AnswerError as exc:
             errors.append(
                 SubmissionError(str(exc), sub.locate("answer", key, exc.field), exc.suggestion)
@@ -405,7 +406,7 @@ def prepare(index: Index, sub: Submission) -> Ready:
             )
             continue
         try:
-            adjustments[key] = adj.handler.prepare(adj.spec.rule, ans.inputs())
+            adjustments[key] = _cited(adj.handler.prepare(adj.spec.rule, ans.inputs()), ans)
         except AnswerError as exc:
             errors.append(
                 SubmissionError(str(exc), sub.locate("adjustment", key, exc.field), exc.suggestion)
@@ -422,6 +423,11 @@ def prepare(index: Index, sub: Submission) -> Ready:
         dict(sub.adjustments),
         tuple(warnings),
     )
+
+
+def _cited(p: Prepared, ans: Answer) -> Prepared:
+    """``p`` marked as citing evidence when the answer does."""
+    return dataclasses.replace(p, evidence=True) if ans.evidence else p
 
 
 def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepared:

@@ -51,6 +51,9 @@ class Prepared:
     value: Fraction | None = None
     inputs: Mapping[str, Any] = field(default_factory=dict)
     encoded: int | None = field(init=False, default=None)  # the engine's image of ``value``
+    # whether the answer cites any evidence (set by ``submission.prepare``): with the status
+    # and ``encoded``, all the engine's fact of an evidence-gated item needs from the answer
+    evidence: bool = False
 
     def __post_init__(self) -> None:
         if self.value is not None:
