@@ -20,6 +20,7 @@ Save and compare runs: add --benchmark-autosave, later --benchmark-compare
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -80,6 +81,7 @@ def _measure(
     best: list[float] = []
 
     def timed() -> int:
+        gc.collect()  # each round starts from a collected heap: no round pays for another's
         t = time.perf_counter()
         n = run()
         best.append(time.perf_counter() - t)

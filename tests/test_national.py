@@ -216,3 +216,32 @@ def test_a_trace_read_after_the_memo_is_cleared_is_the_same(
     unread = score_units(index, units[:40])
     index.engine.clear_memo()
     assert _whole(unread) == _whole(score_units(index, units[:40]))
+
+
+def test_the_batch_and_the_single_leaf_scorer_share_outcome_keys(
+    index: Index, units: list[Ready]
+) -> None:
+    """``batch.known_outcomes`` writes ``evaluate.outcome_key`` out for speed: the keys it
+    builds are that function's, leaf for leaf, so what-if and the batch share one memo; and a
+    prepared answer's evidence flag is the answer's (the engine fact reads only the flag)."""
+    from scoring.compact import group_plan
+    from scoring.evaluate import outcome_key
+
+    plans = [group_plan(index.groups[r.group]) for r in units]
+    outs, pending, _ = batch.known_outcomes(plans, units, {})
+    seen = 0
+    for plan, r, row in zip(plans, units, outs, strict=True):
+        keys = _leaf_keys(index.groups[r.group], r)
+        for (lid, code, _, _), out in zip(plan.leaf_keys, row, strict=True):
+            p = r.leaves[lid]
+            ans = r.answers.get(lid)
+            assert p.evidence == bool(ans is not None and ans.evidence)
+            if lid not in keys:
+                assert out is None
+                continue
+            mk = outcome_key(code, p, keys[lid][4])  # type: ignore[arg-type]
+            assert pending[mk] is out  # the slot shared by every leaf with this key
+            seen += 1
+    assert seen > 10_000
+    gated = {(lid, r.leaves[lid].evidence) for r in units for lid in r.answers}
+    assert {True, False} <= {flag for _, flag in gated}  # both kinds were met
