@@ -8,7 +8,6 @@ engine) and reduces each to what the engine compares.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
@@ -426,8 +425,12 @@ def prepare(index: Index, sub: Submission) -> Ready:
 
 
 def _cited(p: Prepared, ans: Answer) -> Prepared:
-    """``p`` marked as citing evidence when the answer does."""
-    return dataclasses.replace(p, evidence=True) if ans.evidence else p
+    """``p``, a handler's new record, marked as citing evidence when the answer does (set in
+    place, as ``Prepared.__post_init__`` sets ``encoded``: ``dataclasses.replace`` made checking
+    10,000 units a second slower)."""
+    if ans.evidence:
+        object.__setattr__(p, "evidence", True)
+    return p
 
 
 def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepared:
