@@ -49,8 +49,8 @@ Claim = tuple[int, AdjustmentItem, FactKey | None]
 Claimed = tuple[int, AdjustmentItem, Decimal, str | None, bool]
 PARALLEL_MIN = 2000  # fewer units are scored in-process: a fork costs more than it saves
 # this process's slice against a worker's: a worker also pickles its scores back (13 MB for
-# 6,000 units), so an even split left this process waiting; measured with 2 jobs: 1.0 took
-# 2.06-2.14 s for 12,000 units, 1.25 took 1.84-1.95 s, 1.5 took 1.92-2.08 s
+# 6,000 units), so an even split left this process waiting; measured with 2 jobs, 12,000
+# national units, 3 runs each: 1.0 took 2.06-2.14 s, 1.25 took 1.84-1.95 s, 1.5 took 1.92-2.08 s
 PARENT_SHARE = 1.25
 
 
