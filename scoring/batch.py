@@ -268,7 +268,7 @@ def score_compact(
     special: dict[int, Spec] = {}
     changed: list[tuple[int, Decimal]] = []  # (position, applicable max) where not the full
     for j in off:
-        pos, _, item, *_ = plan.leaves[j]
+        pos, _, item = plan.leaves[j]
         pts, mx, special[j] = _leaf_special(plan.na, item, r, outs[j], appraised)
         outs[j] = None
         vals[pos] = pts
@@ -283,11 +283,10 @@ def score_compact(
     after: dict[int, list[Spec]] = {}
     sums: dict[int, Decimal] = {}
     inner = scoped.keys() - {"total"}
-    if inner:  # a leaf's own bonus/penalty, before its parents' sums
-        for row in plan.leaves:
-            if row[1] in inner:
-                _scoped(row[0], row[2], vals, maxs or plan.full_max, scoped, after, sums)
     if inner:
+        for pos, lid, item in plan.leaves:  # a leaf's own bonus/penalty, before its parents' sums
+            if lid in inner:
+                _scoped(pos, item, vals, maxs or plan.full_max, scoped, after, sums)
         for i, children in plan.sums:
             vals[i] = sum(children(vals), ZERO)
             if plan.ids[i] in inner:

@@ -33,8 +33,7 @@ OutcomeKey = tuple[Any, ...]  # see ``evaluate.outcome_key``
 Outcome = tuple[str, bool, Decimal | None]  # (branch, evidence gate, points)
 Spec = tuple[Any, ...]  # a trace step not built yet, as plain data (see ``_build``)
 
-# (position in the plan, leaf id, leaf, engine code, evidence required, exempting tags)
-LeafRow = tuple[int, str, Item, str, bool, frozenset[str]]
+LeafRow = tuple[int, str, Item]  # (position in the plan, leaf id, leaf)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,12 +48,11 @@ class GroupPlan:
     leaves: tuple[LeafRow, ...]
     leaf_pos: tuple[int, ...]  # per leaf: its position
     leaf_keys: tuple[tuple[str, str, bool, frozenset[str]], ...]  # (id, code, gated, exempt)
-    nodes: tuple[tuple[int, tuple[int, ...]], ...]  # (position, children's positions)
-    # (position, what reads the children's values of a list as a tuple), as ``nodes``
+    # per node, children first: (position, what reads its children's values of a list)
     sums: tuple[tuple[int, Callable[[Sequence[Decimal]], tuple[Decimal, ...]]], ...]
     full_max: tuple[Decimal, ...]  # the maxima when everything applies
     areas: tuple[tuple[int, str], ...]  # (position, block)
-    # leaves' applicable maxima where not full -> every node's (see ``batch._maxima``)
+    # per block ("content", "survey"): what reads its areas' values of a list, in area order
     blocks: tuple[tuple[str, Callable[[Sequence[Decimal]], tuple[Decimal, ...]]], ...]
     full_applicable: Decimal  # the areas' maxima added up, in order
     # leaves' applicable maxima where not full -> every node's and the applicable total
@@ -89,11 +87,7 @@ def group_plan(view: GroupView) -> GroupPlan:
     full: list[Decimal] = []
     for item, ch in zip(items, children, strict=True):
         full.append(item.max if ch is None else sum([full[c] for c in ch], ZERO))
-    rows = tuple(
-        (i, item.id, item, item.code, item.gated, frozenset(item.exemptions))
-        for i, item in enumerate(items)
-        if children[i] is None
-    )
+    rows = tuple((i, item.id, item) for i, item in enumerate(items) if children[i] is None)
     plan = GroupPlan(
         view,
         tuple(items),
@@ -102,8 +96,7 @@ def group_plan(view: GroupView) -> GroupPlan:
         children,
         rows,
         tuple(row[0] for row in rows),
-        tuple((lid, code, gated, exempt) for _, lid, _, code, gated, exempt in rows),
-        tuple((i, ch) for i, ch in enumerate(children) if ch is not None),
+        tuple((lid, it.code, it.gated, frozenset(it.exemptions)) for _, lid, it in rows),
         tuple((i, _picker(ch)) for i, ch in enumerate(children) if ch is not None),
         tuple(full),
         tuple((pos[a.id], a.block) for a in view.areas),
@@ -182,9 +175,6 @@ class _Figures(Sequence[Decimal]):
 
     def __len__(self) -> int:
         return len(self._all())
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_Figures, (_join(self._all()),))
 
 
 def totals(
