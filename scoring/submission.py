@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 from pydantic import Field, RootModel, StrictBool
@@ -55,7 +56,7 @@ class Answer(Frozen):
     na: StrictBool = False
     self_score: Num | None = None
     note: Text | None = None
-    evidence: list[EvidenceRef] = []
+    evidence: tuple[EvidenceRef, ...] = ()  # a tuple: a scored answer's evidence stays put
 
     def inputs(self) -> dict[str, Any]:
         """The fields the author wrote, for the rule handlers."""
@@ -413,13 +414,15 @@ def prepare(index: Index, sub: Submission) -> Ready:
     warnings = _run_checks(index, sub, leaves, errors) if not errors else []
     if errors:
         raise ErrorList.of(errors)
+    # read-only views of dicts nothing else holds: scoring shares them, with no copy, in the
+    # snapshot a result's trace is built from (``snapshot``)
     return Ready(
         unit,
         unit.group,
-        leaves,
-        adjustments,
-        dict(sub.answers),
-        dict(sub.adjustments),
+        MappingProxyType(leaves),
+        MappingProxyType(adjustments),
+        MappingProxyType(dict(sub.answers)),
+        MappingProxyType(dict(sub.adjustments)),
         tuple(warnings),
     )
 
