@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import ErrorList, Location, ParindexError, SubmissionError
 from .loader import Index
-from .submission import Submission, UnitSpec, _read_source, prepare
+from .submission import Campaign, Submission, UnitSpec, _read_source, prepare
 from .yamlsrc import dump_yaml, load_yaml
 
 KINDS = ("survey", "council")
@@ -69,6 +69,26 @@ def merged(stored: str | None, text: str, named: Mapping[str, Any], replace: boo
     units = dict(before)
     units.update(named)
     return dump_yaml({"units": units})
+
+
+def missing_results(index: Index, campaign: Campaign) -> dict[str, list[str]]:
+    """Per unit, what is missing for it to be scored: the items the survey or the council
+    assesses (and no tag of the unit exempts) that have no answer. Scoring such an item as
+    "no answer" would publish a ranking with its points silently missing."""
+    out: dict[str, list[str]] = {}
+    for uid, sub in campaign.submissions.items():
+        tags = set(sub.unit.tags)
+        for kind in KINDS:
+            lacking = [
+                lid
+                for lid, item in index.groups[sub.unit.group].leaves.items()
+                if item.node.assessed_by == kind
+                and lid not in sub.answers
+                and not tags & set(item.exemptions)
+            ]
+            if lacking:
+                out.setdefault(uid, []).append(f"no {kind} results for {', '.join(lacking)}")
+    return out
 
 
 def stored_units(text: str) -> dict[str, Any]:
