@@ -1,4 +1,4 @@
-"""The survey and council door: files checked whole at import, partial ones merged, publish.
+"""The survey and council door: whole files checked, partial ones merged, gaps not published.
 
 Regression (issue 13): a survey or council file with out-of-range values, negative or fractional
 counts, unknown options, bad council scores or an unknown unit was stored with exit 0, a file
