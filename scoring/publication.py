@@ -129,9 +129,17 @@ def _refuse_unscorable(stored: Stored, result: CampaignResult) -> None:
         why.setdefault(uid, []).extend(lacking)
     if why:
         raise ErrorList.of(
-            WorkflowError(f"cannot publish: unit {uid} cannot be scored: {'; '.join(reasons)}")
+            WorkflowError(
+                f"cannot publish: {_named(uid)}: {'; '.join(reasons)}",
+                Location("store"),
+            )
             for uid, reasons in sorted(why.items())
         )
+
+
+def _named(key: str) -> str:
+    """A key of the campaign's errors as a reader says it: a unit, or the survey/council file."""
+    return f"the stored {key} is wrong" if key.endswith(" file") else f"unit {key} cannot be scored"
 
 
 @dataclass

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from scoring import campaigns, cycle
+from scoring import campaigns, cycle, publication
 from scoring.errors import ErrorList, ParindexError, SubmissionError
 from scoring.schema import AuditRow, DocumentRow
 from scoring.sources import stored_units
@@ -180,9 +180,39 @@ def test_publish_names_units_without_survey_results(mini_copy: Path, store) -> N
     with pytest.raises(ErrorList) as err:
         cycle.run_cycle(store, mini_copy, actor="snv")
     assert [str(e) for e in err.value.errors] == [
-        "<input>: cannot publish: unit b cannot be scored: no survey results for S.1, S.2",
-        "<input>: cannot publish: unit c cannot be scored: no survey results for S.1, S.2",
+        "store: cannot publish: unit b cannot be scored: no survey results for S.1, S.2",
+        "store: cannot publish: unit c cannot be scored: no survey results for S.1, S.2",
     ]
+
+
+def test_publish_names_units_whose_stored_results_are_wrong(
+    mini_copy: Path, store, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Results stored before the door checked them (a value out of range, an unknown unit)
+    stop publication, each unit named with the reason."""
+    (mini_copy / "survey.yaml").write_text(
+        SURVEY.replace("S.2: {value: 90}", "S.2: {value: 140}") + "  zz: {S.2: {value: 1}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(campaigns, "check_source", lambda _i, _k, text, _n, _u: stored_units(text))
+    campaigns.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
+    for uid in "abc":
+        campaigns.submit(store, CID, uid, actor=uid, now=at("2018-11-28"))
+    campaigns.advance_campaign(store, CID, "appraisal", actor="snv", now=at("2018-12-01"))
+    for uid in "abc":
+        for target in ("appraised_1", "explanation", "appraised_2", "final"):
+            campaigns.advance_unit(store, CID, uid, target, actor="snv", now=at("2018-12-16"))
+    campaigns.advance_campaign(store, CID, "review", actor="snv", now=at("2018-12-20"))
+    with pytest.raises(ErrorList) as err:
+        publication.publish(store, CID, actor="snv", now=at("2018-12-21"))
+    lines = [str(e) for e in err.value.errors]
+    assert len(lines) == 2
+    assert lines[0].startswith("store: cannot publish: unit a cannot be scored: store:mini-2018/")
+    assert "140 is outside the range [0, 100]" in lines[0]
+    assert lines[1] == (
+        "store: cannot publish: the stored survey file is wrong: "
+        "store:mini-2018/survey.yaml:5:3: unknown unit 'zz'"
+    )
 
 
 OPTION = st.sampled_from(["A", "B", "C", "D"])
