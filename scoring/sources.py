@@ -44,7 +44,15 @@ def check_source(
         )
     errors = [e for errs in by_unit.values() for e in errs]
     for uid in named:
-        if uid in subs and uid not in by_unit:
+        if uid in subs and uid not in by_unit and not subs[uid].answers:
+            errors.append(
+                SubmissionError(
+                    f"unit {uid}: no items given, which would erase its {kind} results "
+                    "(to drop a unit's results, import a file without it with --replace)",
+                    source.locate(("units", uid)),
+                )
+            )
+        elif uid in subs and uid not in by_unit:
             try:
                 prepare(index, subs[uid])
             except ParindexError as exc:

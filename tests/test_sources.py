@@ -80,6 +80,7 @@ BAD_SURVEY = [
     ("units:\n  aa: {S.2: {value: 50}}\n", ":2:3: ", "unknown unit 'aa' (did you mean 'a'?)"),
     ("units:\n  a: {S.2: {valeu: 50}}\n", ":2:13: ", "valeu"),
     ("units: {}\n", ":1:1: ", "names no units"),
+    ("units:\n  a: {}\n", ":2:3: ", "unit a: no items given, which would erase its survey results"),
     ("units:\n", ":1: ", "expected a mapping with units"),
     ("", ":1: ", "expected a mapping with units"),
     ("survey:\n  a: {S.2: {value: 50}}\n", ":1: ", "expected a mapping with units"),
@@ -225,7 +226,9 @@ ANSWERS = st.fixed_dictionaries(
         "S.2": st.builds(lambda v: {"value": v}, VALUE),
     },
 )
-PARTIAL = st.dictionaries(st.sampled_from(["a", "b", "c"]), ANSWERS, min_size=1, max_size=2)
+PARTIAL = st.dictionaries(
+    st.sampled_from(["a", "b", "c"]), ANSWERS.filter(bool), min_size=1, max_size=2
+)
 
 
 def _answers(store) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
