@@ -260,7 +260,7 @@ def _import_source(
     named = check_source(index, kind, text, name, specs)
     row = s.get(DocumentRow, (cid, kind, ""))
     before = stored_units(row.text) if row is not None else {}
-    kept = [] if replace else [u for u in before if u not in named]
+    # the audit names the units changed, not the file's path (a folder moved is the same input)
     _store_document(
         s,
         cid,
@@ -270,10 +270,8 @@ def _import_source(
         actor,
         at,
         detail={
-            "file": name,
             "mode": "replace" if replace else "merge",
             "updated": sorted(named),
-            "kept": sorted(kept),
             "dropped": sorted(set(before) - set(named)) if replace else [],
         },
     )
