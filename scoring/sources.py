@@ -56,7 +56,8 @@ def check_source(
             try:
                 prepare(index, subs[uid])
             except ParindexError as exc:
-                errors.extend(_in_unit(e, uid) for e in _flat(exc))
+                here = source.locate(("units", uid))
+                errors.extend(_in_unit(e, uid, here) for e in _flat(exc))
     if errors:
         raise ErrorList.of(sorted(errors, key=_position))
     return {str(uid): answers for uid, answers in named.items()}
@@ -110,13 +111,15 @@ def _flat(exc: ParindexError) -> list[ParindexError]:
     return exc.errors if isinstance(exc, ErrorList) else [exc]
 
 
-def _in_unit(e: ParindexError, uid: str) -> ParindexError:
-    """``e`` with the unit named, when its breadcrumb does not already name it."""
-    if any(uid in step for step in e.location.trail) or f"unit {uid}" in e.message:
+def _in_unit(e: ParindexError, uid: str, here: Location) -> ParindexError:
+    """``e`` naming the unit, and located at the unit's entry when it has no place in the file
+    (a problem with the unit itself, such as a tag its group does not know)."""
+    if not e.location.file:
+        return type(e)(f"unit {uid}: {e.message}", here, e.suggestion)
+    if f"Unit(id={uid!r})" in e.location.trail:
         return e
     return type(e)(f"unit {uid}: {e.message}", e.location, e.suggestion)
 
 
 def _position(e: ParindexError) -> tuple[int, int]:
-    loc = e.location if e.location else Location()
-    return (loc.line or 0, loc.column or 0)
+    return (e.location.line or 0, e.location.column or 0)
