@@ -20,6 +20,7 @@ from .db import Store
 from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError
 from .loader import Index, load_index, read_sources
 from .schema import CampaignRow, DocumentRow, IndexVersion, UnitRow
+from .sources import check_source, merged, stored_units
 from .stored import bump, campaign_row, index_for, sha256, stamp, unit_row, units_of
 from .submission import (
     CampaignFile,
@@ -28,7 +29,6 @@ from .submission import (
     UnitSpec,
     _read_campaign,
     nfc,
-    parse_source_file,
     prepare,
     read_unit_text,
 )
@@ -164,6 +164,7 @@ def _store_document(
     actor: str,
     at: str,
     unit: str | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     digest = sha256(text)
     row = s.get(DocumentRow, (cid, kind, key))
@@ -182,7 +183,7 @@ def _store_document(
         action=f"{kind}.import",
         campaign=cid,
         unit=unit,
-        detail={"sha256": digest, "replaces": before},
+        detail={"sha256": digest, "replaces": before, **(detail or {})},
     )
 
 
@@ -223,40 +224,58 @@ def unit_spec(u: UnitRow) -> UnitSpec:
 
 
 def import_source(
-    store: Store, cid: str, kind: str, text: str, name: str, *, actor: str, now: dt.datetime
-) -> None:
-    """Store the campaign's survey or council results (before publication)."""
+    store: Store,
+    cid: str,
+    kind: str,
+    text: str,
+    name: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    replace: bool = False,
+) -> list[str]:
+    """Store a survey or council file's results (before publication); return the units it
+    updated. The whole file is checked first: one bad entry and nothing is stored. The units
+    it names take its answers, the others keep theirs; ``replace`` drops every unit it does
+    not name."""
     with store.transaction() as s:
-        _import_source(s, cid, kind, text, name, actor, stamp(now))
+        return _import_source(s, cid, kind, text, name, actor, stamp(now), replace)
 
 
 def _import_source(
-    s: Session, cid: str, kind: str, text: str, name: str, actor: str, at: str
-) -> None:
+    s: Session,
+    cid: str,
+    kind: str,
+    text: str,
+    name: str,
+    actor: str,
+    at: str,
+    replace: bool = False,
+) -> list[str]:
     camp = campaign_row(s, cid)
     if camp.state == "published":
         raise WorkflowError(f"campaign {cid} is published: its {kind} results are frozen")
     index = index_for(s, camp.index_hash)
-    sf, source, _ = parse_source_file(text, name)
-    units = {u.unit_id: u for u in units_of(s, cid)}
-    errors: list[ParindexError] = []
-    for uid, answers in sf.units.items():
-        if uid not in units:
-            errors.append(SubmissionError(f"unknown unit {uid!r}", source.locate(("units", uid))))
-            continue
-        view = index.groups[units[uid].group_id]
-        for key in answers:
-            leaf = view.leaves.get(nfc(key))
-            if leaf is None or leaf.node.assessed_by != kind:
-                errors.append(
-                    SubmissionError(
-                        f"{key} is not an item assessed by {kind} in group {units[uid].group_id}",
-                        source.locate(("units", uid, key)),
-                    )
-                )
-    if errors:
-        raise ErrorList.of(errors)
-    _store_document(s, cid, kind, "", text, actor, at)
+    specs = {u.unit_id: unit_spec(u) for u in units_of(s, cid)}
+    named = check_source(index, kind, text, name, specs)
+    row = s.get(DocumentRow, (cid, kind, ""))
+    before = stored_units(row.text) if row is not None else {}
+    # the audit names the units changed, not the file's path (a folder moved is the same input)
+    _store_document(
+        s,
+        cid,
+        kind,
+        "",
+        merged(row.text if row is not None else None, text, named, replace),
+        actor,
+        at,
+        detail={
+            "mode": "replace" if replace else "merge",
+            "updated": sorted(named),
+            "dropped": sorted(set(before) - set(named)) if replace else [],
+        },
+    )
+    return list(named)
 
 
 @dataclass

@@ -284,9 +284,10 @@ def _read_source(
     kind: str,
     subs: dict[str, Submission],
     errors: dict[str, list[ParindexError]],
+    read: tuple[Any, Source] | None = None,
 ) -> None:
     """Add a survey or council file's answers; a bad entry spoils only its own unit."""
-    data, source = load_yaml(text, name)
+    data, source = read or load_yaml(text, name)
     units = data.get("units") if isinstance(data, dict) else None
     if not isinstance(data, dict) or set(data) - {"units"} or not isinstance(units, dict):
         raise SubmissionError(

@@ -130,17 +130,37 @@ def survey_import(
     council: Annotated[
         bool, typer.Option("--council", help="The file holds the council's scores.")
     ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Drop the stored results of every unit the file does not name."
+        ),
+    ] = False,
 ) -> None:
     """Load the survey results (or the council's scores) of a campaign.
+
+    The whole file is checked against the index first (nothing is stored if any entry is
+    wrong). The units it names take its results; the others keep theirs unless --replace.
 
     Example: parindex survey import langson-2019 samples/2019/survey.yaml
     """
 
     def body() -> None:
         kind = "council" if council else "survey"
-        campaigns.import_source(
-            store(), campaign, kind, read_text(file), str(file), actor=actor(), now=now()
+        units = campaigns.import_source(
+            store(),
+            campaign,
+            kind,
+            read_text(file),
+            str(file),
+            actor=actor(),
+            now=now(),
+            replace=replace,
         )
-        out.print(f"{kind} results stored for {campaign}", markup=False)
+        how = "replacing all others" if replace else "others kept"
+        out.print(
+            f"{kind} results stored for {campaign}: {len(units)} unit(s) updated ({how})",
+            markup=False,
+        )
 
     guard(body)
