@@ -87,13 +87,29 @@ BAD_JSON = [
 ]
 
 
+@pytest.fixture(scope="module")
+def mini_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store holding the mini campaign, imported once (refused imports change nothing)."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('doors') / 'p.db'}"
+    assert run("--db", db, "--at", "2018-11-20", "import", str(MINI)).exit_code == 0
+    return db
+
+
 @pytest.mark.parametrize(("text", "message", "line", "col"), [b[1:] for b in BAD_JSON],
                          ids=[b[0] for b in BAD_JSON])  # fmt: skip
-def test_json_errors_point_into_the_json(text: str, message: str, line: int, col: int) -> None:
-    """An error in a JSON unit file names the line and column of the JSON as written."""
+def test_json_errors_point_into_the_json(
+    mini_db: str, tmp_path: Path, text: str, message: str, line: int, col: int
+) -> None:
+    """`parindex import a.json`: an error names the line and column of the JSON as written."""
     (e,) = refusals(text, "a.json")
     assert message in e.message, e
     assert (e.location.file, e.location.line, e.location.column) == ("a.json", line, col)
+    path = tmp_path / "a.json"
+    path.write_text(text, encoding="utf-8")
+    r = run("--db", mini_db, "--at", "2018-11-20", "import", str(path), "--campaign", "mini-2018")
+    assert r.exit_code == 1 and f"{path}:{line}:{col}:" in r.output and message in r.output, (
+        r.output
+    )
 
 
 # (name, unit file, its name, message, line, column)
