@@ -31,6 +31,7 @@ from .submission import (
     nfc,
     prepare,
     read_unit_text,
+    stored_unit_text,
 )
 from .yamlsrc import is_dir, read_text
 
@@ -187,10 +188,25 @@ def _store_document(
     )
 
 
-def _check_unit_text(index: Index, spec: UnitSpec, text: str, name: str) -> list[str]:
+def _check_unit_text(
+    index: Index, spec: UnitSpec, text: str, name: str
+) -> tuple[Submission, list[str]]:
     sub = Submission(spec)
     read_unit_text(text, name, sub)
-    return list(prepare(index, sub).warnings)
+    return sub, list(prepare(index, sub).warnings)
+
+
+def _dropped(s: Session, cid: str, uid: str, new: Submission) -> list[str]:
+    """What the stored self-assessment of ``uid`` answers that ``new`` leaves out: leaf ids,
+    then bonus and penalty ids, each in the stored file's order."""
+    row = s.get(DocumentRow, (cid, "unit", uid))
+    if row is None:
+        return []
+    old = Submission(new.unit)
+    read_unit_text(row.text, f"store:{cid}/units/{uid}.yaml", old)
+    return [k for k in old.answers if k not in new.answers] + [
+        k for k in old.adjustments if k not in new.adjustments
+    ]
 
 
 def import_unit(
@@ -203,15 +219,28 @@ def import_unit(
     actor: str,
     now: dt.datetime,
     expected_version: int | None = None,
+    replace: bool = False,
 ) -> list[str]:
-    """Store one unit's self-assessment (while it is a draft); return its warnings."""
+    """Store one unit's self-assessment (while it is a draft); return its warnings.
+
+    ``text`` is YAML, or JSON when ``name`` ends in .json (stored as YAML). A file that leaves
+    out answers already stored is refused, naming them, unless ``replace`` is true (the whole
+    self-assessment is then the new file's)."""
     with store.transaction() as s:
         camp = campaign_row(s, cid)
         unit = unit_row(s, cid, uid, lock=True)
         workflow.check_editable("answers", uid, unit.state, camp.state)
         index = index_for(s, camp.index_hash)
-        warnings = _check_unit_text(index, unit_spec(unit), text, name)
-        _store_document(s, cid, "unit", uid, text, actor, stamp(now), unit=uid)
+        sub, warnings = _check_unit_text(index, unit_spec(unit), text, name)
+        if not replace and (lost := _dropped(s, cid, uid, sub)):
+            raise SubmissionError(
+                f"unit {uid}: this file leaves out {len(lost)} answer(s) already stored "
+                f"({', '.join(lost)}); importing it would drop them. Add them to the file, "
+                "or import with --replace to drop them",
+                Location(name),
+            )
+        stored_text = stored_unit_text(text, name)
+        _store_document(s, cid, "unit", uid, stored_text, actor, stamp(now), unit=uid)
         bump(s, unit, expected_version)
         return warnings
 
@@ -309,10 +338,11 @@ def import_folder(store: Store, folder: Path, *, actor: str, now: dt.datetime) -
             try:
                 text = read_text(path)
                 workflow.check_editable("answers", u.id, rows[u.id].state, camp.state)
-                report.warnings += _check_unit_text(index, u, text, str(path))
+                report.warnings += _check_unit_text(index, u, text, str(path))[1]
             except ParindexError as exc:
                 report.errors[u.id] = exc.errors if isinstance(exc, ErrorList) else [exc]
                 continue
+            text = stored_unit_text(text, str(path))
             _store_document(s, spec.id, "unit", u.id, text, actor, at, unit=u.id)
             bump(s, rows[u.id], None)
             report.stored.append(u.id)

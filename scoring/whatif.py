@@ -84,9 +84,23 @@ def parse_change(index: Index, result: CampaignResult, unit_id: str, text: str) 
         )
     data, _ = load_yaml(f"v: {raw.strip()}", "--set")
     value = data["v"] if isinstance(data, dict) else None
+    if field_name != EVIDENCE and isinstance(value, str) and _not_finite(value):
+        raise SubmissionError(
+            f"{text!r}: {value!r} is not a number parindex accepts (write a finite number)",
+            Location("--set"),
+        )
     if field_name == EVIDENCE and value is not None and not isinstance(value, list):
         value = [{"doc": str(value)}]
     return Change(node, field_name, value)
+
+
+def _not_finite(text: str) -> bool:
+    """Whether ``text`` reads as NaN, sNaN or Infinity (YAML leaves them text: a number field
+    would refuse them, but located in the unit's file rather than at --set)."""
+    try:
+        return not Decimal(text.strip()).is_finite()
+    except ArithmeticError:  # decimal.InvalidOperation: not a number at all
+        return False
 
 
 def _handler_inputs(rule: Any) -> list[str]:

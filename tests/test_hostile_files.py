@@ -205,7 +205,7 @@ def test_extra_hidden_sheet_is_ignored_and_nfd_beside_nfc_reads_as_nfc(
         extra = wb.create_sheet("Ghi chú")
         extra["A1"], extra.sheet_state = "=1/0", "hidden"
         wb.save(path)
-        r = run("--db", db, "import", str(path), "--campaign", CAMPAIGN)
+        r = run("--db", db, "import", str(path), "--campaign", CAMPAIGN, "--replace")
         assert r.exit_code == 0, r.output
         r = run("--db", db, "explain", "a", "1.1", "--campaign", CAMPAIGN, "--json")
         assert r.exit_code == 0, r.output

@@ -124,6 +124,8 @@ def test_json_unit_file_imports_like_yaml(db: str, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text(json.dumps(answers), encoding="utf-8")
     r = run(*base, "import", str(path), "--campaign", "mini-2018")
+    assert r.exit_code == 1 and "leaves out 5 answer(s) already stored" in r.output
+    r = run(*base, "import", str(path), "--campaign", "mini-2018", "--replace")
     assert r.exit_code == 0, r.output
     path.write_text(
         json.dumps({**answers, "answers": {"1.4": {"numerator": 180, "denominator": 100}}})

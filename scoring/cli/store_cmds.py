@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SubmissionError
-from ..jsonsrc import json_to_yaml
 from ..submission import Schedule
 from ..yamlsrc import is_dir, read_text
 from .base import (
@@ -176,10 +175,21 @@ def import_(
     ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Unit id (for an .xlsx).")] = None,
     expected: VersionOpt = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Let one unit's file drop answers already stored (refused without it).",
+        ),
+    ] = False,
 ) -> None:
     """Import self-assessments: a whole campaign folder (creating the campaign), or one unit.
 
+    A unit's file that leaves out answers already stored is refused (the message names them)
+    unless --replace is given.
+
     Example: parindex import samples/2019
+    Example: parindex import a.json --campaign langson-2019 --replace
     """
 
     def body() -> int:
@@ -202,7 +212,15 @@ def import_(
             raise SubmissionError("importing one file needs --campaign ID")
         uid, text = _unit_file(st, campaign, path, unit)
         for w in campaigns.import_unit(
-            st, campaign, uid, text, str(path), actor=actor(), now=now(), expected_version=expected
+            st,
+            campaign,
+            uid,
+            text,
+            str(path),
+            actor=actor(),
+            now=now(),
+            expected_version=expected,
+            replace=replace,
         ):
             err.print(w, markup=False)
         out.print(f"self-assessment of {uid} stored in {campaign}", markup=False)
@@ -212,7 +230,8 @@ def import_(
 
 
 def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, str]:
-    """(unit id, canonical YAML text) of a unit file in any accepted format."""
+    """(unit id, text) of a unit file: YAML, JSON (by its .json name) or an .xlsx template
+    (read as YAML)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from ..excel import read_template
@@ -220,9 +239,7 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
         with st.read() as s:
             index = stored.index_for(s, stored.campaign_row(s, cid).index_hash)
         text = read_template(path, index)
-    elif suffix == ".json":
-        text = json_to_yaml(read_text(path), str(path))
-    else:
+    else:  # YAML, or JSON read by its name (.json)
         text = read_text(path)
     from ..submission import parse_unit_file
 

@@ -416,6 +416,7 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
             actor=ctx.user.username,
             now=web.clock(),
             expected_version=_version(ctx),
+            replace=True,  # the form shows every leaf: one left empty is meant to be dropped
         )
     except (SubmissionError, ErrorList) as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
