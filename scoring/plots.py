@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .errors import InputFileError, Location, SubmissionError, suggest
+from .files import atomic_path
 from .ranking import CampaignResult
 from .robustness import Frozen, GroupRobustness, RobustnessReport
 from .trace import UnitResult
@@ -62,10 +63,8 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
     written = []
     for fmt in FORMATS:
         path = folder / f"{_slug(stem)}.{fmt}"
-        try:
-            fig.savefig(path, format=fmt, dpi=150, metadata=_metadata(fmt))
-        except OSError as exc:
-            raise InputFileError(f"cannot write: {exc.strerror}", Location(str(path))) from None
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=150, metadata=_metadata(fmt))
         written.append(path)
     return written
 

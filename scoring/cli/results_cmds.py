@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SubmissionError, suggest
+from ..files import write_text
 from ..trace import subtree, to_jsonable
 from .base import (
     EXIT_FAIL,
@@ -144,9 +145,7 @@ def export(
 
             export_csv(doc, output)
         elif suffix == ".json":
-            output.write_text(
-                json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
+            write_text(output, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         else:
             raise SubmissionError(
                 f"unknown format {suffix or output.name!r}: use .xlsx, .csv or .json",
