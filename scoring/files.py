@@ -45,6 +45,21 @@ def check_target(path: Path) -> None:
         raise InputFileError(f"cannot write: the folder {parent} {what}", where)
 
 
+def make_folder(path: Path) -> Path:
+    """Create the folder ``path`` (and its parents) unless it exists; a file in its place, or
+    one that cannot be created, is refused with one message."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputFileError(
+            "cannot create this folder: a file of that name is in the way", Location(str(path))
+        ) from None
+    except OSError as exc:
+        raise InputFileError(f"cannot create: {exc.strerror}", Location(str(path))) from None
+    return path
+
+
 def _cannot_write(path: Path, exc: OSError) -> InputFileError:
     reason = exc.strerror or str(exc) or type(exc).__name__
     return InputFileError(f"cannot write: {reason}", Location(str(path)))

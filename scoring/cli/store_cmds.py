@@ -103,7 +103,7 @@ def campaign_status(campaign_id: CampaignArg, as_json: JsonOpt = False) -> None:
     """
 
     def body() -> None:
-        st = campaigns.status(store(), campaign_id)
+        st = campaigns.status(store(read_only=True), campaign_id)
         if as_json:
             print_json(st)
             return
