@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -52,8 +52,8 @@ def _sqlite_begin(conn: Any) -> None:
 class Store:
     """A connected, migrated store."""
 
-    url: str
-    engine: Engine
+    url: str = field(repr=False)  # holds the password: never in a repr (``shown`` is masked)
+    engine: Engine = field(repr=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -97,7 +97,7 @@ def guard(fn: Callable[[], T]) -> T:
     except EngineError as exc:
         say(f"internal error: {exc}")
         if _state["debug"]:
-            traceback.print_exc()
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
         raise typer.Exit(EXIT_BUG) from None
     except ParindexError as exc:
         said: set[str] = set()
@@ -115,12 +115,12 @@ def guard(fn: Callable[[], T]) -> T:
         where = exc.filename if exc.filename is not None else "<input>"
         say(f"error: {where}: {exc.strerror or exc}")
         if _state["debug"]:
-            traceback.print_exc()
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
         raise typer.Exit(EXIT_FAIL) from None
     except Exception as exc:  # a bug: say so plainly, traceback only on request
         say(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         if _state["debug"]:
-            traceback.print_exc()
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
         raise typer.Exit(EXIT_BUG) from None
 
 
