@@ -116,6 +116,9 @@ MISTAKES: list[tuple[tuple[str, ...], int, str]] = [
     (("--db", "sqlite:///{tmp}/missing.db", "campaign", "status", CID), 1, "file does not exist"),
     (("--db", "sqlite:///{tmp}/gone/x.db", "audit", "list"), 1, "gone does not exist"),
     (("--db", "sqlite:///{tmp}", "audit", "list"), 1, "is a folder"),
+    (("--db", "sqlite:///{tmp}/new.db", "import", "{tmp}/nothing"), 1, "no such file or folder"),
+    (("--db", "not a url", "audit", "list"), 1, "cannot open the store"),
+    (("--db", "mysql://u:pw-1234@h/x", "audit", "list"), 1, "mysql://u:***@h/x: cannot open"),
 ]
 
 

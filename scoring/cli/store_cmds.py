@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import SubmissionError
+from ..errors import InputFileError, Location, SubmissionError
 from ..jsonsrc import json_to_yaml
 from ..submission import Schedule
-from ..yamlsrc import is_dir, read_text
+from ..yamlsrc import exists, is_dir, read_text
 from .base import (
     EXIT_FAIL,
     EXIT_OK,
@@ -183,6 +183,8 @@ def import_(
     """
 
     def body() -> int:
+        if not exists(path):  # before the store is opened (and perhaps created)
+            raise InputFileError("no such file or folder", Location(str(path)))
         st = store()
         if is_dir(path):
             report = campaigns.import_folder(st, path, actor=actor(), now=now())
