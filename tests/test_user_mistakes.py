@@ -307,3 +307,22 @@ def test_a_full_disk_leaves_the_previous_file(
     assert str(out) in r.output
     assert out.read_bytes() == previous
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_guard_prints_each_error_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """Nested error lists and repeated errors: each message printed once, exit 1."""
+    import typer
+
+    from scoring.cli.base import guard
+    from scoring.errors import ErrorList, SubmissionError
+
+    one, two = SubmissionError("first"), SubmissionError("second")
+
+    def body() -> None:
+        raise ErrorList([one, ErrorList([two, one])])
+
+    with pytest.raises(typer.Exit) as stop:
+        guard(body)
+    assert stop.value.exit_code == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == ["error: <input>: first", "error: <input>: second"]

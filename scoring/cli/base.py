@@ -89,6 +89,13 @@ def say(message: str) -> None:
     err.print(message, markup=False)
 
 
+def _flat(exc: ParindexError) -> list[ParindexError]:
+    """The single errors of ``exc``, lists within lists flattened."""
+    if not isinstance(exc, ErrorList):
+        return [exc]
+    return [single for e in exc.errors for single in _flat(e)]
+
+
 def guard(fn: Callable[[], T]) -> T:
     """Run a command body; turn our errors into messages and exit codes. Each message is
     printed once, here: code below raises and never prints an error itself."""
@@ -101,7 +108,7 @@ def guard(fn: Callable[[], T]) -> T:
         raise typer.Exit(EXIT_BUG) from None
     except ParindexError as exc:
         said: set[str] = set()
-        for e in exc.errors if isinstance(exc, ErrorList) else [exc]:
+        for e in _flat(exc):
             text = f"error: {e}"
             if text not in said:
                 said.add(text)
