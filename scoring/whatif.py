@@ -504,6 +504,7 @@ class ScenarioFile(Frozen):
 
 def save_scenario(path: Path, unit_id: str, name: str, changes: Sequence[Change]) -> None:
     """Add (or replace) a named scenario of a unit in a YAML file."""
+    from .files import write_text
     from .yamlsrc import dump_yaml, exists
 
     scenarios: dict[str, list[str]] = {}
@@ -515,7 +516,7 @@ def save_scenario(path: Path, unit_id: str, name: str, changes: Sequence[Change]
             )
         scenarios = dict(spec.scenarios)
     scenarios[name] = [str(c) for c in changes]
-    path.write_text(dump_yaml({"unit": unit_id, "scenarios": scenarios}), encoding="utf-8")
+    write_text(path, dump_yaml({"unit": unit_id, "scenarios": scenarios}))
 
 
 def _read_scenarios(path: Path) -> ScenarioFile:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring.db import open_store
 from tests.conftest import MINI
 from tests.test_cli import run
 
@@ -90,9 +91,14 @@ def test_step_by_step_with_refusals(db: str, tmp_path: Path) -> None:
 
 
 def test_missing_store_folder_and_unknown_campaign(tmp_path: Path) -> None:
-    """A store in a folder that does not exist, or an unknown campaign: exit 1, a message."""
+    """A store in a folder that does not exist, a store file not created yet (a read does not
+    create it), or an unknown campaign: exit 1, a message."""
     r = run("--db", f"sqlite:///{tmp_path / 'nope' / 'x.db'}", "campaign", "status", "c")
     assert r.exit_code == 1 and "does not exist" in r.output
+    r = run("--db", f"sqlite:///{tmp_path / 'x.db'}", "campaign", "status", "c")
+    assert r.exit_code == 1 and "no parindex store here" in r.output
+    assert not (tmp_path / "x.db").exists()
+    open_store(f"sqlite:///{tmp_path / 'x.db'}").close()  # a write creates it
     r = run("--db", f"sqlite:///{tmp_path / 'x.db'}", "campaign", "status", "c")
     assert r.exit_code == 1 and "no campaign 'c'" in r.output
 

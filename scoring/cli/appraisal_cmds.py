@@ -76,7 +76,9 @@ def appraise(
             try:
                 score = Decimal(value)
             except InvalidOperation:
-                raise SubmissionError(f"--set {item}: expected NODE=POINTS") from None
+                score = Decimal("NaN")
+            if not node.strip() or not score.is_finite():
+                raise SubmissionError(f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0.5")
             changes.append(appraisal.Change(node.strip(), score, reason, actor()))
         version = appraisal.appraise(
             st, campaign, unit, round_, changes, actor=actor(), now=now(), expected_version=expected

@@ -79,38 +79,64 @@ def main(
     _state.update(debug=debug, db=db, actor=actor, at=at)
 
 
+def say(message: str) -> None:
+    """Print an error message (stderr), the store's password masked wherever it appears."""
+    url = _state["db"] or os.environ.get("PARINDEX_DB")
+    if url and "@" in url:  # only a URL with credentials has anything to hide
+        from ..db import redact
+
+        message = redact(message, url)
+    err.print(message, markup=False)
+
+
+def _flat(exc: ParindexError) -> list[ParindexError]:
+    """The single errors of ``exc``, lists within lists flattened."""
+    if not isinstance(exc, ErrorList):
+        return [exc]
+    return [single for e in exc.errors for single in _flat(e)]
+
+
 def guard(fn: Callable[[], T]) -> T:
-    """Run a command body; turn our errors into messages and exit codes."""
+    """Run a command body; turn our errors into messages and exit codes. Each message is
+    printed once, here: code below raises and never prints an error itself."""
     try:
         return fn()
     except EngineError as exc:
-        err.print(f"internal error: {exc}", markup=False)
+        say(f"internal error: {exc}")
         if _state["debug"]:
-            traceback.print_exc()
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
         raise typer.Exit(EXIT_BUG) from None
     except ParindexError as exc:
-        for e in exc.errors if isinstance(exc, ErrorList) else [exc]:
-            err.print(f"error: {e}", markup=False)
+        said: set[str] = set()
+        for e in _flat(exc):
+            text = f"error: {e}"
+            if text not in said:
+                said.add(text)
+                say(text)
         raise typer.Exit(EXIT_FAIL) from None
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPT) from None
     except (typer.Exit, typer.Abort):
         raise
-    except Exception as exc:  # a bug: say so plainly, traceback only on request
-        err.print(
-            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-            markup=False,
-        )
+    except OSError as exc:  # the file system refused (a full disk, no permission): not a bug
+        where = exc.filename if exc.filename is not None else "<input>"
+        say(f"error: {where}: {exc.strerror or exc}")
         if _state["debug"]:
-            traceback.print_exc()
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
+        raise typer.Exit(EXIT_FAIL) from None
+    except Exception as exc:  # a bug: say so plainly, traceback only on request
+        say(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        if _state["debug"]:
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
         raise typer.Exit(EXIT_BUG) from None
 
 
-def store() -> Store:
-    """The store named by --db / $PARINDEX_DB (default: parindex.db here)."""
+def store(read_only: bool = False) -> Store:
+    """The store named by --db / $PARINDEX_DB (default: parindex.db here). A command that
+    only reads passes ``read_only``: it never creates a store (see ``db.open_store``)."""
     from ..db import open_store
 
-    return open_store(_state["db"])
+    return open_store(_state["db"], read_only=read_only)
 
 
 def actor() -> str:

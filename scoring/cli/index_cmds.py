@@ -145,7 +145,7 @@ def campaign_result(
         raise SubmissionError("not a campaign folder", Location(campaign))
     from .. import publication
 
-    with store().read() as s:
+    with store(read_only=True).read() as s:
         cid = publication.resolve(s, campaign)
         run = publication.latest_run(s, cid) if published else None
         return publication.compute(s, cid, run.last_appraisal_id if run else None)[1]

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SubmissionError, suggest
+from ..files import write_text
 from ..trace import subtree, to_jsonable
 from .base import (
     EXIT_FAIL,
@@ -70,7 +71,7 @@ def verify(campaign: CampaignArg) -> None:
     """
 
     def body() -> int:
-        report = publication.verify(store(), campaign)
+        report = publication.verify(store(read_only=True), campaign)
         if report.problems:
             for p in report.problems:
                 err.print(f"verify: {p}", markup=False)
@@ -96,7 +97,7 @@ def compare(
     """
 
     def body() -> None:
-        doc = publication.compare(store(), first, second)
+        doc = publication.compare(store(read_only=True), first, second)
         if as_json:
             print_json(doc)
             return
@@ -132,7 +133,7 @@ def export(
     """
 
     def body() -> None:
-        with store().read() as s:
+        with store(read_only=True).read() as s:
             doc = publication.published(s, campaign)
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
@@ -144,9 +145,7 @@ def export(
 
             export_csv(doc, output)
         elif suffix == ".json":
-            output.write_text(
-                json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
+            write_text(output, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         else:
             raise SubmissionError(
                 f"unknown format {suffix or output.name!r}: use .xlsx, .csv or .json",
@@ -171,7 +170,7 @@ def template(
     def body() -> None:
         from ..excel import write_template
 
-        with store().read() as s:
+        with store(read_only=True).read() as s:
             row = stored.campaign_row(s, campaign)
             u = stored.unit_row(s, campaign, unit)
             write_template(
@@ -190,7 +189,7 @@ def audit_verify() -> None:
     """
 
     def body() -> int:
-        with store().read() as s:
+        with store(read_only=True).read() as s:
             count, problems = audit.verify(s)
         for p in problems:
             err.print(f"audit: entry {p.seq} {p.problem}", markup=False)
@@ -220,7 +219,7 @@ def audit_list(
 
         from ..schema import AuditRow
 
-        with store().read() as s:
+        with store(read_only=True).read() as s:
             q = select(AuditRow)
             for column, value in (
                 (AuditRow.campaign_id, campaign),
@@ -263,7 +262,7 @@ def stored_trace(
     """A unit's trace from the store (as published, else as it stands) and its explanations."""
     from ..report import trace_document
 
-    with store().read() as s:
+    with store(read_only=True).read() as s:
         run = publication.latest_run(s, cid)
         held, result = publication.compute(s, cid, run.last_appraisal_id if run else None)
         r = result.unit(unit)

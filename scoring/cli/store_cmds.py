@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import SubmissionError
+from ..errors import InputFileError, Location, SubmissionError
 from ..submission import Schedule
-from ..yamlsrc import is_dir, read_text
+from ..yamlsrc import exists, is_dir, read_text
 from .base import (
     EXIT_FAIL,
     EXIT_OK,
@@ -102,7 +102,7 @@ def campaign_status(campaign_id: CampaignArg, as_json: JsonOpt = False) -> None:
     """
 
     def body() -> None:
-        st = campaigns.status(store(), campaign_id)
+        st = campaigns.status(store(read_only=True), campaign_id)
         if as_json:
             print_json(st)
             return
@@ -193,6 +193,8 @@ def import_(
     """
 
     def body() -> int:
+        if not exists(path):  # before the store is opened (and perhaps created)
+            raise InputFileError("no such file or folder", Location(str(path)))
         st = store()
         if is_dir(path):
             report = campaigns.import_folder(st, path, actor=actor(), now=now())

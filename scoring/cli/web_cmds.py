@@ -88,7 +88,7 @@ def user_list() -> None:
     """
 
     def body() -> None:
-        for a in accounts.listing(store()):
+        for a in accounts.listing(store(read_only=True)):
             state = "active" if a.active else "disabled"
             out.print(
                 f"{a.username}\t{a.role}\t{a.unit_id or '-'}\t{state}\t{a.display_name}",

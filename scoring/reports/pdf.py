@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputFileError, Location
+from ..files import atomic_path
 from .html import Part, render_html
 from .model import Report
 
@@ -19,10 +19,8 @@ def save_pdf(html: str, path: Path) -> Path:
     # WeasyPrint ships no type information
     from weasyprint import HTML  # type: ignore[import-untyped]
 
-    try:
-        HTML(string=html).write_pdf(path)
-    except OSError as exc:
-        raise InputFileError(f"cannot write: {exc.strerror}", Location(str(path))) from None
+    with atomic_path(path) as tmp:
+        HTML(string=html).write_pdf(tmp)
     return path
 
 
