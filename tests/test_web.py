@@ -258,7 +258,8 @@ def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
     assert "done_on: 2018-02-09" in text and "value: 81.3" in text
     assert re.search(r'"?1\.1\.2"?:\n\s+value: false', text)
     page = client.get(f"/c/{CID}/u/{OWN}")
-    assert form(page.text, "/answers")["a:1.1.3:value"] == "81,3"
+    answers = form(page.text, "/answers")
+    assert answers["a:1.1.3:value"] == "81,3"
     fields = form(page.text, "/submit")
     assert (
         client.post(f"/c/{CID}/u/{OWN}/submit", data=fields, follow_redirects=False).status_code
@@ -267,9 +268,11 @@ def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
     with st.read() as s:
         unit = s.get(UnitRow, (CID, OWN))
         assert unit is not None and unit.state == "submitted"
+        version = str(unit.version)
     locked = client.get(f"/c/{CID}/u/{OWN}")
     assert 'id="answers"' not in locked.text  # the form is locked
-    again = client.post(f"/c/{CID}/u/{OWN}/answers", data=fields | {"a:1.1.2:value": "true"})
+    again = client.post(f"/c/{CID}/u/{OWN}/answers",
+                        data=answers | {"a:1.1.2:value": "true", "version": version})  # fmt: skip
     assert again.status_code == 409 and "cannot change now" in again.text
 
 
@@ -592,10 +595,12 @@ def test_one_address_trying_many_accounts_is_slowed_down(client: TestClient) -> 
 
 def test_an_appraiser_cannot_submit_for_the_unit(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, "thamdinh")
+    version = form(client.get(f"/c/{CID}/u/{OWN}").text, "/appraise")["version"]
     r = client.post(
-        f"/c/{CID}/u/{OWN}/advance", data={"csrf": csrf_of(client), "target": "submitted"}
+        f"/c/{CID}/u/{OWN}/advance",
+        data={"csrf": csrf_of(client), "target": "submitted", "version": version},
     )
-    assert r.status_code == 409
+    assert r.status_code == 409 and "submits its own" in r.text
     with st.read() as s:
         unit = s.get(UnitRow, (CID, OWN))
         assert unit is not None and unit.state == "draft"
@@ -627,7 +632,10 @@ def test_odd_tokens_and_digits_are_refused_not_crashed(
     assert client.post(f"/c/{CID}/u/{OWN}/answers", data=fields | {"csrf": "é"}).status_code == 403
     r = client.post(f"/c/{CID}/u/{OWN}/submit", data={"csrf": fields["csrf"], "version": "²"},
                     follow_redirects=False)  # fmt: skip
-    assert r.status_code == 303  # a version that is not a number is no version
+    assert r.status_code == 409  # a version that is not a number is not the current one
+    with st.read() as s:
+        unit = s.get(UnitRow, (CID, OWN))
+        assert unit is not None and unit.state == "draft"
     auditor = _client(st, clock)
     sign_in(auditor, "kiemtoan")
     assert auditor.get("/audit?page=²").status_code == 200

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import ipaddress
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -104,7 +105,10 @@ ROUTES: list[RouteSpec] = []
 
 class Throttle:
     """Failed sign-ins per client address in a sliding window: past ``limit`` the address
-    waits (HTTP 429), whichever accounts it tries; the per-account lockout is in the store."""
+    waits (HTTP 429), whichever accounts it tries; the per-account lockout is in the store.
+
+    The address is the connection's peer; ``X-Forwarded-For`` replaces it only for a request
+    that comes from a proxy the app was told to trust (``create_app(trusted_proxies=…)``)."""
 
     def __init__(self, limit: int = 20, window: float = 60.0) -> None:
         self.limit, self.window = limit, window
@@ -173,8 +177,14 @@ def create_app(
     *,
     clock: Callable[[], dt.datetime] | None = None,
     secure_cookies: bool = False,
+    trusted_proxies: Sequence[str] = (),
 ) -> FastAPI:
-    """The app on ``store`` (default: the CLI's store). ``clock`` gives the time of changes."""
+    """The app on ``store`` (default: the CLI's store). ``clock`` gives the time of changes.
+
+    ``trusted_proxies`` (addresses or networks): only a request from one of them has its
+    client address taken from ``X-Forwarded-For`` (uvicorn's ``ProxyHeadersMiddleware``);
+    by default the header is ignored and the peer's address is the client's."""
+    proxies = trusted(trusted_proxies)
     web = Web(store or open_store(), clock or (lambda: dt.datetime.now(dt.UTC)), secure_cookies)
     app = FastAPI(title="parindex", docs_url=None, redoc_url=None, version="0.1.0")
     app.state.web = web
@@ -185,7 +195,27 @@ def create_app(
 
     ROUTES.clear()
     pages.register(app, web)
+    if proxies:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     return app
+
+
+def trusted(values: Sequence[str]) -> list[str]:
+    """The proxies to trust, each an IP address or network; anything else (a name, ``*``)
+    is refused, so a typo cannot trust everyone."""
+    out = []
+    for value in values:
+        try:
+            net = ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            raise SubmissionError(
+                f"trusted proxy {value!r}: give an IP address or network, e.g. 127.0.0.1 or "
+                "10.0.0.0/8"
+            ) from None
+        out.append(str(net.network_address) if net.num_addresses == 1 else str(net))
+    return out
 
 
 def route(
@@ -389,4 +419,4 @@ def decimal(text: str) -> Decimal:
         raise SubmissionError(str(exc)) from None
 
 
-__all__ = ["ROUTES", "Ctx", "RouteSpec", "Web", "create_app", "route"]
+__all__ = ["ROUTES", "Ctx", "RouteSpec", "Web", "create_app", "route", "trusted"]

@@ -84,6 +84,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "active": ("Đang hoạt động", "Active"),
     "disable": ("Khóa", "Disable"),
     "enable": ("Mở khóa", "Enable"),
+    "locked": ("Bị khóa do đăng nhập sai", "Locked after failed sign-ins"),
+    "unlock": ("Gỡ khóa đăng nhập", "Unlock sign-in"),
     "advance": ("Chuyển bước", "Move on"),
     "publish": ("Công bố", "Publish"),
     "appraise": ("Thẩm định", "Appraise"),
