@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel, StrictBool
+from pydantic import AfterValidator, Field, RootModel, StrictBool
 
+from . import clock
 from . import model as m
 from .errors import ErrorList, Location, ParindexError, SubmissionError, suggest
 from .kinds import MISSING, AnswerError, Prepared
@@ -91,6 +92,7 @@ class CampaignFile(Frozen):
     council: Text | None = None
     schedule: Schedule = Schedule()
     late_submission: Literal["flag", "refuse"] = "flag"
+    time_zone: Annotated[Text, AfterValidator(clock.check_zone)] = clock.DEFAULT_ZONE
     appraisals: list[Text] = []  # appraisal round files, in order
     explanations: Text | None = None
     units: list[UnitSpec] = Field(min_length=1)
