@@ -71,12 +71,14 @@ def check_effective(
     stored created_at)."""
     if at > now:
         raise WorkflowError(
-            f"{what} {show(at, tz)} is in the future (it is now {show(now, tz)}): a change "
-            "cannot be recorded as made later than it is written"
+            f"{show(at, tz)} is in the future (it is now {show(now, tz)}): a change "
+            "cannot be recorded as made later than it is written",
+            Location(what),
         )
     if opened and at < dt.datetime.fromisoformat(opened):
         raise WorkflowError(
-            f"{what} {show(at, tz)} is before the campaign opened ({show(opened, tz)})"
+            f"{show(at, tz)} is before the campaign opened ({show(opened, tz)})",
+            Location(what),
         )
 
 
