@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from . import audit, workflow
+from . import audit, clock, workflow
 from .db import Store
 from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError
 from .loader import Index, load_index, read_sources
@@ -64,13 +64,24 @@ def create(
     *,
     schedule: Schedule | None = None,
     late: str = "flag",
+    time_zone: str = clock.DEFAULT_ZONE,
     actor: str,
     now: dt.datetime,
 ) -> CampaignRow:
-    """Open a new campaign on an index (registered if new)."""
+    """Open a new campaign on an index (registered if new); its deadlines are kept in the
+    IANA zone ``time_zone``."""
     with store.transaction() as s:
         return _create(
-            s, cid, year, criteria, rules, schedule or Schedule(), late, actor, stamp(now)
+            s,
+            cid,
+            year,
+            criteria,
+            rules,
+            schedule or Schedule(),
+            late,
+            actor,
+            stamp(now),
+            time_zone,
         )
 
 
@@ -84,7 +95,9 @@ def _create(
     late: str,
     actor: str,
     at: str,
+    time_zone: str = clock.DEFAULT_ZONE,
 ) -> CampaignRow:
+    clock.zone(time_zone, Location("--time-zone"))
     if s.get(CampaignRow, cid) is not None:
         raise WorkflowError(f"campaign {cid!r} already exists")
     index = register_index(s, criteria, rules, at)
@@ -102,6 +115,7 @@ def _create(
         explanation_due=schedule.explanation_due.isoformat() if schedule.explanation_due else None,
         late_submission=late,
         created_at=at,
+        time_zone=time_zone,
     )
     s.add(row)
     s.flush()
@@ -118,6 +132,7 @@ def _create(
             "late_submission": late,
             "self_assessment_due": row.self_assessment_due,
             "explanation_due": row.explanation_due,
+            "time_zone": time_zone,
         },
     )
     return row
@@ -372,6 +387,7 @@ def _create_from_spec(s: Session, spec: CampaignFile, folder: Path, actor: str, 
         spec.late_submission,
         actor,
         at,
+        spec.time_zone,
     )
 
 
@@ -391,11 +407,13 @@ def submit(
         workflow.check_unit_move(uid, unit.state, "submitted", camp.state)
         if s.get(DocumentRow, (cid, "unit", uid)) is None:
             raise WorkflowError(f"unit {uid} has no self-assessment to submit")
-        late = bool(camp.self_assessment_due and now.date().isoformat() > camp.self_assessment_due)
+        # the deadline is a day in the campaign's zone, not in UTC
+        late = clock.is_late(now, camp.self_assessment_due, camp.time_zone)
         if late and camp.late_submission == "refuse":
             raise WorkflowError(
-                f"unit {uid} submits on {now.date()}, after the deadline "
-                f"{camp.self_assessment_due}: the campaign refuses late files"
+                f"unit {uid} submits on {clock.show(now, camp.time_zone)} "
+                f"({camp.time_zone}), after the deadline "
+                f"{clock.show(camp.self_assessment_due)}: the campaign refuses late files"
             )
         unit.state, unit.late, unit.submitted_at = "submitted", late, stamp(now)
         bump(s, unit, expected_version)
@@ -483,6 +501,8 @@ def status(store: Store, cid: str) -> dict[str, Any]:
             "self_assessment_due": camp.self_assessment_due,
             "explanation_due": camp.explanation_due,
             "late_submission": camp.late_submission,
+            "time_zone": camp.time_zone,
+            "created_at": camp.created_at,
             "units": [
                 {
                     "unit_id": u.unit_id,
@@ -490,6 +510,7 @@ def status(store: Store, cid: str) -> dict[str, Any]:
                     "group": u.group_id,
                     "state": u.state,
                     "late": u.late,
+                    "submitted_at": u.submitted_at,
                     "version": u.version,
                     "self_assessment": u.unit_id in docs,
                 }

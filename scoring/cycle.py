@@ -46,7 +46,10 @@ def run_cycle(
     sched = spec.schedule
     year_end = dt.date(spec.year, 12, 31)
     due = sched.self_assessment_due or year_end
-    report = campaigns.import_folder(store, folder, actor=actor, now=_at(due, year_end, 8))
+    # the campaign opens before anything is done in it: on the deadline, or on the day of the
+    # earliest submission (`--at` refuses a time before the campaign opened)
+    opens = min([due, *(u.submitted_on for u in spec.units if u.submitted_on)])
+    report = campaigns.import_folder(store, folder, actor=actor, now=_at(opens, year_end, 8))
     if report.errors:
         raise ErrorList.of([e for errs in report.errors.values() for e in errs])
     say(f"imported {len(report.stored)} self-assessments into campaign {spec.id}")

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel, StrictBool
+from pydantic import AfterValidator, Field, RootModel, StrictBool
 
+from . import clock
 from . import model as m
 from .errors import ErrorList, Location, ParindexError, SubmissionError, suggest
 from .jsonsrc import load_json
@@ -95,6 +96,7 @@ class CampaignFile(Frozen):
     council: Text | None = None
     schedule: Schedule = Schedule()
     late_submission: Literal["flag", "refuse"] = "flag"
+    time_zone: Annotated[Text, AfterValidator(clock.check_zone)] = clock.DEFAULT_ZONE
     appraisals: list[Text] = []  # appraisal round files, in order
     explanations: Text | None = None
     units: list[UnitSpec] = Field(min_length=1)

@@ -375,6 +375,14 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     assert k.post(f"/c/{CID}/u/{OWN}/appraise", data=f).status_code == 403
 
 
+def test_audit_page_shows_written_and_effective_times(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """The audit page has both times of each entry, in local dd/mm/yyyy HH:MM, no UTC ISO."""
+    sign_in(client, "kiemtoan")
+    page = client.get("/audit").text
+    assert "Thời điểm ghi" in page and "Thời điểm hiệu lực" in page
+    assert "+00:00" not in page and re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", page)
+
+
 def test_audit_page_shows_tampering(st, client: TestClient, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, "kiemtoan")
     assert "Chuỗi băm toàn vẹn" in client.get("/audit").text

@@ -62,7 +62,9 @@ def appraise(
                 for uid, entries in f.units.items()
             }
             # one transaction for the whole file: a crash stores all of it or none
-            appraisal.appraise_many(st, campaign, str(f.round), batches, actor=actor(), now=now())
+            appraisal.appraise_many(
+                st, campaign, str(f.round), batches, actor=actor(), now=now(campaign)
+            )
             out.print(
                 f"round {f.round}: {sum(len(v) for v in f.units.values())} changes recorded",
                 markup=False,
@@ -81,7 +83,14 @@ def appraise(
                 raise SubmissionError(f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0.5")
             changes.append(appraisal.Change(node.strip(), score, reason, actor()))
         version = appraisal.appraise(
-            st, campaign, unit, round_, changes, actor=actor(), now=now(), expected_version=expected
+            st,
+            campaign,
+            unit,
+            round_,
+            changes,
+            actor=actor(),
+            now=now(campaign),
+            expected_version=expected,
         )
         out.print(f"{len(changes)} change(s) recorded for {unit}; version {version}", markup=False)
 
@@ -109,7 +118,7 @@ def respond(
         st = store()
         if file is not None:
             ex = parse_explanations(read_text(file), str(file))[0]
-            appraisal.respond_many(st, campaign, ex.units, actor=actor(), now=now())
+            appraisal.respond_many(st, campaign, ex.units, actor=actor(), now=now(campaign))
             out.print(f"explanations of {len(ex.units)} unit(s) recorded", markup=False)
             return
         if unit is None or node is None or not text.strip():
@@ -118,7 +127,7 @@ def respond(
             node=node, text=text, evidence=[EvidenceRef(doc=d) for d in evidence or []]
         )
         version = appraisal.respond(
-            st, campaign, unit, [entry], actor=actor(), now=now(), expected_version=expected
+            st, campaign, unit, [entry], actor=actor(), now=now(campaign), expected_version=expected
         )
         out.print(f"explanation recorded for {unit} {node}; version {version}", markup=False)
 
@@ -156,7 +165,7 @@ def survey_import(
             read_text(file),
             str(file),
             actor=actor(),
-            now=now(),
+            now=now(campaign),
             replace=replace,
         )
         how = "replacing all others" if replace else "others kept"

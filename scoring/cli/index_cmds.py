@@ -20,6 +20,7 @@ from .base import (
     EXIT_FAIL,
     EXIT_OK,
     app,
+    campaign_zone,
     err,
     guard,
     out,
@@ -210,6 +211,7 @@ def explain(
     """
 
     def body() -> None:
+        tz = None
         if is_dir(Path(campaign)):
             result = _score(Path(campaign), index, rules)
             doc, explanations = _unit_trace(result, unit, node), None
@@ -217,11 +219,12 @@ def explain(
             from .results_cmds import stored_trace
 
             doc, explanations = stored_trace(campaign, unit, node)
+            tz = campaign_zone(campaign)
         if as_json:
             doc["explanations"] = explanations or []
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
             return
-        print_trace(doc, explanations)
+        print_trace(doc, explanations, tz)
 
     guard(body)
 

@@ -16,6 +16,7 @@ from .base import (
     EXIT_OK,
     actor,
     app,
+    campaign_zone,
     err,
     guard,
     lazy,
@@ -52,13 +53,13 @@ def publish(
 
     def body() -> None:
         st = store()
-        run = publication.publish(st, campaign, actor=actor(), now=now(), reason=reason)
+        run = publication.publish(st, campaign, actor=actor(), now=now(campaign), reason=reason)
         with st.read() as s:
             doc = publication.published(s, campaign)
         err.print(
             f"published run {run.id} ({run.kind}); result hash {run.result_hash}", markup=False
         )
-        print_json(doc) if as_json else print_ranking(doc)
+        print_json(doc) if as_json else print_ranking(doc, campaign_zone(campaign))
 
     guard(body)
 
@@ -209,7 +210,8 @@ def audit_list(
     limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who changed what, when, from what to what, and why.
+    """Who changed what, when, from what to what, and why: each entry's time of writing
+    (the machine's clock) and its effective time (--at), in the campaign's time zone.
 
     Example: parindex audit list --campaign langson-2018 --unit so-tai-chinh
     """
@@ -217,9 +219,11 @@ def audit_list(
     def body() -> None:
         from sqlmodel import col, select
 
-        from ..schema import AuditRow
+        from ..clock import show
+        from ..schema import AuditRow, CampaignRow
 
         with store(read_only=True).read() as s:
+            zones = {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
             q = select(AuditRow)
             for column, value in (
                 (AuditRow.campaign_id, campaign),
@@ -232,6 +236,7 @@ def audit_list(
         entries = [
             {
                 "seq": r.seq,
+                "written_at": r.written_at,
                 "at": r.at,
                 "actor": r.actor,
                 "action": r.action,
@@ -245,11 +250,19 @@ def audit_list(
         if as_json:
             print_json(entries)
             return
-        for e in entries:
-            where = " ".join(x for x in (e["campaign"], e["unit"], e["node"]) if x)
+        if entries:
             out.print(
-                f"{e['seq']:>6} {e['at']} {e['actor']:<22} {e['action']:<22} {where} "
-                f"{json.dumps(e['detail'], ensure_ascii=False)}",
+                f"{'seq':>6} {'written':<16} {'effective':<16} {'actor':<22} {'action':<22} "
+                "where / detail",
+                markup=False,
+            )
+        for e in entries:
+            tz = zones.get(e["campaign"] or "")
+            where = " ".join(x for x in (e["campaign"], e["unit"], e["node"]) if x)
+            written = show(e["written_at"], tz) or "—"  # entries from before migration 0003
+            out.print(
+                f"{e['seq']:>6} {written:<16} {show(e['at'], tz):<16} {e['actor']:<22} "
+                f"{e['action']:<22} {where} {json.dumps(e['detail'], ensure_ascii=False)}",
                 markup=False,
             )
 

@@ -16,6 +16,7 @@ from .base import (
     EXIT_OK,
     actor,
     app,
+    campaign_zone,
     err,
     guard,
     lazy,
@@ -49,6 +50,13 @@ def campaign_create(
     due: Annotated[str | None, typer.Option("--due", help="Self-assessment deadline.")] = None,
     explanation_due: Annotated[str | None, typer.Option("--explanation-due")] = None,
     late: Annotated[str, typer.Option("--late", help="flag | refuse late files.")] = "flag",
+    time_zone: Annotated[
+        str,
+        typer.Option(
+            "--time-zone",
+            help="IANA time zone the deadlines are met and times shown in.",
+        ),
+    ] = "Asia/Ho_Chi_Minh",
 ) -> None:
     """Open a campaign on an index (registered in the store if new).
 
@@ -73,8 +81,9 @@ def campaign_create(
             rules_dir,
             schedule=sched,
             late=late,
+            time_zone=time_zone,
             actor=actor(),
-            now=now(),
+            now=now(time_zone=time_zone),
         )
         out.print(
             f"campaign {row.id} ({row.year}) opened on index {row.index_hash[:12]}", markup=False
@@ -106,15 +115,23 @@ def campaign_status(campaign_id: CampaignArg, as_json: JsonOpt = False) -> None:
         if as_json:
             print_json(st)
             return
+        from ..clock import show
+
+        tz = st["time_zone"]
         out.print(
             f"{st['campaign']} ({st['year']}): {st['state']} — index {st['index']}; "
-            f"self-assessment due {st['self_assessment_due']}, explanations due "
-            f"{st['explanation_due']}, late files: {st['late_submission']}",
+            f"opened {show(st['created_at'], tz)} ({tz}); "
+            f"self-assessment due {show(st['self_assessment_due']) or '—'}, explanations due "
+            f"{show(st['explanation_due']) or '—'}, late files: {st['late_submission']}",
             markup=False,
         )
         for u in st["units"]:
             flag = " (late)" if u["late"] else ""
-            out.print(f"  {u['unit_id']:<52} {u['state']:<12} v{u['version']}{flag}", markup=False)
+            when = show(u["submitted_at"], tz)
+            out.print(
+                f"  {u['unit_id']:<52} {u['state']:<12} v{u['version']:<4} {when}{flag}",
+                markup=False,
+            )
 
     guard(body)
 
@@ -137,7 +154,7 @@ def campaign_run(
         if as_json:
             print_json(doc)
         else:
-            print_ranking(doc)
+            print_ranking(doc, campaign_zone(doc["campaign"]))
 
     guard(body)
 
@@ -153,7 +170,9 @@ def campaign_advance(
     """
 
     def body() -> None:
-        row = campaigns.advance_campaign(store(), campaign_id, to, actor=actor(), now=now())
+        row = campaigns.advance_campaign(
+            store(), campaign_id, to, actor=actor(), now=now(campaign_id)
+        )
         out.print(f"campaign {row.id} is now {row.state}", markup=False)
 
     guard(body)
@@ -197,7 +216,11 @@ def import_(
             raise InputFileError("no such file or folder", Location(str(path)))
         st = store()
         if is_dir(path):
-            report = campaigns.import_folder(st, path, actor=actor(), now=now())
+            from ..submission import read_campaign_file
+
+            spec = read_campaign_file(path)
+            when = now(spec.id, time_zone=spec.time_zone)
+            report = campaigns.import_folder(st, path, actor=actor(), now=when)
             verb = "created" if report.created else "updated"
             out.print(
                 f"campaign {report.campaign} {verb}: {len(report.stored)} self-assessments stored",
@@ -220,7 +243,7 @@ def import_(
             text,
             str(path),
             actor=actor(),
-            now=now(),
+            now=now(campaign),
             expected_version=expected,
             replace=replace,
         ):
@@ -260,7 +283,7 @@ def submit(campaign: CampaignArg, unit: UnitArg, expected: VersionOpt = None) ->
 
     def body() -> None:
         row = campaigns.submit(
-            store(), campaign, unit, actor=actor(), now=now(), expected_version=expected
+            store(), campaign, unit, actor=actor(), now=now(campaign), expected_version=expected
         )
         late = " (late)" if row.late else ""
         out.print(f"{unit} submitted{late}; version {row.version}", markup=False)
@@ -284,7 +307,7 @@ def advance(
 
     def body() -> None:
         row = campaigns.advance_unit(
-            store(), campaign, unit, to, actor=actor(), now=now(), expected_version=expected
+            store(), campaign, unit, to, actor=actor(), now=now(campaign), expected_version=expected
         )
         out.print(f"{unit} is now {row.state}; version {row.version}", markup=False)
 

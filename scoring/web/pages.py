@@ -673,10 +673,12 @@ def audit_page(web: Web, ctx: Ctx) -> Response:
                 .limit(AUDIT_PAGE)
             )
         )
+        zones = {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
     return web.page(
         ctx,
         "audit.html",
         rows=rows,
+        zones=zones,
         checked=checked,
         problems=problems,
         page=page,
