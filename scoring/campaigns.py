@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
 from . import audit, workflow
 from .db import Store
-from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError
+from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError, suggest
 from .loader import Index, load_index, read_sources
+from .model import Slug
 from .schema import CampaignRow, DocumentRow, IndexVersion, UnitRow
 from .stored import bump, campaign_row, index_for, sha256, stamp, unit_row, units_of
 from .submission import (
@@ -33,6 +36,9 @@ from .submission import (
     read_unit_text,
 )
 from .yamlsrc import is_dir, read_text
+
+LATE_POLICIES = ("flag", "refuse")
+_SLUG: TypeAdapter[str] = TypeAdapter(Slug)
 
 
 def register_index(session: Session, criteria: Path, rules: Path | None, at: str) -> Index:
@@ -63,14 +69,17 @@ def create(
     *,
     schedule: Schedule | None = None,
     late: str = "flag",
+    units: Sequence[UnitSpec] = (),
     actor: str,
     now: dt.datetime,
 ) -> CampaignRow:
-    """Open a new campaign on an index (registered if new)."""
+    """Open a new campaign on an index (registered if new), with its units if given."""
+    at = stamp(now)
     with store.transaction() as s:
-        return _create(
-            s, cid, year, criteria, rules, schedule or Schedule(), late, actor, stamp(now)
-        )
+        row = _create(s, cid, year, criteria, rules, schedule or Schedule(), late, actor, at)
+        if units:
+            add_units(s, cid, list(units), index_for(s, row.index_hash), actor, at)
+        return row
 
 
 def _create(
@@ -84,6 +93,7 @@ def _create(
     actor: str,
     at: str,
 ) -> CampaignRow:
+    _check_opening(cid, schedule, late)
     if s.get(CampaignRow, cid) is not None:
         raise WorkflowError(f"campaign {cid!r} already exists")
     index = register_index(s, criteria, rules, at)
@@ -122,21 +132,51 @@ def _create(
     return row
 
 
+def _check_opening(cid: str, schedule: Schedule, late: str) -> None:
+    """Refuse a campaign id that is no id, an unknown late policy, or an explanation deadline
+    before the self-assessment deadline (whichever door they came through)."""
+    try:
+        _SLUG.validate_python(cid)
+    except ValidationError:
+        raise SubmissionError(
+            f"campaign id {cid!r} is not an id: lowercase letters, digits, - and _, "
+            "starting with a letter or digit (e.g. langson-2019)"
+        ) from None
+    if late not in LATE_POLICIES:
+        raise SubmissionError(
+            f"late submissions: {late!r} is not one of {', '.join(LATE_POLICIES)}",
+            suggestion=suggest(late, LATE_POLICIES),
+        )
+    due, explain = schedule.self_assessment_due, schedule.explanation_due
+    if due and explain and explain < due:
+        raise SubmissionError(
+            f"the explanation deadline {explain} is before the self-assessment deadline {due}"
+        )
+
+
 def add_units(
     s: Session, cid: str, units: list[UnitSpec], index: Index, actor: str, at: str
 ) -> None:
-    """Register units in a campaign (their groups checked against the index)."""
-    existing = {u.unit_id for u in units_of(s, cid)}
+    """Register units in a campaign (their groups checked against the index); units already
+    in it are left as they are, new ones are placed after them."""
+    rows = units_of(s, cid)
+    existing = {u.unit_id for u in rows}
+    after = max((u.position for u in rows), default=-1) + 1
     for pos, u in enumerate(units):
         if u.group not in index.groups:
-            raise SubmissionError(f"unit {u.id}: unknown group {u.group!r}", Location("store"))
+            raise SubmissionError(
+                f"unit {u.id}: unknown group {u.group!r}; the index has "
+                f"{', '.join(sorted(index.groups))}",
+                Location("store"),
+                suggest(u.group, index.groups),
+            )
         if u.id in existing:
             continue
         s.add(
             UnitRow(
                 campaign_id=cid,
                 unit_id=u.id,
-                position=pos,
+                position=after + pos,
                 name=nfc(u.name),
                 group_id=u.group,
                 tags_json=json.dumps(sorted(u.tags)),
