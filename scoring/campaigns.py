@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
 from . import audit, workflow
 from .db import Store
 from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError, suggest
 from .loader import Index, load_index, read_sources
-from .model import Slug
+from .model import SLUG_PATTERN, SLUG_RULE
 from .schema import CampaignRow, DocumentRow, IndexVersion, UnitRow
 from .stored import bump, campaign_row, index_for, sha256, stamp, unit_row, units_of
 from .submission import (
@@ -38,7 +38,7 @@ from .submission import (
 from .yamlsrc import is_dir, read_text
 
 LATE_POLICIES = ("flag", "refuse")
-_SLUG: TypeAdapter[str] = TypeAdapter(Slug)
+_ID = re.compile(SLUG_PATTERN)
 
 
 def register_index(session: Session, criteria: Path, rules: Path | None, at: str) -> Index:
@@ -93,7 +93,7 @@ def _create(
     actor: str,
     at: str,
 ) -> CampaignRow:
-    _check_opening(cid, schedule, late)
+    _check_opening(cid, year, schedule, late)
     if s.get(CampaignRow, cid) is not None:
         raise WorkflowError(f"campaign {cid!r} already exists")
     index = register_index(s, criteria, rules, at)
@@ -132,22 +132,23 @@ def _create(
     return row
 
 
-def _check_opening(cid: str, schedule: Schedule, late: str) -> None:
-    """Refuse a campaign id that is no id, an unknown late policy, or an explanation deadline
-    before the self-assessment deadline (whichever door they came through)."""
-    try:
-        _SLUG.validate_python(cid)
-    except ValidationError:
-        raise SubmissionError(
-            f"campaign id {cid!r} is not an id: lowercase letters, digits, - and _, "
-            "starting with a letter or digit (e.g. langson-2019)"
-        ) from None
+def _check_opening(cid: str, year: int, schedule: Schedule, late: str) -> None:
+    """Refuse a campaign id that is no id, an unknown late policy, a deadline outside the year
+    assessed and the next, or an explanation deadline before the self-assessment deadline
+    (whichever door they came through: options, campaign.yaml, the API)."""
+    if not _ID.fullmatch(cid):
+        raise SubmissionError(f"campaign id {cid!r} is not an id: {SLUG_RULE}")
     if late not in LATE_POLICIES:
         raise SubmissionError(
             f"late submissions: {late!r} is not one of {', '.join(LATE_POLICIES)}",
             suggestion=suggest(late, LATE_POLICIES),
         )
     due, explain = schedule.self_assessment_due, schedule.explanation_due
+    for what, day in (("self-assessment", due), ("explanation", explain)):
+        if day is not None and day.year not in (year, year + 1):
+            raise SubmissionError(
+                f"the {what} deadline {day} is not in {year} (the year assessed) or {year + 1}"
+            )
     if due and explain and explain < due:
         raise SubmissionError(
             f"the explanation deadline {explain} is before the self-assessment deadline {due}"

@@ -56,6 +56,13 @@ BAD_CREATE = [
     ("mini-2018", ["--due", "30-11-2018"], 2, "Invalid value for '--due': not a date"),
     ("mini-2018", ["--due", "31/11/2018"], 2, "not a date (YYYY-MM-DD or DD/MM/YYYY)"),
     ("mini-2018", ["--explanation-due", "2018-13-01"], 2, "'--explanation-due': not a date"),
+    ("mini-2018", ["--due", "30/11/2017"], 1, "the self-assessment deadline 2017-11-30 is not in"),
+    (
+        "mini-2018",
+        ["--explanation-due", "2020-01-05"],
+        1,
+        "not in 2018 (the year assessed) or 2019",
+    ),
     (
         "mini-2018",
         ["--due", "2018-11-30", "--explanation-due", "29/11/2018"],

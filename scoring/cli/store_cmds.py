@@ -11,6 +11,7 @@ import typer
 
 from ..errors import SubmissionError
 from ..jsonsrc import json_to_yaml
+from ..model import SLUG_PATTERN, SLUG_RULE
 from ..submission import Schedule, UnitSpec
 from ..yamlsrc import is_dir, read_text
 from .base import (
@@ -47,10 +48,7 @@ stored = lazy("scoring.stored")
 def _id(value: str) -> str:
     """An id option or argument: the index's id pattern (lowercase letters, digits, - and _)."""
     if not _ID.fullmatch(value):
-        raise typer.BadParameter(
-            f"{value!r} is not an id: lowercase letters, digits, - and _, starting with a "
-            "letter or digit (e.g. langson-2019)"
-        )
+        raise typer.BadParameter(f"{value!r} is not an id: {SLUG_RULE}")
     return value
 
 
@@ -68,7 +66,7 @@ def _date(text: str) -> dt.date:
     raise typer.BadParameter(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text!r}")
 
 
-_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")  # model.Slug, the pattern of every id in the index
+_ID = re.compile(SLUG_PATTERN)
 
 
 @campaign_app.command("create")
