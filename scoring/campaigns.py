@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,9 @@ from sqlmodel import Session
 
 from . import audit, clock, workflow
 from .db import Store
-from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError
+from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError, suggest
 from .loader import Index, load_index, read_sources
+from .model import SLUG_PATTERN, SLUG_RULE
 from .schema import CampaignRow, DocumentRow, IndexVersion, UnitRow
 from .sources import check_source, merged, stored_units
 from .stored import bump, campaign_row, index_for, sha256, stamp, unit_row, units_of
@@ -34,6 +37,9 @@ from .submission import (
     stored_unit_text,
 )
 from .yamlsrc import is_dir, read_text
+
+LATE_POLICIES = ("flag", "refuse")
+_ID = re.compile(SLUG_PATTERN)
 
 
 def register_index(session: Session, criteria: Path, rules: Path | None, at: str) -> Index:
@@ -65,24 +71,20 @@ def create(
     schedule: Schedule | None = None,
     late: str = "flag",
     time_zone: str = clock.DEFAULT_ZONE,
+    units: Sequence[UnitSpec] = (),
     actor: str,
     now: dt.datetime,
 ) -> CampaignRow:
-    """Open a new campaign on an index (registered if new); its deadlines are kept in the
-    IANA zone ``time_zone``."""
+    """Open a new campaign on an index (registered if new), with its units if given; its
+    deadlines are kept in the IANA zone ``time_zone``."""
+    at = stamp(now)
     with store.transaction() as s:
-        return _create(
-            s,
-            cid,
-            year,
-            criteria,
-            rules,
-            schedule or Schedule(),
-            late,
-            actor,
-            stamp(now),
-            time_zone,
+        row = _create(
+            s, cid, year, criteria, rules, schedule or Schedule(), late, actor, at, time_zone
         )
+        if units:
+            add_units(s, cid, list(units), index_for(s, row.index_hash), actor, at)
+        return row
 
 
 def _create(
@@ -98,6 +100,7 @@ def _create(
     time_zone: str = clock.DEFAULT_ZONE,
 ) -> CampaignRow:
     clock.zone(time_zone, Location("--time-zone"))
+    _check_opening(cid, year, schedule, late)
     if s.get(CampaignRow, cid) is not None:
         raise WorkflowError(f"campaign {cid!r} already exists")
     index = register_index(s, criteria, rules, at)
@@ -138,21 +141,52 @@ def _create(
     return row
 
 
+def _check_opening(cid: str, year: int, schedule: Schedule, late: str) -> None:
+    """Refuse a campaign id that is no id, an unknown late policy, a deadline outside the year
+    assessed and the next, or an explanation deadline before the self-assessment deadline
+    (whichever door they came through: options, campaign.yaml, the API)."""
+    if not _ID.fullmatch(cid):
+        raise SubmissionError(f"campaign id {cid!r} is not an id: {SLUG_RULE}")
+    if late not in LATE_POLICIES:
+        raise SubmissionError(
+            f"late submissions: {late!r} is not one of {', '.join(LATE_POLICIES)}",
+            suggestion=suggest(late, LATE_POLICIES),
+        )
+    due, explain = schedule.self_assessment_due, schedule.explanation_due
+    for what, day in (("self-assessment", due), ("explanation", explain)):
+        if day is not None and day.year not in (year, year + 1):
+            raise SubmissionError(
+                f"the {what} deadline {day} is not in {year} (the year assessed) or {year + 1}"
+            )
+    if due and explain and explain < due:
+        raise SubmissionError(
+            f"the explanation deadline {explain} is before the self-assessment deadline {due}"
+        )
+
+
 def add_units(
     s: Session, cid: str, units: list[UnitSpec], index: Index, actor: str, at: str
 ) -> None:
-    """Register units in a campaign (their groups checked against the index)."""
-    existing = {u.unit_id for u in units_of(s, cid)}
+    """Register units in a campaign (their groups checked against the index); units already
+    in it are left as they are, new ones are placed after them."""
+    rows = units_of(s, cid)
+    existing = {u.unit_id for u in rows}
+    after = max((u.position for u in rows), default=-1) + 1
     for pos, u in enumerate(units):
         if u.group not in index.groups:
-            raise SubmissionError(f"unit {u.id}: unknown group {u.group!r}", Location("store"))
+            raise SubmissionError(
+                f"unit {u.id}: unknown group {u.group!r}; the index has "
+                f"{', '.join(sorted(index.groups))}",
+                Location("store"),
+                suggest(u.group, index.groups),
+            )
         if u.id in existing:
             continue
         s.add(
             UnitRow(
                 campaign_id=cid,
                 unit_id=u.id,
-                position=pos,
+                position=after + pos,
                 name=nfc(u.name),
                 group_id=u.group,
                 tags_json=json.dumps(sorted(u.tags)),

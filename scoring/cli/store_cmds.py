@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
 from ..errors import InputFileError, Location, SubmissionError
-from ..submission import Schedule
+from ..model import SLUG_PATTERN, SLUG_RULE
+from ..submission import Schedule, UnitSpec
 from ..yamlsrc import exists, is_dir, read_text
 from .base import (
     EXIT_FAIL,
@@ -32,24 +34,67 @@ from .store_common import (
     UnitArg,
     VersionOpt,
     campaign_app,
+    unit_app,
 )
 
 # ---------------------------------------------------------------- campaign
 
 campaigns = lazy("scoring.campaigns")
 cycle = lazy("scoring.cycle")
+roster = lazy("scoring.roster")
 stored = lazy("scoring.stored")
+
+
+def _id(value: str) -> str:
+    """An id option or argument: the index's id pattern (lowercase letters, digits, - and _)."""
+    if not _ID.fullmatch(value):
+        raise typer.BadParameter(f"{value!r} is not an id: {SLUG_RULE}")
+    return value
+
+
+def _ids(values: list[str] | None) -> list[str]:
+    return [_id(v) for v in values or []]
+
+
+def _date(text: str) -> dt.date:
+    """A date option: a real date, ISO (2019-11-30) or as Vietnamese write it (30/11/2019)."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text!r}")
+
+
+_ID = re.compile(SLUG_PATTERN)
 
 
 @campaign_app.command("create")
 def campaign_create(
-    campaign_id: CampaignArg,
+    campaign_id: Annotated[
+        str, typer.Argument(help="New campaign id, e.g. langson-2019.", metavar="ID", callback=_id)
+    ],
     year: Annotated[int, typer.Option("--year", help="The year assessed.")],
     index: Annotated[Path, typer.Option("--index", help="criteria.yaml")] = Path("criteria.yaml"),
     rules: Annotated[Path | None, typer.Option("--rules", help="Rule packs.")] = None,
-    due: Annotated[str | None, typer.Option("--due", help="Self-assessment deadline.")] = None,
-    explanation_due: Annotated[str | None, typer.Option("--explanation-due")] = None,
-    late: Annotated[str, typer.Option("--late", help="flag | refuse late files.")] = "flag",
+    due: Annotated[
+        dt.date | None, typer.Option("--due", help="Self-assessment deadline.", parser=_date)
+    ] = None,
+    explanation_due: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--explanation-due", help="Explanation deadline (not before --due).", parser=_date
+        ),
+    ] = None,
+    late: Annotated[
+        Literal["flag", "refuse"], typer.Option("--late", help="Late files: flagged or refused.")
+    ] = "flag",
+    units: Annotated[
+        Path | None,
+        typer.Option(
+            "--units", help="A units file (units: [{id, name, group, tags}]), as in campaign.yaml."
+        ),
+    ] = None,
     time_zone: Annotated[
         str,
         typer.Option(
@@ -58,21 +103,25 @@ def campaign_create(
         ),
     ] = "Asia/Ho_Chi_Minh",
 ) -> None:
-    """Open a campaign on an index (registered in the store if new).
+    """Open a campaign on an index (registered in the store if new), with its units from a
+    units file (or add them with `parindex unit add`). Dates: 2019-11-30 or 30/11/2019.
 
     Example: parindex campaign create langson-2019 --year 2019 --index samples/2019/criteria.yaml
     """
+    if due and explanation_due and explanation_due < due:
+        raise typer.BadParameter(
+            f"{explanation_due} is before the self-assessment deadline --due {due}",
+            param_hint="'--explanation-due'",
+        )
 
     def body() -> None:
-        sched = Schedule(
-            self_assessment_due=_date("--due", due),
-            explanation_due=_date("--explanation-due", explanation_due),
-        )
+        sched = Schedule(self_assessment_due=due, explanation_due=explanation_due)
         rules_dir = (
             rules
             if rules is not None
             else (index.parent / "rules" if is_dir(index.parent / "rules") else None)
         )
+        specs = roster.read_units(units) if units is not None else []
         row = campaigns.create(
             store(),
             campaign_id,
@@ -82,25 +131,17 @@ def campaign_create(
             schedule=sched,
             late=late,
             time_zone=time_zone,
+            units=specs,
             actor=actor(),
             now=now(time_zone=time_zone),
         )
+        n = f" with {len(specs)} units" if specs else ""
         out.print(
-            f"campaign {row.id} ({row.year}) opened on index {row.index_hash[:12]}", markup=False
+            f"campaign {row.id} ({row.year}) opened on index {row.index_hash[:12]}{n}",
+            markup=False,
         )
 
     guard(body)
-
-
-def _date(option: str, text: str | None) -> dt.date | None:
-    """An option's ISO date; a usage mistake is an error naming the option (it was a bug:
-    pydantic's ValidationError escaped)."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise SubmissionError(f"{option}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
 @campaign_app.command("status")
@@ -310,5 +351,39 @@ def advance(
             store(), campaign, unit, to, actor=actor(), now=now(campaign), expected_version=expected
         )
         out.print(f"{unit} is now {row.state}; version {row.version}", markup=False)
+
+    guard(body)
+
+
+def _name(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("a unit needs a name")
+    return value
+
+
+@unit_app.command("add")
+def unit_add(
+    campaign: CampaignArg,
+    unit: Annotated[
+        str, typer.Argument(help="New unit id, e.g. so-tai-chinh.", metavar="UNIT", callback=_id)
+    ],
+    name: Annotated[str, typer.Option("--name", help="The unit's name.", callback=_name)],
+    group: Annotated[
+        str, typer.Option("--group", help="Its group in the index, e.g. department.", callback=_id)
+    ],
+    tags: Annotated[
+        list[str] | None, typer.Option("--tag", help="A tag (repeat for more).", callback=_ids)
+    ] = None,
+    unranked: Annotated[bool, typer.Option("--unranked", help="Scored, not ranked.")] = False,
+) -> None:
+    """Add a unit to an open campaign (its group checked against the campaign's index).
+
+    Example: parindex unit add langson-2019 so-tai-chinh --name "Sở Tài chính" --group department
+    """
+
+    def body() -> None:
+        spec = UnitSpec(id=unit, name=name, group=group, tags=tags or [], ranked=not unranked)
+        row = roster.add_unit(store(), campaign, spec, actor=actor(), now=now())
+        out.print(f"unit {row.unit_id} ({row.group_id}) added to {campaign}", markup=False)
 
     guard(body)
