@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from scoring import accounts
 from scoring.cli import app as cli
-from scoring.schema import AppraisalRow, AuditRow, DocumentRow, UnitRow
+from scoring.schema import AppraisalRow, AuditRow, CampaignRow, DocumentRow, UnitRow
 from scoring.web import create_app
 from tests.webforms import form
 from tests.websupport import (
@@ -373,6 +373,33 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     # the auditor changes nothing
     f = form(page.text, "/appraise") | {"csrf": csrf_of(k), "s:1.1.3": "1", "r:1.1.3": "x"}
     assert k.post(f"/c/{CID}/u/{OWN}/appraise", data=f).status_code == 403
+
+
+def test_campaign_pages_show_times_in_the_campaigns_time_zone(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """An appraisal made at 09:00 UTC shows as 16:00 in Hà Nội, 18:00 for a Tokyo campaign."""
+    to_appraisal(st)
+    a = _client(st, clock)
+    sign_in(a, "thamdinh")
+    fields = form(a.get(f"/c/{CID}/u/{OWN}").text, "/appraise")
+    data = fields | {"s:1.1.3": "0,5", "r:1.1.3": "thiếu phụ lục"}
+    assert (
+        a.post(f"/c/{CID}/u/{OWN}/appraise", data=data, follow_redirects=False).status_code == 303
+    )
+
+    def shown() -> str:
+        k = _client(st, clock)
+        sign_in(k, "kiemtoan")
+        trace = k.get(f"/c/{CID}/u/{OWN}/trace").text
+        row = trace[trace.index('id="step-1.1.3"') :]
+        return row[: row.index("</tr>")]
+
+    assert "20/11/2018 16:00" in shown()
+    with st.transaction() as s:
+        row = s.get(CampaignRow, CID)
+        assert row is not None
+        row.time_zone = "Asia/Tokyo"
+        s.add(row)
+    assert "20/11/2018 18:00" in shown() and "16:00" not in shown()
 
 
 def test_audit_page_shows_written_and_effective_times(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]

@@ -30,6 +30,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -47,6 +49,7 @@ from ..errors import (
     SubmissionError,
     WorkflowError,
 )
+from ..schema import CampaignRow
 from . import i18n, policy
 from .state import Cache
 
@@ -134,6 +137,12 @@ class Throttle:
             self._failures.setdefault(address, []).append(now)
 
 
+@pass_context
+def _vdate(context: Context, value: Any, tz: str | None = None) -> str:
+    """The ``vdate`` filter: dd/mm/yyyy (HH:MM) in ``tz``, else the page's campaign's zone."""
+    return i18n.date(value, tz or context.get("tz"))
+
+
 class Web:
     """The app's shared parts: store, cache, templates, clock."""
 
@@ -149,12 +158,26 @@ class Web:
         env = self.templates.env
         env.autoescape = True
         env.filters["num"] = i18n.number
-        env.filters["vdate"] = i18n.date
+        env.filters["vdate"] = _vdate
         env.globals["state_label"] = i18n.state
         env.globals["role_label"] = lambda r: accounts.ROLE_VI.get(r, r)
 
+    def zone(self, cid: str | None) -> str | None:
+        """The time zone of campaign ``cid`` (None: none named, or no such campaign)."""
+        if not cid:
+            return None
+
+        def build() -> str | None:
+            with self.store.read() as s:
+                row = s.get(CampaignRow, cid)
+                return None if row is None else row.time_zone
+
+        return self.cache.get(f"zone:{cid}", build)
+
     def page(self, ctx: Ctx, template: str, code: int = 200, **data: Any) -> HTMLResponse:
         lang = ctx.lang
+        # times on a campaign's pages are shown in its zone (`vdate` reads `tz`)
+        data.setdefault("tz", self.zone(ctx.request.path_params.get("cid")))
         return self.templates.TemplateResponse(
             ctx.request,
             template,
