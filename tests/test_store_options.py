@@ -70,6 +70,8 @@ BAD_CREATE = [
         "Invalid value for '--explanation-due': 2018-11-29 is before the self-assessment "
         "deadline --due 2018-11-30",
     ),
+    ("mini-2018", ["--time-zone", "Asia/Ho_Chi_Mihn"], 2, "did you mean Asia/Ho_Chi_Minh?"),
+    ("mini-2018", ["--time-zone", "ICT"], 2, "Invalid value for '--time-zone': unknown time"),
 ]
 
 

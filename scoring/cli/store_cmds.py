@@ -66,6 +66,19 @@ def _date(text: str) -> dt.date:
     raise typer.BadParameter(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text!r}")
 
 
+def _zone(name: str) -> str:
+    """A --time-zone option: an IANA name this machine knows (tzdata), checked before any
+    store is opened."""
+    from .. import clock
+
+    try:
+        clock.zone(name)
+    except SubmissionError as exc:
+        hint = f"; did you mean {exc.suggestion}?" if exc.suggestion else ""
+        raise typer.BadParameter(exc.message + hint) from None
+    return name
+
+
 _ID = re.compile(SLUG_PATTERN)
 
 
@@ -100,6 +113,7 @@ def campaign_create(
         typer.Option(
             "--time-zone",
             help="IANA time zone the deadlines are met and times shown in.",
+            callback=_zone,
         ),
     ] = "Asia/Ho_Chi_Minh",
 ) -> None:
