@@ -192,13 +192,15 @@ def test_at_is_local_and_checked_and_audit_shows_both_times(db: str) -> None:
 
 
 def test_campaign_time_zone_option_and_file_key(db: str, mini_copy: Path) -> None:
-    """campaign create --time-zone sets the zone (an unknown one exits 1); a campaign.yaml
+    """campaign create --time-zone sets the zone (an unknown one is a usage error, exit 2, and
+    no store is created); a campaign.yaml
     naming an unknown zone is refused at its line."""
     base = ("--db", db, "--actor", "snv")
     create = ("campaign", "create", "--year", "2018", "--index", str(MINI / "criteria.yaml"))
     r = run(*base, *create, "ny-2018", "--time-zone", "America/New_Yrok")
-    assert r.exit_code == 1 and "unknown time zone 'America/New_Yrok'" in r.output
+    assert r.exit_code == 2 and "unknown time zone 'America/New_Yrok'" in r.output
     assert "America/New_York" in r.output  # did you mean
+    assert not Path(db.removeprefix("sqlite:///")).exists()
     r = run(
         *base, "--at", "2018-11-20T07:00", *create, "ny-2018", "--time-zone", "America/New_York"
     )

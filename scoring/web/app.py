@@ -172,7 +172,10 @@ class Web:
                 row = s.get(CampaignRow, cid)
                 return None if row is None else row.time_zone
 
-        return self.cache.get(f"zone:{cid}", build)
+        try:
+            return self.cache.get(f"zone:{cid}", build)
+        except SQLAlchemyError:  # an error page must render with the database gone
+            return None
 
     def page(self, ctx: Ctx, template: str, code: int = 200, **data: Any) -> HTMLResponse:
         lang = ctx.lang
