@@ -83,8 +83,29 @@ def mini_index() -> Index:
 
 # ---------------------------------------------------------------- stores
 
-PG_URL = os.environ.get("PARINDEX_TEST_PG")  # e.g. postgresql+psycopg://u:p@127.0.0.1/db
-STORES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# PostgreSQL: the server $PARINDEX_TEST_PG names (CI: Debian's), else the PostgreSQL tests skip
+PG_ENV = os.environ.get("PARINDEX_TEST_PG")  # e.g. postgresql+psycopg://u:p@127.0.0.1/db
+NO_PG = None if PG_ENV else "PARINDEX_TEST_PG is not set"
+NO_PG_REASON = (
+    f"no PostgreSQL server: {NO_PG}; set PARINDEX_TEST_PG=postgresql+psycopg://USER:PASS@HOST/DB"
+)
+needs_pg = pytest.mark.skipif(NO_PG is not None, reason=NO_PG_REASON)
+STORES = ["sqlite", pytest.param("postgresql", marks=needs_pg)]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The URL of the session's PostgreSQL server: $PARINDEX_TEST_PG."""
+    if PG_ENV is None:
+        pytest.skip(NO_PG_REASON)
+    return PG_ENV
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """The session's PostgreSQL server, its schema emptied for this test."""
+    _fresh_pg(pg_server)
+    return pg_server
 
 
 def _fresh_pg(url: str) -> None:
@@ -99,16 +120,14 @@ def _fresh_pg(url: str) -> None:
 
 @pytest.fixture(params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """An empty, migrated store: SQLite in a temporary file, and PostgreSQL when
-    $PARINDEX_TEST_PG names a server (CI starts one)."""
+    """An empty, migrated store: SQLite in a temporary file, and PostgreSQL (an emptied schema
+    on the session's server)."""
     from scoring.db import open_store
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'parindex.db'}"
     else:
-        assert PG_URL is not None
-        _fresh_pg(PG_URL)
-        url = PG_URL
+        url = request.getfixturevalue("pg_url")
     st = open_store(url)
     yield st
     st.close()
