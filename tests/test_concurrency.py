@@ -7,9 +7,9 @@ and what landed must be exactly what the store, its audit log and its scores sho
 applying the landed changes one after the other to a fresh store.
 
 Threads (8 x 20 changes) and spawned processes (4 x 20 changes, each opening its own store from
-the URL) run on SQLite and, when $PARINDEX_TEST_PG is set, on PostgreSQL (the ``store``
-fixture). Every plan of changes is seeded, so a failure replays with the same changes (their
-interleaving is up to the scheduler).
+the URL) run on SQLite and on PostgreSQL (the ``store`` fixture: $PARINDEX_TEST_PG's server or
+the session's own). Every plan of changes is seeded, so a failure replays with the same changes
+(their interleaving is up to the scheduler).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from scoring import audit
 from scoring.db import _alembic_config, database_url, open_store, upgrade
 from scoring.schema import AuditRow, CampaignRow
-from tests.conftest import PG_URL, STORES, _fresh_pg
+from tests.conftest import STORES
 
 
 def test_migrations_build_exactly_the_models_schema(store) -> None:  # type: ignore[no-untyped-def]
@@ -51,9 +51,7 @@ def store_at_0002(request: pytest.FixtureRequest, tmp_path: Path):  # type: igno
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'old.db'}"
     else:
-        assert PG_URL is not None
-        _fresh_pg(PG_URL)
-        url = PG_URL
+        url = request.getfixturevalue("pg_url")
     st = open_store(url, migrate=False)
     upgrade(st, "0002")
     at = "2018-11-01T08:00:00+00:00"

@@ -37,7 +37,7 @@ from scoring.schema import (
 )
 from scoring.submission import read_campaign_file
 from scoring.yamlsrc import read_text
-from tests.conftest import MINI, PG_URL, ROOT, STORES, _fresh_pg, at
+from tests.conftest import MINI, ROOT, STORES, _fresh_pg, at, needs_pg
 
 PARINDEX = str(ROOT / ".venv" / "bin" / "parindex")
 CID = "mini-2018"
@@ -236,11 +236,10 @@ def _finish_from_round1(url: str) -> None:
 @pytest.fixture(params=STORES)
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A store URL: a SQLite file in a temporary folder, and PostgreSQL when
-    $PARINDEX_TEST_PG is set (its schema is emptied by each preparation)."""
+    on the session's server (its schema is emptied by each preparation)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'x.db'}"
-    assert PG_URL is not None
-    return PG_URL
+    return str(request.getfixturevalue("pg_server"))
 
 
 # ---------------------------------------------------------------- 1. SIGKILL
@@ -525,12 +524,9 @@ def test_disk_full(mount_dir: Any, free_kb: int) -> None:
 
 
 @pytest.fixture
-def pg() -> Iterator[str]:
-    """An empty PostgreSQL store (skipped unless $PARINDEX_TEST_PG is set)."""
-    if not PG_URL:
-        pytest.skip("PARINDEX_TEST_PG is not set")
-    _fresh_pg(PG_URL)
-    yield PG_URL
+def pg(pg_url: str) -> str:
+    """An empty PostgreSQL store (skipped when no server can be had)."""
+    return pg_url
 
 
 def _terminate(url: str, pid: int) -> None:
@@ -570,6 +566,7 @@ def _retry(fn: Any) -> Any:
         return fn()
 
 
+@needs_pg
 def test_pg_connection_loss_during_import(pg: str) -> None:
     """A PG backend killed mid-import: StorageError (or a retry), nothing half-applied."""
     st = open_store(pg)
@@ -596,6 +593,7 @@ def test_pg_connection_loss_during_import(pg: str) -> None:
         st.close()
 
 
+@needs_pg
 @pytest.mark.parametrize("step", ["appraise", "publish"])
 def test_pg_connection_loss_during_appraise_and_publish(pg: str, step: str) -> None:
     """A PG backend killed mid-appraisal or mid-publish: refused or retried, never half-applied."""

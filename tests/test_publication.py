@@ -14,7 +14,7 @@ from scoring import appraisal, audit, cycle, publication
 from scoring.appraisal import Change
 from scoring.errors import WorkflowError
 from scoring.schema import AppraisalRow, AuditRow, DocumentRow, RunRow
-from tests.conftest import MINI, at
+from tests.conftest import MINI, at, needs_pg
 
 D = Decimal
 
@@ -183,18 +183,13 @@ def test_a_failure_mid_publish_leaves_the_campaign_in_review(store, monkeypatch)
     assert problems == [] and count == calls["n"]
 
 
-def test_sqlite_and_postgresql_publish_the_same_bytes(tmp_path: Path) -> None:
+@needs_pg
+def test_sqlite_and_postgresql_publish_the_same_bytes(tmp_path: Path, pg_url: str) -> None:
     """The same cycle gives byte-identical published results on SQLite and PostgreSQL."""
-    from tests.conftest import PG_URL, _fresh_pg
-
-    if PG_URL is None:
-        pytest.skip("PARINDEX_TEST_PG is not set (CI sets it)")
     from scoring.db import open_store
 
     docs = []
-    for url in (f"sqlite:///{tmp_path / 'p.db'}", PG_URL):
-        if url == PG_URL:
-            _fresh_pg(url)
+    for url in (f"sqlite:///{tmp_path / 'p.db'}", pg_url):
         st = open_store(url)
         cycle.run_cycle(st, MINI, actor="snv")
         with st.read() as s:

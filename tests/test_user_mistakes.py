@@ -18,7 +18,7 @@ import pytest
 
 from scoring import files
 from scoring.errors import InputFileError
-from tests.conftest import MINI, PG_URL, _fresh_pg
+from tests.conftest import MINI, _fresh_pg, needs_pg
 from tests.test_cli import run
 
 CID = "mini-2018"
@@ -188,33 +188,31 @@ def test_a_database_password_is_never_shown(
         _once(r.output, "postgresql+psycopg://parindex:***@127.0.0.1:1/parindex")
 
 
-@pytest.mark.skipif(not PG_URL, reason="PARINDEX_TEST_PG is not set")
-def test_pg_wrong_password_and_foreign_tables() -> None:
+@needs_pg
+def test_pg_wrong_password_and_foreign_tables(pg_url: str) -> None:
     """On a real PostgreSQL server: a wrong password is refused with the password masked; a
     database holding someone else's tables is refused for a read and a write, left untouched."""
     from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.engine import make_url
 
-    assert PG_URL is not None
-    wrong = make_url(PG_URL).set(password="Wr0ng-Passw0rd")
+    wrong = make_url(pg_url).set(password="Wr0ng-Passw0rd")
     r = run("--db", wrong.render_as_string(hide_password=False), "audit", "verify")
     assert r.exit_code == 1, r.output
     assert "Wr0ng" not in r.output
     _once(r.output, "***@")
-    _fresh_pg(PG_URL)
-    engine = create_engine(PG_URL)
+    engine = create_engine(pg_url)
     try:
         with engine.begin() as conn:
             conn.execute(text("CREATE TABLE invoices (id integer)"))
         for args in (("audit", "list"), ("--actor", "snv", "campaign", "run", str(MINI))):
-            r = run("--db", PG_URL, *args)
+            r = run("--db", pg_url, *args)
             assert r.exit_code == 1, r.output
             _once(r.output, "is not a parindex store: it holds other tables (invoices)")
         with engine.connect() as conn:
             assert inspect(conn).get_table_names() == ["invoices"]
     finally:
         engine.dispose()
-        _fresh_pg(PG_URL)
+        _fresh_pg(pg_url)
 
 
 def test_redact_masks_the_password_in_any_text() -> None:

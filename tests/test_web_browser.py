@@ -38,12 +38,20 @@ FLAGS = [
     "--disable-sync",
 ]
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("PARINDEX_REQUIRE_BROWSER"):
-        raise RuntimeError(f"no Chromium at {CHROMIUM} (install Debian's chromium)")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+REQUIRED = bool(os.environ.get("PARINDEX_REQUIRE_BROWSER"))
 
-sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    if REQUIRED:
+        raise RuntimeError(f"no Chromium at {CHROMIUM} (install Debian's chromium)")
+    pytest.skip(
+        f"no Chromium at {CHROMIUM}: apt-get install chromium, or set PARINDEX_CHROMIUM",
+        allow_module_level=True,
+    )
+
+if REQUIRED:  # a missing Playwright fails here too, rather than skipping
+    from playwright import sync_api
+else:
+    sync_api = pytest.importorskip("playwright.sync_api")
 
 
 def _free_port() -> int:
