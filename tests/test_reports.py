@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
@@ -262,6 +262,9 @@ def test_vietnamese_strings_survive_every_format(files: Path, report: Report) ->
              "Xuất sắc", "Khá", "Điều tra xã hội học"]  # fmt: skip
     annex = html.unescape((files / "annex.html").read_text(encoding="utf-8"))
     annex_pdf = pdf_text(files / "annex.pdf")
+    for name in ("annex.pdf", "summary.pdf", "scorecards/so-ke-hoach-va-dau-tu.pdf"):
+        raw = "".join(pdf_pages(files / name))
+        assert unicodedata.is_normalized("NFC", raw), name  # precomposed, as stored
     sheets = {
         str(c.value) for ws in load_workbook(files / "annex.xlsx").worksheets for r in ws for c in r
     }

@@ -17,7 +17,7 @@ from .build import build
 from .files import FORMATS, Output, formats, outputs, prepare, write, write_all
 from .html import PARTS, Part, render_html, write_html
 from .model import Report, Scorecard
-from .pdf import write_pdf
+from .pdf import render_pdf, write_pdf
 from .xlsx import write_xlsx
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "outputs",
     "prepare",
     "render_html",
+    "render_pdf",
     "write",
     "write_all",
     "write_html",

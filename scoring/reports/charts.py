@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -48,6 +49,7 @@ def _svg(fig: Figure, prefix: str) -> str:
     return _IDS.sub(lambda m: f"{m[1]}{prefix}-", text)
 
 
+@lru_cache(maxsize=64)  # the HTML and the PDF of a page embed the same chart
 def profile_svg(card: Scorecard) -> str:
     """The unit's area index (points / applicable max × 100) against its group's median."""
     areas = card.unit.areas
@@ -104,6 +106,7 @@ def _stack(values: Sequence[float], step: float) -> list[int]:
     return levels
 
 
+@lru_cache(maxsize=64)
 def distribution_svg(group: GroupReport) -> str:
     """A strip chart of the group's indices, one circle per unit, with its class thresholds."""
     units = sorted(group.units, key=lambda u: Decimal(u.index))

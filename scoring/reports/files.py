@@ -1,9 +1,10 @@
 """Which files a report run writes, and writing them (in worker processes if asked).
 
 ``DIR/annex.{html,pdf,xlsx}`` (the ranking annex per group), ``DIR/summary.{html,pdf}`` and
-``DIR/scorecards/<unit>.{html,pdf}``. Each page is rendered to HTML once and written in every
-format asked for. Nothing is written outside ``DIR``: a unit id that is not a plain slug, or a
-path that would leave the folder, is refused before anything is written.
+``DIR/scorecards/<unit>.{html,pdf}``. Each page is written in every format asked for, HTML by
+Jinja2 and PDF by Typst, from the same ``Report``. Nothing is written outside ``DIR``: a unit
+id that is not a plain slug, or a path that would leave the folder, is refused before anything
+is written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from ..errors import InputFileError, Location, SubmissionError, suggest
 from .html import Part, render_html, save_html
 from .model import Report
-from .pdf import save_pdf
+from .pdf import render_pdf, save_pdf
 from .xlsx import write_xlsx
 
 FORMATS = ("html", "pdf", "xlsx")
@@ -101,17 +102,14 @@ def prepare(folder: Path, planned: Iterable[Output]) -> None:
 
 
 def write(report: Report, output: Output) -> tuple[Path, ...]:
-    """Write one page in each of its formats (HTML rendered once); the paths written."""
-    text: str | None = None
+    """Write one page in each of its formats; the paths written."""
     for path in output.paths:
         if path.suffix == ".xlsx":
             write_xlsx(report, path)
-            continue
-        text = text if text is not None else render_html(report, output.part, output.unit)
-        if path.suffix == ".html":
-            save_html(text, path)
+        elif path.suffix == ".pdf":
+            save_pdf(render_pdf(report, output.part, output.unit), path)
         else:
-            save_pdf(text, path)
+            save_html(render_html(report, output.part, output.unit), path)
     return output.paths
 
 

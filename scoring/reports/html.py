@@ -4,8 +4,8 @@ embedded as base64 ``@font-face``.
 Three parts: ``annex`` (the ranking annex per group, A4 landscape), ``summary`` (distribution,
 class counts, biggest movers) and ``scorecard`` (one unit, A4 portrait). The page CSS (``@page``)
 puts the campaign, the index id and content hash, the generation time and "Trang N / M" at the
-foot of every printed page, and a DRAFT banner and watermark on a report not yet published;
-``pdf`` prints exactly this HTML.
+foot of every printed page, and a DRAFT banner and watermark on a report not yet published,
+when a browser prints it; ``pdf`` typesets the same report with Typst.
 """
 
 from __future__ import annotations
