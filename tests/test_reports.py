@@ -16,6 +16,8 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from docx import Document
+from docx.shared import Mm, Pt
 from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 
@@ -111,7 +113,7 @@ def report(store: Store) -> Report:
 
 @pytest.fixture(scope="module")
 def files(report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Annex (HTML, PDF, Excel), summary and three scorecards (HTML, PDF) of 2019."""
+    """Annex (HTML, PDF, Excel, Word), summary and three scorecards (HTML, PDF) of 2019."""
     folder = tmp_path_factory.mktemp("bao-cao")
     planned = [o for u in CARDS_2019 for o in outputs(report, folder, unit=u)]
     planned = list({o.paths: o for o in planned}.values())  # annex and summary once
@@ -201,6 +203,46 @@ def test_excel_reopens_with_numbers_equal_to_the_document(
             seen += 1
     assert seen == len(units(doc)) == 31
     assert wb["Thông tin"]["B7"].value == doc["index"]["content_hash"]
+
+
+def test_word_annex_is_laid_out_for_the_decision(files: Path, docs: dict[str, Any]) -> None:
+    """The Word annex reads back (python-docx) as A4 portrait, administrative margins, Times
+    New Roman 13, the heading block with blanks, and one table per group whose rows hold the
+    published total, index, class and rank (decimal comma; ties said)."""
+    doc = Document(str(files / "annex.docx"))
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.5)
+    assert abs(section.page_height - Mm(297)) < Mm(0.5)
+    twip = Mm(0.02)  # Word stores margins in twentieths of a point
+    for side, low, high in (
+        ("top", 20, 25),
+        ("bottom", 20, 25),
+        ("left", 30, 35),
+        ("right", 15, 20),
+    ):
+        assert Mm(low) - twip <= getattr(section, f"{side}_margin") <= Mm(high) + twip, side
+    normal = doc.styles["Normal"].font
+    assert normal.name == "Times New Roman" and normal.size in (Pt(13), Pt(14))
+    head = [p.text for p in doc.paragraphs[:6]]
+    assert "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" in head and "PHỤ LỤC" in head
+    assert (
+        "(Kèm theo Quyết định số ……/QĐ-UBND ngày …… tháng …… năm …… của UBND tỉnh Lạng Sơn)" in head
+    )
+    doc_groups = docs["langson-2019"]["groups"]
+    assert len(doc.tables) == len(doc_groups)
+    for table, g in zip(doc.tables, doc_groups, strict=True):
+        rows = [[c.text for c in r.cells] for r in table.rows]
+        assert rows[0] == ["STT", "Tên đơn vị", "Điểm", "Chỉ số", "Xếp loại", "Xếp hạng"]
+        ranks = [u["rank"] for u in g["units"]]
+        for i, (row, u) in enumerate(zip(rows[1:], g["units"], strict=True), start=1):
+            tied = ranks.count(u["rank"]) > 1
+            rank = f"{u['rank']} (đồng hạng)" if tied else str(u["rank"])
+            expected = [str(i), nfc(u["name"]), vn(u["points"]), vn(u["index"]),
+                        u["classification"]["label_vi"], rank]  # fmt: skip
+            assert row == expected
+            assert all(unicodedata.is_normalized("NFC", c) for c in row)
+    assert "langson-2019 · chỉ số / index" in doc.sections[0].footer.paragraphs[0].text
+    assert "DỰ THẢO" not in "\n".join(p.text for p in doc.paragraphs)
 
 
 def test_pdf_text_has_every_unit_with_its_total_and_index(
@@ -371,12 +413,15 @@ def test_an_unpublished_campaign_is_marked_draft(tmp_path: Path) -> None:
     assert draft.meta.draft and draft.meta.run_id is None
     page = render_html(draft, "annex")
     assert "DỰ THẢO / DRAFT" in page and 'class="watermark"' in page
-    planned = outputs(draft, tmp_path / "out", ("pdf", "xlsx"))
+    planned = outputs(draft, tmp_path / "out", ("pdf", "xlsx", "docx"))
     prepare(tmp_path / "out", planned)
     list(write_all(draft, planned[:1]))
     assert "DỰ THẢO / DRAFT" in pdf_text(tmp_path / "out" / "annex.pdf")
     ws = load_workbook(tmp_path / "out" / "annex.xlsx").worksheets[0]
     assert str(ws["A3"].value).startswith("DỰ THẢO / DRAFT")
+    word = Document(str(tmp_path / "out" / "annex.docx"))
+    assert word.paragraphs[0].text == "DỰ THẢO / DRAFT"
+    assert word.sections[0].header.paragraphs[0].text.startswith("DỰ THẢO / DRAFT")
 
 
 def test_published_report_is_not_marked_draft_and_is_deterministic(report: Report) -> None:
@@ -392,8 +437,8 @@ def test_outputs_refuse_unknown_units_formats_and_unsafe_ids(
     """An unknown unit gets a suggestion, an unknown format too, a non-slug id is refused."""
     with pytest.raises(SubmissionError, match="did you mean 'so-y-te'"):
         outputs(report, tmp_path, unit="so-y-tee")
-    with pytest.raises(SubmissionError, match="unknown format 'docx'"):
-        formats("html,docx")
+    with pytest.raises(SubmissionError, match="unknown format 'odt'"):
+        formats("html,odt")
     assert formats(" PDF, html ,pdf") == ("pdf", "html")
     card = report.scorecard("so-y-te")
     evil = dataclasses.replace(report, scorecards={"../../etc/x": card})
@@ -431,7 +476,7 @@ def test_cli_one_unit_in_worker_processes(store: Store, tmp_path: Path) -> None:
     [
         (("langson-2017",), "no campaign 'langson-2017'"),
         (("langson-2018", "--unit", "so-tai-chinhh"), "did you mean 'so-tai-chinh'"),
-        (("langson-2018", "--format", "html,docx"), "unknown format 'docx'"),
+        (("langson-2018", "--format", "html,odt"), "unknown format 'odt'"),
         (("langson-2019", "--previous", "2019"), "is the campaign itself"),
     ],
 )
