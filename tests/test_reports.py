@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pypdfium2 as pdfium
 import pytest
@@ -28,7 +29,16 @@ from scoring.db import Store, open_store
 from scoring.errors import SubmissionError
 from scoring.numbers import fmt, quantize
 from scoring.publication import latest_run, published
-from scoring.reports import Report, build, formats, outputs, prepare, render_html, write_all
+from scoring.reports import (
+    Report,
+    build,
+    formats,
+    outputs,
+    prepare,
+    render_html,
+    render_pdf,
+    write_all,
+)
 from scoring.reports.fonts import missing_glyphs
 from scoring.reports.xlsx import HEAD_ROW
 from tests.conftest import MINI, ROOT
@@ -429,6 +439,15 @@ def test_published_report_is_not_marked_draft_and_is_deterministic(report: Repor
     page = render_html(report, "scorecard", "huyen-cao-loc")
     assert "DỰ THẢO" not in page and not report.meta.draft
     assert page == render_html(report, "scorecard", "huyen-cao-loc")
+
+
+def test_pdf_takes_any_generation_time(report: Report) -> None:
+    """A generation time with microseconds, in the campaign's zone, still gives a PDF (Typst
+    takes whole seconds): the README's `report` example failed on it."""
+    when = dt.datetime(2020, 1, 15, 16, 30, 5, 123456, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    meta = dataclasses.replace(report.meta, generated_at=when)
+    pdf = render_pdf(dataclasses.replace(report, meta=meta), "annex")
+    assert pdf.startswith(b"%PDF-")
 
 
 def test_outputs_refuse_unknown_units_formats_and_unsafe_ids(

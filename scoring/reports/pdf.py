@@ -11,6 +11,7 @@ Typst. One compiler per process is kept: fonts are indexed once and layouts are 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import unicodedata
 from functools import cache
@@ -259,10 +260,13 @@ def typst_data(report: Report, part: Part = "annex", unit: str | None = None) ->
 def render_pdf(report: Report, part: Part = "annex", unit: str | None = None) -> bytes:
     """One report as PDF bytes (A4, DejaVu Sans embedded)."""
     text = json.dumps(typst_data(report, part, unit), ensure_ascii=False)
+    when = report.meta.generated_at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    # Typst takes whole seconds at a fixed offset as the document's creation date
+    when = when.astimezone(dt.UTC).replace(microsecond=0)
     pdf = _compiler().compile(
-        format="pdf",
-        sys_inputs={"data": unicodedata.normalize("NFC", text)},
-        timestamp=report.meta.generated_at,
+        format="pdf", sys_inputs={"data": unicodedata.normalize("NFC", text)}, timestamp=when
     )
     assert isinstance(pdf, bytes)
     return pdf
