@@ -11,7 +11,7 @@ import pytest
 
 from scoring import cycle
 from scoring.db import Store, open_store
-from scoring.reports import FORMATS, Report, build, outputs, prepare, write_all
+from scoring.reports import FORMATS, Report, build, charts, outputs, prepare, write_all
 
 ROOT = Path(__file__).resolve().parent.parent
 AT = dt.datetime(2020, 1, 15, 9, 30, tzinfo=dt.UTC)
@@ -30,6 +30,8 @@ def test_publication_set_2018(benchmark: Any, store: Store, tmp_path: Path) -> N
     the annex, summary and 31 scorecards in HTML, PDF, Excel and Word (100 files)."""
 
     def run() -> Report:
+        charts.profile_svg.cache_clear()  # each round draws its charts again
+        charts.distribution_svg.cache_clear()
         report = build(store, "langson-2018", generated_at=AT)
         folder = tmp_path / f"out{next(_n)}"
         planned = outputs(report, folder, FORMATS)
