@@ -135,6 +135,30 @@ def set_active(store: Store, username: str, active: bool, *, actor: str, now: dt
         )
 
 
+def unlock(store: Store, username: str, *, actor: str, now: dt.datetime) -> None:
+    """Lift an account's sign-in lockout and forget its failures so far (audited as
+    ``account.unlock``); an account that is neither locked nor has failures is refused."""
+    at = stamp(now)
+    with store.transaction() as s:
+        row = _row(s, username)
+        locked = is_locked(row, now)
+        if not locked and row.failed_logins == 0:
+            raise WorkflowError(f"account {username!r} is not locked")
+        detail = {
+            "username": username,
+            "locked_until": row.locked_until if locked else None,
+            "failures": row.failed_logins,
+        }
+        row.failed_logins, row.locked_until = 0, None
+        s.add(row)
+        audit.record(s, at=at, actor=actor, action="account.unlock", detail=detail)
+
+
+def is_locked(row: AccountRow, now: dt.datetime) -> bool:
+    """Whether sign-in to ``row`` is refused now because of its failures."""
+    return row.locked_until is not None and stamp(now) < row.locked_until
+
+
 def listing(store: Store) -> list[AccountRow]:
     with store.read() as s:
         return list(s.exec(select(AccountRow).order_by(col(AccountRow.username))))

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from . import audit, workflow
+from . import audit, clock, workflow
 from .db import Store
 from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError, suggest
 from .evaluate import score_unit
@@ -224,8 +224,12 @@ def respond_many(
     versions: dict[str, int] = {}
     with store.transaction() as s:
         camp = campaign_row(s, cid)
-        if camp.explanation_due and now.date().isoformat() > camp.explanation_due:
-            raise WorkflowError(f"the explanation deadline {camp.explanation_due} has passed")
+        # the deadline is a day in the campaign's zone, not in UTC
+        if clock.is_late(now, camp.explanation_due, camp.time_zone):
+            raise WorkflowError(
+                f"the explanation deadline {clock.show(camp.explanation_due)} has passed "
+                f"(it is {clock.show(now, camp.time_zone)}, {camp.time_zone})"
+            )
         for uid, entries in batches.items():
             unit = unit_row(s, cid, uid, lock=True)
             workflow.check_editable("explanation", uid, unit.state, camp.state)

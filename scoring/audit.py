@@ -4,6 +4,11 @@
 its change does. ``verify`` recomputes the chain: an edited entry no longer matches its hash, a
 deleted one breaks the link of the next entry (or the stored head, for the newest ones).
 There is no function that edits or deletes an entry.
+
+Each entry holds two times: ``at``, when the change takes effect (``--at`` when replaying a
+past year), and ``written_at``, the machine's clock when it was stored. Entries written
+before migration 0003 have no ``written_at`` and their hash does not cover it, so the chain
+stays verifiable; every newer entry's hash does.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from . import clock
 from .schema import AuditHead, AuditRow
 
 GENESIS = "0" * 64
@@ -26,21 +32,22 @@ def canonical(value: Any) -> str:
 
 
 def entry_hash(prev: str, row: AuditRow) -> str:
-    """The hash of an entry: over the previous hash and every field of the entry."""
-    body = canonical(
-        {
-            "seq": row.seq,
-            "at": row.at,
-            "actor": row.actor,
-            "action": row.action,
-            "campaign": row.campaign_id,
-            "unit": row.unit_id,
-            "node": row.node_id,
-            "detail": row.detail_json,
-            "prev": prev,
-        }
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    """The hash of an entry: over the previous hash and every field of the entry (an entry
+    from before migration 0003, without ``written_at``, hashes as it did then)."""
+    fields: dict[str, Any] = {
+        "seq": row.seq,
+        "at": row.at,
+        "actor": row.actor,
+        "action": row.action,
+        "campaign": row.campaign_id,
+        "unit": row.unit_id,
+        "node": row.node_id,
+        "detail": row.detail_json,
+        "prev": prev,
+    }
+    if row.written_at is not None:
+        fields["written_at"] = row.written_at
+    return hashlib.sha256(canonical(fields).encode()).hexdigest()
 
 
 def record(
@@ -54,7 +61,8 @@ def record(
     node: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditRow:
-    """Append one entry to the chain (in the caller's transaction)."""
+    """Append one entry to the chain (in the caller's transaction), effective ``at`` and
+    written now by the machine's clock."""
     head = session.get(AuditHead, 1, with_for_update=True)
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
@@ -62,6 +70,7 @@ def record(
     row = AuditRow(
         seq=head.seq + 1,
         at=at,
+        written_at=clock.system_now().isoformat(timespec="seconds"),
         actor=actor,
         action=action,
         campaign_id=campaign,

@@ -39,6 +39,7 @@ from .evaluate import Appraisals, _adj_key, _apply, _branch_of, fact_of, leaf_ou
 from .kinds import MISSING
 from .loader import AdjustmentItem, Index, Item
 from .numbers import CONTEXT, ZERO, clamp, fmt
+from .snapshot import NO_APPRAISALS, frozen_batch
 from .submission import NA, Ready
 from .trace import UnitResult
 
@@ -60,9 +61,13 @@ def score_batch(
     appraisals: Mapping[str, Appraisals] | None = None,
     jobs: int = 1,
 ) -> list[UnitResult]:
-    """Score many units (see ``evaluate.score_units``)."""
-    appraisals = appraisals or {}
+    """Score many units (see ``evaluate.score_units``).
+
+    Each unit is scored, and its trace later built, from a snapshot of its inputs and its
+    appraisal changes taken here (``snapshot``): what the caller changes afterwards never
+    shows in a trace whose points did not see it."""
     with decimal.localcontext(CONTEXT), _collector_paused():
+        units, appraisals = frozen_batch(units, appraisals)
         plans = [group_plan(index.groups[r.group]) for r in units]
         work = (index, units, plans, appraisals)
         if jobs > 1 and len(units) >= PARALLEL_MIN and can_fork():
@@ -70,7 +75,7 @@ def score_batch(
         else:
             scores = _score_slice(work, 0, len(units))
         return [
-            assemble(index, p, r, s, appraisals.get(r.unit.id, {}))
+            assemble(index, p, r, s, appraisals.get(r.unit.id, NO_APPRAISALS))
             for p, r, s in zip(plans, units, scores, strict=True)
         ]
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
-from . import audit, workflow
+from . import audit, clock, workflow
 from .db import Store
-from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError
+from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError, suggest
 from .loader import Index, load_index, read_sources
+from .model import SLUG_PATTERN, SLUG_RULE
 from .schema import CampaignRow, DocumentRow, IndexVersion, UnitRow
+from .sources import check_source, merged, stored_units
 from .stored import bump, campaign_row, index_for, sha256, stamp, unit_row, units_of
 from .submission import (
     CampaignFile,
@@ -28,11 +32,14 @@ from .submission import (
     UnitSpec,
     _read_campaign,
     nfc,
-    parse_source_file,
     prepare,
     read_unit_text,
+    stored_unit_text,
 )
 from .yamlsrc import is_dir, read_text
+
+LATE_POLICIES = ("flag", "refuse")
+_ID = re.compile(SLUG_PATTERN)
 
 
 def register_index(session: Session, criteria: Path, rules: Path | None, at: str) -> Index:
@@ -63,14 +70,21 @@ def create(
     *,
     schedule: Schedule | None = None,
     late: str = "flag",
+    time_zone: str = clock.DEFAULT_ZONE,
+    units: Sequence[UnitSpec] = (),
     actor: str,
     now: dt.datetime,
 ) -> CampaignRow:
-    """Open a new campaign on an index (registered if new)."""
+    """Open a new campaign on an index (registered if new), with its units if given; its
+    deadlines are kept in the IANA zone ``time_zone``."""
+    at = stamp(now)
     with store.transaction() as s:
-        return _create(
-            s, cid, year, criteria, rules, schedule or Schedule(), late, actor, stamp(now)
+        row = _create(
+            s, cid, year, criteria, rules, schedule or Schedule(), late, actor, at, time_zone
         )
+        if units:
+            add_units(s, cid, list(units), index_for(s, row.index_hash), actor, at)
+        return row
 
 
 def _create(
@@ -83,7 +97,10 @@ def _create(
     late: str,
     actor: str,
     at: str,
+    time_zone: str = clock.DEFAULT_ZONE,
 ) -> CampaignRow:
+    clock.zone(time_zone, Location("--time-zone"))
+    _check_opening(cid, year, schedule, late)
     if s.get(CampaignRow, cid) is not None:
         raise WorkflowError(f"campaign {cid!r} already exists")
     index = register_index(s, criteria, rules, at)
@@ -101,6 +118,7 @@ def _create(
         explanation_due=schedule.explanation_due.isoformat() if schedule.explanation_due else None,
         late_submission=late,
         created_at=at,
+        time_zone=time_zone,
     )
     s.add(row)
     s.flush()
@@ -117,26 +135,58 @@ def _create(
             "late_submission": late,
             "self_assessment_due": row.self_assessment_due,
             "explanation_due": row.explanation_due,
+            "time_zone": time_zone,
         },
     )
     return row
 
 
+def _check_opening(cid: str, year: int, schedule: Schedule, late: str) -> None:
+    """Refuse a campaign id that is no id, an unknown late policy, a deadline outside the year
+    assessed and the next, or an explanation deadline before the self-assessment deadline
+    (whichever door they came through: options, campaign.yaml, the API)."""
+    if not _ID.fullmatch(cid):
+        raise SubmissionError(f"campaign id {cid!r} is not an id: {SLUG_RULE}")
+    if late not in LATE_POLICIES:
+        raise SubmissionError(
+            f"late submissions: {late!r} is not one of {', '.join(LATE_POLICIES)}",
+            suggestion=suggest(late, LATE_POLICIES),
+        )
+    due, explain = schedule.self_assessment_due, schedule.explanation_due
+    for what, day in (("self-assessment", due), ("explanation", explain)):
+        if day is not None and day.year not in (year, year + 1):
+            raise SubmissionError(
+                f"the {what} deadline {day} is not in {year} (the year assessed) or {year + 1}"
+            )
+    if due and explain and explain < due:
+        raise SubmissionError(
+            f"the explanation deadline {explain} is before the self-assessment deadline {due}"
+        )
+
+
 def add_units(
     s: Session, cid: str, units: list[UnitSpec], index: Index, actor: str, at: str
 ) -> None:
-    """Register units in a campaign (their groups checked against the index)."""
-    existing = {u.unit_id for u in units_of(s, cid)}
+    """Register units in a campaign (their groups checked against the index); units already
+    in it are left as they are, new ones are placed after them."""
+    rows = units_of(s, cid)
+    existing = {u.unit_id for u in rows}
+    after = max((u.position for u in rows), default=-1) + 1
     for pos, u in enumerate(units):
         if u.group not in index.groups:
-            raise SubmissionError(f"unit {u.id}: unknown group {u.group!r}", Location("store"))
+            raise SubmissionError(
+                f"unit {u.id}: unknown group {u.group!r}; the index has "
+                f"{', '.join(sorted(index.groups))}",
+                Location("store"),
+                suggest(u.group, index.groups),
+            )
         if u.id in existing:
             continue
         s.add(
             UnitRow(
                 campaign_id=cid,
                 unit_id=u.id,
-                position=pos,
+                position=after + pos,
                 name=nfc(u.name),
                 group_id=u.group,
                 tags_json=json.dumps(sorted(u.tags)),
@@ -164,6 +214,7 @@ def _store_document(
     actor: str,
     at: str,
     unit: str | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     digest = sha256(text)
     row = s.get(DocumentRow, (cid, kind, key))
@@ -182,14 +233,29 @@ def _store_document(
         action=f"{kind}.import",
         campaign=cid,
         unit=unit,
-        detail={"sha256": digest, "replaces": before},
+        detail={"sha256": digest, "replaces": before, **(detail or {})},
     )
 
 
-def _check_unit_text(index: Index, spec: UnitSpec, text: str, name: str) -> list[str]:
+def _check_unit_text(
+    index: Index, spec: UnitSpec, text: str, name: str
+) -> tuple[Submission, list[str]]:
     sub = Submission(spec)
     read_unit_text(text, name, sub)
-    return list(prepare(index, sub).warnings)
+    return sub, list(prepare(index, sub).warnings)
+
+
+def _dropped(s: Session, cid: str, uid: str, new: Submission) -> list[str]:
+    """What the stored self-assessment of ``uid`` answers that ``new`` leaves out: leaf ids,
+    then bonus and penalty ids, each in the stored file's order."""
+    row = s.get(DocumentRow, (cid, "unit", uid))
+    if row is None:
+        return []
+    old = Submission(new.unit)
+    read_unit_text(row.text, f"store:{cid}/units/{uid}.yaml", old)
+    return [k for k in old.answers if k not in new.answers] + [
+        k for k in old.adjustments if k not in new.adjustments
+    ]
 
 
 def import_unit(
@@ -202,15 +268,28 @@ def import_unit(
     actor: str,
     now: dt.datetime,
     expected_version: int | None = None,
+    replace: bool = False,
 ) -> list[str]:
-    """Store one unit's self-assessment (while it is a draft); return its warnings."""
+    """Store one unit's self-assessment (while it is a draft); return its warnings.
+
+    ``text`` is YAML, or JSON when ``name`` ends in .json (stored as YAML). A file that leaves
+    out answers already stored is refused, naming them, unless ``replace`` is true (the whole
+    self-assessment is then the new file's)."""
     with store.transaction() as s:
         camp = campaign_row(s, cid)
         unit = unit_row(s, cid, uid, lock=True)
         workflow.check_editable("answers", uid, unit.state, camp.state)
         index = index_for(s, camp.index_hash)
-        warnings = _check_unit_text(index, unit_spec(unit), text, name)
-        _store_document(s, cid, "unit", uid, text, actor, stamp(now), unit=uid)
+        sub, warnings = _check_unit_text(index, unit_spec(unit), text, name)
+        if not replace and (lost := _dropped(s, cid, uid, sub)):
+            raise SubmissionError(
+                f"unit {uid}: this file leaves out {len(lost)} answer(s) already stored "
+                f"({', '.join(lost)}); importing it would drop them. Add them to the file, "
+                "or import with --replace to drop them",
+                Location(name),
+            )
+        stored_text = stored_unit_text(text, name)
+        _store_document(s, cid, "unit", uid, stored_text, actor, stamp(now), unit=uid)
         bump(s, unit, expected_version)
         return warnings
 
@@ -223,40 +302,58 @@ def unit_spec(u: UnitRow) -> UnitSpec:
 
 
 def import_source(
-    store: Store, cid: str, kind: str, text: str, name: str, *, actor: str, now: dt.datetime
-) -> None:
-    """Store the campaign's survey or council results (before publication)."""
+    store: Store,
+    cid: str,
+    kind: str,
+    text: str,
+    name: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    replace: bool = False,
+) -> list[str]:
+    """Store a survey or council file's results (before publication); return the units it
+    updated. The whole file is checked first: one bad entry and nothing is stored. The units
+    it names take its answers, the others keep theirs; ``replace`` drops every unit it does
+    not name."""
     with store.transaction() as s:
-        _import_source(s, cid, kind, text, name, actor, stamp(now))
+        return _import_source(s, cid, kind, text, name, actor, stamp(now), replace)
 
 
 def _import_source(
-    s: Session, cid: str, kind: str, text: str, name: str, actor: str, at: str
-) -> None:
+    s: Session,
+    cid: str,
+    kind: str,
+    text: str,
+    name: str,
+    actor: str,
+    at: str,
+    replace: bool = False,
+) -> list[str]:
     camp = campaign_row(s, cid)
     if camp.state == "published":
         raise WorkflowError(f"campaign {cid} is published: its {kind} results are frozen")
     index = index_for(s, camp.index_hash)
-    sf, source, _ = parse_source_file(text, name)
-    units = {u.unit_id: u for u in units_of(s, cid)}
-    errors: list[ParindexError] = []
-    for uid, answers in sf.units.items():
-        if uid not in units:
-            errors.append(SubmissionError(f"unknown unit {uid!r}", source.locate(("units", uid))))
-            continue
-        view = index.groups[units[uid].group_id]
-        for key in answers:
-            leaf = view.leaves.get(nfc(key))
-            if leaf is None or leaf.node.assessed_by != kind:
-                errors.append(
-                    SubmissionError(
-                        f"{key} is not an item assessed by {kind} in group {units[uid].group_id}",
-                        source.locate(("units", uid, key)),
-                    )
-                )
-    if errors:
-        raise ErrorList.of(errors)
-    _store_document(s, cid, kind, "", text, actor, at)
+    specs = {u.unit_id: unit_spec(u) for u in units_of(s, cid)}
+    named = check_source(index, kind, text, name, specs)
+    row = s.get(DocumentRow, (cid, kind, ""))
+    before = stored_units(row.text) if row is not None else {}
+    # the audit names the units changed, not the file's path (a folder moved is the same input)
+    _store_document(
+        s,
+        cid,
+        kind,
+        "",
+        merged(row.text if row is not None else None, text, named, replace),
+        actor,
+        at,
+        detail={
+            "mode": "replace" if replace else "merge",
+            "updated": sorted(named),
+            "dropped": sorted(set(before) - set(named)) if replace else [],
+        },
+    )
+    return list(named)
 
 
 @dataclass
@@ -290,10 +387,11 @@ def import_folder(store: Store, folder: Path, *, actor: str, now: dt.datetime) -
             try:
                 text = read_text(path)
                 workflow.check_editable("answers", u.id, rows[u.id].state, camp.state)
-                report.warnings += _check_unit_text(index, u, text, str(path))
+                report.warnings += _check_unit_text(index, u, text, str(path))[1]
             except ParindexError as exc:
                 report.errors[u.id] = exc.errors if isinstance(exc, ErrorList) else [exc]
                 continue
+            text = stored_unit_text(text, str(path))
             _store_document(s, spec.id, "unit", u.id, text, actor, at, unit=u.id)
             bump(s, rows[u.id], None)
             report.stored.append(u.id)
@@ -323,6 +421,7 @@ def _create_from_spec(s: Session, spec: CampaignFile, folder: Path, actor: str, 
         spec.late_submission,
         actor,
         at,
+        spec.time_zone,
     )
 
 
@@ -342,11 +441,13 @@ def submit(
         workflow.check_unit_move(uid, unit.state, "submitted", camp.state)
         if s.get(DocumentRow, (cid, "unit", uid)) is None:
             raise WorkflowError(f"unit {uid} has no self-assessment to submit")
-        late = bool(camp.self_assessment_due and now.date().isoformat() > camp.self_assessment_due)
+        # the deadline is a day in the campaign's zone, not in UTC
+        late = clock.is_late(now, camp.self_assessment_due, camp.time_zone)
         if late and camp.late_submission == "refuse":
             raise WorkflowError(
-                f"unit {uid} submits on {now.date()}, after the deadline "
-                f"{camp.self_assessment_due}: the campaign refuses late files"
+                f"unit {uid} submits on {clock.show(now, camp.time_zone)} "
+                f"({camp.time_zone}), after the deadline "
+                f"{clock.show(camp.self_assessment_due)}: the campaign refuses late files"
             )
         unit.state, unit.late, unit.submitted_at = "submitted", late, stamp(now)
         bump(s, unit, expected_version)
@@ -434,6 +535,8 @@ def status(store: Store, cid: str) -> dict[str, Any]:
             "self_assessment_due": camp.self_assessment_due,
             "explanation_due": camp.explanation_due,
             "late_submission": camp.late_submission,
+            "time_zone": camp.time_zone,
+            "created_at": camp.created_at,
             "units": [
                 {
                     "unit_id": u.unit_id,
@@ -441,6 +544,7 @@ def status(store: Store, cid: str) -> dict[str, Any]:
                     "group": u.group_id,
                     "state": u.state,
                     "late": u.late,
+                    "submitted_at": u.submitted_at,
                     "version": u.version,
                     "self_assessment": u.unit_id in docs,
                 }

@@ -124,6 +124,12 @@ def read_template(path: Path, index: Index) -> str:
     if errors:
         raise ErrorList.of(sorted(errors, key=_order))
     answers, adjustments = ({k: p.answer() for k, p in got.items()} for got in (*parsed, {})[:2])
+    if not answers and not adjustments:  # saved before filling in, or the wrong file
+        raise SubmissionError(
+            f"the template of {head['unit']} holds no answers: nothing to import "
+            "(fill in at least one leaf, or import the unit's file)",
+            Location(main.label, FIRST_ROW),
+        )
     comment = f"{head['name']} ({head['group']}), read from an Excel template"
     return unit_yaml(head["unit"], index.id, answers, adjustments, comment)
 

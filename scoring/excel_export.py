@@ -48,6 +48,7 @@ from .excel_template import (
     self_leaves,
     validate_cell,
 )
+from .files import atomic_open, atomic_path
 from .loader import AdjustmentItem, Index, Item
 from .numbers import fmt, quantize
 from .submission import nfc
@@ -115,7 +116,8 @@ def write_template(index: Index, group: str, unit_id: str, unit_name: str, path:
         print_setup(sheet, f"{LABEL_ROW}:{KEY_ROW}", f"{name} — {index.id}")
     wb.properties.title = title
     wb.properties.creator = "parindex"
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
 
 
 def _sheet_top(
@@ -349,13 +351,14 @@ def export_results(doc: dict[str, Any], path: Path) -> None:
         ws.column_dimensions["B"].width = 120
     wb.properties.title = f"{doc['campaign']} {doc['year']}"
     wb.properties.creator = "parindex"
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
 
 
 def export_csv(doc: dict[str, Any], path: Path) -> None:
     """Write every group's table to one UTF-8 CSV (with a BOM, for Excel)."""
     areas = _areas([u for g in doc["groups"] for u in g["units"]])
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_open(path, encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(["group", *FIXED_BEFORE, *(h for _, h in areas), *FIXED_AFTER])
         for group in doc["groups"]:

@@ -43,7 +43,11 @@ Text = Annotated[str, BeforeValidator(_text)]
 Id = Annotated[
     str, BeforeValidator(_text), StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ]
-Slug = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # every id of groups, units, tags, packs, campaigns
+SLUG_RULE = (
+    "lowercase letters, digits, - and _, starting with a letter or digit (e.g. langson-2019)"
+)
+Slug = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=SLUG_PATTERN)]
 NaStrategy = Literal["exclude_and_rescale", "grant_full"]
 ZeroDenominator = Literal["full", "zero", "not_applicable"]
 

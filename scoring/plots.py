@@ -21,7 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .errors import InputFileError, Location, SubmissionError, suggest
+from .errors import SubmissionError, suggest
+from .files import atomic_path, make_folder
 from .ranking import CampaignResult
 from .robustness import Frozen, GroupRobustness, RobustnessReport
 from .trace import UnitResult
@@ -62,10 +63,8 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
     written = []
     for fmt in FORMATS:
         path = folder / f"{_slug(stem)}.{fmt}"
-        try:
-            fig.savefig(path, format=fmt, dpi=150, metadata=_metadata(fmt))
-        except OSError as exc:
-            raise InputFileError(f"cannot write: {exc.strerror}", Location(str(path))) from None
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=150, metadata=_metadata(fmt))
         written.append(path)
     return written
 
@@ -210,10 +209,7 @@ def write_plots(
 ) -> list[Path]:
     """Every group's interval chart and every unit's profile (only ``unit``'s group and
     profile when given) into ``folder``; the files written."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputFileError(f"cannot create: {exc.strerror}", Location(str(folder))) from None
+    make_folder(folder)
     written: list[Path] = []
     target = result.unit(unit) if unit is not None else None
     for group in report.groups:

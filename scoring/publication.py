@@ -20,10 +20,11 @@ from sqlmodel import Session, col, select
 from . import audit
 from .audit import canonical
 from .db import Store
-from .errors import Location, ParindexError, SubmissionError, WorkflowError
+from .errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError
 from .ranking import CampaignResult, score_campaign
 from .report import score_document
 from .schema import CampaignRow, RunRow
+from .sources import missing_results
 from .stored import Stored, appraisal_rows, appraisals_hash, campaign_row, load, sha256, stamp
 from .trace import to_jsonable
 
@@ -74,9 +75,7 @@ def publish(
                 f"campaign {cid} is {camp.state}: it can be published from review only"
             )
         stored, result = compute(s, cid)
-        if result.errors:
-            units = ", ".join(sorted(result.errors))
-            raise WorkflowError(f"cannot publish: unit(s) {units} could not be scored")
+        _refuse_unscorable(stored, result)
         doc, traces = _documents(result)
         rows = appraisal_rows(s, cid)
         run = RunRow(
@@ -115,6 +114,32 @@ def publish(
             },
         )
         return run
+
+
+def _refuse_unscorable(stored: Stored, result: CampaignResult) -> None:
+    """Refuse to publish while any unit cannot be scored, naming each and why: errors in its
+    inputs, or survey or council results missing (which would publish it without those
+    points)."""
+    why: dict[str, list[str]] = {}
+    for uid, errs in result.errors.items():
+        shown = [e.message if e.location.file == "" else str(e) for e in errs[:3]]
+        more = f" (and {len(errs) - 3} more)" if len(errs) > 3 else ""
+        why.setdefault(uid, []).append("; ".join(shown) + more)
+    for uid, lacking in missing_results(stored.index, stored.campaign).items():
+        why.setdefault(uid, []).extend(lacking)
+    if why:
+        raise ErrorList.of(
+            WorkflowError(
+                f"cannot publish: {_named(uid)}: {'; '.join(reasons)}",
+                Location("store"),
+            )
+            for uid, reasons in sorted(why.items())
+        )
+
+
+def _named(key: str) -> str:
+    """A key of the campaign's errors as a reader says it: a unit, or the survey/council file."""
+    return f"the stored {key} is wrong" if key.endswith(" file") else f"unit {key} cannot be scored"
 
 
 @dataclass

@@ -38,6 +38,12 @@ class CampaignRow(SQLModel, table=True):
     explanation_due: str | None = None
     late_submission: str = Field(default="flag", max_length=10)  # flag | refuse
     created_at: str
+    # deadlines are compared, and times shown, in this IANA zone
+    time_zone: str = Field(
+        default="Asia/Ho_Chi_Minh",
+        max_length=64,
+        sa_column_kwargs={"server_default": "Asia/Ho_Chi_Minh"},
+    )
     version: int = 1
 
 
@@ -130,7 +136,8 @@ class AuditRow(SQLModel, table=True):
     __tablename__ = "audit_log"
 
     seq: int | None = Field(default=None, primary_key=True)
-    at: str
+    at: str  # effective time (--at, else when it was written)
+    written_at: str | None = None  # the machine's clock (UTC); None before migration 0003
     actor: str
     action: str = Field(max_length=50)
     campaign_id: str | None = Field(default=None, max_length=100)

@@ -8,24 +8,29 @@ engine) and reduces each to what the engine compares.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel, StrictBool
+from pydantic import AfterValidator, Field, RootModel, StrictBool
 
+from . import clock
 from . import model as m
 from .errors import ErrorList, Location, ParindexError, SubmissionError, suggest
-from .kinds import MISSING, AnswerError, Prepared
+from .jsonsrc import load_json
+from .kinds import HANDLERS, MISSING, AnswerError, Prepared
 from .loader import Index, Item
 from .located import trail_for, validate
 from .model import Frozen, Num, Slug, Text, Whole
 from .numbers import encode
-from .yamlsrc import Source, is_dir, load_yaml, load_yaml_file, read_text
+from .yamlsrc import Source, dump_yaml, is_dir, load_yaml, load_yaml_file, read_text
 
 
 class EvidenceRef(Frozen):
@@ -55,7 +60,7 @@ class Answer(Frozen):
     na: StrictBool = False
     self_score: Num | None = None
     note: Text | None = None
-    evidence: list[EvidenceRef] = []
+    evidence: tuple[EvidenceRef, ...] = ()  # a tuple: a scored answer's evidence stays put
 
     def inputs(self) -> dict[str, Any]:
         """The fields the author wrote, for the rule handlers."""
@@ -91,6 +96,7 @@ class CampaignFile(Frozen):
     council: Text | None = None
     schedule: Schedule = Schedule()
     late_submission: Literal["flag", "refuse"] = "flag"
+    time_zone: Annotated[Text, AfterValidator(clock.check_zone)] = clock.DEFAULT_ZONE
     appraisals: list[Text] = []  # appraisal round files, in order
     explanations: Text | None = None
     units: list[UnitSpec] = Field(min_length=1)
@@ -237,9 +243,48 @@ def _as_written(data: Any, path: tuple[str, ...]) -> dict[str, str]:
     return {nfc(k): k for k in cur} if isinstance(cur, dict) else {}
 
 
+def is_json(name: str) -> bool:
+    """Whether a unit file of this name is read as JSON (its name ends in ``.json``)."""
+    return name.lower().endswith(".json")
+
+
+# the answer inputs that hold a date: JSON writes them as "YYYY-MM-DD" strings
+_DATE_INPUTS = frozenset(k for h in HANDLERS.values() for k, t in h.inputs.items() if t == "date")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _json_dates(data: Any) -> Any:
+    """``data`` with every date input written as an ISO string (JSON has no dates) read as the
+    date YAML would have read; any other string is left for the rule kind to refuse, located."""
+    if not isinstance(data, dict):
+        return data
+    for section in ("answers", "adjustments"):
+        book = data.get(section)
+        for ans in book.values() if isinstance(book, dict) else ():
+            for key in _DATE_INPUTS & (ans.keys() if isinstance(ans, dict) else set()):
+                if isinstance(ans[key], str) and _ISO_DATE.fullmatch(ans[key]):
+                    with contextlib.suppress(ValueError):  # 2018-02-30: the kind refuses it
+                        ans[key] = dt.date.fromisoformat(ans[key])
+    return data
+
+
+def load_unit_data(text: str, name: str) -> tuple[Any, Source]:
+    """A unit file's data and Source map, read as JSON or YAML by the file's name."""
+    if is_json(name):
+        data, source = load_json(text, name)
+        return _json_dates(data), source
+    return load_yaml(text, name)
+
+
+def stored_unit_text(text: str, name: str) -> str:
+    """The YAML text the store keeps of a unit file: a JSON one rewritten (dates as dates)."""
+    return dump_yaml(load_unit_data(text, name)[0]) if is_json(name) else text
+
+
 def parse_unit_file(text: str, name: str) -> tuple[UnitFile, Source, Any]:
-    """A unit file's text, checked for shape (not yet against the index)."""
-    data, source = load_yaml(text, name)
+    """A unit file's text (YAML, or JSON when ``name`` ends in .json), checked for shape (not
+    yet against the index)."""
+    data, source = load_unit_data(text, name)
     if not isinstance(data, dict):
         raise SubmissionError("expected a mapping with unit and answers", Location(name, 1))
     uf: UnitFile = validate(UnitFile, data, source, SubmissionError)
@@ -283,9 +328,10 @@ def _read_source(
     kind: str,
     subs: dict[str, Submission],
     errors: dict[str, list[ParindexError]],
+    read: tuple[Any, Source] | None = None,
 ) -> None:
     """Add a survey or council file's answers; a bad entry spoils only its own unit."""
-    data, source = load_yaml(text, name)
+    data, source = read or load_yaml(text, name)
     units = data.get("units") if isinstance(data, dict) else None
     if not isinstance(data, dict) or set(data) - {"units"} or not isinstance(units, dict):
         raise SubmissionError(
@@ -405,6 +451,7 @@ def prepare(index: Index, sub: Submission) -> Ready:
             )
             continue
         try:
+            _self_score_ok(ans, adj.spec.max, f"unit {unit.id}, {key}")
             adjustments[key] = _cited(adj.handler.prepare(adj.spec.rule, ans.inputs()), ans)
         except AnswerError as exc:
             errors.append(
@@ -413,13 +460,15 @@ def prepare(index: Index, sub: Submission) -> Ready:
     warnings = _run_checks(index, sub, leaves, errors) if not errors else []
     if errors:
         raise ErrorList.of(errors)
+    # read-only views of dicts nothing else holds: scoring shares them, with no copy, in the
+    # snapshot a result's trace is built from (``snapshot``)
     return Ready(
         unit,
         unit.group,
-        leaves,
-        adjustments,
-        dict(sub.answers),
-        dict(sub.adjustments),
+        MappingProxyType(leaves),
+        MappingProxyType(adjustments),
+        MappingProxyType(dict(sub.answers)),
+        MappingProxyType(dict(sub.adjustments)),
         tuple(warnings),
     )
 
@@ -433,8 +482,17 @@ def _cited(p: Prepared, ans: Answer) -> Prepared:
     return p
 
 
+def _self_score_ok(ans: Answer, top: Decimal, what: str) -> None:
+    """The score a unit gives itself lies in [0, max] (it is compared with the scored points)."""
+    v = ans.self_score
+    if v is not None and not Decimal(0) <= v <= top:
+        side = "below 0" if v < 0 else f"above the maximum {top}"
+        raise AnswerError("self_score", f"{what}: self_score {v} is {side}")
+
+
 def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepared:
     node = item.node
+    _self_score_ok(ans, node.max, f"unit {sub.unit.id}, item {key}")
     src = sub.where.get(("source", key))
     origin = src[1][0] if src else "self"
     if node.assessed_by != origin:

@@ -84,9 +84,23 @@ def parse_change(index: Index, result: CampaignResult, unit_id: str, text: str) 
         )
     data, _ = load_yaml(f"v: {raw.strip()}", "--set")
     value = data["v"] if isinstance(data, dict) else None
+    if field_name != EVIDENCE and isinstance(value, str) and _not_finite(value):
+        raise SubmissionError(
+            f"{text!r}: {value!r} is not a number parindex accepts (write a finite number)",
+            Location("--set"),
+        )
     if field_name == EVIDENCE and value is not None and not isinstance(value, list):
         value = [{"doc": str(value)}]
     return Change(node, field_name, value)
+
+
+def _not_finite(text: str) -> bool:
+    """Whether ``text`` reads as NaN, sNaN or Infinity (YAML leaves them text: a number field
+    would refuse them, but located in the unit's file rather than at --set)."""
+    try:
+        return not Decimal(text.strip()).is_finite()
+    except ArithmeticError:  # decimal.InvalidOperation: not a number at all
+        return False
 
 
 def _handler_inputs(rule: Any) -> list[str]:
@@ -490,6 +504,7 @@ class ScenarioFile(Frozen):
 
 def save_scenario(path: Path, unit_id: str, name: str, changes: Sequence[Change]) -> None:
     """Add (or replace) a named scenario of a unit in a YAML file."""
+    from .files import write_text
     from .yamlsrc import dump_yaml, exists
 
     scenarios: dict[str, list[str]] = {}
@@ -501,7 +516,7 @@ def save_scenario(path: Path, unit_id: str, name: str, changes: Sequence[Change]
             )
         scenarios = dict(spec.scenarios)
     scenarios[name] = [str(c) for c in changes]
-    path.write_text(dump_yaml({"unit": unit_id, "scenarios": scenarios}), encoding="utf-8")
+    write_text(path, dump_yaml({"unit": unit_id, "scenarios": scenarios}))
 
 
 def _read_scenarios(path: Path) -> ScenarioFile:

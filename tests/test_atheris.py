@@ -20,8 +20,8 @@ from tests.conftest import ROOT
 
 pytest.importorskip("atheris")
 
-# harness -> executions: each run takes 5-8 s here, most of it starting up; the three run at once
-RUNS = {"fuzz_yaml.py": 300, "fuzz_units.py": 60, "fuzz_excel.py": 12}
+# harness -> executions: each run takes 5-8 s here, most of it starting up; the four run at once
+RUNS = {"fuzz_yaml.py": 300, "fuzz_units.py": 60, "fuzz_excel.py": 12, "fuzz_sources.py": 60}
 
 
 @pytest.fixture(scope="module")

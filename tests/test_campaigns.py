@@ -136,7 +136,7 @@ def test_explanations_only_for_round_one_changes_and_before_deadline(store) -> N
             actor="a",
             now=at("2018-12-08"),
         )
-    with pytest.raises(WorkflowError, match="deadline 2018-12-12 has passed"):
+    with pytest.raises(WorkflowError, match="deadline 12/12/2018 has passed"):
         appraisal.respond(
             store,
             "mini-2018",

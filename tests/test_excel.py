@@ -292,15 +292,12 @@ def test_vietnamese_text_survives_and_nfd_comes_back_nfc(tmp_path: Path, index: 
     assert ans["evidence"][0]["date"] == dt.date(2018, 1, 14)
 
 
-def test_empty_template_reads_as_no_answers(tmp_path: Path, index: Index) -> None:
-    """A template left empty gives a unit file with no answers and no adjustments."""
-    data, _ = load_yaml(read_template(template(tmp_path, index), index))
-    assert data == {
-        "unit": "so-tai-chinh",
-        "index": "langson-2018",
-        "answers": {},
-        "adjustments": {},
-    }
+def test_empty_template_is_refused(tmp_path: Path, index: Index) -> None:
+    """A template left empty is refused: importing it would store a self-assessment of nothing."""
+    path = template(tmp_path, index)
+    (e,) = refused(path, index)
+    assert e.message.startswith("the template of so-tai-chinh holds no answers")
+    assert (e.location.file, e.location.line) == (f"{path}!{SHEET}", FIRST_ROW)
 
 
 def test_level_by_key_or_label_and_text_numbers(tmp_path: Path, index: Index) -> None:
@@ -526,6 +523,8 @@ def test_repeated_and_heading_rows(tmp_path: Path, index: Index) -> None:
 def test_without_the_adjustment_sheet_no_bonus_is_claimed(tmp_path: Path, index: Index) -> None:
     """Deleting the bonus and penalty sheet leaves adjustments empty, not an error."""
     path = template(tmp_path, index)
+    original, _ = load_yaml_file(UNIT)
+    fill(path, original["answers"], original["adjustments"], index)
     wb = openpyxl.load_workbook(path)
     del wb[ADJ_SHEET]
     wb.save(path)

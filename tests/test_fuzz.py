@@ -2,7 +2,8 @@
 
 Generated and mutated inputs go through ``load_yaml``, ``index_from_texts``, the unit-file
 readers (``parse_unit_file``, ``read_unit_text`` + ``prepare`` against the mini index) and
-``load_campaign`` + ``score_campaign``. Any exception that is not a
+the survey and council door (``check_source`` against the mini index and units, then ``merged``
+into the stored results) and ``load_campaign`` + ``score_campaign``. Any exception that is not a
 ``scoring.errors.ParindexError`` fails the test (Hypothesis then shrinks it to a minimal
 input), and every example runs under a wall-clock limit (``EXAMPLE_SECONDS``, SIGALRM) so a
 hang fails instead of stalling CI.
@@ -38,6 +39,7 @@ from scoring.loader import index_from_texts
 from scoring.ranking import score_campaign
 from scoring.report import score_document
 from scoring.rounds import parse_appraisals, parse_explanations
+from scoring.sources import check_source, merged, stored_units
 from scoring.submission import (
     Submission,
     UnitSpec,
@@ -333,6 +335,46 @@ def test_mutated_unit_file_prepares_or_errs(mini: Any, text: str) -> None:
 def test_arbitrary_unit_file_prepares_or_errs(mini: Any, text: str) -> None:
     """Arbitrary text as a unit file: a ParindexError (or, by luck, a prepared unit)."""
     only_parindex(_read_and_prepare, mini, "unit: a\nanswers:\n" + text)
+
+
+# ---------------------------------------------------------------- survey and council files
+
+SOURCES = {k: (MINI / f"{k}.yaml").read_text(encoding="utf-8") for k in ("survey", "council")}
+MINI_UNITS = {
+    u: UnitSpec(id=u, name=u, group="department", tags=["no_procedures"] if u == "c" else [])
+    for u in "abc"
+}
+
+
+def _door(index: Any, kind: str, text: str) -> Any:
+    """``survey import`` without the store: check the whole file, merge it into the mini
+    results; the merged text passes again, other units' answers unchanged."""
+    named = check_source(index, kind, text, f"{kind}.yaml", MINI_UNITS)
+    again = check_source(
+        index, kind, merged(SOURCES[kind], text, named, False), "merged", MINI_UNITS
+    )
+    before = stored_units(SOURCES[kind])
+    assert all(again[u] == before[u] for u in before if u not in named)
+    assert all(again[u] == named[u] for u in named)
+    return again
+
+
+@FUZZ
+@given(kind=st.sampled_from(sorted(SOURCES)), data=st.data())
+def test_mutated_survey_or_council_file_passes_the_door_or_errs(
+    mini: Any, kind: str, data: st.DataObject
+) -> None:
+    """A mutated survey or council file is checked whole and merged, or a ParindexError."""
+    only_parindex(_door, mini, kind, data.draw(mutated(SOURCES[kind])))
+
+
+@FUZZ
+@given(kind=st.sampled_from(sorted(SOURCES)), text=any_text)
+def test_arbitrary_survey_or_council_entry_passes_the_door_or_errs(
+    mini: Any, kind: str, text: str
+) -> None:
+    """Arbitrary text as one unit's entries: a ParindexError (or, by luck, a merged file)."""
+    only_parindex(_door, mini, kind, "units:\n  a:\n" + text)
 
 
 # ---------------------------------------------------------------- NFC / NFD

@@ -136,15 +136,16 @@ def _rezip(src: Path, dest: Path, change: Callable[[str, bytes], bytes]) -> None
 
 
 @pytest.mark.parametrize(
-    ("part", "old", "new"),
+    ("part", "olds", "new"),
     [
-        ("xl/worksheets/sheet1.xml", "Sở A".encode(), b"S\xf5 A"),
-        ("xl/workbook.xml", b"", b"\xff\xfe"),
+        # the unit's name, as openpyxl writes it: UTF-8, or a character reference without lxml
+        ("xl/worksheets/sheet1.xml", ("Sở A".encode(), b"S&#7903; A"), b"S\xf5 A"),
+        ("xl/workbook.xml", (b"",), b"\xff\xfe"),
     ],
     ids=["a TCVN3 byte in a sheet", "a UTF-16 BOM on UTF-8"],
 )
 def test_workbook_with_bytes_that_are_not_utf8_is_refused(
-    store: tuple[str, Path], tmp_path: Path, part: str, old: bytes, new: bytes
+    store: tuple[str, Path], tmp_path: Path, part: str, olds: tuple[bytes, ...], new: bytes
 ) -> None:
     """XML inside the workbook that is not UTF-8: 'not an Excel workbook', located at the file."""
     db, base = store
@@ -152,9 +153,10 @@ def test_workbook_with_bytes_that_are_not_utf8_is_refused(
     seen = []
 
     def change(name: str, data: bytes) -> bytes:
-        if name == part and old in data:
-            seen.append(name)
-            return data.replace(old, new, 1) if old else new + data
+        for old in olds:
+            if name == part and old in data:
+                seen.append(name)
+                return data.replace(old, new, 1) if old else new + data
         return data
 
     _rezip(base, path, change)
@@ -177,7 +179,8 @@ def test_formula_with_a_cached_value_is_still_refused(
         if name != "xl/worksheets/sheet1.xml":
             return data
         cell = b'<c r="F11" t="str"><f>\'Danh m\xe1\xbb\xa5c\'!A1</f><v>C\xc3\xb3</v></c>'
-        out, n = re.subn(rb'<c r="F11"[^>]*/>', cell, data, count=1)
+        # an empty cell: <c .../> (openpyxl over lxml) or <c ...></c> (over the standard library)
+        out, n = re.subn(rb'<c r="F11"[^>]*?(/>|></c>)', cell, data, count=1)
         assert n == 1
         return out
 
@@ -205,7 +208,7 @@ def test_extra_hidden_sheet_is_ignored_and_nfd_beside_nfc_reads_as_nfc(
         extra = wb.create_sheet("Ghi chú")
         extra["A1"], extra.sheet_state = "=1/0", "hidden"
         wb.save(path)
-        r = run("--db", db, "import", str(path), "--campaign", CAMPAIGN)
+        r = run("--db", db, "import", str(path), "--campaign", CAMPAIGN, "--replace")
         assert r.exit_code == 0, r.output
         r = run("--db", db, "explain", "a", "1.1", "--campaign", CAMPAIGN, "--json")
         assert r.exit_code == 0, r.output

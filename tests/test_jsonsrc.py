@@ -42,9 +42,10 @@ def test_bad_json_is_a_located_input_error(text: str, message: str, line: int, c
 def test_good_json_reads_as_the_same_unit_file() -> None:
     """Numbers stay exact and Vietnamese text is kept: the YAML reads back to the same answers."""
     text = '{"unit": "a", "answers": {"1.1": {"numerator": 0.1, "count": 3, "note": "Sở"}}}'
-    uf = parse_unit_file(json_to_yaml(text, "a.json"), "a.json")[0]
+    uf = parse_unit_file(json_to_yaml(text, "a.json"), "a.yaml")[0]
     ans = uf.answers["1.1"]
     assert (ans.numerator, ans.count, ans.note) == (Decimal("0.1"), 3, "Sở")
+    assert parse_unit_file(text, "a.json")[0] == uf  # the name ends in .json: read as JSON
 
 
 @pytest.mark.parametrize(("text", "message"), [(b[1], b[2]) for b in BAD_JSON[:4]],

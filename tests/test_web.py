@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from scoring import accounts
 from scoring.cli import app as cli
-from scoring.schema import AppraisalRow, AuditRow, DocumentRow, UnitRow
+from scoring.schema import AppraisalRow, AuditRow, CampaignRow, DocumentRow, UnitRow
 from scoring.web import create_app
 from tests.webforms import form
 from tests.websupport import (
@@ -258,7 +258,8 @@ def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
     assert "done_on: 2018-02-09" in text and "value: 81.3" in text
     assert re.search(r'"?1\.1\.2"?:\n\s+value: false', text)
     page = client.get(f"/c/{CID}/u/{OWN}")
-    assert form(page.text, "/answers")["a:1.1.3:value"] == "81,3"
+    answers = form(page.text, "/answers")
+    assert answers["a:1.1.3:value"] == "81,3"
     fields = form(page.text, "/submit")
     assert (
         client.post(f"/c/{CID}/u/{OWN}/submit", data=fields, follow_redirects=False).status_code
@@ -267,9 +268,11 @@ def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
     with st.read() as s:
         unit = s.get(UnitRow, (CID, OWN))
         assert unit is not None and unit.state == "submitted"
+        version = str(unit.version)
     locked = client.get(f"/c/{CID}/u/{OWN}")
     assert 'id="answers"' not in locked.text  # the form is locked
-    again = client.post(f"/c/{CID}/u/{OWN}/answers", data=fields | {"a:1.1.2:value": "true"})
+    again = client.post(f"/c/{CID}/u/{OWN}/answers",
+                        data=answers | {"a:1.1.2:value": "true", "version": version})  # fmt: skip
     assert again.status_code == 409 and "cannot change now" in again.text
 
 
@@ -370,6 +373,41 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     # the auditor changes nothing
     f = form(page.text, "/appraise") | {"csrf": csrf_of(k), "s:1.1.3": "1", "r:1.1.3": "x"}
     assert k.post(f"/c/{CID}/u/{OWN}/appraise", data=f).status_code == 403
+
+
+def test_campaign_pages_show_times_in_the_campaigns_time_zone(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """An appraisal made at 09:00 UTC shows as 16:00 in Hà Nội, 18:00 for a Tokyo campaign."""
+    to_appraisal(st)
+    a = _client(st, clock)
+    sign_in(a, "thamdinh")
+    fields = form(a.get(f"/c/{CID}/u/{OWN}").text, "/appraise")
+    data = fields | {"s:1.1.3": "0,5", "r:1.1.3": "thiếu phụ lục"}
+    assert (
+        a.post(f"/c/{CID}/u/{OWN}/appraise", data=data, follow_redirects=False).status_code == 303
+    )
+
+    def shown() -> str:
+        k = _client(st, clock)
+        sign_in(k, "kiemtoan")
+        trace = k.get(f"/c/{CID}/u/{OWN}/trace").text
+        row = trace[trace.index('id="step-1.1.3"') :]
+        return row[: row.index("</tr>")]
+
+    assert "20/11/2018 16:00" in shown()
+    with st.transaction() as s:
+        row = s.get(CampaignRow, CID)
+        assert row is not None
+        row.time_zone = "Asia/Tokyo"
+        s.add(row)
+    assert "20/11/2018 18:00" in shown() and "16:00" not in shown()
+
+
+def test_audit_page_shows_written_and_effective_times(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """The audit page has both times of each entry, in local dd/mm/yyyy HH:MM, no UTC ISO."""
+    sign_in(client, "kiemtoan")
+    page = client.get("/audit").text
+    assert "Thời điểm ghi" in page and "Thời điểm hiệu lực" in page
+    assert "+00:00" not in page and re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", page)
 
 
 def test_audit_page_shows_tampering(st, client: TestClient, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -592,10 +630,12 @@ def test_one_address_trying_many_accounts_is_slowed_down(client: TestClient) -> 
 
 def test_an_appraiser_cannot_submit_for_the_unit(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, "thamdinh")
+    version = form(client.get(f"/c/{CID}/u/{OWN}").text, "/appraise")["version"]
     r = client.post(
-        f"/c/{CID}/u/{OWN}/advance", data={"csrf": csrf_of(client), "target": "submitted"}
+        f"/c/{CID}/u/{OWN}/advance",
+        data={"csrf": csrf_of(client), "target": "submitted", "version": version},
     )
-    assert r.status_code == 409
+    assert r.status_code == 409 and "submits its own" in r.text
     with st.read() as s:
         unit = s.get(UnitRow, (CID, OWN))
         assert unit is not None and unit.state == "draft"
@@ -627,7 +667,10 @@ def test_odd_tokens_and_digits_are_refused_not_crashed(
     assert client.post(f"/c/{CID}/u/{OWN}/answers", data=fields | {"csrf": "é"}).status_code == 403
     r = client.post(f"/c/{CID}/u/{OWN}/submit", data={"csrf": fields["csrf"], "version": "²"},
                     follow_redirects=False)  # fmt: skip
-    assert r.status_code == 303  # a version that is not a number is no version
+    assert r.status_code == 409  # a version that is not a number is not the current one
+    with st.read() as s:
+        unit = s.get(UnitRow, (CID, OWN))
+        assert unit is not None and unit.state == "draft"
     auditor = _client(st, clock)
     sign_in(auditor, "kiemtoan")
     assert auditor.get("/audit?page=²").status_code == 200

@@ -168,6 +168,23 @@ def test_officer_cannot_write_another_unit_through_the_form(tmp_path: Path) -> N
     st.close()
 
 
+# routes that only an administrator may use, written out here (not read from the policy)
+ADMIN_ONLY = {
+    ("GET", "/admin/accounts"),
+    ("POST", "/admin/accounts"),
+    ("POST", "/admin/accounts/{username}/active"),
+    ("POST", "/admin/accounts/{username}/unlock"),
+}
+
+
+def test_account_routes_are_for_administrators_only() -> None:
+    """Every /admin route is in this table, and each needs an action only an admin has."""
+    create_app(open_copy(Path(__import__("tempfile").mkdtemp())), clock=lambda: NOW)
+    admin = {(r.method, r.path): r.action for r in ROUTES if r.path.startswith("/admin")}
+    assert set(admin) == ADMIN_ONLY
+    assert all(EXPECTED[action] == ({"admin"}, False) for action in admin.values())
+
+
 def test_no_route_can_change_the_audit_log() -> None:
     """The audit log is read-only through the web: its one route reads."""
     create_app(open_copy(Path(__import__("tempfile").mkdtemp())), clock=lambda: NOW)

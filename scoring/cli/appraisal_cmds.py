@@ -62,7 +62,9 @@ def appraise(
                 for uid, entries in f.units.items()
             }
             # one transaction for the whole file: a crash stores all of it or none
-            appraisal.appraise_many(st, campaign, str(f.round), batches, actor=actor(), now=now())
+            appraisal.appraise_many(
+                st, campaign, str(f.round), batches, actor=actor(), now=now(campaign)
+            )
             out.print(
                 f"round {f.round}: {sum(len(v) for v in f.units.values())} changes recorded",
                 markup=False,
@@ -76,10 +78,19 @@ def appraise(
             try:
                 score = Decimal(value)
             except InvalidOperation:
-                raise SubmissionError(f"--set {item}: expected NODE=POINTS") from None
+                score = Decimal("NaN")
+            if not node.strip() or not score.is_finite():
+                raise SubmissionError(f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0.5")
             changes.append(appraisal.Change(node.strip(), score, reason, actor()))
         version = appraisal.appraise(
-            st, campaign, unit, round_, changes, actor=actor(), now=now(), expected_version=expected
+            st,
+            campaign,
+            unit,
+            round_,
+            changes,
+            actor=actor(),
+            now=now(campaign),
+            expected_version=expected,
         )
         out.print(f"{len(changes)} change(s) recorded for {unit}; version {version}", markup=False)
 
@@ -107,7 +118,7 @@ def respond(
         st = store()
         if file is not None:
             ex = parse_explanations(read_text(file), str(file))[0]
-            appraisal.respond_many(st, campaign, ex.units, actor=actor(), now=now())
+            appraisal.respond_many(st, campaign, ex.units, actor=actor(), now=now(campaign))
             out.print(f"explanations of {len(ex.units)} unit(s) recorded", markup=False)
             return
         if unit is None or node is None or not text.strip():
@@ -116,7 +127,7 @@ def respond(
             node=node, text=text, evidence=[EvidenceRef(doc=d) for d in evidence or []]
         )
         version = appraisal.respond(
-            st, campaign, unit, [entry], actor=actor(), now=now(), expected_version=expected
+            st, campaign, unit, [entry], actor=actor(), now=now(campaign), expected_version=expected
         )
         out.print(f"explanation recorded for {unit} {node}; version {version}", markup=False)
 
@@ -130,17 +141,37 @@ def survey_import(
     council: Annotated[
         bool, typer.Option("--council", help="The file holds the council's scores.")
     ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Drop the stored results of every unit the file does not name."
+        ),
+    ] = False,
 ) -> None:
     """Load the survey results (or the council's scores) of a campaign.
+
+    The whole file is checked against the index first (nothing is stored if any entry is
+    wrong). The units it names take its results; the others keep theirs unless --replace.
 
     Example: parindex survey import langson-2019 samples/2019/survey.yaml
     """
 
     def body() -> None:
         kind = "council" if council else "survey"
-        campaigns.import_source(
-            store(), campaign, kind, read_text(file), str(file), actor=actor(), now=now()
+        units = campaigns.import_source(
+            store(),
+            campaign,
+            kind,
+            read_text(file),
+            str(file),
+            actor=actor(),
+            now=now(campaign),
+            replace=replace,
         )
-        out.print(f"{kind} results stored for {campaign}", markup=False)
+        how = "replacing all others" if replace else "others kept"
+        out.print(
+            f"{kind} results stored for {campaign}: {len(units)} unit(s) updated ({how})",
+            markup=False,
+        )
 
     guard(body)

@@ -72,45 +72,76 @@ def main(
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Record changes as of this ISO time (replaying a past year)."),
+        typer.Option(
+            "--at",
+            help="Record changes as of this ISO time (replaying a past year); without an "
+            "offset it is the campaign's local time. Not in the future, nor before the "
+            "campaign opened.",
+        ),
     ] = None,
 ) -> None:
     """parindex: the PAR index as data, scored by durable-rules, every point traced."""
     _state.update(debug=debug, db=db, actor=actor, at=at)
 
 
+def say(message: str) -> None:
+    """Print an error message (stderr), the store's password masked wherever it appears."""
+    url = _state["db"] or os.environ.get("PARINDEX_DB")
+    if url and "@" in url:  # only a URL with credentials has anything to hide
+        from ..db import redact
+
+        message = redact(message, url)
+    err.print(message, markup=False)
+
+
+def _flat(exc: ParindexError) -> list[ParindexError]:
+    """The single errors of ``exc``, lists within lists flattened."""
+    if not isinstance(exc, ErrorList):
+        return [exc]
+    return [single for e in exc.errors for single in _flat(e)]
+
+
 def guard(fn: Callable[[], T]) -> T:
-    """Run a command body; turn our errors into messages and exit codes."""
+    """Run a command body; turn our errors into messages and exit codes. Each message is
+    printed once, here: code below raises and never prints an error itself."""
     try:
         return fn()
     except EngineError as exc:
-        err.print(f"internal error: {exc}", markup=False)
+        say(f"internal error: {exc}")
         if _state["debug"]:
-            traceback.print_exc()
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
         raise typer.Exit(EXIT_BUG) from None
     except ParindexError as exc:
-        for e in exc.errors if isinstance(exc, ErrorList) else [exc]:
-            err.print(f"error: {e}", markup=False)
+        said: set[str] = set()
+        for e in _flat(exc):
+            text = f"error: {e}"
+            if text not in said:
+                said.add(text)
+                say(text)
         raise typer.Exit(EXIT_FAIL) from None
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPT) from None
     except (typer.Exit, typer.Abort):
         raise
-    except Exception as exc:  # a bug: say so plainly, traceback only on request
-        err.print(
-            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-            markup=False,
-        )
+    except OSError as exc:  # the file system refused (a full disk, no permission): not a bug
+        where = exc.filename if exc.filename is not None else "<input>"
+        say(f"error: {where}: {exc.strerror or exc}")
         if _state["debug"]:
-            traceback.print_exc()
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
+        raise typer.Exit(EXIT_FAIL) from None
+    except Exception as exc:  # a bug: say so plainly, traceback only on request
+        say(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        if _state["debug"]:
+            say(traceback.format_exc())  # masked too: a SQL error may quote the URL
         raise typer.Exit(EXIT_BUG) from None
 
 
-def store() -> Store:
-    """The store named by --db / $PARINDEX_DB (default: parindex.db here)."""
+def store(read_only: bool = False) -> Store:
+    """The store named by --db / $PARINDEX_DB (default: parindex.db here). A command that
+    only reads passes ``read_only``: it never creates a store (see ``db.open_store``)."""
     from ..db import open_store
 
-    return open_store(_state["db"])
+    return open_store(_state["db"], read_only=read_only)
 
 
 def actor() -> str:
@@ -124,30 +155,56 @@ def actor() -> str:
         return "parindex"
 
 
-def now() -> dt.datetime:
-    """The time changes are recorded at: --at, else the current time (UTC)."""
-    if _state["at"]:
-        from ..errors import SubmissionError
+def now(campaign: str | None = None, *, time_zone: str | None = None) -> dt.datetime:
+    """The effective time of a change: --at, else the machine's clock (aware UTC).
 
-        try:
-            t = dt.datetime.fromisoformat(_state["at"])
-        except ValueError:
-            raise SubmissionError(f"--at: not an ISO date or time: {_state['at']!r}") from None
-        return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-    return dt.datetime.now(dt.UTC)
+    A --at without an offset is read in the campaign's time zone (else ``time_zone``, else
+    Asia/Ho_Chi_Minh). It is refused when it lies in the future, or before the campaign
+    opened (its created_at): the audit log records both it and the real time of writing.
+    """
+    from .. import clock
+
+    written = clock.system_now()
+    if not _state["at"]:
+        return written
+    tz, opened = time_zone, None
+    if campaign is not None:
+        found = _campaign_clock(campaign)
+        if found is not None:  # an unknown campaign is reported by the command itself
+            tz, opened = found
+    moment = clock.parse(_state["at"], tz)
+    clock.check_effective(moment, opened=opened, tz=tz, now=written)
+    return moment
+
+
+def campaign_zone(cid: str) -> str | None:
+    """The time zone a stored campaign's times are shown in (None: the default zone)."""
+    found = _campaign_clock(cid)
+    return None if found is None else found[0]
+
+
+def _campaign_clock(cid: str) -> tuple[str, str] | None:
+    """(time zone, created_at) of a stored campaign, or None if there is none."""
+    from ..schema import CampaignRow
+
+    with store().read() as s:
+        row = s.get(CampaignRow, cid)
+        return None if row is None else (row.time_zone, row.created_at)
 
 
 def print_json(doc: Any) -> None:
     out.print(json.dumps(doc, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
 
 
-def print_ranking(doc: dict[str, Any]) -> None:
-    """The ranking tables of a score document, one per group."""
+def print_ranking(doc: dict[str, Any], tz: str | None = None) -> None:
+    """The ranking tables of a score document, one per group (times in the zone ``tz``)."""
+    from ..clock import show
+
     idx = doc["index"]
     run = doc.get("run")
     head = f"{doc['campaign']} ({doc['year']}) — index {idx['id']}, hash {idx['content_hash'][:12]}"
     if run:
-        head += f" — published run {run['id']} ({run['kind']}, {run['at']})"
+        head += f" — published run {run['id']} ({run['kind']}, {show(run['at'], tz)})"
     out.print(head, markup=False)
     for g in doc["groups"]:
         table = Table(title=f"{g['title_vi']} / {g['title_en']}", title_justify="left")
@@ -176,8 +233,13 @@ def print_ranking(doc: dict[str, Any]) -> None:
                 err.print(w, markup=False)
 
 
-def print_trace(doc: dict[str, Any], explanations: list[dict[str, Any]] | None = None) -> None:
-    """A unit's trace as text: each step, its rule, inputs, evidence and appraisal changes."""
+def print_trace(
+    doc: dict[str, Any], explanations: list[dict[str, Any]] | None = None, tz: str | None = None
+) -> None:
+    """A unit's trace as text: each step, its rule, inputs, evidence and appraisal changes
+    (times in the zone ``tz``)."""
+    from ..clock import show
+
     out.print(
         f"{doc['name']} ({doc['unit_id']}) — index {doc['index']['id']} "
         f"{doc['index']['content_hash'][:12]}",
@@ -202,13 +264,14 @@ def print_trace(doc: dict[str, Any], explanations: list[dict[str, Any]] | None =
             out.print("             " + " | ".join(details), markup=False)
         for a in s.get("appraisal") or []:
             out.print(
-                f"             appraisal round {a['round']} {a['at']} by {a['appraiser']}: "
-                f"{a['from']} → {a['to']} — {a['reason']}",
+                f"             appraisal round {a['round']} {show(a['at'], tz)} by "
+                f"{a['appraiser']}: {a['from']} → {a['to']} — {a['reason']}",
                 markup=False,
             )
         if s["node"] in said:
             e = said[s["node"]]
             out.print(
-                f"             explanation {e['at']} by {e['author']}: {e['text']}", markup=False
+                f"             explanation {show(e['at'], tz)} by {e['author']}: {e['text']}",
+                markup=False,
             )
         out.print(f"             {s['reason_en']}", markup=False, style="dim")

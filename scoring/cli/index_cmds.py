@@ -20,6 +20,7 @@ from .base import (
     EXIT_FAIL,
     EXIT_OK,
     app,
+    campaign_zone,
     err,
     guard,
     out,
@@ -145,7 +146,7 @@ def campaign_result(
         raise SubmissionError("not a campaign folder", Location(campaign))
     from .. import publication
 
-    with store().read() as s:
+    with store(read_only=True).read() as s:
         cid = publication.resolve(s, campaign)
         run = publication.latest_run(s, cid) if published else None
         return publication.compute(s, cid, run.last_appraisal_id if run else None)[1]
@@ -210,6 +211,7 @@ def explain(
     """
 
     def body() -> None:
+        tz = None
         if is_dir(Path(campaign)):
             result = _score(Path(campaign), index, rules)
             doc, explanations = _unit_trace(result, unit, node), None
@@ -217,11 +219,12 @@ def explain(
             from .results_cmds import stored_trace
 
             doc, explanations = stored_trace(campaign, unit, node)
+            tz = campaign_zone(campaign)
         if as_json:
             doc["explanations"] = explanations or []
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
             return
-        print_trace(doc, explanations)
+        print_trace(doc, explanations, tz)
 
     guard(body)
 

@@ -52,7 +52,7 @@ def report(
         from .. import reports
 
         kinds = reports.formats(fmt)
-        rep = reports.build(store(), campaign, previous=previous, generated_at=now())
+        rep = reports.build(store(read_only=True), campaign, previous=previous, generated_at=now())
         folder = out_dir if out_dir is not None else Path(f"bao-cao-{campaign}")
         planned = reports.outputs(rep, folder, kinds, unit)
         reports.prepare(folder, planned)

@@ -9,12 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SubmissionError, suggest
+from ..files import write_text
 from ..trace import subtree, to_jsonable
 from .base import (
     EXIT_FAIL,
     EXIT_OK,
     actor,
     app,
+    campaign_zone,
     err,
     guard,
     lazy,
@@ -51,13 +53,13 @@ def publish(
 
     def body() -> None:
         st = store()
-        run = publication.publish(st, campaign, actor=actor(), now=now(), reason=reason)
+        run = publication.publish(st, campaign, actor=actor(), now=now(campaign), reason=reason)
         with st.read() as s:
             doc = publication.published(s, campaign)
         err.print(
             f"published run {run.id} ({run.kind}); result hash {run.result_hash}", markup=False
         )
-        print_json(doc) if as_json else print_ranking(doc)
+        print_json(doc) if as_json else print_ranking(doc, campaign_zone(campaign))
 
     guard(body)
 
@@ -70,7 +72,7 @@ def verify(campaign: CampaignArg) -> None:
     """
 
     def body() -> int:
-        report = publication.verify(store(), campaign)
+        report = publication.verify(store(read_only=True), campaign)
         if report.problems:
             for p in report.problems:
                 err.print(f"verify: {p}", markup=False)
@@ -96,7 +98,7 @@ def compare(
     """
 
     def body() -> None:
-        doc = publication.compare(store(), first, second)
+        doc = publication.compare(store(read_only=True), first, second)
         if as_json:
             print_json(doc)
             return
@@ -132,7 +134,7 @@ def export(
     """
 
     def body() -> None:
-        with store().read() as s:
+        with store(read_only=True).read() as s:
             doc = publication.published(s, campaign)
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
@@ -144,9 +146,7 @@ def export(
 
             export_csv(doc, output)
         elif suffix == ".json":
-            output.write_text(
-                json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
+            write_text(output, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         else:
             raise SubmissionError(
                 f"unknown format {suffix or output.name!r}: use .xlsx, .csv or .json",
@@ -171,7 +171,7 @@ def template(
     def body() -> None:
         from ..excel import write_template
 
-        with store().read() as s:
+        with store(read_only=True).read() as s:
             row = stored.campaign_row(s, campaign)
             u = stored.unit_row(s, campaign, unit)
             write_template(
@@ -190,7 +190,7 @@ def audit_verify() -> None:
     """
 
     def body() -> int:
-        with store().read() as s:
+        with store(read_only=True).read() as s:
             count, problems = audit.verify(s)
         for p in problems:
             err.print(f"audit: entry {p.seq} {p.problem}", markup=False)
@@ -210,7 +210,8 @@ def audit_list(
     limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who changed what, when, from what to what, and why.
+    """Who changed what, when, from what to what, and why: each entry's time of writing
+    (the machine's clock) and its effective time (--at), in the campaign's time zone.
 
     Example: parindex audit list --campaign langson-2018 --unit so-tai-chinh
     """
@@ -218,9 +219,11 @@ def audit_list(
     def body() -> None:
         from sqlmodel import col, select
 
-        from ..schema import AuditRow
+        from ..clock import show
+        from ..schema import AuditRow, CampaignRow
 
-        with store().read() as s:
+        with store(read_only=True).read() as s:
+            zones = {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
             q = select(AuditRow)
             for column, value in (
                 (AuditRow.campaign_id, campaign),
@@ -233,6 +236,7 @@ def audit_list(
         entries = [
             {
                 "seq": r.seq,
+                "written_at": r.written_at,
                 "at": r.at,
                 "actor": r.actor,
                 "action": r.action,
@@ -246,11 +250,19 @@ def audit_list(
         if as_json:
             print_json(entries)
             return
-        for e in entries:
-            where = " ".join(x for x in (e["campaign"], e["unit"], e["node"]) if x)
+        if entries:
             out.print(
-                f"{e['seq']:>6} {e['at']} {e['actor']:<22} {e['action']:<22} {where} "
-                f"{json.dumps(e['detail'], ensure_ascii=False)}",
+                f"{'seq':>6} {'written':<16} {'effective':<16} {'actor':<22} {'action':<22} "
+                "where / detail",
+                markup=False,
+            )
+        for e in entries:
+            tz = zones.get(e["campaign"] or "")
+            where = " ".join(x for x in (e["campaign"], e["unit"], e["node"]) if x)
+            written = show(e["written_at"], tz) or "—"  # entries from before migration 0003
+            out.print(
+                f"{e['seq']:>6} {written:<16} {show(e['at'], tz):<16} {e['actor']:<22} "
+                f"{e['action']:<22} {where} {json.dumps(e['detail'], ensure_ascii=False)}",
                 markup=False,
             )
 
@@ -263,7 +275,7 @@ def stored_trace(
     """A unit's trace from the store (as published, else as it stands) and its explanations."""
     from ..report import trace_document
 
-    with store().read() as s:
+    with store(read_only=True).read() as s:
         run = publication.latest_run(s, cid)
         held, result = publication.compute(s, cid, run.last_appraisal_id if run else None)
         r = result.unit(unit)

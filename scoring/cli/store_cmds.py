@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
-from ..errors import SubmissionError
-from ..jsonsrc import json_to_yaml
-from ..submission import Schedule
-from ..yamlsrc import is_dir, read_text
+from ..errors import InputFileError, Location, SubmissionError
+from ..model import SLUG_PATTERN, SLUG_RULE
+from ..submission import Schedule, UnitSpec
+from ..yamlsrc import exists, is_dir, read_text
 from .base import (
     EXIT_FAIL,
     EXIT_OK,
     actor,
     app,
+    campaign_zone,
     err,
     guard,
     lazy,
@@ -32,40 +34,108 @@ from .store_common import (
     UnitArg,
     VersionOpt,
     campaign_app,
+    unit_app,
 )
 
 # ---------------------------------------------------------------- campaign
 
 campaigns = lazy("scoring.campaigns")
 cycle = lazy("scoring.cycle")
+roster = lazy("scoring.roster")
 stored = lazy("scoring.stored")
+
+
+def _id(value: str) -> str:
+    """An id option or argument: the index's id pattern (lowercase letters, digits, - and _)."""
+    if not _ID.fullmatch(value):
+        raise typer.BadParameter(f"{value!r} is not an id: {SLUG_RULE}")
+    return value
+
+
+def _ids(values: list[str] | None) -> list[str]:
+    return [_id(v) for v in values or []]
+
+
+def _date(text: str) -> dt.date:
+    """A date option: a real date, ISO (2019-11-30) or as Vietnamese write it (30/11/2019)."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text!r}")
+
+
+def _zone(name: str) -> str:
+    """A --time-zone option: an IANA name this machine knows (tzdata), checked before any
+    store is opened."""
+    from .. import clock
+
+    try:
+        clock.zone(name)
+    except SubmissionError as exc:
+        hint = f"; did you mean {exc.suggestion}?" if exc.suggestion else ""
+        raise typer.BadParameter(exc.message + hint) from None
+    return name
+
+
+_ID = re.compile(SLUG_PATTERN)
 
 
 @campaign_app.command("create")
 def campaign_create(
-    campaign_id: CampaignArg,
+    campaign_id: Annotated[
+        str, typer.Argument(help="New campaign id, e.g. langson-2019.", metavar="ID", callback=_id)
+    ],
     year: Annotated[int, typer.Option("--year", help="The year assessed.")],
     index: Annotated[Path, typer.Option("--index", help="criteria.yaml")] = Path("criteria.yaml"),
     rules: Annotated[Path | None, typer.Option("--rules", help="Rule packs.")] = None,
-    due: Annotated[str | None, typer.Option("--due", help="Self-assessment deadline.")] = None,
-    explanation_due: Annotated[str | None, typer.Option("--explanation-due")] = None,
-    late: Annotated[str, typer.Option("--late", help="flag | refuse late files.")] = "flag",
+    due: Annotated[
+        dt.date | None, typer.Option("--due", help="Self-assessment deadline.", parser=_date)
+    ] = None,
+    explanation_due: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--explanation-due", help="Explanation deadline (not before --due).", parser=_date
+        ),
+    ] = None,
+    late: Annotated[
+        Literal["flag", "refuse"], typer.Option("--late", help="Late files: flagged or refused.")
+    ] = "flag",
+    units: Annotated[
+        Path | None,
+        typer.Option(
+            "--units", help="A units file (units: [{id, name, group, tags}]), as in campaign.yaml."
+        ),
+    ] = None,
+    time_zone: Annotated[
+        str,
+        typer.Option(
+            "--time-zone",
+            help="IANA time zone the deadlines are met and times shown in.",
+            callback=_zone,
+        ),
+    ] = "Asia/Ho_Chi_Minh",
 ) -> None:
-    """Open a campaign on an index (registered in the store if new).
+    """Open a campaign on an index (registered in the store if new), with its units from a
+    units file (or add them with `parindex unit add`). Dates: 2019-11-30 or 30/11/2019.
 
     Example: parindex campaign create langson-2019 --year 2019 --index samples/2019/criteria.yaml
     """
+    if due and explanation_due and explanation_due < due:
+        raise typer.BadParameter(
+            f"{explanation_due} is before the self-assessment deadline --due {due}",
+            param_hint="'--explanation-due'",
+        )
 
     def body() -> None:
-        sched = Schedule(
-            self_assessment_due=_date("--due", due),
-            explanation_due=_date("--explanation-due", explanation_due),
-        )
+        sched = Schedule(self_assessment_due=due, explanation_due=explanation_due)
         rules_dir = (
             rules
             if rules is not None
             else (index.parent / "rules" if is_dir(index.parent / "rules") else None)
         )
+        specs = roster.read_units(units) if units is not None else []
         row = campaigns.create(
             store(),
             campaign_id,
@@ -74,25 +144,18 @@ def campaign_create(
             rules_dir,
             schedule=sched,
             late=late,
+            time_zone=time_zone,
+            units=specs,
             actor=actor(),
-            now=now(),
+            now=now(time_zone=time_zone),
         )
+        n = f" with {len(specs)} units" if specs else ""
         out.print(
-            f"campaign {row.id} ({row.year}) opened on index {row.index_hash[:12]}", markup=False
+            f"campaign {row.id} ({row.year}) opened on index {row.index_hash[:12]}{n}",
+            markup=False,
         )
 
     guard(body)
-
-
-def _date(option: str, text: str | None) -> dt.date | None:
-    """An option's ISO date; a usage mistake is an error naming the option (it was a bug:
-    pydantic's ValidationError escaped)."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise SubmissionError(f"{option}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
 @campaign_app.command("status")
@@ -103,19 +166,27 @@ def campaign_status(campaign_id: CampaignArg, as_json: JsonOpt = False) -> None:
     """
 
     def body() -> None:
-        st = campaigns.status(store(), campaign_id)
+        st = campaigns.status(store(read_only=True), campaign_id)
         if as_json:
             print_json(st)
             return
+        from ..clock import show
+
+        tz = st["time_zone"]
         out.print(
             f"{st['campaign']} ({st['year']}): {st['state']} — index {st['index']}; "
-            f"self-assessment due {st['self_assessment_due']}, explanations due "
-            f"{st['explanation_due']}, late files: {st['late_submission']}",
+            f"opened {show(st['created_at'], tz)} ({tz}); "
+            f"self-assessment due {show(st['self_assessment_due']) or '—'}, explanations due "
+            f"{show(st['explanation_due']) or '—'}, late files: {st['late_submission']}",
             markup=False,
         )
         for u in st["units"]:
             flag = " (late)" if u["late"] else ""
-            out.print(f"  {u['unit_id']:<52} {u['state']:<12} v{u['version']}{flag}", markup=False)
+            when = show(u["submitted_at"], tz)
+            out.print(
+                f"  {u['unit_id']:<52} {u['state']:<12} v{u['version']:<4} {when}{flag}",
+                markup=False,
+            )
 
     guard(body)
 
@@ -138,7 +209,7 @@ def campaign_run(
         if as_json:
             print_json(doc)
         else:
-            print_ranking(doc)
+            print_ranking(doc, campaign_zone(doc["campaign"]))
 
     guard(body)
 
@@ -154,7 +225,9 @@ def campaign_advance(
     """
 
     def body() -> None:
-        row = campaigns.advance_campaign(store(), campaign_id, to, actor=actor(), now=now())
+        row = campaigns.advance_campaign(
+            store(), campaign_id, to, actor=actor(), now=now(campaign_id)
+        )
         out.print(f"campaign {row.id} is now {row.state}", markup=False)
 
     guard(body)
@@ -176,16 +249,33 @@ def import_(
     ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Unit id (for an .xlsx).")] = None,
     expected: VersionOpt = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Let one unit's file drop answers already stored (refused without it).",
+        ),
+    ] = False,
 ) -> None:
     """Import self-assessments: a whole campaign folder (creating the campaign), or one unit.
 
+    A unit's file that leaves out answers already stored is refused (the message names them)
+    unless --replace is given.
+
     Example: parindex import samples/2019
+    Example: parindex import a.json --campaign langson-2019 --replace
     """
 
     def body() -> int:
+        if not exists(path):  # before the store is opened (and perhaps created)
+            raise InputFileError("no such file or folder", Location(str(path)))
         st = store()
         if is_dir(path):
-            report = campaigns.import_folder(st, path, actor=actor(), now=now())
+            from ..submission import read_campaign_file
+
+            spec = read_campaign_file(path)
+            when = now(spec.id, time_zone=spec.time_zone)
+            report = campaigns.import_folder(st, path, actor=actor(), now=when)
             verb = "created" if report.created else "updated"
             out.print(
                 f"campaign {report.campaign} {verb}: {len(report.stored)} self-assessments stored",
@@ -202,7 +292,15 @@ def import_(
             raise SubmissionError("importing one file needs --campaign ID")
         uid, text = _unit_file(st, campaign, path, unit)
         for w in campaigns.import_unit(
-            st, campaign, uid, text, str(path), actor=actor(), now=now(), expected_version=expected
+            st,
+            campaign,
+            uid,
+            text,
+            str(path),
+            actor=actor(),
+            now=now(campaign),
+            expected_version=expected,
+            replace=replace,
         ):
             err.print(w, markup=False)
         out.print(f"self-assessment of {uid} stored in {campaign}", markup=False)
@@ -212,7 +310,8 @@ def import_(
 
 
 def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, str]:
-    """(unit id, canonical YAML text) of a unit file in any accepted format."""
+    """(unit id, text) of a unit file: YAML, JSON (by its .json name) or an .xlsx template
+    (read as YAML)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from ..excel import read_template
@@ -220,9 +319,7 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
         with st.read() as s:
             index = stored.index_for(s, stored.campaign_row(s, cid).index_hash)
         text = read_template(path, index)
-    elif suffix == ".json":
-        text = json_to_yaml(read_text(path), str(path))
-    else:
+    else:  # YAML, or JSON read by its name (.json)
         text = read_text(path)
     from ..submission import parse_unit_file
 
@@ -241,7 +338,7 @@ def submit(campaign: CampaignArg, unit: UnitArg, expected: VersionOpt = None) ->
 
     def body() -> None:
         row = campaigns.submit(
-            store(), campaign, unit, actor=actor(), now=now(), expected_version=expected
+            store(), campaign, unit, actor=actor(), now=now(campaign), expected_version=expected
         )
         late = " (late)" if row.late else ""
         out.print(f"{unit} submitted{late}; version {row.version}", markup=False)
@@ -265,8 +362,42 @@ def advance(
 
     def body() -> None:
         row = campaigns.advance_unit(
-            store(), campaign, unit, to, actor=actor(), now=now(), expected_version=expected
+            store(), campaign, unit, to, actor=actor(), now=now(campaign), expected_version=expected
         )
         out.print(f"{unit} is now {row.state}; version {row.version}", markup=False)
+
+    guard(body)
+
+
+def _name(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("a unit needs a name")
+    return value
+
+
+@unit_app.command("add")
+def unit_add(
+    campaign: CampaignArg,
+    unit: Annotated[
+        str, typer.Argument(help="New unit id, e.g. so-tai-chinh.", metavar="UNIT", callback=_id)
+    ],
+    name: Annotated[str, typer.Option("--name", help="The unit's name.", callback=_name)],
+    group: Annotated[
+        str, typer.Option("--group", help="Its group in the index, e.g. department.", callback=_id)
+    ],
+    tags: Annotated[
+        list[str] | None, typer.Option("--tag", help="A tag (repeat for more).", callback=_ids)
+    ] = None,
+    unranked: Annotated[bool, typer.Option("--unranked", help="Scored, not ranked.")] = False,
+) -> None:
+    """Add a unit to an open campaign (its group checked against the campaign's index).
+
+    Example: parindex unit add langson-2019 so-tai-chinh --name "Sở Tài chính" --group department
+    """
+
+    def body() -> None:
+        spec = UnitSpec(id=unit, name=name, group=group, tags=tags or [], ranked=not unranked)
+        row = roster.add_unit(store(), campaign, spec, actor=actor(), now=now())
+        out.print(f"unit {row.unit_id} ({row.group_id}) added to {campaign}", markup=False)
 
     guard(body)

@@ -23,10 +23,18 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Send cookies over HTTPS only (behind TLS).")
     ] = False,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="A reverse proxy (IP address or network) whose X-Forwarded-For names the "
+            "client; repeatable. Without it the header is ignored.",
+        ),
+    ] = None,
 ) -> None:
     """Start the web app on the same store as the CLI (--db / $PARINDEX_DB).
 
-    Example: parindex serve --port 8000
+    Example: parindex serve --port 8000 --trusted-proxy 127.0.0.1
     """
 
     def body() -> None:
@@ -34,9 +42,13 @@ def serve(
 
         from ..web import create_app
 
-        application = create_app(store(), secure_cookies=secure_cookies)
+        application = create_app(
+            store(), secure_cookies=secure_cookies, trusted_proxies=trusted_proxy or ()
+        )
         out.print(f"parindex web app on http://{host}:{port}/ (Ctrl+C to stop)", markup=False)
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        # the app reads proxy headers itself, from --trusted-proxy only: uvicorn's own
+        # reading (on by default, trusting 127.0.0.1 or $FORWARDED_ALLOW_IPS) stays off
+        uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False)
 
     guard(body)
 
@@ -88,12 +100,26 @@ def user_list() -> None:
     """
 
     def body() -> None:
-        for a in accounts.listing(store()):
+        for a in accounts.listing(store(read_only=True)):
             state = "active" if a.active else "disabled"
             out.print(
                 f"{a.username}\t{a.role}\t{a.unit_id or '-'}\t{state}\t{a.display_name}",
                 markup=False,
             )
+
+    guard(body)
+
+
+@user_app.command("unlock")
+def user_unlock(username: Annotated[str, typer.Argument(help="Sign-in name.")]) -> None:
+    """Lift an account's sign-in lockout after failed sign-ins (recorded in the audit log).
+
+    Example: parindex user unlock nguyen.van.a
+    """
+
+    def body() -> None:
+        accounts.unlock(store(), username, actor=actor(), now=now())
+        out.print(f"account {username} unlocked", markup=False)
 
     guard(body)
 

@@ -16,7 +16,8 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputFileError, Location, SubmissionError, suggest
+from ..errors import Location, SubmissionError, suggest
+from ..files import make_folder
 from .html import Part, render_html, save_html
 from .model import Report
 from .pdf import render_pdf, save_pdf
@@ -98,10 +99,7 @@ def outputs(
 def prepare(folder: Path, planned: Iterable[Output]) -> None:
     """Create ``folder`` and the sub-folders the planned files go to."""
     for sub in sorted({p.parent for o in planned for p in o.paths} | {folder}):
-        try:
-            sub.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputFileError(f"cannot create: {exc.strerror}", Location(str(sub))) from None
+        make_folder(sub)
 
 
 def write(report: Report, output: Output) -> tuple[Path, ...]:

@@ -17,7 +17,8 @@ from typing import Any, Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..errors import InputFileError, Location, SubmissionError, suggest
+from ..errors import Location, SubmissionError, suggest
+from ..files import write_text
 from ..numbers import decimal_comma
 from . import charts
 from .fonts import font_css
@@ -84,11 +85,7 @@ def render_html(report: Report, part: Part = "annex", unit: str | None = None) -
 
 def save_html(text: str, path: Path) -> Path:
     """Write rendered HTML text to ``path``."""
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"cannot write: {exc.strerror}", Location(str(path))) from None
-    return path
+    return write_text(path, text)
 
 
 def write_html(report: Report, path: Path, part: Part = "annex", unit: str | None = None) -> Path:

@@ -21,7 +21,8 @@ from typing import Any
 import matplotlib as mpl
 import typst
 
-from ..errors import InputFileError, Location, SubmissionError, suggest
+from ..errors import Location, SubmissionError, suggest
+from ..files import atomic_path
 from ..numbers import decimal_comma
 from . import charts
 from .html import PARTS, TEMPLATES, TIE_POLICY, Part
@@ -273,11 +274,9 @@ def render_pdf(report: Report, part: Part = "annex", unit: str | None = None) ->
 
 
 def save_pdf(data: bytes, path: Path) -> Path:
-    """Write PDF bytes to ``path``."""
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InputFileError(f"cannot write: {exc.strerror}", Location(str(path))) from None
+    """Write PDF bytes to ``path`` (through a temporary file: never a truncated PDF)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
     return path
 
 

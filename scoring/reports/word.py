@@ -29,7 +29,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from ..errors import InputFileError, Location
+from ..files import atomic_path
 from ..numbers import decimal_comma
 from .html import TIE_POLICY
 from .model import GroupReport, Report, UnitScore
@@ -236,11 +236,9 @@ def render_docx(report: Report) -> bytes:
 
 
 def save_docx(data: bytes, path: Path) -> Path:
-    """Write .docx bytes to ``path``."""
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InputFileError(f"cannot write: {exc.strerror}", Location(str(path))) from None
+    """Write .docx bytes to ``path`` (through a temporary file: never a truncated file)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
     return path
 
 

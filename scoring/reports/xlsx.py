@@ -19,8 +19,8 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from ..errors import InputFileError, Location
 from ..excel_export import BORDER, HEAD, print_setup, sheet_title
+from ..files import atomic_path
 from ..numbers import fmt, quantize
 from .html import TIE_POLICY
 from .model import GroupReport, Report, UnitScore
@@ -160,8 +160,6 @@ def write_xlsx(report: Report, path: Path) -> Path:
     if when.tzinfo is not None:
         when = when.astimezone(dt.UTC).replace(tzinfo=None)  # openpyxl writes naive UTC
     wb.properties.created = wb.properties.modified = when
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise InputFileError(f"cannot write: {exc.strerror}", Location(str(path))) from None
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path

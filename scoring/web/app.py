@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import ipaddress
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -46,6 +49,7 @@ from ..errors import (
     SubmissionError,
     WorkflowError,
 )
+from ..schema import CampaignRow
 from . import i18n, policy
 from .state import Cache
 
@@ -104,7 +108,10 @@ ROUTES: list[RouteSpec] = []
 
 class Throttle:
     """Failed sign-ins per client address in a sliding window: past ``limit`` the address
-    waits (HTTP 429), whichever accounts it tries; the per-account lockout is in the store."""
+    waits (HTTP 429), whichever accounts it tries; the per-account lockout is in the store.
+
+    The address is the connection's peer; ``X-Forwarded-For`` replaces it only for a request
+    that comes from a proxy the app was told to trust (``create_app(trusted_proxies=…)``)."""
 
     def __init__(self, limit: int = 20, window: float = 60.0) -> None:
         self.limit, self.window = limit, window
@@ -130,6 +137,12 @@ class Throttle:
             self._failures.setdefault(address, []).append(now)
 
 
+@pass_context
+def _vdate(context: Context, value: Any, tz: str | None = None) -> str:
+    """The ``vdate`` filter: dd/mm/yyyy (HH:MM) in ``tz``, else the page's campaign's zone."""
+    return i18n.date(value, tz or context.get("tz"))
+
+
 class Web:
     """The app's shared parts: store, cache, templates, clock."""
 
@@ -145,12 +158,26 @@ class Web:
         env = self.templates.env
         env.autoescape = True
         env.filters["num"] = i18n.number
-        env.filters["vdate"] = i18n.date
+        env.filters["vdate"] = _vdate
         env.globals["state_label"] = i18n.state
         env.globals["role_label"] = lambda r: accounts.ROLE_VI.get(r, r)
 
+    def zone(self, cid: str | None) -> str | None:
+        """The time zone of campaign ``cid`` (None: none named, or no such campaign)."""
+        if not cid:
+            return None
+
+        def build() -> str | None:
+            with self.store.read() as s:
+                row = s.get(CampaignRow, cid)
+                return None if row is None else row.time_zone
+
+        return self.cache.get(f"zone:{cid}", build)
+
     def page(self, ctx: Ctx, template: str, code: int = 200, **data: Any) -> HTMLResponse:
         lang = ctx.lang
+        # times on a campaign's pages are shown in its zone (`vdate` reads `tz`)
+        data.setdefault("tz", self.zone(ctx.request.path_params.get("cid")))
         return self.templates.TemplateResponse(
             ctx.request,
             template,
@@ -173,8 +200,14 @@ def create_app(
     *,
     clock: Callable[[], dt.datetime] | None = None,
     secure_cookies: bool = False,
+    trusted_proxies: Sequence[str] = (),
 ) -> FastAPI:
-    """The app on ``store`` (default: the CLI's store). ``clock`` gives the time of changes."""
+    """The app on ``store`` (default: the CLI's store). ``clock`` gives the time of changes.
+
+    ``trusted_proxies`` (addresses or networks): only a request from one of them has its
+    client address taken from ``X-Forwarded-For`` (uvicorn's ``ProxyHeadersMiddleware``);
+    by default the header is ignored and the peer's address is the client's."""
+    proxies = trusted(trusted_proxies)
     web = Web(store or open_store(), clock or (lambda: dt.datetime.now(dt.UTC)), secure_cookies)
     app = FastAPI(title="parindex", docs_url=None, redoc_url=None, version="0.1.0")
     app.state.web = web
@@ -185,7 +218,27 @@ def create_app(
 
     ROUTES.clear()
     pages.register(app, web)
+    if proxies:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     return app
+
+
+def trusted(values: Sequence[str]) -> list[str]:
+    """The proxies to trust, each an IP address or network; anything else (a name, ``*``)
+    is refused, so a typo cannot trust everyone."""
+    out = []
+    for value in values:
+        try:
+            net = ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            raise SubmissionError(
+                f"trusted proxy {value!r}: give an IP address or network, e.g. 127.0.0.1 or "
+                "10.0.0.0/8"
+            ) from None
+        out.append(str(net.network_address) if net.num_addresses == 1 else str(net))
+    return out
 
 
 def route(
@@ -389,4 +442,4 @@ def decimal(text: str) -> Decimal:
         raise SubmissionError(str(exc)) from None
 
 
-__all__ = ["ROUTES", "Ctx", "RouteSpec", "Web", "create_app", "route"]
+__all__ = ["ROUTES", "Ctx", "RouteSpec", "Web", "create_app", "route", "trusted"]

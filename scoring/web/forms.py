@@ -102,12 +102,27 @@ class Parsed:
 
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # field name -> message
+    missing: list[str] = field(default_factory=list)  # leaves whose fields were not posted
+
+
+def fields_of(row: Row) -> list[str]:
+    """The fields the form always posts for ``row`` (an unticked "not applicable" box is
+    never posted, so it is not among them)."""
+    return [key(row.id, inp.name) for inp in row.inputs] + [
+        key(row.id, "self_score"),
+        key(row.id, "evidence"),
+    ]
 
 
 def parse(form: Mapping[str, str], form_rows: list[Row]) -> Parsed:
-    """Read the posted fields of ``form_rows``; unknown fields are ignored."""
+    """Read the posted fields of ``form_rows``; unknown fields are ignored. A leaf whose
+    fields are absent (not posted at all, unlike posted empty) is listed in ``missing`` and
+    not read: an absent field is not an answer cleared."""
     out = Parsed()
     for row in form_rows:
+        if any(name not in form for name in fields_of(row)):
+            out.missing.append(row.id)
+            continue
         ans: dict[str, Any] = {}
         for inp in row.inputs:
             raw = form.get(key(row.id, inp.name), "").strip()
@@ -131,6 +146,15 @@ def parse(form: Mapping[str, str], form_rows: list[Row]) -> Parsed:
         if ans:
             out.answers[row.id] = ans
     return out
+
+
+def missing_message(leaves: list[str]) -> str:
+    """What the page says of a form posted without the fields of ``leaves``."""
+    shown = ", ".join(leaves[:8]) + (f" and {len(leaves) - 8} more" if len(leaves) > 8 else "")
+    return (
+        f"the form came without the fields of {len(leaves)} item(s) ({shown}): nothing was "
+        "saved; reload the page and save again"
+    )
 
 
 def _set(out: Parsed, ans: dict[str, Any], leaf: str, inp: Input, raw: str) -> None:

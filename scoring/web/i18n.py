@@ -1,8 +1,8 @@
 """Interface text in Vietnamese (the default) and English, and how figures are written.
 
 Vietnamese readers write decimals with a comma (85,50) and dates day first (09/02/2018);
-times are shown in Vietnam's time zone (UTC+7). Figures arrive as the decimal strings of the
-score documents and are never rounded again here.
+times are shown in the campaign's time zone (Asia/Ho_Chi_Minh by default). Figures arrive as
+the decimal strings of the score documents and are never rounded again here.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..clock import show
 from ..numbers import decimal_comma
 
 LANGS = ("vi", "en")
 _PLAIN = re.compile(r"^[+-]?[0-9]{1,15}([.,][0-9]{1,9})?$")
-VN = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 # key -> (Vietnamese, English)
 TEXT: dict[str, tuple[str, str]] = {
@@ -69,6 +69,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "changes": ("Thay đổi khi thẩm định", "Appraisal changes"),
     "who": ("Người thực hiện", "By"),
     "when": ("Thời gian", "When"),
+    "written_at": ("Thời điểm ghi", "Written"),
+    "effective_at": ("Thời điểm hiệu lực", "Effective"),
     "round": ("Vòng", "Round"),
     "audit": ("Nhật ký kiểm toán", "Audit log"),
     "chain_ok": ("Chuỗi băm toàn vẹn", "Hash chain intact"),
@@ -84,6 +86,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "active": ("Đang hoạt động", "Active"),
     "disable": ("Khóa", "Disable"),
     "enable": ("Mở khóa", "Enable"),
+    "locked": ("Bị khóa do đăng nhập sai", "Locked after failed sign-ins"),
+    "unlock": ("Gỡ khóa đăng nhập", "Unlock sign-in"),
     "advance": ("Chuyển bước", "Move on"),
     "publish": ("Công bố", "Publish"),
     "appraise": ("Thẩm định", "Appraise"),
@@ -175,22 +179,7 @@ def parse_date(text: str) -> dt.date:
     raise ValueError(f"{text!r} is not a date (dd/mm/yyyy)")
 
 
-def date(value: Any) -> str:
-    """A date or ISO date text as dd/mm/yyyy; a time as dd/mm/yyyy HH:MM in Vietnam time."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    else:
-        text = str(value)
-        try:
-            if "T" not in text and len(text) == 10:
-                return dt.date.fromisoformat(text).strftime("%d/%m/%Y")
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            return text
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(VN).strftime("%d/%m/%Y %H:%M")
+def date(value: Any, tz: str | None = None) -> str:
+    """A date or ISO date text as dd/mm/yyyy; a time as dd/mm/yyyy HH:MM in the zone ``tz``
+    (the campaign's; Vietnam time by default), written by the same helper as the CLI."""
+    return show(value, tz)

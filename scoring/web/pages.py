@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException
 
 from .. import accounts, audit, campaigns, publication
 from ..appraisal import Change, appraise, respond
-from ..errors import AccessError, ErrorList, ParindexError, SubmissionError, WorkflowError
+from ..errors import (
+    AccessError,
+    ConflictError,
+    ErrorList,
+    ParindexError,
+    SubmissionError,
+    WorkflowError,
+)
 from ..evaluate import score_units
 from ..numbers import fmt, quantize
 from ..ranking import CampaignResult, rank
@@ -67,6 +74,7 @@ def register(app: FastAPI, web: Web) -> None:
     route(app, web, "GET", "/admin/accounts", "accounts.read")(accounts_page)
     route(app, web, "POST", "/admin/accounts", "accounts.write")(add_account)
     route(app, web, "POST", "/admin/accounts/{username}/active", "accounts.write")(set_active)
+    route(app, web, "POST", "/admin/accounts/{username}/unlock", "accounts.write")(unlock)
     route(app, web, "POST", "/api/c/{cid}/u/{uid}/simulate", "unit.simulate")(simulate)
     route(app, web, "GET", "/api/c/{cid}/ranking", "ranking.read")(ranking_json)
     route(app, web, "GET", "/api/c/{cid}/u/{uid}", "unit.read")(unit_json)
@@ -134,9 +142,38 @@ def _back(path: str, note: str = "") -> RedirectResponse:
     return RedirectResponse(path + (f"?note={quote(note)}" if note else ""), status_code=303)
 
 
-def _version(ctx: Ctx) -> int | None:
+def _absent(ctx: Ctx, *names: str) -> str | None:
+    """The message for a post without some of the fields its form always sends, or None: an
+    absent field is not an empty one, and a write never reads it as one."""
+    posted = ctx.fields()
+    absent = [n for n in names if n not in posted]
+    if not absent:
+        return None
+    return (
+        f"the form came without its field(s) {', '.join(absent)}: nothing was changed; "
+        "reload the page and try again"
+    )
+
+
+def _require(ctx: Ctx, *names: str) -> None:
+    """Refuse (400) a post without some of the fields its form always sends."""
+    message = _absent(ctx, *names)
+    if message is not None:
+        raise SubmissionError(message)
+
+
+def _version(ctx: Ctx) -> int:
+    """The unit version the form was read at: absent is refused (400); anything but the
+    digits of a version (empty, negative, not a number, absurdly long) cannot be the unit's
+    current version, so it is a conflict (409) like any stale one; there is no "no check"."""
+    _require(ctx, "version")
     raw = ctx.field("version")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+    if raw.isascii() and raw.isdigit() and len(raw) < 12:
+        return int(raw)
+    raise ConflictError(
+        f"the form's version {raw[:20]!r} is not the unit's current version: reload the page "
+        "and apply your change again"
+    )
 
 
 # ---------------------------------------------------------------- sign-in
@@ -392,20 +429,31 @@ def _parse_form(web: Web, ctx: Ctx, cid: str, uid: str) -> tuple[str, forms.Pars
 
 
 def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
-    """Store the form as the unit's self-assessment (draft, campaign open)."""
+    """Store the form as the unit's self-assessment (draft, campaign open). A post without
+    the fields of every leaf the form shows, or without its version, changes nothing (400)."""
     text, parsed = _parse_form(web, ctx, cid, uid)
     posted = ctx.fields()
-    if parsed.errors:
+    refused = [m for m in [_absent(ctx, "version")] if m]
+    values = posted
+    if parsed.missing:
+        refused.append(forms.missing_message(parsed.missing))
+        # the leaves that were not posted show what is stored, not blanks to save next time
+        sub = _result(web, cid).submissions.get(uid)
+        stored = forms.values_of(sub.answers if sub else {}, ctx.lang)
+        gone = set(parsed.missing)
+        values = {k: v for k, v in stored.items() if k.split(":")[1] in gone} | posted
+    if refused or parsed.errors:
         return unit_page(
             web,
             ctx,
             cid,
             uid,
-            values=posted,
+            values=values,
             field_errors=parsed.errors,
-            errors=[f"{k[2:]}: {v}" for k, v in parsed.errors.items()],
+            errors=refused + [f"{k[2:]}: {v}" for k, v in parsed.errors.items()],
             status=400,
         )
+    expected = _version(ctx)
     try:
         campaigns.import_unit(
             web.store,
@@ -415,7 +463,8 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
             f"web:{cid}/units/{uid}.yaml",
             actor=ctx.user.username,
             now=web.clock(),
-            expected_version=_version(ctx),
+            expected_version=expected,
+            replace=True,  # every leaf's field was posted: one left empty is meant to be dropped
         )
     except (SubmissionError, ErrorList) as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
@@ -427,13 +476,9 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
 
 def submit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """Lock the self-assessment (draft → submitted)."""
+    expected = _version(ctx)
     campaigns.submit(
-        web.store,
-        cid,
-        uid,
-        actor=ctx.user.username,
-        now=web.clock(),
-        expected_version=_version(ctx),
+        web.store, cid, uid, actor=ctx.user.username, now=web.clock(), expected_version=expected
     )
     return _back(f"/c/{cid}/u/{uid}", "submitted")
 
@@ -444,6 +489,10 @@ def simulate(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     result = _result(web, cid)
     places = _places(result)
     text, parsed = _parse_form(web, ctx, cid, uid)
+    if parsed.missing:  # absent fields are not cleared answers: no score to show for them
+        return JSONResponse(
+            {"errors": {"": forms.missing_message(parsed.missing)}}, status_code=400
+        )
     if parsed.errors:
         return JSONResponse({"errors": parsed.errors}, status_code=422)
     sub = Submission(campaigns.unit_spec(unit))
@@ -499,6 +548,7 @@ def _gap(g: Any, places: int, lang: str) -> dict[str, str]:
 
 def explain(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """The unit's explanations of round-1 changes, with further evidence."""
+    expected = _version(ctx)
     entries = []
     for node_id in sorted({k[2:] for k in (ctx.form or {}) if k.startswith("e:")}):
         text = ctx.field(f"e:{node_id}").strip()
@@ -526,13 +576,14 @@ def explain(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         entries,
         actor=ctx.user.username,
         now=web.clock(),
-        expected_version=_version(ctx),
+        expected_version=expected,
     )
     return _back(f"/c/{cid}/u/{uid}", "saved")
 
 
 def appraise_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """The appraiser's changes of this round, each with its reason."""
+    expected = _version(ctx)
     camp, unit = _camp(web, cid), _unit(web, cid, uid)
     round_ = _round(camp.state, unit.state)
     if round_ is None:
@@ -557,13 +608,15 @@ def appraise_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         changes,
         actor=ctx.user.username,
         now=web.clock(),
-        expected_version=_version(ctx),
+        expected_version=expected,
     )
     return _back(f"/c/{cid}/u/{uid}", "saved")
 
 
 def advance_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """Move the unit to its next workflow state (submitting is the unit's own act)."""
+    _require(ctx, "target", "version")
+    expected = _version(ctx)
     if ctx.field("target") == "submitted":
         raise WorkflowError("a unit submits its own self-assessment; an appraiser cannot")
     campaigns.advance_unit(
@@ -573,7 +626,7 @@ def advance_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         ctx.field("target"),
         actor=ctx.user.username,
         now=web.clock(),
-        expected_version=_version(ctx),
+        expected_version=expected,
     )
     return _back(f"/c/{cid}/u/{uid}", "saved")
 
@@ -620,10 +673,12 @@ def audit_page(web: Web, ctx: Ctx) -> Response:
                 .limit(AUDIT_PAGE)
             )
         )
+        zones = {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
     return web.page(
         ctx,
         "audit.html",
         rows=rows,
+        zones=zones,
         checked=checked,
         problems=problems,
         page=page,
@@ -643,6 +698,8 @@ def verify_page(web: Web, ctx: Ctx, cid: str) -> Response:
 
 
 def advance_campaign(web: Web, ctx: Ctx, cid: str) -> Response:
+    """Move the campaign to its next state (the form's ``target``)."""
+    _require(ctx, "target")
     campaigns.advance_campaign(
         web.store, cid, ctx.field("target"), actor=ctx.user.username, now=web.clock()
     )
@@ -657,12 +714,18 @@ def publish(web: Web, ctx: Ctx, cid: str) -> Response:
 
 
 def accounts_page(web: Web, ctx: Ctx) -> Response:
+    """The accounts, each with its state (active, locked after failed sign-ins)."""
+    rows = accounts.listing(web.store)
+    now = web.clock()
+    locked = {a.username for a in rows if accounts.is_locked(a, now) or a.failed_logins}
     return web.page(
-        ctx, "accounts.html", rows=accounts.listing(web.store), roles=accounts.ROLES, error=None
+        ctx, "accounts.html", rows=rows, roles=accounts.ROLES, locked=locked, error=None
     )
 
 
 def add_account(web: Web, ctx: Ctx) -> Response:
+    """Create an account from the form (username, role, password; name and unit optional)."""
+    _require(ctx, "username", "role", "password")
     accounts.add(
         web.store,
         ctx.field("username").strip(),
@@ -677,9 +740,19 @@ def add_account(web: Web, ctx: Ctx) -> Response:
 
 
 def set_active(web: Web, ctx: Ctx, username: str) -> Response:
+    """Enable (``active=1``) or disable (``active=0``) an account."""
+    _require(ctx, "active")
+    if ctx.field("active") not in ("0", "1"):
+        raise SubmissionError(f"active {ctx.field('active')[:20]!r}: 1 (enable) or 0 (disable)")
     if username == ctx.user.username:
         raise WorkflowError("an administrator cannot disable their own account")
     accounts.set_active(
         web.store, username, ctx.field("active") == "1", actor=ctx.user.username, now=web.clock()
     )
+    return _back("/admin/accounts", "saved")
+
+
+def unlock(web: Web, ctx: Ctx, username: str) -> Response:
+    """Lift an account's sign-in lockout (audited)."""
+    accounts.unlock(web.store, username, actor=ctx.user.username, now=web.clock())
     return _back("/admin/accounts", "saved")
