@@ -36,8 +36,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 def cold() -> None:
     """Empty every cache the reports keep for a process, as a new process starts."""
-    charts.profile_svg.cache_clear()
-    charts.distribution_svg.cache_clear()
+    charts.clear_caches()
     fonts._cmap.cache_clear()
     fonts._subset.cache_clear()
     pdf._compiler.cache_clear()
