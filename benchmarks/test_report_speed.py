@@ -37,8 +37,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def cold() -> None:
     """Empty every cache the reports keep for a process, as a new process starts."""
     charts.clear_caches()
-    fonts._cmap.cache_clear()
-    fonts._subset.cache_clear()
+    fonts.clear_caches()
     pdf._compiler.cache_clear()
     assert pages._ENV.cache is not None
     pages._ENV.cache.clear()

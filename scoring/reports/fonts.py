@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import matplotlib as mpl
@@ -76,7 +76,12 @@ def _subset(weight: str, codepoints: frozenset[int]) -> bytes:
 
 def font_css(text: str = "") -> str:
     """``@font-face`` rules embedding both weights, covering ``text`` as far as the font can."""
-    extra = frozenset(ord(c) for c in text) - BASE - COMMON
+    return _faces(frozenset(map(ord, set(text))) - BASE - COMMON)  # set first: a page is long
+
+
+@lru_cache(maxsize=16)
+def _faces(extra: frozenset[int]) -> str:
+    """The rules for the common subset plus ``extra``, encoded once for the pages alike."""
     rules = []
     for weight in FILES:
         data = base64.b64encode(_subset(weight, BASE | COMMON | extra)).decode("ascii")
@@ -85,6 +90,12 @@ def font_css(text: str = "") -> str:
             f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
         )
     return "\n".join(rules)
+
+
+def clear_caches() -> None:
+    """Forget the fonts read and subset so far (the benchmark starts each round cold)."""
+    for cached in (_cmap, _subset, _faces):
+        cached.cache_clear()
 
 
 def missing_glyphs(text: str) -> set[str]:

@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt
 from docx.styles.style import ParagraphStyle
-from docx.table import Table
+from docx.table import Table, _Cell  # a cell of a row: python-docx gives it no public name
 from docx.text.paragraph import Paragraph
 
 from ..files import atomic_path
@@ -135,8 +135,7 @@ def _page_setup(doc: DocumentObject, report: Report) -> None:
         run.font.size = FOOTER
 
 
-def _cell(table: Table, row: int, col: int, text: str, *, bold: bool = False) -> None:
-    cell = table.cell(row, col)
+def _cell(cell: _Cell, col: int, text: str, *, bold: bool = False) -> None:
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT if col == 1 else WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run(nfc(text))
@@ -159,15 +158,17 @@ def _group(doc: DocumentObject, number: int, group: GroupReport) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for c, (title, width) in enumerate(COLUMNS):
-        _cell(table, 0, c, title, bold=True)
-        for cell in table.columns[c].cells:
-            cell.width = width
+    rows = [tuple(title for title, _ in COLUMNS)]
+    rows += [
+        (str(r), u.name, vn(u.points), vn(u.index), u.class_vi, rank_text(u))
+        for r, u in enumerate(group.units, start=1)
+    ]
+    # row by row: python-docx's table.cell(r, c) walks the whole table at each call
+    for r, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
+        for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            cell.width = COLUMNS[c][1]
+            _cell(cell, c, value, bold=r == 0)
     _repeat_header(table)
-    for r, u in enumerate(group.units, start=1):
-        values = (str(r), u.name, vn(u.points), vn(u.index), u.class_vi, rank_text(u))
-        for c, value in enumerate(values):
-            _cell(table, r, c, value)
     _para(doc)
 
 
