@@ -32,6 +32,7 @@ from scoring.publication import latest_run, published
 from scoring.reports import (
     Report,
     build,
+    charts,
     formats,
     outputs,
     prepare,
@@ -402,6 +403,27 @@ def test_year_over_year_change_for_2019_against_2018(
     first = build(store, "langson-2018", generated_at=AT)
     assert first.meta.previous is None and first.scorecard("so-tai-chinh").previous is None
     assert "Không có kết quả công bố của năm trước" in render_html(first, "summary")
+
+
+def test_a_kept_chart_figure_draws_as_a_new_one(report: Report) -> None:
+    """A scorecard chart drawn on the figure kept from the other units of its group is the same
+    SVG as on a new figure: a short bar's label above it, an area that does not apply, last
+    year's diamonds."""
+    card = report.scorecard("so-ke-hoach-va-dau-tu")
+    areas = list(card.unit.areas)
+    areas[0] = dataclasses.replace(areas[0], percent=5.0)  # too short to hold its label
+    areas[1] = dataclasses.replace(areas[1], percent=None, previous_percent=None)  # N/A
+    odd = dataclasses.replace(card, unit=dataclasses.replace(card.unit, areas=tuple(areas)))
+    assert odd.previous is not None
+    charts.clear_caches()
+    new = charts.profile_svg(odd)
+    charts.clear_caches()
+    for other in report.scorecards.values():
+        if other.group_title_vi == card.group_title_vi:
+            charts.profile_svg(other)
+    kept = charts.profile_svg(odd)
+    assert kept == new and kept != charts.profile_svg(card)
+    assert ">5<" in new and ">KAD<" in new
 
 
 def test_summary_counts_classes_and_describes_the_distribution(report: Report) -> None:
