@@ -50,6 +50,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # the templates ship with the package: no need to stat each one at every use (the
+        # scorecard includes its notes rows once per line of the tree, 3,700 times a set)
+        auto_reload=False,
     )
     env.filters["css_string"] = css_string
     env.filters["vn"] = decimal_comma  # 85.50 → 85,50 in every figure printed
