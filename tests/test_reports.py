@@ -9,13 +9,16 @@ import html
 import io
 import json
 import re
-import subprocess
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pypdfium2 as pdfium
 import pytest
+from docx import Document
+from docx.shared import Mm, Pt
 from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 
@@ -26,7 +29,17 @@ from scoring.db import Store, open_store
 from scoring.errors import SubmissionError
 from scoring.numbers import fmt, quantize
 from scoring.publication import latest_run, published
-from scoring.reports import Report, build, formats, outputs, prepare, render_html, write_all
+from scoring.reports import (
+    Report,
+    build,
+    charts,
+    formats,
+    outputs,
+    prepare,
+    render_html,
+    render_pdf,
+    write_all,
+)
 from scoring.reports.fonts import missing_glyphs
 from scoring.reports.xlsx import HEAD_ROW
 from tests.conftest import MINI, ROOT
@@ -45,11 +58,37 @@ def flat(text: str) -> str:
     return " ".join(nfc(text).split())
 
 
-def pdf_text(path: Path, *, layout: bool = False) -> str:
-    """The text of a PDF (pdftotext), whitespace collapsed; with ``layout``, line by line."""
-    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
-    text = subprocess.run(args, capture_output=True, check=True).stdout.decode("utf-8")
-    return "\n".join(flat(line) for line in text.splitlines()) if layout else flat(text)
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF, as PDFium extracts it (pypdfium2: no system tool)."""
+    doc = pdfium.PdfDocument(path)
+    try:
+        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF, whitespace collapsed."""
+    return flat("\n".join(pdf_pages(path)))
+
+
+def pdf_row(path: Path, needle: str) -> str:
+    """The text of the band of the page, full width, on the line where ``needle`` first is:
+    a table row's cells, whatever order the PDF holds them in."""
+    doc = pdfium.PdfDocument(path)
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            found = textpage.search(needle).get_next()
+            if found is None:
+                continue
+            _, bottom, _, top = textpage.get_charbox(found[0])
+            band = textpage.get_text_bounded(0, bottom - 1, page.get_width(), top + 1)
+            return flat(band)
+    finally:
+        doc.close()
+    raise AssertionError(f"{needle!r} is not in {path}")
 
 
 def units(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -85,7 +124,7 @@ def report(store: Store) -> Report:
 
 @pytest.fixture(scope="module")
 def files(report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Annex (HTML, PDF, Excel), summary and three scorecards (HTML, PDF) of 2019."""
+    """Annex (HTML, PDF, Excel, Word), summary and three scorecards (HTML, PDF) of 2019."""
     folder = tmp_path_factory.mktemp("bao-cao")
     planned = [o for u in CARDS_2019 for o in outputs(report, folder, unit=u)]
     planned = list({o.paths: o for o in planned}.values())  # annex and summary once
@@ -177,19 +216,58 @@ def test_excel_reopens_with_numbers_equal_to_the_document(
     assert wb["Thông tin"]["B7"].value == doc["index"]["content_hash"]
 
 
+def test_word_annex_is_laid_out_for_the_decision(files: Path, docs: dict[str, Any]) -> None:
+    """The Word annex reads back (python-docx) as A4 portrait, administrative margins, Times
+    New Roman 13, the heading block with blanks, and one table per group whose rows hold the
+    published total, index, class and rank (decimal comma; ties said)."""
+    doc = Document(str(files / "annex.docx"))
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.5)
+    assert abs(section.page_height - Mm(297)) < Mm(0.5)
+    twip = Mm(0.02)  # Word stores margins in twentieths of a point
+    for side, low, high in (
+        ("top", 20, 25),
+        ("bottom", 20, 25),
+        ("left", 30, 35),
+        ("right", 15, 20),
+    ):
+        assert Mm(low) - twip <= getattr(section, f"{side}_margin") <= Mm(high) + twip, side
+    normal = doc.styles["Normal"].font
+    assert normal.name == "Times New Roman" and normal.size in (Pt(13), Pt(14))
+    head = [p.text for p in doc.paragraphs[:6]]
+    assert "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" in head and "PHỤ LỤC" in head
+    assert (
+        "(Kèm theo Quyết định số ……/QĐ-UBND ngày …… tháng …… năm …… của UBND tỉnh Lạng Sơn)" in head
+    )
+    doc_groups = docs["langson-2019"]["groups"]
+    assert len(doc.tables) == len(doc_groups)
+    for table, g in zip(doc.tables, doc_groups, strict=True):
+        rows = [[c.text for c in r.cells] for r in table.rows]
+        assert rows[0] == ["STT", "Tên đơn vị", "Điểm", "Chỉ số", "Xếp loại", "Xếp hạng"]
+        ranks = [u["rank"] for u in g["units"]]
+        for i, (row, u) in enumerate(zip(rows[1:], g["units"], strict=True), start=1):
+            tied = ranks.count(u["rank"]) > 1
+            rank = f"{u['rank']} (đồng hạng)" if tied else str(u["rank"])
+            expected = [str(i), nfc(u["name"]), vn(u["points"]), vn(u["index"]),
+                        u["classification"]["label_vi"], rank]  # fmt: skip
+            assert row == expected
+            assert all(unicodedata.is_normalized("NFC", c) for c in row)
+    assert "langson-2019 · chỉ số / index" in doc.sections[0].footer.paragraphs[0].text
+    assert "DỰ THẢO" not in "\n".join(p.text for p in doc.paragraphs)
+
+
 def test_pdf_text_has_every_unit_with_its_total_and_index(
     files: Path, docs: dict[str, Any]
 ) -> None:
-    """pdftotext of the annex shows every unit's name, total and index; footers are there."""
+    """The annex PDF's text shows every unit's name, and on its row its total and index;
+    footers are there."""
     text = pdf_text(files / "annex.pdf")
-    lines = pdf_text(files / "annex.pdf", layout=True).splitlines()
     for u in units(docs["langson-2019"]):
         name = nfc(u["name"])
         assert name in text
-        head = re.compile(rf"^=?{u['rank']} {re.escape(' '.join(name.split()[:6]))}( |$)")
-        row = [line.split() for line in lines if head.search(line)]
-        assert len(row) == 1, name
-        assert vn(u["points"]) in row[0] and vn(u["index"]) in row[0], name
+        row = pdf_row(files / "annex.pdf", " ".join(name.split()[:4])).split()
+        assert row[0].lstrip("=") == str(u["rank"]), name
+        assert vn(u["points"]) in row and vn(u["index"]) in row, name
     assert "Trang 1 / 2" in text and "Trang 2 / 2" in text
     assert f"langson-2019 · chỉ số / index langson-2019 {report_hash(docs)}" in text
     assert "lập lúc / generated 2020-01-15 09:30 UTC" in text
@@ -211,14 +289,21 @@ def test_html_is_one_self_contained_file(files: Path) -> None:
 
 
 def test_a_rendered_page_image_is_produced(files: Path, tmp_path: Path) -> None:
-    """pdftoppm renders the first page of a scorecard as a PNG for inspection."""
-    stem = tmp_path / "trang"
-    pdf = files / "scorecards" / f"{CARDS_2019[0]}.pdf"
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(stem)],
-                   check=True)  # fmt: skip
-    image = next(tmp_path.glob("trang*.png"))
-    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image.stat().st_size > 10_000
-    print(f"rendered page: {image}")
+    """PDFium renders the first page of a scorecard and of the annex as PNGs for inspection:
+    A4 (portrait, landscape), not blank."""
+    for name, portrait in ((f"scorecards/{CARDS_2019[0]}.pdf", True), ("annex.pdf", False)):
+        doc = pdfium.PdfDocument(files / name)
+        width, height = doc[0].get_size()  # points
+        assert (round(width), round(height)) == ((595, 842) if portrait else (842, 595)), name
+        image = doc[0].render(scale=60 / 72).to_pil().convert("L")
+        doc.close()
+        assert abs(image.width / image.height - width / height) < 0.01
+        inked = sum(image.histogram()[:128]) / (image.width * image.height)
+        assert 0.01 < inked < 0.5, (name, inked)  # text and rules, not a blank or black page
+        png = tmp_path / f"{Path(name).stem}.png"
+        image.save(png)
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        print(f"rendered page: {png}")
 
 
 def test_vietnamese_strings_survive_every_format(files: Path, report: Report) -> None:
@@ -230,6 +315,9 @@ def test_vietnamese_strings_survive_every_format(files: Path, report: Report) ->
              "Xuất sắc", "Khá", "Điều tra xã hội học"]  # fmt: skip
     annex = html.unescape((files / "annex.html").read_text(encoding="utf-8"))
     annex_pdf = pdf_text(files / "annex.pdf")
+    for name in ("annex.pdf", "summary.pdf", "scorecards/so-ke-hoach-va-dau-tu.pdf"):
+        raw = "".join(pdf_pages(files / name))
+        assert unicodedata.is_normalized("NFC", raw), name  # precomposed, as stored
     sheets = {
         str(c.value) for ws in load_workbook(files / "annex.xlsx").worksheets for r in ws for c in r
     }
@@ -317,6 +405,27 @@ def test_year_over_year_change_for_2019_against_2018(
     assert "Không có kết quả công bố của năm trước" in render_html(first, "summary")
 
 
+def test_a_kept_chart_figure_draws_as_a_new_one(report: Report) -> None:
+    """A scorecard chart drawn on the figure kept from the other units of its group is the same
+    SVG as on a new figure: a short bar's label above it, an area that does not apply, last
+    year's diamonds."""
+    card = report.scorecard("so-ke-hoach-va-dau-tu")
+    areas = list(card.unit.areas)
+    areas[0] = dataclasses.replace(areas[0], percent=5.0)  # too short to hold its label
+    areas[1] = dataclasses.replace(areas[1], percent=None, previous_percent=None)  # N/A
+    odd = dataclasses.replace(card, unit=dataclasses.replace(card.unit, areas=tuple(areas)))
+    assert odd.previous is not None
+    charts.clear_caches()
+    new = charts.profile_svg(odd)
+    charts.clear_caches()
+    for other in report.scorecards.values():
+        if other.group_title_vi == card.group_title_vi:
+            charts.profile_svg(other)
+    kept = charts.profile_svg(odd)
+    assert kept == new and kept != charts.profile_svg(card)
+    assert ">5<" in new and ">KAD<" in new
+
+
 def test_summary_counts_classes_and_describes_the_distribution(report: Report) -> None:
     """Class counts add up to the group; the summary shows lowest, median, highest and charts."""
     page = render_html(report, "summary")
@@ -336,12 +445,15 @@ def test_an_unpublished_campaign_is_marked_draft(tmp_path: Path) -> None:
     assert draft.meta.draft and draft.meta.run_id is None
     page = render_html(draft, "annex")
     assert "DỰ THẢO / DRAFT" in page and 'class="watermark"' in page
-    planned = outputs(draft, tmp_path / "out", ("pdf", "xlsx"))
+    planned = outputs(draft, tmp_path / "out", ("pdf", "xlsx", "docx"))
     prepare(tmp_path / "out", planned)
     list(write_all(draft, planned[:1]))
     assert "DỰ THẢO / DRAFT" in pdf_text(tmp_path / "out" / "annex.pdf")
     ws = load_workbook(tmp_path / "out" / "annex.xlsx").worksheets[0]
     assert str(ws["A3"].value).startswith("DỰ THẢO / DRAFT")
+    word = Document(str(tmp_path / "out" / "annex.docx"))
+    assert word.paragraphs[0].text == "DỰ THẢO / DRAFT"
+    assert word.sections[0].header.paragraphs[0].text.startswith("DỰ THẢO / DRAFT")
 
 
 def test_published_report_is_not_marked_draft_and_is_deterministic(report: Report) -> None:
@@ -351,14 +463,23 @@ def test_published_report_is_not_marked_draft_and_is_deterministic(report: Repor
     assert page == render_html(report, "scorecard", "huyen-cao-loc")
 
 
+def test_pdf_takes_any_generation_time(report: Report) -> None:
+    """A generation time with microseconds, in the campaign's zone, still gives a PDF (Typst
+    takes whole seconds): the README's `report` example failed on it."""
+    when = dt.datetime(2020, 1, 15, 16, 30, 5, 123456, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    meta = dataclasses.replace(report.meta, generated_at=when)
+    pdf = render_pdf(dataclasses.replace(report, meta=meta), "annex")
+    assert pdf.startswith(b"%PDF-")
+
+
 def test_outputs_refuse_unknown_units_formats_and_unsafe_ids(
     report: Report, tmp_path: Path
 ) -> None:
     """An unknown unit gets a suggestion, an unknown format too, a non-slug id is refused."""
     with pytest.raises(SubmissionError, match="did you mean 'so-y-te'"):
         outputs(report, tmp_path, unit="so-y-tee")
-    with pytest.raises(SubmissionError, match="unknown format 'docx'"):
-        formats("html,docx")
+    with pytest.raises(SubmissionError, match="unknown format 'odt'"):
+        formats("html,odt")
     assert formats(" PDF, html ,pdf") == ("pdf", "html")
     card = report.scorecard("so-y-te")
     evil = dataclasses.replace(report, scorecards={"../../etc/x": card})
@@ -378,7 +499,8 @@ def test_cli_writes_every_scorecard_of_a_province_with_progress(
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert len(written) == 33 and written[:2] == ["annex.html", "scorecards/ban-dan-toc.html"]
     assert "summary.html" in written
-    assert "2020-01-15 09:30 UTC" in (out / "annex.html").read_text(encoding="utf-8")
+    # an --at without offset is read in the campaign's zone (Asia/Ho_Chi_Minh)
+    assert "2020-01-15 09:30 +07" in (out / "annex.html").read_text(encoding="utf-8")
 
 
 def test_cli_one_unit_in_worker_processes(store: Store, tmp_path: Path) -> None:
@@ -396,7 +518,7 @@ def test_cli_one_unit_in_worker_processes(store: Store, tmp_path: Path) -> None:
     [
         (("langson-2017",), "no campaign 'langson-2017'"),
         (("langson-2018", "--unit", "so-tai-chinhh"), "did you mean 'so-tai-chinh'"),
-        (("langson-2018", "--format", "html,docx"), "unknown format 'docx'"),
+        (("langson-2018", "--format", "html,odt"), "unknown format 'odt'"),
         (("langson-2019", "--previous", "2019"), "is the campaign itself"),
     ],
 )

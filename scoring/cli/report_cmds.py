@@ -20,8 +20,8 @@ def report(
         typer.Option("--out", help="Folder to write into (default: ./bao-cao-CAMPAIGN)."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="Comma-separated formats: html, pdf, xlsx.")
-    ] = "html,pdf,xlsx",
+        str, typer.Option("--format", help="Comma-separated formats: html, pdf, xlsx, docx.")
+    ] = "html,pdf,xlsx,docx",
     unit: Annotated[
         str | None, typer.Option("--unit", help="Write the scorecard of this unit only.")
     ] = None,
@@ -40,7 +40,8 @@ def report(
 ) -> None:
     """Write the ranking annex, the summary and a scorecard per unit, as published.
 
-    Files: DIR/annex.{html,pdf,xlsx}, DIR/summary.{html,pdf} and DIR/scorecards/UNIT.{html,pdf}.
+    Files: DIR/annex.{html,pdf,xlsx,docx}, DIR/summary.{html,pdf} and
+    DIR/scorecards/UNIT.{html,pdf}. The Word annex is laid out to attach to the Quyết định.
     A campaign not yet published is reported as it stands and marked DRAFT (DỰ THẢO).
     The generation time in every footer is --at, else now.
 

@@ -2,13 +2,15 @@
 
 ``build(store, campaign_id)`` reads the latest published run (or scores the campaign as it
 stands and marks it DRAFT) and last year's published campaign; the ``Report`` it returns is
-plain data that ``write_html``, ``write_pdf`` and ``write_xlsx`` render. ``outputs``,
-``prepare`` and ``write_all`` are what ``parindex report`` uses to lay the files out in a folder.
+plain data that ``write_html``, ``write_pdf``, ``write_xlsx`` and ``write_docx`` render.
+``outputs``, ``prepare`` and ``write_all`` are what ``parindex report`` uses to lay the files
+out in a folder.
 
     report = build(open_store("sqlite:///parindex.db"), "langson-2018")
     write_pdf(report, Path("annex.pdf"), "annex")
     write_html(report, Path("so-tai-chinh.html"), "scorecard", "so-tai-chinh")
     write_xlsx(report, Path("annex.xlsx"))
+    write_docx(report, Path("phu-luc.docx"))  # the annex to attach to the draft Quyết định
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from .build import build
 from .files import FORMATS, Output, formats, outputs, prepare, write, write_all
 from .html import PARTS, Part, render_html, write_html
 from .model import Report, Scorecard
-from .pdf import write_pdf
+from .pdf import render_pdf, write_pdf
+from .word import render_docx, write_docx
 from .xlsx import write_xlsx
 
 __all__ = [
@@ -31,9 +34,12 @@ __all__ = [
     "formats",
     "outputs",
     "prepare",
+    "render_docx",
     "render_html",
+    "render_pdf",
     "write",
     "write_all",
+    "write_docx",
     "write_html",
     "write_pdf",
     "write_xlsx",

@@ -4,18 +4,30 @@ Same look as ``scoring.plots`` (DejaVu Sans, text kept as text, hatching and mar
 rather than colours): a unit's index per area against its group's median (and last year's,
 as open diamonds), and a group's indices as a strip chart against its class thresholds. The
 SVG's element ids get a prefix, so several charts can share one HTML page.
+
+Each chart is drawn once a process (the HTML and the PDF of a page embed the same SVG). The
+scorecard charts of one group differ only inside their axes: one figure is built and laid out
+for them (axes, ticks, area names, legend; matplotlib's tight layout measures every label) and
+each unit's bars, value labels and diamonds are set on it before it is saved.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from ..plots import _style, _wrap  # the house style of parindex's charts
 from .model import GroupReport, Scorecard
@@ -30,6 +42,14 @@ def _attributes(declarations: str) -> str:
     """CSS declarations as SVG presentation attributes (``fill: #000`` → ``fill="#000"``)."""
     pairs = (d.split(":", 1) for d in declarations.split(";") if ":" in d)
     return " ".join(f'{k.strip()}="{v.strip()}"' for k, v in pairs)
+
+
+def _place(fig: Figure) -> None:
+    """Tight layout, then no layout engine left on ``fig``: saving it draws it once, not twice
+    (matplotlib draws a figure with a layout engine, even tight layout's placeholder, once
+    more before saving it)."""
+    fig.tight_layout()
+    fig.set_layout_engine(None)
 
 
 def _svg(fig: Figure, prefix: str) -> str:
@@ -48,48 +68,103 @@ def _svg(fig: Figure, prefix: str) -> str:
     return _IDS.sub(lambda m: f"{m[1]}{prefix}-", text)
 
 
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """A drawn scorecard chart kept for the next unit that prints the same things outside its
+    axes (area names, legend): its figure, laid out, and the artists that change per unit."""
+
+    fig: Figure
+    mine: BarContainer
+    theirs: BarContainer
+    labels: tuple[tuple[Text, Text], ...]  # per area: the unit's value, the group median's
+    last: Line2D | None  # last year's values, when the legend has them
+
+
+_PROFILES: OrderedDict[Hashable, _Profile] = OrderedDict()
+_LOCK = threading.Lock()  # a kept figure is redrawn by one thread at a time (web requests)
+WIDTH = 0.38  # of a bar; the unit's bar left of the area's tick, the median's right of it
+
+
+@lru_cache(maxsize=64)  # the HTML and the PDF of a page embed the same chart
 def profile_svg(card: Scorecard) -> str:
     """The unit's area index (points / applicable max × 100) against its group's median."""
     areas = card.unit.areas
-    with _style():
-        fig = Figure(figsize=(6.9, 3.6))
-        ax = fig.add_subplot()
-        xs = list(range(len(areas)))
-        width = 0.38
-        mine = [a.percent or 0.0 for a in areas]
-        theirs = [a.group_median or 0.0 for a in areas]
-        ax.bar([x - width / 2 for x in xs], mine, width, color="0.3", edgecolor="black",
-               label="đơn vị / unit")  # fmt: skip
-        ax.bar([x + width / 2 for x in xs], theirs, width, color="white", edgecolor="black",
-               hatch="///", label="trung vị nhóm / group median")  # fmt: skip
-        for x, a in zip(xs, areas, strict=True):
-            if a.percent is None:  # the area does not apply: say so where the bar would be
-                ax.text(x - width / 2, 1.5, "KAD", ha="center", va="bottom", fontsize=6.5)
-            elif a.percent >= 12:  # at the foot of the dark bar, in white: clear of the diamond
-                ax.text(x - width / 2, 2, f"{a.percent:.0f}", ha="center", va="bottom",
-                        fontsize=6.5, color="white")  # fmt: skip
-            else:  # too short to hold its label
-                ax.text(x - width / 2, a.percent + 1.5, f"{a.percent:.0f}", ha="center",
-                        va="bottom", fontsize=6.5)  # fmt: skip
-            median_text = "—" if a.group_median is None else f"{a.group_median:.0f}"
-            ax.text(x + width / 2, (a.group_median or 0.0) + 1.5, median_text, ha="center",
-                    va="bottom", fontsize=6.5)  # fmt: skip
-        last = [(x, a.previous_percent) for x, a in zip(xs, areas, strict=True)]
-        if card.previous is not None and any(v is not None for _, v in last):
-            ax.plot(
-                [x - width / 2 for x, v in last if v is not None],
-                [v for _, v in last if v is not None],
-                "D", markerfacecolor="white", markeredgecolor="black", markersize=5.5,
-                label=f"đơn vị năm {card.previous.year} / unit in {card.previous.year}",
-            )  # fmt: skip
-        ax.set_xticks(xs, [f"{a.id}\n{_wrap(a.title_vi, 14)}" for a in areas], fontsize=6.5)
-        ax.set_ylim(0, 112)
-        ax.set_ylabel("Chỉ số lĩnh vực / area index (%)")
-        ax.grid(axis="y", linestyle=":", color="0.7")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3, fontsize=7,
-                  frameon=False)  # fmt: skip
-        fig.tight_layout()
-        return _svg(fig, f"profile-{card.unit.unit_id}")
+    ticks = tuple(f"{a.id}\n{_wrap(a.title_vi, 14)}" for a in areas)
+    year = None
+    if card.previous is not None and any(a.previous_percent is not None for a in areas):
+        year = card.previous.year
+    with _LOCK, _style():
+        chart = _PROFILES.get((ticks, year))
+        if chart is None:
+            chart = _profile_frame(ticks, year)
+            _PROFILES[ticks, year] = chart
+            if len(_PROFILES) > 16:  # a long-lived process reporting many campaigns
+                _PROFILES.popitem(last=False)
+        _profile_values(chart, card)
+        return _svg(chart.fig, f"profile-{card.unit.unit_id}")
+
+
+def clear_caches() -> None:
+    """Forget every chart drawn and kept so far (the benchmark starts each round cold)."""
+    profile_svg.cache_clear()
+    distribution_svg.cache_clear()
+    with _LOCK:
+        _PROFILES.clear()
+
+
+def _profile_frame(ticks: tuple[str, ...], year: int | None) -> _Profile:
+    """A scorecard chart with its axes, area names and legend, laid out; bars at zero."""
+    fig = Figure(figsize=(6.9, 3.6))
+    ax = fig.add_subplot()
+    xs = list(range(len(ticks)))
+    zeros = [0.0] * len(xs)
+    mine = ax.bar([x - WIDTH / 2 for x in xs], zeros, WIDTH, color="0.3", edgecolor="black",
+                  label="đơn vị / unit")  # fmt: skip
+    theirs = ax.bar([x + WIDTH / 2 for x in xs], zeros, WIDTH, color="white", edgecolor="black",
+                    hatch="///", label="trung vị nhóm / group median")  # fmt: skip
+    # every value label stays inside the axes (no area's points pass its max, so no bar passes
+    # 100, and the axis goes to 112): it takes no part in the layout, which thus holds for
+    # every unit with these ticks and legend
+    inside: dict[str, Any] = {"ha": "center", "va": "bottom", "fontsize": 6.5, "in_layout": False}
+    labels = tuple(
+        (ax.text(x - WIDTH / 2, 0, "", **inside), ax.text(x + WIDTH / 2, 0, "", **inside))
+        for x in xs
+    )
+    last = None
+    if year is not None:
+        (last,) = ax.plot([], [], "D", markerfacecolor="white", markeredgecolor="black",
+                          markersize=5.5, label=f"đơn vị năm {year} / unit in {year}")  # fmt: skip
+    ax.set_xticks(xs, ticks, fontsize=6.5)
+    ax.set_ylim(0, 112)
+    ax.set_ylabel("Chỉ số lĩnh vực / area index (%)")
+    ax.grid(axis="y", linestyle=":", color="0.7")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3, fontsize=7,
+              frameon=False)  # fmt: skip
+    _place(fig)
+    return _Profile(fig, mine, theirs, labels, last)
+
+
+def _profile_values(chart: _Profile, card: Scorecard) -> None:
+    """Set the chart's bars, value labels and last year's diamonds to ``card``'s figures."""
+    areas = card.unit.areas
+    for a, bar, median, (value, median_label) in zip(
+        areas, chart.mine, chart.theirs, chart.labels, strict=True
+    ):
+        bar.set_height(a.percent or 0.0)
+        median.set_height(a.group_median or 0.0)
+        if a.percent is None:  # the area does not apply: say so where the bar would be
+            value.set(y=1.5, text="KAD", color="black")
+        elif a.percent >= 12:  # at the foot of the dark bar, in white: clear of the diamond
+            value.set(y=2, text=f"{a.percent:.0f}", color="white")
+        else:  # too short to hold its label
+            value.set(y=a.percent + 1.5, text=f"{a.percent:.0f}", color="black")
+        median_text = "—" if a.group_median is None else f"{a.group_median:.0f}"
+        median_label.set(y=(a.group_median or 0.0) + 1.5, text=median_text)
+    if chart.last is not None:
+        last = [(x, a.previous_percent) for x, a in enumerate(areas)]
+        chart.last.set_data(
+            [x - WIDTH / 2 for x, v in last if v is not None], [v for _, v in last if v is not None]
+        )
 
 
 def _stack(values: Sequence[float], step: float) -> list[int]:
@@ -104,6 +179,7 @@ def _stack(values: Sequence[float], step: float) -> list[int]:
     return levels
 
 
+@lru_cache(maxsize=64)
 def distribution_svg(group: GroupReport) -> str:
     """A strip chart of the group's indices, one circle per unit, with its class thresholds."""
     units = sorted(group.units, key=lambda u: Decimal(u.index))
@@ -145,5 +221,5 @@ def distribution_svg(group: GroupReport) -> str:
             ],
             loc="upper center", bbox_to_anchor=(0.5, -0.32), ncols=3, fontsize=7, frameon=False,
         )  # fmt: skip
-        fig.tight_layout()
+        _place(fig)
         return _svg(fig, f"dist-{group.id}")

@@ -1,9 +1,10 @@
 """Which files a report run writes, and writing them (in worker processes if asked).
 
-``DIR/annex.{html,pdf,xlsx}`` (the ranking annex per group), ``DIR/summary.{html,pdf}`` and
-``DIR/scorecards/<unit>.{html,pdf}``. Each page is rendered to HTML once and written in every
-format asked for. Nothing is written outside ``DIR``: a unit id that is not a plain slug, or a
-path that would leave the folder, is refused before anything is written.
+``DIR/annex.{html,pdf,xlsx,docx}`` (the ranking annex per group), ``DIR/summary.{html,pdf}`` and
+``DIR/scorecards/<unit>.{html,pdf}``. Each page is written in every format asked for, HTML by
+Jinja2 and PDF by Typst, from the same ``Report``. Nothing is written outside ``DIR``: a unit
+id that is not a plain slug, or a path that would leave the folder, is refused before anything
+is written.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from ..errors import Location, SubmissionError, suggest
 from ..files import make_folder
 from .html import Part, render_html, save_html
 from .model import Report
-from .pdf import save_pdf
+from .pdf import render_pdf, save_pdf
+from .word import render_docx, save_docx
 from .xlsx import write_xlsx
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
+ANNEX_ONLY = ("xlsx", "docx")  # Excel and Word hold the ranking annex only
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")  # unit ids, as scoring.model.Slug
 
 
@@ -69,7 +72,8 @@ def outputs(
     report: Report, folder: Path, kinds: Iterable[str] = FORMATS, unit: str | None = None
 ) -> list[Output]:
     """The pages to write into ``folder``: annex, summary, then one scorecard per unit (or
-    only ``unit``'s). Excel holds the annex only; a page with no format left is skipped."""
+    only ``unit``'s). Excel and Word hold the annex only; a page with no format left is
+    skipped."""
     kinds = tuple(kinds)
     units: list[str] = [unit] if unit is not None else list(report.scorecards)
     for uid in units:
@@ -85,7 +89,7 @@ def outputs(
     pages += [("scorecard", uid, folder / "scorecards" / uid) for uid in units]
     out = []
     for part, who, stem in pages:
-        suffixes = [k for k in kinds if k != "xlsx" or part == "annex"]
+        suffixes = [k for k in kinds if k not in ANNEX_ONLY or part == "annex"]
         paths = tuple(_inside(folder, stem.with_name(f"{stem.name}.{k}")) for k in suffixes)
         if paths:
             out.append(Output(part, who, paths))
@@ -99,17 +103,16 @@ def prepare(folder: Path, planned: Iterable[Output]) -> None:
 
 
 def write(report: Report, output: Output) -> tuple[Path, ...]:
-    """Write one page in each of its formats (HTML rendered once); the paths written."""
-    text: str | None = None
+    """Write one page in each of its formats; the paths written."""
     for path in output.paths:
         if path.suffix == ".xlsx":
             write_xlsx(report, path)
-            continue
-        text = text if text is not None else render_html(report, output.part, output.unit)
-        if path.suffix == ".html":
-            save_html(text, path)
+        elif path.suffix == ".docx":
+            save_docx(render_docx(report), path)
+        elif path.suffix == ".pdf":
+            save_pdf(render_pdf(report, output.part, output.unit), path)
         else:
-            save_pdf(text, path)
+            save_html(render_html(report, output.part, output.unit), path)
     return output.paths
 
 

@@ -4,8 +4,8 @@ embedded as base64 ``@font-face``.
 Three parts: ``annex`` (the ranking annex per group, A4 landscape), ``summary`` (distribution,
 class counts, biggest movers) and ``scorecard`` (one unit, A4 portrait). The page CSS (``@page``)
 puts the campaign, the index id and content hash, the generation time and "Trang N / M" at the
-foot of every printed page, and a DRAFT banner and watermark on a report not yet published;
-``pdf`` prints exactly this HTML.
+foot of every printed page, and a DRAFT banner and watermark on a report not yet published,
+when a browser prints it; ``pdf`` typesets the same report with Typst.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # the templates ship with the package: no need to stat each one at every use (the
+        # scorecard includes its notes rows once per line of the tree, 3,700 times a set)
+        auto_reload=False,
     )
     env.filters["css_string"] = css_string
     env.filters["vn"] = decimal_comma  # 85.50 → 85,50 in every figure printed
