@@ -16,11 +16,11 @@ from pydantic import Field
 from . import campaigns
 from .db import Store
 from .errors import Location, SubmissionError, WorkflowError
-from .located import trail_for, validate
+from .located import validate
 from .model import Frozen
 from .schema import UnitRow
 from .stored import campaign_row, index_for, stamp, unit_row
-from .submission import UnitSpec
+from .submission import UnitSpec, check_listed_once
 from .yamlsrc import load_yaml_file
 
 
@@ -38,14 +38,7 @@ def read_units(path: Path) -> list[UnitSpec]:
             "expected a mapping with units: [{id, name, group, tags}, …]", Location(str(path), 1)
         )
     spec: UnitsFile = validate(UnitsFile, data, source, SubmissionError)
-    seen: set[str] = set()
-    for i, u in enumerate(spec.units):
-        if u.id in seen:
-            raise SubmissionError(
-                f"unit {u.id!r} is listed twice",
-                source.locate(("units", i, "id"), trail_for(data, ("units", i))),
-            )
-        seen.add(u.id)
+    check_listed_once(spec.units, source, data)
     return spec.units
 
 

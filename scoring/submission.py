@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -170,15 +170,20 @@ def _read_campaign(folder: Path) -> tuple[CampaignFile, Source, Any]:
     if not isinstance(data, dict):
         raise SubmissionError("expected a mapping with id, year and units", Location(str(path), 1))
     spec: CampaignFile = validate(CampaignFile, data, source, SubmissionError)
+    check_listed_once(spec.units, source, data)
+    return spec, source, data
+
+
+def check_listed_once(units: Sequence[UnitSpec], source: Source, data: Any) -> None:
+    """Refuse a ``units:`` list naming a unit twice, at the second one's id."""
     seen: set[str] = set()
-    for i, u in enumerate(spec.units):
+    for i, u in enumerate(units):
         if u.id in seen:
             raise SubmissionError(
                 f"unit {u.id!r} is listed twice",
                 source.locate(("units", i, "id"), trail_for(data, ("units", i))),
             )
         seen.add(u.id)
-    return spec, source, data
 
 
 NamedText = tuple[str, str]  # (name used in messages, the text)
