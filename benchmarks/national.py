@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Any
 
 from benchmarks.test_scoring_speed import _prepare_all, iter_submissions
 from scoring import Ready
-from scoring.evaluate import _leaf_keys
-from scoring.kinds import MISSING, Branch
-from scoring.loader import Index, Item
-from scoring.numbers import CONTEXT, ZERO
-from scoring.submission import Answer, Submission, UnitSpec
+from scoring.campaign.submission import Answer, Submission, UnitSpec
+from scoring.evaluation.evaluate import _leaf_keys
+from scoring.index.kinds import MISSING, Branch
+from scoring.index.loader import Index, Item
+from scoring.sources.numbers import CONTEXT, ZERO
 
 LeafRecord = tuple[str, str | None, Decimal | None]  # (leaf id, branch, points)
 UnitRecord = tuple[str, Decimal, list[LeafRecord]]  # (unit id, sum of leaf points, leaves)
@@ -162,7 +162,7 @@ def hand_loop(index: Index, units: Sequence[Ready]) -> list[UnitRecord]:
     """Each unit's leaves decided and scored by a plain Python loop (see the module doc).
 
     Per leaf: the engine's fact (status, encoded value, evidence flag) from
-    ``scoring.evaluate._leaf_keys``; the first branch whose status matches and whose encoded
+    ``scoring.evaluation.evaluate._leaf_keys``; the first branch whose status matches and whose encoded
     bounds hold; the points from the leaf's handler (0 for "missing", 0 under the evidence
     gate). Nothing is memoised across units: every leaf is decided and scored afresh.
     """

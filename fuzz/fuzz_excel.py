@@ -32,9 +32,9 @@ with atheris.instrument_imports(include=["scoring", "openpyxl"]):
     import openpyxl
 
     from scoring import load_index
-    from scoring.excel import read_template, write_template
-    from scoring.excel_template import FIRST_ROW, SHEET
-    from scoring.yamlsrc import load_yaml_file
+    from scoring.excel.reader import read_template, write_template
+    from scoring.excel.template import FIRST_ROW, SHEET
+    from scoring.sources.yamlsrc import load_yaml_file
 
 sys.path.insert(0, str(ROOT))
 from tests.test_excel import fill  # the tests' way of typing answers in

@@ -21,9 +21,8 @@ from common import ROOT, located, main
 
 with atheris.instrument_imports(include=["scoring", "yaml"]):
     from scoring import load_index, prepare
-    from scoring.jsonsrc import json_to_yaml
-    from scoring.rounds import parse_appraisals, parse_explanations
-    from scoring.submission import (
+    from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
+    from scoring.campaign.submission import (
         Submission,
         UnitSpec,
         assemble,
@@ -31,7 +30,8 @@ with atheris.instrument_imports(include=["scoring", "yaml"]):
         parse_unit_file,
         read_unit_text,
     )
-    from scoring.yamlsrc import load_yaml_file, read_text
+    from scoring.sources.jsonsrc import json_to_yaml
+    from scoring.sources.yamlsrc import load_yaml_file, read_text
 
 SAMPLES = ROOT / "samples" / "2018"
 MODES = ["unit.yaml", "unit.json", "survey.yaml", "campaign.yaml", "appraisal.yaml", "expl.yaml"]

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scoring import Index, Ready, load_index, prepare  # noqa: E402
-from scoring.submission import Answer, Submission, UnitSpec  # noqa: E402
+from scoring.campaign.submission import Answer, Submission, UnitSpec  # noqa: E402
 from tests import pgsupport  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -58,7 +58,7 @@ def ready(
     uid: str = "u",
 ) -> Ready:
     """A prepared unit from plain answer dicts (survey and council answers included)."""
-    from scoring.yamlsrc import Source
+    from scoring.sources.yamlsrc import Source
 
     sub = Submission(UnitSpec(id=uid, name=f"Unit {uid}", group=group, tags=tags or []))
     src = Source("<test>")
@@ -129,7 +129,7 @@ def _fresh_pg(url: str) -> None:
 def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
     """An empty, migrated store: SQLite in a temporary file, and PostgreSQL (an emptied schema
     on the session's server)."""
-    from scoring.db import open_store
+    from scoring.store.db import open_store
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'parindex.db'}"

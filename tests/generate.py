@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from scoring.loader import Index, Item
+from scoring.index.loader import Index, Item
 
 KINDS = [
     "boolean",

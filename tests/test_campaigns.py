@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from scoring import appraisal, campaigns, cycle, publication
-from scoring.appraisal import Change
+from scoring.campaign.appraisal_files import ExplanationEntry
 from scoring.errors import ConflictError, ParindexError, SubmissionError, WorkflowError
-from scoring.rounds import ExplanationEntry
-from scoring.schema import AuditRow, DocumentRow
+from scoring.store import appraisal, campaigns, cycle, publication
+from scoring.store.appraisal import Change
+from scoring.store.schema import AuditRow, DocumentRow
 from tests.conftest import MINI, at
 
 D = Decimal

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from scoring import appraisal, campaigns, clock
-from scoring.appraisal import Change
+from scoring.campaign.appraisal_files import ExplanationEntry
 from scoring.errors import ParindexError, SubmissionError, WorkflowError
-from scoring.rounds import ExplanationEntry
+from scoring.sources import clock
+from scoring.store import appraisal, campaigns
+from scoring.store.appraisal import Change
 from tests.conftest import MINI, at
 
 HANOI = "Asia/Ho_Chi_Minh"
@@ -94,7 +95,7 @@ def test_explanation_deadline_is_a_day_in_the_campaigns_zone(
 def test_unknown_time_zone_in_campaign_yaml_is_located(mini_copy: Path) -> None:
     """A campaign.yaml naming an unknown zone is refused at its file and line, with the
     nearest known name."""
-    from scoring.submission import read_campaign_file
+    from scoring.campaign.submission import read_campaign_file
 
     camp = mini_copy / "campaign.yaml"
     lines = camp.read_text(encoding="utf-8").splitlines()

@@ -26,12 +26,12 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from scoring import appraisal, audit, campaigns, publication
-from scoring.appraisal import Change
-from scoring.db import Store, open_store
 from scoring.errors import ConflictError
-from scoring.report import score_document
-from scoring.schema import AppraisalRow, AuditRow
+from scoring.evaluation.documents import score_document
+from scoring.store import appraisal, audit, campaigns, publication
+from scoring.store.appraisal import Change
+from scoring.store.db import Store, open_store
+from scoring.store.schema import AppraisalRow, AuditRow
 from tests.conftest import MINI, at
 
 CID = "mini-2018"

@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-from scoring import audit
-from scoring.db import _alembic_config, database_url, open_store, upgrade
-from scoring.schema import AuditRow, CampaignRow
+from scoring.store import audit
+from scoring.store.db import _alembic_config, database_url, open_store, upgrade
+from scoring.store.schema import AuditRow, CampaignRow
 from tests.conftest import STORES
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import scoring
 from scoring import load_index
 from scoring.cli import app
-from scoring.kinds import HANDLERS
+from scoring.index.kinds import HANDLERS
 from tests.conftest import ROOT
 from tests.test_cli import run
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from scoring import engine as engine_module
-from scoring.engine import CheckSpec, RuleEngine
 from scoring.errors import EngineError
-from scoring.kinds import Branch
+from scoring.index import engine as engine_module
+from scoring.index.engine import CheckSpec, RuleEngine
+from scoring.index.kinds import Branch
 
 
 def _engine() -> RuleEngine:

@@ -8,7 +8,7 @@ import pytest
 
 from scoring import load_campaign, score_campaign, score_unit
 from scoring.errors import SubmissionError
-from scoring.trace import to_jsonable
+from scoring.evaluation.trace import to_jsonable
 from tests.conftest import MINI, index_from_text, ready
 
 D = Decimal
@@ -187,7 +187,7 @@ def test_appraisal_changes_set_final_points_and_are_traced(mini_index) -> None: 
     """The last appraisal change wins; the step lists every change from the computed points."""
     import datetime as dt
 
-    from scoring.evaluate import Appraisal
+    from scoring.evaluation.evaluate import Appraisal
 
     r0 = ready(mini_index, "department", {"1.2": {"done_on": dt.date(2018, 1, 20)}})
     changes = {

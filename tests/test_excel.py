@@ -15,12 +15,12 @@ import openpyxl
 import pytest
 
 from scoring import ErrorList, Index, SubmissionError, load_campaign, load_index, score_document
+from scoring.campaign.submission import UnitFile
 from scoring.errors import ParindexError
-from scoring.excel import export_csv, export_results, read_template, write_template
-from scoring.excel_template import ADJ_SHEET, FIRST_ROW, KEY_ROW, SHEET
-from scoring.ranking import score_campaign
-from scoring.submission import UnitFile
-from scoring.yamlsrc import load_yaml, load_yaml_file
+from scoring.evaluation.ranking import score_campaign
+from scoring.excel.reader import export_csv, export_results, read_template, write_template
+from scoring.excel.template import ADJ_SHEET, FIRST_ROW, KEY_ROW, SHEET
+from scoring.sources.yamlsrc import load_yaml, load_yaml_file
 from tests.conftest import ROOT, SAMPLES
 
 UNIT = SAMPLES / "units" / "so-tai-chinh.yaml"

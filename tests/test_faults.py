@@ -22,11 +22,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from scoring import appraisal, audit, campaigns, cycle, publication
-from scoring.db import open_store
+from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
+from scoring.campaign.submission import read_campaign_file
 from scoring.errors import StorageError
-from scoring.rounds import parse_appraisals, parse_explanations
-from scoring.schema import (
+from scoring.sources.yamlsrc import read_text
+from scoring.store import appraisal, audit, campaigns, cycle, publication
+from scoring.store.db import open_store
+from scoring.store.schema import (
     AppraisalRow,
     AuditRow,
     CampaignRow,
@@ -35,8 +37,6 @@ from scoring.schema import (
     RunRow,
     UnitRow,
 )
-from scoring.submission import read_campaign_file
-from scoring.yamlsrc import read_text
 from tests.conftest import MINI, ROOT, STORES, _fresh_pg, at, needs_pg
 
 PARINDEX = str(ROOT / ".venv" / "bin" / "parindex")

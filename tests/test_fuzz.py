@@ -34,13 +34,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import load_index
-from scoring.errors import ParindexError
-from scoring.loader import index_from_texts
-from scoring.ranking import score_campaign
-from scoring.report import score_document
-from scoring.rounds import parse_appraisals, parse_explanations
-from scoring.sources import check_source, merged, stored_units
-from scoring.submission import (
+from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
+from scoring.campaign.submission import (
     Submission,
     UnitSpec,
     load_campaign,
@@ -49,7 +44,12 @@ from scoring.submission import (
     prepare,
     read_unit_text,
 )
-from scoring.yamlsrc import load_yaml
+from scoring.campaign.surveys import check_source, merged, stored_units
+from scoring.errors import ParindexError
+from scoring.evaluation.documents import score_document
+from scoring.evaluation.ranking import score_campaign
+from scoring.index.loader import index_from_texts
+from scoring.sources.yamlsrc import load_yaml
 from tests.conftest import MINI
 
 EXAMPLES = int(os.environ.get("PARINDEX_FUZZ_EXAMPLES", "40"))

@@ -21,8 +21,8 @@ import openpyxl
 import pytest
 
 from scoring import load_index
-from scoring.excel import write_template
-from scoring.excel_template import SHEET
+from scoring.excel.reader import write_template
+from scoring.excel.template import SHEET
 from tests.conftest import MINI
 from tests.test_cli import run
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from scoring.campaign.submission import parse_unit_file
 from scoring.errors import InputFileError
-from scoring.jsonsrc import json_to_yaml
-from scoring.submission import parse_unit_file
+from scoring.sources.jsonsrc import json_to_yaml
 from tests.conftest import MINI
 from tests.test_cli import run
 

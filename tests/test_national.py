@@ -21,11 +21,12 @@ from benchmarks.national import (
     zen_graph,
     zen_loop,
 )
-from scoring import Index, ParindexError, Ready, UnitResult, batch, dumps, load_index, score_units
-from scoring.evaluate import _leaf_keys
-from scoring.kinds import MISSING
-from scoring.national import score_stream
-from scoring.submission import NA, Submission, UnitSpec
+from scoring import Index, ParindexError, Ready, UnitResult, dumps, load_index, score_units
+from scoring.campaign.submission import NA, Submission, UnitSpec
+from scoring.evaluation import batch
+from scoring.evaluation.evaluate import _leaf_keys
+from scoring.evaluation.stream import score_stream
+from scoring.index.kinds import MISSING
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 300
@@ -224,8 +225,8 @@ def test_the_batch_and_the_single_leaf_scorer_share_outcome_keys(
     """``batch.known_outcomes`` writes ``evaluate.outcome_key`` out for speed: the keys it
     builds are that function's, leaf for leaf, so what-if and the batch share one memo; and a
     prepared answer's evidence flag is the answer's (the engine fact reads only the flag)."""
-    from scoring.compact import group_plan
-    from scoring.evaluate import outcome_key
+    from scoring.evaluation.compact import group_plan
+    from scoring.evaluation.evaluate import outcome_key
 
     plans = [group_plan(index.groups[r.group]) for r in units]
     outs, pending, _ = batch.known_outcomes(plans, units, {})

@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.numbers import encode, encode_bound, quantize, times_over, to_decimal
+from scoring.sources.numbers import encode, encode_bound, quantize, times_over, to_decimal
 
 fractions = st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=10**5)
 bounds = st.integers(-(10**9), 10**9).map(lambda n: Fraction(n, 1000))

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import Index, dumps, score_units
-from scoring.engine import RuleEngine
-from scoring.kinds import Branch
-from scoring.loader import Item
+from scoring.index.engine import RuleEngine
+from scoring.index.kinds import Branch
+from scoring.index.loader import Item
 from tests.conftest import index_from_text, ready
 from tests.generate import random_answers, random_index
 from tests.reference import reference_score

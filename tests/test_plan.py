@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from scoring import CampaignResult, load_campaign, load_index, rank, score_campaign
-from scoring import model as m
 from scoring.cli.plan_cmds import plan_document, set_texts
 from scoring.errors import SubmissionError
-from scoring.numbers import CONTEXT, quantize
-from scoring.plan import ClassTarget, IndexTarget, Plan, RankTarget, Target, plan
-from scoring.whatif import Candidate, Change, Costs, candidates, parse_change, simulate
+from scoring.index import model as m
+from scoring.simulation.plan import ClassTarget, IndexTarget, Plan, RankTarget, Target, plan
+from scoring.simulation.whatif import Candidate, Change, Costs, candidates, parse_change, simulate
+from scoring.sources.numbers import CONTEXT, quantize
 from tests.conftest import MINI, ROOT, SAMPLES
 from tests.test_cli import run
 
@@ -193,7 +193,7 @@ def test_costs_from_a_yaml_file_change_the_chosen_plan(
     samples: CampaignResult, tmp_path: Path
 ) -> None:
     """Making yes/no answers dear in a costs file steers the plan to other inputs."""
-    from scoring.whatif import load_costs
+    from scoring.simulation.whatif import load_costs
 
     cheap = plan(samples.index, samples, "ban-dan-toc", ClassTarget("tot"), FREE)
     assert any(name == "value" for c in cheap.changes for name, _ in c.candidate.changes)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import score_units
-from scoring.numbers import CONTEXT, to_decimal
+from scoring.sources.numbers import CONTEXT, to_decimal
 from tests.conftest import index_from_text, ready
 from tests.generate import random_answers, random_index
 from tests.reference import reference_score

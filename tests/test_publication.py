@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from scoring import appraisal, audit, cycle, publication
-from scoring.appraisal import Change
 from scoring.errors import WorkflowError
-from scoring.schema import AppraisalRow, AuditRow, DocumentRow, RunRow
+from scoring.store import appraisal, audit, cycle, publication
+from scoring.store.appraisal import Change
+from scoring.store.schema import AppraisalRow, AuditRow, DocumentRow, RunRow
 from tests.conftest import MINI, at, needs_pg
 
 D = Decimal
@@ -157,7 +157,7 @@ def test_compare_two_years(store, mini_copy: Path) -> None:  # type: ignore[no-u
 
 def test_a_failure_mid_publish_leaves_the_campaign_in_review(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A crash while publishing stores no run, no state change and no audit entry."""
-    import scoring.publication as pub
+    import scoring.store.publication as pub
 
     real = pub.audit.record
     calls = {"n": 0}
@@ -176,7 +176,7 @@ def test_a_failure_mid_publish_leaves_the_campaign_in_review(store, monkeypatch)
         run_until_publish(store, MINI, "snv")
     with store.read() as s:
         assert not list(s.exec(select(RunRow)))
-        from scoring.stored import campaign_row
+        from scoring.store.stored import campaign_row
 
         assert campaign_row(s, "mini-2018").state == "review"
         count, problems = audit.verify(s)
@@ -186,7 +186,7 @@ def test_a_failure_mid_publish_leaves_the_campaign_in_review(store, monkeypatch)
 @needs_pg
 def test_sqlite_and_postgresql_publish_the_same_bytes(tmp_path: Path, pg_url: str) -> None:
     """The same cycle gives byte-identical published results on SQLite and PostgreSQL."""
-    from scoring.db import open_store
+    from scoring.store.db import open_store
 
     docs = []
     for url in (f"sqlite:///{tmp_path / 'p.db'}", pg_url):

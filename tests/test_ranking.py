@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from scoring import classify, rank, score_unit
-from scoring.trace import UnitResult
+from scoring.evaluation.trace import UnitResult
 from tests.conftest import ready
 
 D = Decimal

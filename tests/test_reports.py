@@ -23,12 +23,7 @@ from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 
 import scoring.cli.report_cmds  # noqa: F401  # registers `parindex report` on the app
-from scoring import campaigns
-from scoring.cycle import run_cycle
-from scoring.db import Store, open_store
 from scoring.errors import SubmissionError
-from scoring.numbers import fmt, quantize
-from scoring.publication import latest_run, published
 from scoring.reports import (
     Report,
     build,
@@ -42,6 +37,11 @@ from scoring.reports import (
 )
 from scoring.reports.fonts import missing_glyphs
 from scoring.reports.xlsx import HEAD_ROW
+from scoring.sources.numbers import fmt, quantize
+from scoring.store import campaigns
+from scoring.store.cycle import run_cycle
+from scoring.store.db import Store, open_store
+from scoring.store.publication import latest_run, published
 from tests.conftest import MINI, ROOT
 from tests.test_cli import run
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from scoring import audit, cycle, publication
-from scoring.db import Store, open_store
-from scoring.schema import AuditRow
+from scoring.store import audit, cycle, publication
+from scoring.store.db import Store, open_store
+from scoring.store.schema import AuditRow
 from tests.conftest import MINI, ROOT, SAMPLES
 from tests.test_faults import PARINDEX, check_store
 

@@ -18,9 +18,9 @@ from scoring.cli import (
     app,
     robustness_cmds,  # noqa: F401  # registers the command
 )
-from scoring.plots import area_profile
-from scoring.ranking import CampaignResult
-from scoring.robustness import (
+from scoring.evaluation.ranking import CampaignResult
+from scoring.reports.plots import area_profile
+from scoring.simulation.robustness import (
     RobustnessReport,
     UncertaintySpec,
     _ranks,
@@ -313,7 +313,7 @@ def test_bad_uncertainty_file_is_located(tmp_path: Path, text: str, message: str
 
 def test_plots_are_written(tmp_path: Path, samples: CampaignResult) -> None:
     """--plot writes a group's interval chart and a unit's profile as PNG and SVG files."""
-    from scoring.plots import write_plots
+    from scoring.reports.plots import write_plots
 
     rep = robustness(samples, UncertaintySpec(), draws=300)
     written = write_plots(samples, rep, tmp_path / "plots", unit="so-y-te")
@@ -333,7 +333,7 @@ def test_plots_are_written(tmp_path: Path, samples: CampaignResult) -> None:
 
 def test_every_group_and_unit_is_plotted(tmp_path: Path, mini: CampaignResult) -> None:
     """Without --unit each group gets an interval chart and each unit a profile."""
-    from scoring.plots import write_plots
+    from scoring.reports.plots import write_plots
 
     rep = robustness(mini, UncertaintySpec(), draws=100)
     written = write_plots(mini, rep, tmp_path)

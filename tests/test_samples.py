@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from scoring import dumps, load_campaign, load_index, score_campaign, score_document
-from scoring.kinds import HANDLERS
-from scoring.ranking import CampaignResult
+from scoring.evaluation.ranking import CampaignResult
+from scoring.index.kinds import HANDLERS
 from tests.conftest import ROOT, SAMPLES
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from scoring import campaigns, cycle, publication
+from scoring.campaign.surveys import stored_units
 from scoring.errors import ErrorList, ParindexError, SubmissionError
-from scoring.schema import AuditRow, DocumentRow
-from scoring.sources import stored_units
-from scoring.stored import load
-from scoring.yamlsrc import dump_yaml
+from scoring.sources.yamlsrc import dump_yaml
+from scoring.store import campaigns, cycle, publication
+from scoring.store.schema import AuditRow, DocumentRow
+from scoring.store.stored import load
 from tests.conftest import MINI, at
 from tests.test_cli import run
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.db import open_store
+from scoring.store.db import open_store
 from tests.conftest import MINI
 from tests.test_cli import run
 

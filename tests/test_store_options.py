@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from scoring import campaigns
-from scoring.db import Store
+from scoring.campaign.submission import Schedule
 from scoring.errors import SubmissionError
-from scoring.submission import Schedule
+from scoring.store import campaigns
+from scoring.store.db import Store
 from tests.conftest import MINI, at
 from tests.test_cli import run
 

@@ -18,13 +18,15 @@ from typing import Any
 
 import pytest
 
-from scoring import batch, cycle, load_campaign, publication, score_campaign, score_unit
-from scoring.evaluate import Appraisal, score_units
-from scoring.kinds import Prepared
-from scoring.ranking import CampaignResult
-from scoring.submission import Answer, EvidenceRef, Ready
-from scoring.trace import UnitResult, dumps
-from scoring.whatif import Change, simulate
+from scoring import load_campaign, score_campaign, score_unit
+from scoring.campaign.submission import Answer, EvidenceRef, Ready
+from scoring.evaluation import batch
+from scoring.evaluation.evaluate import Appraisal, score_units
+from scoring.evaluation.ranking import CampaignResult
+from scoring.evaluation.trace import UnitResult, dumps
+from scoring.index.kinds import Prepared
+from scoring.simulation.whatif import Change, simulate
+from scoring.store import cycle, publication
 from tests.conftest import MINI, ready
 
 D = Decimal
@@ -145,7 +147,7 @@ def test_one_unit_trace_ignores_later_appraisals_and_answers(mini_index) -> None
 
 
 def _mini_ready(mini_index) -> list[Ready]:  # type: ignore[no-untyped-def]
-    from scoring.submission import prepare
+    from scoring.campaign.submission import prepare
 
     return [_loose(prepare(mini_index, s)) for s in load_campaign(MINI).submissions.values()]
 

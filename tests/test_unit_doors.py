@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from scoring import load_index
+from scoring.campaign.submission import Submission, UnitSpec, prepare, read_unit_text
 from scoring.errors import ErrorList, ParindexError
-from scoring.submission import Submission, UnitSpec, prepare, read_unit_text
 from tests.conftest import MINI
 from tests.test_cli import run
 
@@ -197,7 +197,7 @@ def test_a_file_that_drops_stored_answers_needs_replace(
 ) -> None:
     """Re-importing a unit file that leaves out stored answers is refused, naming them, unless
     --replace is given."""
-    from scoring.yamlsrc import dump_yaml, load_yaml_file
+    from scoring.sources.yamlsrc import dump_yaml, load_yaml_file
 
     db = f"sqlite:///{tmp_path / 'p.db'}"
     base = ("--db", db, "--at", "2018-11-20")

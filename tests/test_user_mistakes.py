@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from scoring import files
 from scoring.errors import InputFileError
+from scoring.sources import files
 from tests.conftest import MINI, _fresh_pg, needs_pg
 from tests.test_cli import run
 
@@ -217,7 +217,7 @@ def test_pg_wrong_password_and_foreign_tables(pg_url: str) -> None:
 
 def test_redact_masks_the_password_in_any_text() -> None:
     """Exception texts that quote the URL or the bare password come out masked."""
-    from scoring.db import masked, redact
+    from scoring.store.db import masked, redact
 
     url = "postgresql+psycopg://u:p%40ss-word@db.example/x"
     assert masked(url) == "postgresql+psycopg://u:***@db.example/x"

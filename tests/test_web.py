@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from scoring import accounts
 from scoring.cli import app as cli
-from scoring.schema import AppraisalRow, AuditRow, CampaignRow, DocumentRow, UnitRow
+from scoring.store import accounts
+from scoring.store.schema import AppraisalRow, AuditRow, CampaignRow, DocumentRow, UnitRow
 from scoring.web import create_app
 from tests.webforms import form
 from tests.websupport import (
@@ -535,7 +535,7 @@ def test_concurrent_appraisers_one_wins_the_others_are_told(st, clock: Clock) ->
     the others get 409 (a stale version), none a 500; the audit chain still verifies."""
     import threading
 
-    from scoring import audit as audit_log
+    from scoring.store import audit as audit_log
 
     to_appraisal(st)
     clients = [_client(st, clock) for _ in range(6)]
@@ -567,7 +567,7 @@ def test_concurrent_appraisers_one_wins_the_others_are_told(st, clock: Clock) ->
 def test_main_paths_on_every_store_backend(store) -> None:  # type: ignore[no-untyped-def]
     """The same app on SQLite and on PostgreSQL (when CI provides one): an officer saves and
     submits, an appraiser lowers a score with a reason, the auditor reads it in the trace."""
-    from scoring import campaigns
+    from scoring.store import campaigns
     from tests.websupport import PEOPLE, SAMPLES
 
     campaigns.import_folder(store, SAMPLES, actor="seed", now=NOW)

@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from scoring.schema import AuditRow, DocumentRow
+from scoring.store.schema import AuditRow, DocumentRow
 from scoring.web import create_app
 from scoring.web.app import ROUTES, RouteSpec
 from scoring.web.policy import ACTIONS

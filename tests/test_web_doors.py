@@ -21,12 +21,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
-from scoring import accounts, campaigns
-from scoring.appraisal import Change, appraise
 from scoring.cli import app as cli
-from scoring.db import Store
 from scoring.errors import SubmissionError
-from scoring.schema import AccountRow, AuditRow, SessionRow, UnitRow
+from scoring.store import accounts, campaigns
+from scoring.store.appraisal import Change, appraise
+from scoring.store.db import Store
+from scoring.store.schema import AccountRow, AuditRow, SessionRow, UnitRow
 from scoring.web import create_app
 from scoring.web.app import trusted
 from tests.webforms import form

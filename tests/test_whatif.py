@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from scoring import load_campaign, load_index, score_campaign
 from scoring.errors import SubmissionError
-from scoring.numbers import quantize
-from scoring.trace import dumps
-from scoring.whatif import (
+from scoring.evaluation.trace import dumps
+from scoring.simulation.whatif import (
     Change,
     candidates,
     gaps,
@@ -23,6 +22,7 @@ from scoring.whatif import (
     save_scenario,
     simulate,
 )
+from scoring.sources.numbers import quantize
 from tests.conftest import ROOT, SAMPLES
 
 D = Decimal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.errors import WorkflowError
-from scoring.workflow import (
+from scoring.store.workflow import (
     CAMPAIGN_MOVES,
     UNIT_MOVES,
     check_campaign_move,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from scoring.campaign.submission import load_campaign
 from scoring.errors import InputFileError
-from scoring.submission import load_campaign
-from scoring.yamlsrc import load_yaml, load_yaml_file
+from scoring.sources.yamlsrc import load_yaml, load_yaml_file
 from tests.conftest import MINI
 from tests.test_fuzz import bounded
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from scoring import accounts, campaigns
-from scoring.db import Store, open_store
+from scoring.store import accounts, campaigns
+from scoring.store.db import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "2018"
@@ -35,7 +35,7 @@ _TEMPLATE: dict[str, Path] = {}
 def _build(path: Path, published: bool) -> None:
     st = open_store(f"sqlite:///{path}")
     if published:
-        from scoring.cycle import run_cycle
+        from scoring.store.cycle import run_cycle
 
         run_cycle(st, SAMPLES, actor="seed")
         run_cycle(st, SAMPLES.parent / "2019", actor="seed")
@@ -67,7 +67,7 @@ def open_copy(folder: Path, published: bool = False) -> Store:
 def to_appraisal(st: Store) -> None:
     """Every unit submits, the campaign moves to appraisal."""
     with st.read() as s:
-        from scoring.stored import units_of
+        from scoring.store.stored import units_of
 
         units = [u.unit_id for u in units_of(s, CID)]
     for uid in units:

@@ -8,29 +8,17 @@ from typing import Annotated
 
 import typer
 
-from ..errors import SubmissionError
-from ..rounds import ExplanationEntry, parse_appraisals, parse_explanations
-from ..submission import EvidenceRef
-from ..yamlsrc import read_text
-from .base import (
-    actor,
-    app,
-    guard,
-    lazy,
-    now,
-    out,
-    store,
-)
-from .store_common import (
-    CampaignArg,
-    VersionOpt,
-    survey_app,
-)
+from scoring.campaign.appraisal_files import ExplanationEntry, parse_appraisals, parse_explanations
+from scoring.campaign.submission import EvidenceRef
+from scoring.cli.base import actor, app, guard, lazy, now, out, store
+from scoring.cli.store_common import CampaignArg, VersionOpt, survey_app
+from scoring.errors import SubmissionError
+from scoring.sources.yamlsrc import read_text
 
 # ---------------------------------------------------------------- appraisal
 
-appraisal = lazy("scoring.appraisal")
-campaigns = lazy("scoring.campaigns")
+appraisal = lazy("scoring.store.appraisal")
+campaigns = lazy("scoring.store.campaigns")
 
 
 @app.command()

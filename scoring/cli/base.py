@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import EngineError, ErrorList, ParindexError
+from scoring.errors import EngineError, ErrorList, ParindexError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPT = 0, 1, 2, 3, 130
 
@@ -34,7 +34,7 @@ app = typer.Typer(
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 if TYPE_CHECKING:
-    from ..db import Store
+    from scoring.store.db import Store
 
 
 def lazy(name: str) -> Any:
@@ -88,7 +88,7 @@ def say(message: str) -> None:
     """Print an error message (stderr), the store's password masked wherever it appears."""
     url = _state["db"] or os.environ.get("PARINDEX_DB")
     if url and "@" in url:  # only a URL with credentials has anything to hide
-        from ..db import redact
+        from scoring.store.db import redact
 
         message = redact(message, url)
     err.print(message, markup=False)
@@ -139,7 +139,7 @@ def guard(fn: Callable[[], T]) -> T:
 def store(read_only: bool = False) -> Store:
     """The store named by --db / $PARINDEX_DB (default: parindex.db here). A command that
     only reads passes ``read_only``: it never creates a store (see ``db.open_store``)."""
-    from ..db import open_store
+    from scoring.store.db import open_store
 
     return open_store(_state["db"], read_only=read_only)
 
@@ -162,7 +162,7 @@ def now(campaign: str | None = None, *, time_zone: str | None = None) -> dt.date
     Asia/Ho_Chi_Minh). It is refused when it lies in the future, or before the campaign
     opened (its created_at): the audit log records both it and the real time of writing.
     """
-    from .. import clock
+    from scoring.sources import clock
 
     written = clock.system_now()
     if not _state["at"]:
@@ -185,7 +185,7 @@ def campaign_zone(cid: str) -> str | None:
 
 def _campaign_clock(cid: str) -> tuple[str, str] | None:
     """(time zone, created_at) of a stored campaign, or None if there is none."""
-    from ..schema import CampaignRow
+    from scoring.store.schema import CampaignRow
 
     with store().read() as s:
         row = s.get(CampaignRow, cid)
@@ -198,7 +198,7 @@ def print_json(doc: Any) -> None:
 
 def print_ranking(doc: dict[str, Any], tz: str | None = None) -> None:
     """The ranking tables of a score document, one per group (times in the zone ``tz``)."""
-    from ..clock import show
+    from scoring.sources.clock import show
 
     idx = doc["index"]
     run = doc.get("run")
@@ -238,7 +238,7 @@ def print_trace(
 ) -> None:
     """A unit's trace as text: each step, its rule, inputs, evidence and appraisal changes
     (times in the zone ``tz``)."""
-    from ..clock import show
+    from scoring.sources.clock import show
 
     out.print(
         f"{doc['name']} ({doc['unit_id']}) — index {doc['index']['id']} "

@@ -9,14 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ErrorList, Location, ParindexError, SubmissionError, suggest
-from ..loader import Index, load_index
-from ..ranking import CampaignResult, score_campaign
-from ..report import score_document, trace_document
-from ..submission import load_campaign, read_campaign_file
-from ..trace import subtree
-from ..yamlsrc import exists, is_dir
-from .base import (
+from scoring.campaign.submission import load_campaign, read_campaign_file
+from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
     app,
@@ -29,6 +23,12 @@ from .base import (
     print_trace,
     store,
 )
+from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest
+from scoring.evaluation.documents import score_document, trace_document
+from scoring.evaluation.ranking import CampaignResult, score_campaign
+from scoring.evaluation.trace import subtree
+from scoring.index.loader import Index, load_index
+from scoring.sources.yamlsrc import exists, is_dir
 
 
 def _resolve_index(
@@ -144,7 +144,7 @@ def campaign_result(
         return _score(Path(campaign), index, rules)
     if "/" in campaign or "\\" in campaign or exists(Path(campaign)):  # a path, not an id
         raise SubmissionError("not a campaign folder", Location(campaign))
-    from .. import publication
+    from scoring.store import publication
 
     with store(read_only=True).read() as s:
         cid = publication.resolve(s, campaign)
@@ -216,7 +216,7 @@ def explain(
             result = _score(Path(campaign), index, rules)
             doc, explanations = _unit_trace(result, unit, node), None
         else:
-            from .results_cmds import stored_trace
+            from scoring.cli.results_cmds import stored_trace
 
             doc, explanations = stored_trace(campaign, unit, node)
             tz = campaign_zone(campaign)

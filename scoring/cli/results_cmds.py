@@ -8,10 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import SubmissionError, suggest
-from ..files import write_text
-from ..trace import subtree, to_jsonable
-from .base import (
+from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
     actor,
@@ -26,18 +23,16 @@ from .base import (
     print_ranking,
     store,
 )
-from .store_common import (
-    CampaignArg,
-    JsonOpt,
-    UnitArg,
-    audit_app,
-)
+from scoring.cli.store_common import CampaignArg, JsonOpt, UnitArg, audit_app
+from scoring.errors import SubmissionError, suggest
+from scoring.evaluation.trace import subtree, to_jsonable
+from scoring.sources.files import write_text
 
 # ---------------------------------------------------------------- results
 
-audit = lazy("scoring.audit")
-publication = lazy("scoring.publication")
-stored = lazy("scoring.stored")
+audit = lazy("scoring.store.audit")
+publication = lazy("scoring.store.publication")
+stored = lazy("scoring.store.stored")
 
 
 @app.command()
@@ -138,11 +133,11 @@ def export(
             doc = publication.published(s, campaign)
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
-            from ..excel import export_results
+            from scoring.excel.reader import export_results
 
             export_results(doc, output)
         elif suffix == ".csv":
-            from ..excel import export_csv
+            from scoring.excel.reader import export_csv
 
             export_csv(doc, output)
         elif suffix == ".json":
@@ -169,7 +164,7 @@ def template(
     """
 
     def body() -> None:
-        from ..excel import write_template
+        from scoring.excel.reader import write_template
 
         with store(read_only=True).read() as s:
             row = stored.campaign_row(s, campaign)
@@ -219,8 +214,8 @@ def audit_list(
     def body() -> None:
         from sqlmodel import col, select
 
-        from ..clock import show
-        from ..schema import AuditRow, CampaignRow
+        from scoring.sources.clock import show
+        from scoring.store.schema import AuditRow, CampaignRow
 
         with store(read_only=True).read() as s:
             zones = {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
@@ -273,7 +268,7 @@ def stored_trace(
     cid: str, unit: str, node: str | None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A unit's trace from the store (as published, else as it stands) and its explanations."""
-    from ..report import trace_document
+    from scoring.evaluation.documents import trace_document
 
     with store(read_only=True).read() as s:
         run = publication.latest_run(s, cid)

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ..errors import ErrorList, Location, SubmissionError, suggest
-from ..ranking import CampaignResult
-from .base import app, err, guard, lazy, out
+from scoring.cli.base import app, err, guard, lazy, out
+from scoring.errors import ErrorList, Location, SubmissionError, suggest
+from scoring.evaluation.ranking import CampaignResult
 
 if TYPE_CHECKING:
-    from ..robustness import RobustnessReport
+    from scoring.simulation.robustness import RobustnessReport
 
-from .index_cmds import IndexOpt, JsonOpt, RulesOpt, campaign_result, report_unscored
+from scoring.cli.index_cmds import IndexOpt, JsonOpt, RulesOpt, campaign_result, report_unscored
 
-rb = lazy("scoring.robustness")  # NumPy: imported when the command runs, not at start-up
+rb = lazy("scoring.simulation.robustness")  # NumPy: imported when the command runs, not at start-up
 
 
 def _check_unit(result: CampaignResult, unit: str) -> None:
@@ -130,7 +130,7 @@ def robustness_cmd(
         else:
             _print(shown, {u.unit_id: u.name for g in report.groups for u in g.units})
         if plot is not None:
-            from ..plots import write_plots
+            from scoring.reports.plots import write_plots
 
             written = write_plots(result, report, plot, unit)
             (err if as_json else out).print(f"wrote {len(written)} files to {plot}", markup=False)

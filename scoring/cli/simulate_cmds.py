@@ -8,20 +8,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import SubmissionError
-from ..numbers import fmt, quantize
+from scoring.errors import SubmissionError
+from scoring.sources.numbers import fmt, quantize
 
 if TYPE_CHECKING:
-    from ..whatif import Candidate
-from .base import app, guard, lazy, out, print_json
-from .index_cmds import campaign_result
+    from scoring.simulation.whatif import Candidate
+from scoring.cli.base import app, guard, lazy, out, print_json
+from scoring.cli.index_cmds import campaign_result
 
 CampaignOpt = Annotated[
     str, typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
-whatif = lazy("scoring.whatif")
+whatif = lazy("scoring.simulation.whatif")
 
 
 @app.command()

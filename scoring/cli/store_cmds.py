@@ -9,11 +9,8 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from ..errors import InputFileError, Location, SubmissionError
-from ..model import SLUG_PATTERN, SLUG_RULE
-from ..submission import Schedule, UnitSpec
-from ..yamlsrc import exists, is_dir, read_text
-from .base import (
+from scoring.campaign.submission import Schedule, UnitSpec
+from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
     actor,
@@ -28,7 +25,7 @@ from .base import (
     print_ranking,
     store,
 )
-from .store_common import (
+from scoring.cli.store_common import (
     CampaignArg,
     JsonOpt,
     UnitArg,
@@ -36,13 +33,16 @@ from .store_common import (
     campaign_app,
     unit_app,
 )
+from scoring.errors import InputFileError, Location, SubmissionError
+from scoring.index.model import SLUG_PATTERN, SLUG_RULE
+from scoring.sources.yamlsrc import exists, is_dir, read_text
 
 # ---------------------------------------------------------------- campaign
 
-campaigns = lazy("scoring.campaigns")
-cycle = lazy("scoring.cycle")
-roster = lazy("scoring.roster")
-stored = lazy("scoring.stored")
+campaigns = lazy("scoring.store.campaigns")
+cycle = lazy("scoring.store.cycle")
+roster = lazy("scoring.store.roster")
+stored = lazy("scoring.store.stored")
 
 
 def _id(value: str) -> str:
@@ -69,7 +69,7 @@ def _date(text: str) -> dt.date:
 def _zone(name: str) -> str:
     """A --time-zone option: an IANA name this machine knows (tzdata), checked before any
     store is opened."""
-    from .. import clock
+    from scoring.sources import clock
 
     try:
         clock.zone(name)
@@ -170,7 +170,7 @@ def campaign_status(campaign_id: CampaignArg, as_json: JsonOpt = False) -> None:
         if as_json:
             print_json(st)
             return
-        from ..clock import show
+        from scoring.sources.clock import show
 
         tz = st["time_zone"]
         out.print(
@@ -271,7 +271,7 @@ def import_(
             raise InputFileError("no such file or folder", Location(str(path)))
         st = store()
         if is_dir(path):
-            from ..submission import read_campaign_file
+            from scoring.campaign.submission import read_campaign_file
 
             spec = read_campaign_file(path)
             when = now(spec.id, time_zone=spec.time_zone)
@@ -314,14 +314,14 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
     (read as YAML)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        from ..excel import read_template
+        from scoring.excel.reader import read_template
 
         with st.read() as s:
             index = stored.index_for(s, stored.campaign_row(s, cid).index_hash)
         text = read_template(path, index)
     else:  # YAML, or JSON read by its name (.json)
         text = read_text(path)
-    from ..submission import parse_unit_file
+    from scoring.campaign.submission import parse_unit_file
 
     uf = parse_unit_file(text, str(path))[0]
     if unit is not None and unit != uf.unit:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .base import app
+from scoring.cli.base import app
 
 campaign_app = typer.Typer(help="Open, follow, move and run a campaign.", no_args_is_help=True)
 survey_app = typer.Typer(help="Survey and council results.", no_args_is_help=True)

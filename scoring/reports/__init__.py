@@ -15,13 +15,13 @@ out in a folder.
 
 from __future__ import annotations
 
-from .build import build
-from .files import FORMATS, Output, formats, outputs, prepare, write, write_all
-from .html import PARTS, Part, render_html, write_html
-from .model import Report, Scorecard
-from .pdf import render_pdf, write_pdf
-from .word import render_docx, write_docx
-from .xlsx import write_xlsx
+from scoring.reports.build import build
+from scoring.reports.files import FORMATS, Output, formats, outputs, prepare, write, write_all
+from scoring.reports.html import PARTS, Part, render_html, write_html
+from scoring.reports.model import Report, Scorecard
+from scoring.reports.pdf import render_pdf, write_pdf
+from scoring.reports.word import render_docx, write_docx
+from scoring.reports.xlsx import write_xlsx
 
 __all__ = [
     "FORMATS",

@@ -15,9 +15,8 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from ..numbers import fmt, quantize
-from ..trace import ClassLabel
-from .model import (
+from scoring.evaluation.trace import ClassLabel
+from scoring.reports.model import (
     AreaScore,
     Change,
     ClassCount,
@@ -31,6 +30,7 @@ from .model import (
     UnitScore,
     YearOver,
 )
+from scoring.sources.numbers import fmt, quantize
 
 Doc = Mapping[str, Any]
 Bands = Mapping[str, Sequence[tuple[ClassLabel, str]]]  # group -> (label, min), highest first

@@ -1,6 +1,6 @@
 """The report's charts as inline SVG text (matplotlib, Agg), readable in black and white.
 
-Same look as ``scoring.plots`` (DejaVu Sans, text kept as text, hatching and marker shapes
+Same look as ``scoring.reports.plots`` (DejaVu Sans, text kept as text, hatching and marker shapes
 rather than colours): a unit's index per area against its group's median (and last year's,
 as open diamonds), and a group's indices as a strip chart against its class thresholds. The
 SVG's element ids get a prefix, so several charts can share one HTML page.
@@ -29,8 +29,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from ..plots import _style, _wrap  # the house style of parindex's charts
-from .model import GroupReport, Scorecard
+from scoring.reports.model import GroupReport, Scorecard
+from scoring.reports.plots import _style, _wrap  # the house style of parindex's charts
 
 _IDS = re.compile(r'(\bid="|url\(#|href="#)')
 _STYLE = re.compile(r'style="([^"]*)"')

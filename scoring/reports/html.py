@@ -17,12 +17,12 @@ from typing import Any, Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..errors import Location, SubmissionError, suggest
-from ..files import write_text
-from ..numbers import decimal_comma
-from . import charts
-from .fonts import font_css
-from .model import Report
+from scoring.errors import Location, SubmissionError, suggest
+from scoring.reports import charts
+from scoring.reports.fonts import font_css
+from scoring.reports.model import Report
+from scoring.sources.files import write_text
+from scoring.sources.numbers import decimal_comma
 
 Part = Literal["annex", "summary", "scorecard"]
 PARTS: tuple[Part, ...] = ("annex", "summary", "scorecard")

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from ..errors import Location, SubmissionError, suggest
-from ..trace import ClassLabel
+from scoring.errors import Location, SubmissionError, suggest
+from scoring.evaluation.trace import ClassLabel
 
 ROUNDS_VI = {"1": "Thẩm định vòng 1", "2": "Thẩm định vòng 2", "correction": "Điều chỉnh"}
 ROUNDS_EN = {"1": "appraisal round 1", "2": "appraisal round 2", "correction": "correction"}

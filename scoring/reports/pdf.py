@@ -21,12 +21,12 @@ from typing import Any
 import matplotlib as mpl
 import typst
 
-from ..errors import Location, SubmissionError, suggest
-from ..files import atomic_path
-from ..numbers import decimal_comma
-from . import charts
-from .html import PARTS, TEMPLATES, TIE_POLICY, Part
-from .model import GroupReport, Line, Meta, Report, Scorecard, UnitScore
+from scoring.errors import Location, SubmissionError, suggest
+from scoring.reports import charts
+from scoring.reports.html import PARTS, TEMPLATES, TIE_POLICY, Part
+from scoring.reports.model import GroupReport, Line, Meta, Report, Scorecard, UnitScore
+from scoring.sources.files import atomic_path
+from scoring.sources.numbers import decimal_comma
 
 TEMPLATE = TEMPLATES / "report.typ"
 FONTS = Path(mpl.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans, shipped by matplotlib

@@ -29,10 +29,10 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell  # a cell of a row: python-docx gives it no public name
 from docx.text.paragraph import Paragraph
 
-from ..files import atomic_path
-from ..numbers import decimal_comma
-from .html import TIE_POLICY
-from .model import GroupReport, Report, UnitScore
+from scoring.reports.html import TIE_POLICY
+from scoring.reports.model import GroupReport, Report, UnitScore
+from scoring.sources.files import atomic_path
+from scoring.sources.numbers import decimal_comma
 
 FONT = "Times New Roman"
 BODY, HEADING, TABLE, FOOTER = Pt(13), Pt(14), Pt(12), Pt(9)

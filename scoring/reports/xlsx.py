@@ -14,16 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-# openpyxl ships no type information (see scoring.excel_export)
+# openpyxl ships no type information (see scoring.excel.writer)
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from ..excel_export import BORDER, HEAD, print_setup, sheet_title
-from ..files import atomic_path
-from ..numbers import fmt, quantize
-from .html import TIE_POLICY
-from .model import GroupReport, Report, UnitScore
+from scoring.excel.writer import BORDER, HEAD, print_setup, sheet_title
+from scoring.reports.html import TIE_POLICY
+from scoring.reports.model import GroupReport, Report, UnitScore
+from scoring.sources.files import atomic_path
+from scoring.sources.numbers import fmt, quantize
 
 TITLE_ROW, GROUP_ROW, STATUS_ROW, HEAD_ROW = 1, 2, 3, 5
 FIGURES = (

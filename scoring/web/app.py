@@ -36,10 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from .. import accounts
-from ..accounts import Account
-from ..db import Store, open_store
-from ..errors import (
+from scoring.errors import (
     AccessError,
     ConflictError,
     EngineError,
@@ -49,9 +46,12 @@ from ..errors import (
     SubmissionError,
     WorkflowError,
 )
-from ..schema import CampaignRow
-from . import i18n, policy
-from .state import Cache
+from scoring.store import accounts
+from scoring.store.accounts import Account
+from scoring.store.db import Store, open_store
+from scoring.store.schema import CampaignRow
+from scoring.web import i18n, policy
+from scoring.web.state import Cache
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "parindex_session"
@@ -217,7 +217,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _errors(app, web)
     _headers(app)
-    from . import pages
+    from scoring.web import pages
 
     ROUTES.clear()
     pages.register(app, web)

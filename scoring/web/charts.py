@@ -1,4 +1,4 @@
-"""The web pages' charts (matplotlib SVG, the house style of ``scoring.plots``): the ranking
+"""The web pages' charts (matplotlib SVG, the house style of ``scoring.reports.plots``): the ranking
 of a group as bars against its class thresholds, and each unit's index last year and this year.
 Values come from the report's decimal strings; labels use the page's decimal separator."""
 
@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from matplotlib.figure import Figure
 
-from ..plots import _style
-from ..reports.charts import _svg
-from ..reports.model import GroupReport
-from .i18n import number
+from scoring.reports.charts import _svg
+from scoring.reports.model import GroupReport
+from scoring.reports.plots import _style
+from scoring.web.i18n import number
 
 
 def ranking_svg(group: GroupReport, lang: str) -> str:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..compiled import Item
-from ..kinds import handler
-from ..loader import Index
-from ..yamlsrc import dump_yaml
-from .i18n import date, number, parse_date, parse_number
+from scoring.index.compiled import Item
+from scoring.index.kinds import handler
+from scoring.index.loader import Index
+from scoring.sources.yamlsrc import dump_yaml
+from scoring.web.i18n import date, number, parse_date, parse_number
 
 MAX_EVIDENCE_LINES = 50
 MAX_FIELD = 2000  # characters of any one field

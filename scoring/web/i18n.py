@@ -12,8 +12,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..clock import show
-from ..numbers import decimal_comma
+from scoring.sources.clock import show
+from scoring.sources.numbers import decimal_comma
 
 LANGS = ("vi", "en")
 _PLAIN = re.compile(r"^[+-]?[0-9]{1,15}([.,][0-9]{1,9})?$")

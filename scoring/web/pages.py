@@ -13,9 +13,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import col, select
 from starlette.exceptions import HTTPException
 
-from .. import accounts, audit, campaigns, publication
-from ..appraisal import Change, appraise, respond
-from ..errors import (
+from scoring.campaign.appraisal_files import ExplanationEntry
+from scoring.campaign.submission import EvidenceRef, Submission, prepare, read_unit_text
+from scoring.errors import (
     AccessError,
     ConflictError,
     ErrorList,
@@ -23,18 +23,18 @@ from ..errors import (
     SubmissionError,
     WorkflowError,
 )
-from ..evaluate import score_units
-from ..numbers import fmt, quantize
-from ..ranking import CampaignResult, rank
-from ..rounds import ExplanationEntry
-from ..schema import AppraisalRow, AuditRow, CampaignRow, UnitRow
-from ..stored import explanation_rows
-from ..submission import EvidenceRef, Submission, prepare, read_unit_text
-from ..trace import UnitResult, to_jsonable
-from ..whatif import gaps as find_gaps
-from ..workflow import UNIT_MOVES
-from . import forms, i18n
-from .app import (
+from scoring.evaluation.evaluate import score_units
+from scoring.evaluation.ranking import CampaignResult, rank
+from scoring.evaluation.trace import UnitResult, to_jsonable
+from scoring.simulation.whatif import gaps as find_gaps
+from scoring.sources.numbers import fmt, quantize
+from scoring.store import accounts, audit, campaigns, publication
+from scoring.store.appraisal import Change, appraise, respond
+from scoring.store.schema import AppraisalRow, AuditRow, CampaignRow, UnitRow
+from scoring.store.stored import explanation_rows
+from scoring.store.workflow import UNIT_MOVES
+from scoring.web import forms, i18n
+from scoring.web.app import (
     COOKIE,
     LANG_COOKIE,
     PRE_COOKIE,
@@ -45,7 +45,7 @@ from .app import (
     route,
     set_session,
 )
-from .charts import ranking_svg, yoy_svg
+from scoring.web.charts import ranking_svg, yoy_svg
 
 AUDIT_PAGE = 100
 
@@ -96,7 +96,7 @@ def _result(web: Web, cid: str) -> CampaignResult:
 
 
 def _report(web: Web, cid: str) -> Any:
-    from ..reports.build import build
+    from scoring.reports.build import build
 
     return web.cache.get(f"report:{cid}", lambda: build(web.store, cid))
 
@@ -359,7 +359,7 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
     profile = None
     if r is not None:
         try:
-            from ..reports.charts import profile_svg
+            from scoring.reports.charts import profile_svg
 
             report = _report(web, cid)
             card = report.scorecards.get(uid)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..accounts import Account
+from scoring.store.accounts import Account
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..db import Store
-from ..schema import AuditHead
+from scoring.store.db import Store
+from scoring.store.schema import AuditHead
 
 T = TypeVar("T")
 MAX_ENTRIES = 64
