@@ -17,6 +17,8 @@ from scoring.sources.yamlsrc import Source, load_yaml
 
 
 class AppraisalEntry(Frozen):
+    """One appraised node of a unit: the points the appraisers set and why."""
+
     node: Text
     score: Num
     reason: Text = ""
@@ -24,12 +26,16 @@ class AppraisalEntry(Frozen):
 
 
 class AppraisalFile(Frozen):
+    """An appraisal file: its round (1, 2 or a correction), the appraiser, entries per unit."""
+
     round: Literal[1, 2, "correction"]
     appraiser: Text
     units: dict[Slug, list[AppraisalEntry]] = {}
 
 
 class ExplanationEntry(Frozen):
+    """A unit's explanation of one node between the rounds, with its evidence."""
+
     node: Text
     text: Text
     evidence: list[EvidenceRef] = []
@@ -37,6 +43,8 @@ class ExplanationEntry(Frozen):
 
 
 class ExplanationFile(Frozen):
+    """An explanation file: entries per unit."""
+
     units: dict[Slug, list[ExplanationEntry]] = {}
 
 

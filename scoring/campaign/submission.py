@@ -68,6 +68,8 @@ class Answer(Frozen):
 
 
 class UnitSpec(Frozen):
+    """A unit as ``campaign.yaml`` lists it: id, name, group, tags, its file and submission date."""
+
     id: Slug
     name: Text
     group: Slug
@@ -88,6 +90,8 @@ class Schedule(Frozen):
 
 
 class CampaignFile(Frozen):
+    """The whole of ``campaign.yaml``: its index, files, schedule, time zone and units."""
+
     id: Slug
     year: Whole
     index: Text | None = None
@@ -103,6 +107,8 @@ class CampaignFile(Frozen):
 
 
 class UnitFile(Frozen):
+    """A unit's self-assessment file: its answers per leaf and per bonus/penalty."""
+
     unit: Slug
     index: Slug | None = None
     answers: dict[Text, Answer] = {}
@@ -110,6 +116,8 @@ class UnitFile(Frozen):
 
 
 class SourceFile(Frozen):
+    """A survey or council results file: answers per unit and leaf."""
+
     units: dict[Slug, dict[Text, Answer]] = {}
 
 
@@ -126,6 +134,7 @@ class Submission:
     )
 
     def locate(self, kind: str, key: str, field_name: str | None = None) -> Location:
+        """Where an answer (or one field of it) was written, for an error message."""
         if (kind, key) not in self.where:  # answers made in memory (what-if): no file
             trail = (f"Answer(id={key!r})", *((f"At key: {field_name}",) if field_name else ()))
             return Location("<what-if>", trail=trail)
@@ -144,9 +153,11 @@ class Campaign:
     errors: dict[str, list[ParindexError]]
 
     def index_path(self) -> Path | None:
+        """The index the folder names (``index:``), resolved, or None for the default."""
         return (self.folder / self.spec.index).resolve() if self.spec.index else None
 
     def rules_path(self) -> Path | None:
+        """The rule packs the folder names (``rules:``), resolved, or None for the default."""
         return (self.folder / self.spec.rules).resolve() if self.spec.rules else None
 
 

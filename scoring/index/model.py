@@ -74,17 +74,24 @@ class Band(Frozen):
 
 
 class BooleanRule(Frozen):
+    """Yes/no (input ``value``): ``yes`` points (default the leaf's max) or ``no`` points."""
+
     kind: Literal["boolean"]
     yes: Num | None = None
     no: Num = Decimal(0)
 
 
 class LateBand(Frozen):
+    """One step of a graded late penalty: ``points`` when done at most ``max_days`` late."""
+
     max_days: Whole | None = None
     points: Num
 
 
 class DeadlineRule(Frozen):
+    """Done by ``due`` (input ``done_on``, or null if not done): on time, late (one
+    value or graded ``LateBand``s), or not done."""
+
     kind: Literal["deadline"]
     due: dt.date
     on_time: Num | None = None
@@ -93,18 +100,25 @@ class DeadlineRule(Frozen):
 
 
 class RatioBandsRule(Frozen):
+    """``numerator``/``denominator`` as a percentage, scored by the band it falls in; a zero
+    denominator scored as ``zero_denominator`` says."""
+
     kind: Literal["ratio_bands"]
     zero_denominator: ZeroDenominator
     bands: list[Band] = Field(min_length=1)
 
 
 class ValueBandsRule(Frozen):
+    """A ``value`` within ``range``, scored by the band it falls in."""
+
     kind: Literal["value_bands"]
     range: tuple[Num, Num]
     bands: list[Band] = Field(min_length=1)
 
 
 class ProportionalRule(Frozen):
+    """max × min(rate ÷ ``target``, 1) of ``numerator``/``denominator``; 0 below ``threshold``."""
+
     kind: Literal["proportional"]
     target: Num = Decimal(100)
     threshold: Num = Decimal(0)
@@ -112,40 +126,57 @@ class ProportionalRule(Frozen):
 
 
 class CountPointsRule(Frozen):
+    """``count`` × ``per_item`` points, capped at ``cap`` (default the leaf's max)."""
+
     kind: Literal["count_points"]
     per_item: Num
     cap: Num | None = None
 
 
 class CountDeductionRule(Frozen):
+    """max − ``count`` × ``per_item``, never below ``floor``."""
+
     kind: Literal["count_deduction"]
     per_item: Num
     floor: Num = Decimal(0)
 
 
 class Level(Frozen):
+    """One level of an ordinal rule: its points and the label a person picks."""
+
     points: Num
     label_vi: Text
     label_en: Text | None = None
 
 
 class OrdinalLevelsRule(Frozen):
+    """One of the named ``levels`` (input ``level``), each with its points."""
+
     kind: Literal["ordinal_levels"]
     levels: dict[Id, Level] = Field(min_length=1)
 
 
 class SurveyWeightedRule(Frozen):
+    """max × Σ(nᵢ·wᵢ) ÷ Σnᵢ over the survey's ``responses`` per option; no responses
+    score zero or make the leaf not applicable."""
+
     kind: Literal["survey_weighted"]
     weights: dict[Id, Num] = Field(min_length=1)
     no_responses: Literal["zero", "not_applicable"] = "zero"
 
 
 class CouncilJudgmentRule(Frozen):
+    """The appraisal council's ``score`` with a non-empty ``reason``, within [0, max] and among
+    ``levels`` when given."""
+
     kind: Literal["council_judgment"]
     levels: list[Num] | None = None
 
 
 class ExternalValueRule(Frozen):
+    """A value measured elsewhere (``source``, e.g. SIPAS) within ``range``: proportional to
+    the range, or by ``bands``."""
+
     kind: Literal["external_value"]
     source: Text
     range: tuple[Num, Num] = (Decimal(0), Decimal(100))
@@ -153,6 +184,8 @@ class ExternalValueRule(Frozen):
 
 
 class CompareToLimitRule(Frozen):
+    """An ``actual`` number against its ``limit`` (e.g. days): shorter, equal or longer."""
+
     kind: Literal["compare_to_limit"]
     shorter: Num
     equal: Num
@@ -180,6 +213,8 @@ Rule = Annotated[
 
 
 class EvidenceSpec(Frozen):
+    """What documents a leaf's answer must cite (``required``) and which, in words."""
+
     required: StrictBool = False
     documents_vi: Text | None = None
     documents_en: Text | None = None
@@ -206,6 +241,8 @@ class Node(Frozen):
 
 
 class ClassBand(Frozen):
+    """A classification band of a group: units scoring at least ``min`` get this label."""
+
     id: Slug
     label_vi: Text
     label_en: Text
@@ -213,6 +250,8 @@ class ClassBand(Frozen):
 
 
 class Group(Frozen):
+    """A group of units ranked together (e.g. departments, districts) with its classification."""
+
     id: Slug
     title_vi: Text
     title_en: Text
@@ -220,27 +259,38 @@ class Group(Frozen):
 
 
 class Block(Frozen):
+    """A block of the tree (``content`` or ``survey``) and its maximum."""
+
     max: Num
     title_vi: Text | None = None
     title_en: Text | None = None
 
 
 class Cap(Frozen):
+    """The most that bonuses (or penalties) may add (or take) in total."""
+
     max: Num
 
 
 class Rounding(Frozen):
+    """How published figures are rounded: to ``places`` decimals, half up."""
+
     places: Whole = 2
     mode: Literal["half_up"] = "half_up"
 
 
 class Ranking(Frozen):
+    """How ties are ranked: the tie policy, the places compared, and tie-break blocks."""
+
     tie_policy: Literal["competition", "dense"] = "competition"
     precision: Whole = 2
     tie_break: list[Literal["content", "survey", "points"]] = []
 
 
 class IndexMeta(Frozen):
+    """The ``index:`` header of ``criteria.yaml``: id, year, province, scale, rounding, N/A
+    strategy, blocks, bonus/penalty caps and ranking policy."""
+
     id: Slug
     year: Whole
     province: Text
@@ -268,6 +318,9 @@ class CriteriaFile(Frozen):
 
 
 class Check(Frozen):
+    """A consistency check of a rule pack: ``not_greater`` (``left`` ≤ ``right``) or
+    ``date_in_year`` (``field``'s dates inside the index's year)."""
+
     id: Id
     title_vi: Text
     title_en: Text
@@ -279,6 +332,9 @@ class Check(Frozen):
 
 
 class Adjustment(Frozen):
+    """A bonus or penalty of a rule pack: a rule computing a magnitude up to ``max``, applied
+    to ``scope`` (the total or a node) for the listed ``groups``."""
+
     id: Id
     title_vi: Text
     title_en: Text
