@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from scoring import load_index
+from scoring import Index
 from scoring.campaign.submission import Submission, UnitSpec, prepare, read_unit_text
 from scoring.errors import ErrorList, ParindexError
-from tests.conftest import MINI
-from tests.test_cli import run
-
-INDEX = load_index(MINI / "criteria.yaml", MINI / "rules")
+from tests.support import indexes
+from tests.support.cli import run
+from tests.support.paths import MINI
 
 
 def refusals(text: str, name: str) -> list[ParindexError]:
@@ -21,13 +20,13 @@ def refusals(text: str, name: str) -> list[ParindexError]:
     sub = Submission(UnitSpec(id="a", name="Sở A", group="department"))
     try:
         read_unit_text(text, name, sub)
-        prepare(INDEX, sub)
+        prepare(indexes.mini(), sub)
     except ParindexError as exc:
         return exc.errors if isinstance(exc, ErrorList) else [exc]
     return []
 
 
-def test_json_date_scores_as_the_yaml_date() -> None:
+def test_json_date_scores_as_the_yaml_date(mini_index: Index) -> None:
     """A deadline leaf's done_on "2018-01-20" in JSON is the date YAML reads from 2018-01-20."""
     yaml_sub = Submission(UnitSpec(id="a", name="A", group="department"))
     read_unit_text('unit: a\nanswers:\n  "1.2": {done_on: 2018-01-20}\n', "a.yaml", yaml_sub)
@@ -36,7 +35,8 @@ def test_json_date_scores_as_the_yaml_date() -> None:
         '{"unit": "a", "answers": {"1.2": {"done_on": "2018-01-20"}}}', "a.json", json_sub
     )
     assert json_sub.answers["1.2"].done_on == dt.date(2018, 1, 20)
-    assert prepare(INDEX, json_sub).leaves["1.2"] == prepare(INDEX, yaml_sub).leaves["1.2"]
+    json_ready, yaml_ready = prepare(mini_index, json_sub), prepare(mini_index, yaml_sub)
+    assert json_ready.leaves["1.2"] == yaml_ready.leaves["1.2"]
 
 
 # (name, JSON text, message, line, column): errors found after parsing point into the JSON

@@ -24,8 +24,9 @@ from scoring.sources.yamlsrc import dump_yaml
 from scoring.store import campaigns, cycle, publication
 from scoring.store.schema import AuditRow, DocumentRow
 from scoring.store.stored import load
-from tests.conftest import MINI, at
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import MINI
+from tests.support.stores import at
 
 CID = "mini-2018"
 SURVEY = (MINI / "survey.yaml").read_text(encoding="utf-8")

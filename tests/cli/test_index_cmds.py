@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scoring.cli import app
-from tests.conftest import MINI, ROOT
+from tests.support.paths import MINI, ROOT
 
 runner = CliRunner()
 

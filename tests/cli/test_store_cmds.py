@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from scoring.store.db import open_store
-from tests.conftest import MINI
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import MINI, ROOT
 
 
 @pytest.fixture
@@ -145,8 +145,6 @@ def test_json_unit_file_imports_like_yaml(db: str, tmp_path: Path) -> None:
 
 def test_samples_2018_and_2019_compare(db: str) -> None:
     """Both sample years run to publication; compare reports every unit's change."""
-    from tests.conftest import ROOT
-
     for year in ("2018", "2019"):
         r = run("--db", db, "campaign", "run", str(ROOT / "samples" / year))
         assert r.exit_code == 0, r.output

@@ -15,8 +15,9 @@ from scoring.campaign.submission import Schedule
 from scoring.errors import SubmissionError
 from scoring.store import campaigns
 from scoring.store.db import Store
-from tests.conftest import MINI, at
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import MINI
+from tests.support.stores import at
 
 CRITERIA = str(MINI / "criteria.yaml")
 UNITS = """units:

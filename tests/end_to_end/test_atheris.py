@@ -8,6 +8,7 @@ hand (``fuzz/README.md``).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 pytest.importorskip("atheris")
 
@@ -29,13 +30,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[A
     """Each harness started on its own seed corpus, all at once (the suite waits for the
     slowest, not for the sum)."""
     started: dict[str, tuple[Any, Path]] = {}
+    env = os.environ | {"PYTHONPATH": str(ROOT)}  # fuzz_excel.py types answers with tests.support
     for harness, n in RUNS.items():
         work = tmp_path_factory.mktemp(harness.removesuffix(".py"))
         corpus = work / "corpus"
         args = [sys.executable, str(ROOT / "fuzz" / harness), str(corpus), f"-runs={n}"]
         args += ["-seed=8", "-timeout=20", "-max_total_time=60", f"-artifact_prefix={work}/"]
         proc = subprocess.Popen(  # our own harness, our own arguments
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=work
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=work, env=env
         )
         started[harness] = (proc, corpus)
     yield started

@@ -27,9 +27,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from scoring.cli import app
-from tests.conftest import MINI
-from tests.test_cli import runner
-from tests.test_fuzz import bounded
+from tests.support.cli import runner
+from tests.support.fuzzing import bounded
+from tests.support.paths import MINI
 
 EXAMPLES = int(os.environ.get("PARINDEX_FUZZ_EXAMPLES", "60"))  # a few seconds
 EXAMPLE_SECONDS = 60  # report and robustness on three units take a few seconds
@@ -69,7 +69,7 @@ def _commands() -> dict[tuple[str, ...], Command]:
 
 
 COMMANDS = _commands()
-# serve runs the web app until it is stopped: its requests are fuzzed by test_web_schema.py
+# serve runs the web app until it is stopped: its requests are fuzzed by tests/web/test_schema.py
 del COMMANDS[("serve",)]
 # a report that gets through writes PDFs (about 15 s): only in long runs, where the time is there
 if "PARINDEX_FUZZ_EXAMPLES" not in os.environ:

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import scoring
-from scoring import load_index
+from scoring import Index
 from scoring.cli import app
 from scoring.index.kinds import HANDLERS
-from tests.conftest import ROOT
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -81,9 +81,9 @@ def test_every_rule_kind_has_a_handler_and_documentation() -> None:
         assert HANDLERS[kind].doc
 
 
-def test_criteria_uses_every_rule_kind_in_every_group() -> None:
+def test_criteria_uses_every_rule_kind_in_every_group(real_index: Index) -> None:
     """criteria.yaml uses all twelve kinds, each in both groups; packs use only known kinds."""
-    index = load_index(ROOT / "criteria.yaml", ROOT / "rules")
+    index = real_index
     for view in index.groups.values():
         used = {item.node.rule.kind for item in view.leaves.values() if item.node.rule}
         assert used == set(HANDLERS), set(HANDLERS) - used
@@ -102,9 +102,9 @@ def test_public_api_is_sorted_and_importable() -> None:
         assert hasattr(scoring, name), name
 
 
-def test_every_leaf_of_the_sample_index_is_documented() -> None:
+def test_every_leaf_of_the_sample_index_is_documented(real_index: Index) -> None:
     """Each leaf has Vietnamese and English titles and scoring text; most require evidence."""
-    index = load_index(ROOT / "criteria.yaml", ROOT / "rules")
+    index = real_index
     for view in index.groups.values():
         for item in view.leaves.values():
             n = item.node

@@ -7,7 +7,6 @@ the replayed workflow states match the stored ones, and published runs recompute
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -30,16 +29,11 @@ from scoring.store import appraisal, audit, campaigns, cycle, publication
 from scoring.store.db import open_store
 from scoring.store.schema import (
     AppraisalRow,
-    AuditRow,
-    CampaignRow,
-    DocumentRow,
-    ExplanationRow,
-    RunRow,
-    UnitRow,
 )
-from tests.conftest import MINI, ROOT, STORES, _fresh_pg, at, needs_pg
+from tests.support.cli import run
+from tests.support.paths import MINI, PARINDEX, ROOT
+from tests.support.stores import STORES, at, check_store, empty_pg_schema, needs_pg
 
-PARINDEX = str(ROOT / ".venv" / "bin" / "parindex")
 CID = "mini-2018"
 SEED = 20240611
 KILLS_CAMPAIGN_RUN = 15
@@ -65,7 +59,7 @@ def _fresh(url: str) -> None:
         for p in path.parent.glob(path.name + "*"):
             p.unlink()
     else:
-        _fresh_pg(url)
+        empty_pg_schema(url)
 
 
 def _prepare(url: str, stop: str | None) -> None:
@@ -116,86 +110,6 @@ def _timed(args: list[str]) -> float:
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([PARINDEX, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
-def check_store(url: str) -> dict[str, Any]:
-    """Open the store and check that it is whole; return a summary of what it holds."""
-    st = open_store(url)
-    try:
-        with st.read() as s:
-            n, problems = audit.verify(s)
-            assert problems == [], problems
-            entries = list(s.exec(select(AuditRow).order_by(AuditRow.seq)))  # type: ignore[arg-type]
-            details = [json.loads(e.detail_json) for e in entries]
-            acts = [e.action for e in entries]
-
-            camps = {c.id: c for c in s.exec(select(CampaignRow))}
-            assert set(camps) == {e.campaign_id for e in entries if e.action == "campaign.create"}
-
-            units = {(u.campaign_id, u.unit_id): u for u in s.exec(select(UnitRow))}
-            assert set(units) == {
-                (e.campaign_id, e.unit_id) for e in entries if e.action == "unit.add"
-            }
-
-            # documents ⇔ import entries, each document as its latest import left it
-            docs = {(d.campaign_id, d.kind, d.key): d for d in s.exec(select(DocumentRow))}
-            imported: dict[tuple[str | None, str, str], str] = {}
-            for e, d in zip(entries, details, strict=True):
-                if e.action in ("unit.import", "survey.import", "council.import"):
-                    kind = e.action.split(".")[0]
-                    imported[(e.campaign_id, kind, e.unit_id or "")] = d["sha256"]
-            assert {k: v.sha256 for k, v in docs.items()} == imported
-
-            rows = list(s.exec(select(AppraisalRow)))
-            assert Counter((r.campaign_id, r.unit_id, r.node_id, r.round) for r in rows) == Counter(
-                (e.campaign_id, e.unit_id, e.node_id, e.action.removeprefix("appraisal.round_"))
-                for e in entries
-                if e.action.startswith("appraisal.round_")
-            )
-            assert len(rows) == sum(a.startswith("appraisal.round_") for a in acts)
-
-            expl = list(s.exec(select(ExplanationRow)))
-            assert Counter((x.campaign_id, x.unit_id, x.node_id) for x in expl) == Counter(
-                (e.campaign_id, e.unit_id, e.node_id)
-                for e in entries
-                if e.action == "explanation.add"
-            )
-
-            runs = list(s.exec(select(RunRow)))
-            pubs = [
-                (e.campaign_id, e.action.split(".")[1], d["run"])
-                for e, d in zip(entries, details, strict=True)
-                if e.action in ("campaign.publish", "campaign.correction")
-            ]
-            assert sorted((r.campaign_id, r.kind, r.id) for r in runs) == sorted(pubs)
-
-            # the workflow states replayed from the log are the stored ones
-            cstate = dict.fromkeys(camps, "open")
-            ustate = dict.fromkeys(units, "draft")
-            for e, d in zip(entries, details, strict=True):
-                if e.action == "campaign.advance":
-                    cstate[e.campaign_id] = d["to"]
-                elif e.action == "campaign.publish":
-                    cstate[e.campaign_id] = "published"
-                elif e.action == "unit.submit":
-                    ustate[(e.campaign_id, e.unit_id)] = "submitted"
-                elif e.action == "unit.advance":
-                    ustate[(e.campaign_id, e.unit_id)] = d["to"]
-            assert cstate == {c: row.state for c, row in camps.items()}
-            assert ustate == {k: u.state for k, u in units.items()}
-            published = {r.campaign_id for r in runs}
-            assert published == {c for c, row in camps.items() if row.state == "published"}
-        for cid in sorted(published):
-            report = publication.verify(st, cid)
-            assert report.problems == [], report.problems
-        return {
-            "entries": n,
-            "states": cstate,
-            "runs": len(runs),
-            "appraisals": Counter((r.unit_id, r.round) for r in rows),
-        }
-    finally:
-        st.close()
 
 
 def _say(_msg: str) -> None:
@@ -381,8 +295,6 @@ def test_sigkill_during_report(url: str, durations: dict[str, float], tmp_path: 
 
 def test_appraise_file_is_one_transaction(tmp_path: Path) -> None:
     """An `appraise --file` interrupted after its first unit leaves none of the file stored."""
-    from tests.test_cli import run
-
     url = f"sqlite:///{tmp_path / 'x.db'}"
     _prepare(url, "round1")
     real = appraisal._record_change

@@ -12,7 +12,7 @@ Runs are deterministic (``derandomize=True``): by default each property tries
 ``PARINDEX_FUZZ_EXAMPLES`` = 40 examples (the whole file takes well under a minute). For a
 long campaign, raise it, for instance::
 
-    PARINDEX_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/test_fuzz.py -q
+    PARINDEX_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/end_to_end/test_fuzz.py -q
 
 (derandomize keeps the same examples for the same count; change the count to see new ones).
 """
@@ -22,10 +22,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import load_index
+from scoring import Index, load_index
 from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
 from scoring.campaign.submission import (
     Submission,
@@ -50,7 +48,8 @@ from scoring.evaluation.documents import score_document
 from scoring.evaluation.ranking import score_campaign
 from scoring.index.loader import index_from_texts
 from scoring.sources.yamlsrc import load_yaml
-from tests.conftest import MINI
+from tests.support.fuzzing import bounded
+from tests.support.paths import MINI
 
 EXAMPLES = int(os.environ.get("PARINDEX_FUZZ_EXAMPLES", "40"))
 EXAMPLE_SECONDS = 20  # per example; the alias bombs below take a few seconds at most
@@ -70,29 +69,9 @@ UNIT_A = (MINI / "units" / "a.yaml").read_text(encoding="utf-8")
 T = TypeVar("T")
 
 
-class Hang(Exception):
-    """An example ran past EXAMPLE_SECONDS."""
-
-
-@contextmanager
-def bounded(seconds: float = EXAMPLE_SECONDS) -> Iterator[None]:
-    """Fail (with Hang) instead of hanging: the readers are synchronous, so SIGALRM stops them."""
-
-    def alarm(_signum: int, _frame: Any) -> None:
-        raise Hang(f"example ran longer than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def only_parindex(fn: Callable[..., T], *args: Any) -> T | ParindexError:
     """``fn(*args)``'s result or the ParindexError it raised; anything else propagates."""
-    with bounded():
+    with bounded(EXAMPLE_SECONDS):
         try:
             return fn(*args)
         except ParindexError as exc:
@@ -100,8 +79,9 @@ def only_parindex(fn: Callable[..., T], *args: Any) -> T | ParindexError:
 
 
 @pytest.fixture(scope="module")
-def mini() -> Any:
-    return load_index(MINI / "criteria.yaml", MINI / "rules")
+def mini(mini_index: Index) -> Index:
+    """The mini campaign's index (the session's)."""
+    return mini_index
 
 
 # ---------------------------------------------------------------- strategies

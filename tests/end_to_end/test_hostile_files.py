@@ -20,11 +20,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from scoring import load_index
+from scoring import Index
 from scoring.excel.reader import write_template
 from scoring.excel.template import SHEET
-from tests.conftest import MINI
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import MINI
 
 CAMPAIGN = "mini-2018"
 VALUE, DONE_ON = 6, 7  # columns of value:bool and done_on in the mini index's template
@@ -32,14 +32,13 @@ ROW_11, ROW_12 = 11, 12  # leaves 1.1 (boolean) and 1.2 (deadline)
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def store(tmp_path_factory: pytest.TempPathFactory, mini_index: Index) -> tuple[str, Path]:
     """A store holding the mini campaign, and an empty template of its unit a."""
     folder = tmp_path_factory.mktemp("hostile")
     db = f"sqlite:///{folder / 'p.db'}"
     assert run("--db", db, "import", str(MINI)).exit_code == 0
     base = folder / "base.xlsx"
-    index = load_index(MINI / "criteria.yaml", MINI / "rules")
-    write_template(index, "department", "a", "Sở A", base)
+    write_template(mini_index, "department", "a", "Sở A", base)
     return db, base
 
 

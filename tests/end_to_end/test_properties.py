@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from scoring import score_units
 from scoring.sources.numbers import CONTEXT, to_decimal
-from tests.conftest import index_from_text, ready
-from tests.generate import random_answers, random_index
-from tests.reference import reference_score
+from tests.support.generate import random_answers, random_index
+from tests.support.indexes import index_from_text, ready
+from tests.support.reference import reference_score
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 from scoring.store import audit, cycle, publication
 from scoring.store.db import Store, open_store
 from scoring.store.schema import AuditRow
-from tests.conftest import MINI, ROOT, SAMPLES
-from tests.test_faults import PARINDEX, check_store
+from tests.support.paths import MINI, PARINDEX, ROOT, SAMPLES
+from tests.support.stores import check_store
 
 ACTOR = "snv"
 

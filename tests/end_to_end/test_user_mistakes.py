@@ -18,8 +18,9 @@ import pytest
 
 from scoring.errors import InputFileError
 from scoring.sources import files
-from tests.conftest import MINI, _fresh_pg, needs_pg
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import MINI
+from tests.support.stores import empty_pg_schema, needs_pg
 
 CID = "mini-2018"
 
@@ -212,7 +213,7 @@ def test_pg_wrong_password_and_foreign_tables(pg_url: str) -> None:
             assert inspect(conn).get_table_names() == ["invoices"]
     finally:
         engine.dispose()
-        _fresh_pg(pg_url)
+        empty_pg_schema(pg_url)
 
 
 def test_redact_masks_the_password_in_any_text() -> None:

@@ -9,7 +9,8 @@ import pytest
 from scoring import load_campaign, score_campaign, score_unit
 from scoring.errors import SubmissionError
 from scoring.evaluation.trace import to_jsonable
-from tests.conftest import MINI, index_from_text, ready
+from tests.support.indexes import index_from_text, ready
+from tests.support.paths import MINI
 
 D = Decimal
 
@@ -209,8 +210,6 @@ def test_appraisal_changes_set_final_points_and_are_traced(mini_index) -> None: 
 
 def test_council_score_above_the_items_max_is_refused(mini_index) -> None:  # type: ignore[no-untyped-def]
     """A council score above the leaf's max is an answer error, not an engine failure."""
-    from tests.conftest import index_from_text
-
     text = (
         (MINI / "criteria.yaml")
         .read_text(encoding="utf-8")

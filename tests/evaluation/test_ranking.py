@@ -9,7 +9,7 @@ import pytest
 
 from scoring import classify, rank, score_unit
 from scoring.evaluation.trace import UnitResult
-from tests.conftest import ready
+from tests.support.indexes import ready
 
 D = Decimal
 

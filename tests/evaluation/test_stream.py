@@ -5,7 +5,6 @@ and scoring in worker processes (``score_units(..., jobs=2)``)."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,14 +20,13 @@ from benchmarks.national import (
     zen_graph,
     zen_loop,
 )
-from scoring import Index, ParindexError, Ready, UnitResult, dumps, load_index, score_units
+from scoring import Index, ParindexError, Ready, UnitResult, dumps, score_units
 from scoring.campaign.submission import NA, Submission, UnitSpec
 from scoring.evaluation import batch
 from scoring.evaluation.evaluate import _leaf_keys
 from scoring.evaluation.stream import score_stream
 from scoring.index.kinds import MISSING
 
-ROOT = Path(__file__).resolve().parent.parent
 N = 300
 
 
@@ -37,8 +35,9 @@ def _zen() -> None:
 
 
 @pytest.fixture(scope="module")
-def index() -> Index:
-    return load_index(ROOT / "criteria.yaml", ROOT / "rules")
+def index(real_index: Index) -> Index:
+    """The repository's index (the session's)."""
+    return real_index
 
 
 @pytest.fixture(scope="module")

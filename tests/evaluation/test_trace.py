@@ -27,7 +27,8 @@ from scoring.evaluation.trace import UnitResult, dumps
 from scoring.index.kinds import Prepared
 from scoring.simulation.whatif import Change, simulate
 from scoring.store import cycle, publication
-from tests.conftest import MINI, ready
+from tests.support.indexes import ready
+from tests.support.paths import MINI
 
 D = Decimal
 LATE = Appraisal("correction", D(0), "sửa sau khi chấm", "ai đó", "2019-01-01T00:00")

@@ -17,9 +17,9 @@ from scoring import Index, dumps, score_units
 from scoring.index.engine import RuleEngine
 from scoring.index.kinds import Branch
 from scoring.index.loader import Item
-from tests.conftest import index_from_text, ready
-from tests.generate import random_answers, random_index
-from tests.reference import reference_score
+from tests.support.generate import random_answers, random_index
+from tests.support.indexes import index_from_text, ready
+from tests.support.reference import reference_score
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,7 +10,7 @@ import pytest
 
 from scoring import score_unit
 from scoring.errors import IndexDefinitionError, ParindexError, SubmissionError
-from tests.conftest import index_from_text, ready
+from tests.support.indexes import index_from_text, ready
 
 D = Decimal
 

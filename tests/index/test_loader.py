@@ -8,7 +8,8 @@ import pytest
 
 from scoring import load_index
 from scoring.errors import ErrorList, IndexDefinitionError, InputFileError, ParindexError
-from tests.conftest import MINI, index_from_text
+from tests.support.indexes import index_from_text
+from tests.support.paths import MINI
 
 CRITERIA = (MINI / "criteria.yaml").read_text(encoding="utf-8")
 PACK = (MINI / "rules" / "checks.yaml").read_text(encoding="utf-8")

@@ -42,8 +42,8 @@ from scoring.store import campaigns
 from scoring.store.cycle import run_cycle
 from scoring.store.db import Store, open_store
 from scoring.store.publication import latest_run, published
-from tests.conftest import MINI, ROOT
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import MINI, ROOT
 
 AT = dt.datetime(2020, 1, 15, 9, 30, tzinfo=dt.UTC)
 CARDS_2019 = ("so-ke-hoach-va-dau-tu", "huyen-cao-loc", "thanh-tra-tinh")

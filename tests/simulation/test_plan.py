@@ -12,30 +12,30 @@ from typing import Any
 
 import pytest
 
-from scoring import CampaignResult, load_campaign, load_index, rank, score_campaign
+from scoring import CampaignResult, Index, load_campaign, rank, score_campaign
 from scoring.cli.plan_cmds import plan_document, set_texts
 from scoring.errors import SubmissionError
 from scoring.index import model as m
 from scoring.simulation.plan import ClassTarget, IndexTarget, Plan, RankTarget, Target, plan
 from scoring.simulation.whatif import Candidate, Change, Costs, candidates, parse_change, simulate
 from scoring.sources.numbers import CONTEXT, quantize
-from tests.conftest import MINI, ROOT, SAMPLES
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import MINI, SAMPLES
 
 D = Decimal
 FREE = Costs()
 
 
 @pytest.fixture(scope="module")
-def samples() -> CampaignResult:
-    return score_campaign(
-        load_index(ROOT / "criteria.yaml", ROOT / "rules"), load_campaign(SAMPLES)
-    )
+def samples(real_index: Index) -> CampaignResult:
+    """The 2018 samples, scored."""
+    return score_campaign(real_index, load_campaign(SAMPLES))
 
 
 @pytest.fixture(scope="module")
-def mini() -> CampaignResult:
-    return score_campaign(load_index(MINI / "criteria.yaml", MINI / "rules"), load_campaign(MINI))
+def mini(mini_index: Index) -> CampaignResult:
+    """The mini campaign, scored."""
+    return score_campaign(mini_index, load_campaign(MINI))
 
 
 def _changes(cands: list[Candidate]) -> list[Change]:

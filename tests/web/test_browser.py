@@ -21,12 +21,11 @@ from typing import Any
 import pytest
 
 from scoring.web import create_app
-from tests.websupport import CID, NOW, OWN, PASSWORD, open_copy, to_appraisal
+from tests.support.paths import ROOT
+from tests.support.web import CID, NOW, OWN, PASSWORD, open_copy, to_appraisal
 
 CHROMIUM = os.environ.get("PARINDEX_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(
-    os.environ.get("PARINDEX_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts")
-)
+ARTIFACTS = Path(os.environ.get("PARINDEX_ARTIFACTS", ROOT / "test-artifacts"))
 FLAGS = [
     "--headless=new",
     "--no-sandbox",

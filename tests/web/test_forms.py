@@ -29,8 +29,8 @@ from scoring.store.db import Store
 from scoring.store.schema import AccountRow, AuditRow, SessionRow, UnitRow
 from scoring.web import create_app
 from scoring.web.app import trusted
-from tests.webforms import form
-from tests.websupport import CID, NOW, OWN, PASSWORD, open_copy, sign_in, to_appraisal
+from tests.support.web import CID, NOW, OWN, PASSWORD, open_copy, sign_in, to_appraisal
+from tests.support.webforms import form
 
 Body = dict[str, str]
 

@@ -1,7 +1,7 @@
 """The web app, server side: sign-in, sessions, CSRF, each role's main path, formats, escaping.
 
 Every test runs the real app (FastAPI's TestClient, no server) on a copy of a store with the
-2018 samples imported and one account per role (``tests/websupport.py``).
+2018 samples imported and one account per role (``tests/support/web.py``).
 """
 
 from __future__ import annotations
@@ -21,18 +21,20 @@ from scoring.cli import app as cli
 from scoring.store import accounts
 from scoring.store.schema import AppraisalRow, AuditRow, CampaignRow, DocumentRow, UnitRow
 from scoring.web import create_app
-from tests.webforms import form
-from tests.websupport import (
+from tests.support.paths import SAMPLES
+from tests.support.web import (
     CID,
     NOW,
     OTHER,
     OWN,
     PASSWORD,
+    PEOPLE,
     csrf_of,
     open_copy,
     sign_in,
     to_appraisal,
 )
+from tests.support.webforms import form
 
 
 class Clock:
@@ -568,7 +570,6 @@ def test_main_paths_on_every_store_backend(store) -> None:  # type: ignore[no-un
     """The same app on SQLite and on PostgreSQL (when CI provides one): an officer saves and
     submits, an appraiser lowers a score with a reason, the auditor reads it in the trace."""
     from scoring.store import campaigns
-    from tests.websupport import PEOPLE, SAMPLES
 
     campaigns.import_folder(store, SAMPLES, actor="seed", now=NOW)
     for name, (role, unit) in PEOPLE.items():

@@ -22,8 +22,8 @@ from scoring.store.schema import AuditRow, DocumentRow
 from scoring.web import create_app
 from scoring.web.app import ROUTES, RouteSpec
 from scoring.web.policy import ACTIONS
-from tests.webforms import form
-from tests.websupport import CID, NOW, OTHER, OWN, ROLE_USER, csrf_of, open_copy, sign_in
+from tests.support.web import CID, NOW, OTHER, OWN, ROLE_USER, csrf_of, open_copy, sign_in
+from tests.support.webforms import form
 
 ALL = {"officer", "appraiser", "auditor", "admin"}
 STAFF = {"appraiser", "auditor", "admin"}

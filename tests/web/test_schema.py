@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from scoring.web import create_app
-from tests.websupport import CID, NOW, OTHER, OWN, csrf_of, open_copy, sign_in
+from tests.support.web import CID, NOW, OTHER, OWN, csrf_of, open_copy, sign_in
 
 EXAMPLES = int(os.environ.get("PARINDEX_FUZZ_EXAMPLES", "15"))
 _STORE = open_copy(Path(tempfile.mkdtemp(prefix="parindex-schema-")))
