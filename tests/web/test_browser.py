@@ -113,6 +113,8 @@ def _shot(page: Any, name: str) -> None:
 
 
 def test_officer_fills_sees_the_score_move_and_submits(browser: Any, tmp_path: Path) -> None:
+    """In Chromium, an officer's change moves the live score at once, the saved form scores as
+    simulated, and submitting locks the form."""
     st = open_copy(tmp_path)
     with Server(st) as base:
         page = _page(browser, base, "canbo")
@@ -153,6 +155,8 @@ def test_officer_fills_sees_the_score_move_and_submits(browser: Any, tmp_path: P
 
 
 def test_appraiser_lowers_a_score_and_the_auditor_finds_it(browser: Any, tmp_path: Path) -> None:
+    """In Chromium, an appraiser lowers a score with a reason, and the auditor finds it, with who
+    and when, in the unit's trace."""
     st = open_copy(tmp_path)
     to_appraisal(st)
     reason = "Báo cáo không có phụ lục kết quả thực hiện"

@@ -34,7 +34,7 @@ from tests.support.web import (
     sign_in,
     to_appraisal,
 )
-from tests.support.webforms import form
+from tests.support.webforms import form, forms
 
 
 class Clock:
@@ -83,6 +83,8 @@ def _audit_count(st) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_sign_in_gives_a_new_session_and_sign_out_ends_it(client: TestClient) -> None:
+    """Signing in issues a new HttpOnly, SameSite=Strict session (never the one offered); signing
+    out ends it for good."""
     client.cookies.set("parindex_session", "chosen-by-an-attacker", domain="testserver.local")
     assert client.get("/", follow_redirects=False).status_code == 303  # not a session
     r = sign_in(client, "canbo")
@@ -99,6 +101,7 @@ def test_sign_in_gives_a_new_session_and_sign_out_ends_it(client: TestClient) ->
 
 
 def test_pages_need_sign_in(client: TestClient) -> None:
+    """Without a session, pages redirect to the sign-in page and the API and posts answer 401."""
     r = client.get(f"/c/{CID}/u/{OWN}", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/login?next=/c/{CID}/u/{OWN}"
     assert client.get(f"/api/c/{CID}/ranking").status_code == 401
@@ -106,6 +109,8 @@ def test_pages_need_sign_in(client: TestClient) -> None:
 
 
 def test_wrong_password_is_limited_then_locked(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """Repeated wrong passwords lock the account, with the same answer as an unknown account,
+    until the lockout ends."""
     c = _client(st, clock)
     for _ in range(accounts.MAX_FAILURES):
         r = sign_in(c, "canbo", "wrong password!")
@@ -119,12 +124,14 @@ def test_wrong_password_is_limited_then_locked(st, clock: Clock) -> None:  # typ
 
 
 def test_sign_in_form_needs_its_csrf_token(client: TestClient) -> None:
+    """A sign-in post without the form's CSRF token is refused and opens no session."""
     r = client.post("/login", data={"username": "canbo", "password": PASSWORD, "next": "/"})
     assert r.status_code == 403
     assert client.cookies.get("parindex_session") is None
 
 
 def test_no_open_redirect_after_sign_in(client: TestClient) -> None:
+    """After sign-in the browser returns to a local path only, never to another site."""
     page = client.get("/login?next=//evil.example/x")
     assert 'value="/"' in page.text
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
@@ -145,6 +152,8 @@ def test_no_open_redirect_after_sign_in(client: TestClient) -> None:
 def test_passwords_are_never_stored_or_logged(  # type: ignore[no-untyped-def]
     st, client: TestClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Neither the right nor a wrong password appears in the database or the log; only its
+    argon2id hash is stored."""
     sign_in(client, "canbo", "a wrong one, typed by mistake")
     sign_in(client, "canbo")
     st.close()
@@ -156,6 +165,8 @@ def test_passwords_are_never_stored_or_logged(  # type: ignore[no-untyped-def]
 
 
 def test_account_cli(tmp_path: Path) -> None:
+    """`parindex user add` and `user list` create and list accounts, refusing bad roles, names
+    and short passwords, never showing the password."""
     db = f"sqlite:///{tmp_path / 'a.db'}"
     run = CliRunner().invoke
     ok = run(
@@ -208,6 +219,8 @@ def test_account_cli(tmp_path: Path) -> None:
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """A post whose CSRF token is missing or forged is refused with 403 and changes neither the
+    unit nor the audit log."""
     sign_in(client, "canbo")
     page = client.get(f"/c/{CID}/u/{OWN}")
     fields = form(page.text, "/answers")
@@ -229,6 +242,8 @@ def test_a_form_without_its_csrf_token_changes_nothing(st, client: TestClient) -
 def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
     st, client: TestClient
 ) -> None:  # type: ignore[no-untyped-def]
+    """An officer's form shows the live score move, saves, submits, and can no longer be changed
+    once submitted."""
     sign_in(client, "canbo")
     page = client.get(f"/c/{CID}/u/{OWN}")
     assert page.status_code == 200
@@ -279,6 +294,7 @@ def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
 
 
 def test_officer_sees_where_points_are_lost(client: TestClient) -> None:
+    """The officer's unit page lists where points are lost and draws the area profile."""
     sign_in(client, "canbo")
     page = client.get(f"/c/{CID}/u/{OWN}")
     assert "Điểm bị mất và cách khôi phục" in page.text
@@ -286,6 +302,8 @@ def test_officer_sees_where_points_are_lost(client: TestClient) -> None:
 
 
 def test_bad_form_values_are_named_and_nothing_is_stored(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """Bad values are named in the form, kept as typed, and nothing is stored; a stale version is
+    a 409, a huge body a 413."""
     sign_in(client, "canbo")
     fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
     before = _doc(st, OWN)
@@ -306,6 +324,8 @@ def test_bad_form_values_are_named_and_nothing_is_stored(st, client: TestClient)
 
 
 def test_officer_explains_round_one_changes(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """After round 1, the officer explains an appraiser's change, and the appraiser sees the
+    explanation for round 2."""
     to_appraisal(st)
     a, o = _client(st, clock), _client(st, clock)
     sign_in(a, "thamdinh")
@@ -318,9 +338,7 @@ def test_officer_explains_round_one_changes(st, clock: Clock) -> None:  # type: 
         f = form(a.get(f"/c/{CID}/u/{OWN}").text, "/advance")
         f = next(
             fm["fields"]
-            for fm in __import__("tests.webforms", fromlist=["forms"]).forms(
-                a.get(f"/c/{CID}/u/{OWN}").text
-            )
+            for fm in forms(a.get(f"/c/{CID}/u/{OWN}").text)
             if fm["action"].endswith("/advance") and fm["fields"].get("target") == target
         )
         assert (
@@ -341,6 +359,8 @@ def test_officer_explains_round_one_changes(st, clock: Clock) -> None:  # type: 
 
 
 def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """An appraiser lowers a score with a reason; the auditor finds the change, its reason and
+    its appraiser in the trace and the audit log."""
     to_appraisal(st)
     a = _client(st, clock)
     sign_in(a, "thamdinh")
@@ -413,6 +433,7 @@ def test_audit_page_shows_written_and_effective_times(st, client: TestClient) ->
 
 
 def test_audit_page_shows_tampering(st, client: TestClient, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The audit page says the hash chain is whole, then names the entry changed behind its back."""
     sign_in(client, "kiemtoan")
     assert "Chuỗi băm toàn vẹn" in client.get("/audit").text
     with sqlite3.connect(tmp_path / "web-open.db") as db:
@@ -422,6 +443,8 @@ def test_audit_page_shows_tampering(st, client: TestClient, tmp_path: Path) -> N
 
 
 def test_auditor_verifies_a_published_campaign(tmp_path: Path, clock: Clock) -> None:
+    """The auditor's verify page matches a published run with the store, and says so when the
+    stored result is changed."""
     st = open_copy(tmp_path, published=True)
     c = _client(st, clock)
     sign_in(c, "kiemtoan")
@@ -438,6 +461,8 @@ def test_auditor_verifies_a_published_campaign(tmp_path: Path, clock: Clock) -> 
 
 
 def test_vietnamese_by_default_english_by_setting(client: TestClient) -> None:
+    """Pages are in Vietnamese with decimal commas by default and in English with decimal points
+    when chosen; names keep their diacritics."""
     sign_in(client, "quantri")
     vi = client.get(f"/c/{CID}").text
     assert "Kỳ đánh giá" in vi and "Điểm" in vi
@@ -450,6 +475,8 @@ def test_vietnamese_by_default_english_by_setting(client: TestClient) -> None:
 
 
 def test_user_text_is_escaped_everywhere(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """Script typed into evidence and notes comes back escaped, under a CSP and frame-denying
+    headers."""
     sign_in(client, "canbo")
     fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
     evil = '<script>alert("x")</script>'
@@ -467,6 +494,8 @@ def test_user_text_is_escaped_everywhere(st, client: TestClient) -> None:  # typ
 
 
 def test_json_endpoints(client: TestClient) -> None:
+    """The JSON endpoints give the ranking per group and a unit's trace, and 404 for an unknown
+    unit or campaign."""
     sign_in(client, "thamdinh")
     ranking = client.get(f"/api/c/{CID}/ranking").json()
     assert set(ranking["groups"]) == {"department", "district"}
@@ -479,6 +508,8 @@ def test_json_endpoints(client: TestClient) -> None:
 
 
 def test_admin_creates_and_disables_an_account(st, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """An administrator creates an account that can sign in, disables it (ending its session),
+    and is refused a weak password."""
     c = _client(st, clock)
     sign_in(c, "quantri")
     fields = form(c.get("/admin/accounts").text, "/admin/accounts")
@@ -492,11 +523,7 @@ def test_admin_creates_and_disables_an_account(st, clock: Clock) -> None:  # typ
     other = _client(st, clock)
     assert sign_in(other, "moi", "mật-khẩu-mới-123").status_code == 303
     page = c.get("/admin/accounts")
-    f = next(
-        x["fields"]
-        for x in __import__("tests.webforms", fromlist=["forms"]).forms(page.text)
-        if x["action"] == "/admin/accounts/moi/active"
-    )
+    f = next(x["fields"] for x in forms(page.text) if x["action"] == "/admin/accounts/moi/active")
     assert c.post("/admin/accounts/moi/active", data=f, follow_redirects=False).status_code == 303
     assert other.get("/", follow_redirects=False).status_code == 303  # its session ended
     weak = fields | {"username": "yeu", "password": "short"}
@@ -504,6 +531,8 @@ def test_admin_creates_and_disables_an_account(st, clock: Clock) -> None:  # typ
 
 
 def test_year_over_year_and_published_ranking(tmp_path: Path, clock: Clock) -> None:
+    """A published campaign's ranking shows the stored results with last year's comparison and
+    its charts, no draft banner."""
     st = open_copy(tmp_path, published=True)
     c = _client(st, clock)
     sign_in(c, "thamdinh")
@@ -517,6 +546,8 @@ def test_year_over_year_and_published_ranking(tmp_path: Path, clock: Clock) -> N
 
 
 def test_unit_names_are_escaped_and_static_files_stay_inside(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """A unit name holding HTML is escaped on every page, and static paths cannot climb out of
+    the static folder."""
     with st.transaction() as s:
         unit = s.get(UnitRow, (CID, OTHER))
         assert unit is not None
@@ -630,6 +661,8 @@ def test_one_address_trying_many_accounts_is_slowed_down(client: TestClient) -> 
 
 
 def test_an_appraiser_cannot_submit_for_the_unit(st, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """An appraiser's attempt to submit for a unit is refused with 409 and the unit stays a
+    draft."""
     sign_in(client, "thamdinh")
     version = form(client.get(f"/c/{CID}/u/{OWN}").text, "/appraise")["version"]
     r = client.post(
@@ -659,6 +692,8 @@ def test_numbers_with_exponents_are_refused_at_once(st, client: TestClient) -> N
 def test_odd_tokens_and_digits_are_refused_not_crashed(
     st, client: TestClient, clock: Clock
 ) -> None:  # type: ignore[no-untyped-def]
+    """Non-ASCII CSRF tokens, superscript versions and page numbers are refused or ignored, never
+    a server error."""
     page = client.get("/login")
     assert client.post("/login", data={"username": "canbo", "password": PASSWORD,
                                        "csrf": "é"}).status_code == 403  # fmt: skip
@@ -678,6 +713,8 @@ def test_odd_tokens_and_digits_are_refused_not_crashed(
 
 
 def test_a_chunked_body_past_the_limit_is_refused(client: TestClient) -> None:
+    """A chunked request body larger than the limit is refused with 413."""
+
     def chunks():  # type: ignore[no-untyped-def]
         for _ in range(30):
             yield b"a=" + b"x" * 100_000 + b"&"
@@ -688,6 +725,8 @@ def test_a_chunked_body_past_the_limit_is_refused(client: TestClient) -> None:
 
 
 def test_the_live_score_counts_cleared_fields_as_cleared(client: TestClient) -> None:
+    """The live score of a form with every answer cleared is that of no answers, not of the
+    stored ones."""
     sign_in(client, "canbo")
     fields = form(client.get(f"/c/{CID}/u/{OWN}").text, "/answers")
     empty = {k: ("" if k.startswith("a:") else v) for k, v in fields.items()}
@@ -699,6 +738,7 @@ def test_the_live_score_counts_cleared_fields_as_cleared(client: TestClient) -> 
 
 
 def test_a_failed_build_leaves_nothing_behind_in_the_cache(client: TestClient) -> None:
+    """Requests for unknown campaigns leave no half-built entry in the page cache."""
     sign_in(client, "thamdinh")
     for i in range(5):
         assert client.get(f"/api/c/khong-co-{i}/ranking").status_code == 404

@@ -77,6 +77,8 @@ def setup(
 
 
 def test_every_route_is_declared_with_an_action_the_test_knows() -> None:
+    """Every route of the app is in the route table with an action, and every action has an
+    expectation here."""
     app = create_app(open_copy(Path(__import__("tempfile").mkdtemp())), clock=lambda: NOW)
     declared = {(r.method, r.path) for r in ROUTES}
     for r in app.routes:
@@ -120,6 +122,8 @@ def _audit_entries(st) -> int:  # type: ignore[no-untyped-def]
     ids=lambda v: v.name if isinstance(v, RouteSpec) else str(v),
 )
 def test_route_by_role(setup, spec: RouteSpec, who: str, unit: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Each route answers each role (and anonymous, own and other unit) as the expected
+    permissions say, and a refusal changes nothing."""
     st, clients = setup
     c = clients[who]
     path = spec.path.format(**PARAMS, uid=unit or "")

@@ -50,6 +50,8 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(
     derandomize=True,
 )
 def test_no_generated_request_is_a_server_error(case: Any, user: str) -> None:
+    """No schemathesis-generated request to any route, signed in with a valid CSRF token, gets a
+    5xx."""
     token, csrf = _session(user)
     params = case.path_parameters or {}
     if "cid" in params and len(params["cid"]) % 4:  # mostly the real campaign and units, so
