@@ -235,6 +235,7 @@ def test_sigkill_during_appraise_file(url: str, durations: dict[str, float]) -> 
             _finish_from_round1(url)
             assert check_store(url)["states"] == {CID: "published"}
     print(f"appraise --file kills (killed, units stored): {dict(outcomes)}")
+    assert any(killed for killed, _ in outcomes), "every command finished before its kill"
 
 
 def test_sigkill_during_publish_and_correction(url: str, durations: dict[str, float]) -> None:
@@ -267,6 +268,7 @@ def test_sigkill_during_publish_and_correction(url: str, durations: dict[str, fl
         assert (after["states"][CID] == "published") == (after["runs"] > 0)
         outcomes[(killed, after["runs"])] += 1
     print(f"publish kills (killed, runs after): {dict(outcomes)}")
+    assert any(killed for killed, _ in outcomes), "every command finished before its kill"
     st = open_store(url)  # the store is still usable: finish whatever is left
     try:
         runs = check_store(url)["runs"]
@@ -285,9 +287,12 @@ def test_sigkill_during_report(url: str, durations: dict[str, float], tmp_path: 
     rng = random.Random(SEED + 3)
     _prepare(url, None)
     before = check_store(url)
+    kills = 0
     for i in range(KILLS_REPORT):
-        _kill_after(_report_args(url, tmp_path / f"rep{i}"), rng.uniform(0, durations["report"]))
+        delay = rng.uniform(0, durations["report"])
+        kills += _kill_after(_report_args(url, tmp_path / f"rep{i}"), delay)
         assert check_store(url) == before
+    assert kills, "every report finished before its kill"
     r = _cli(*_report_args(url, tmp_path / "final"))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "final" / "annex.html").is_file()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from scoring import score_units
@@ -69,6 +69,7 @@ def test_parent_equals_sum_of_children_after_caps(seed: int) -> None:
     _, _, index, _, results = _campaign(seed)
     view = index.groups["g"]
     scoped = {a.spec.scope for a in index.adjustments}
+    exact = 0  # parents checked for an exact sum (the others only for the clamp)
     for r in results:
         for item in view.items.values():
             if item.is_leaf:
@@ -79,8 +80,12 @@ def test_parent_equals_sum_of_children_after_caps(seed: int) -> None:
                 assert r.nodes[item.id].points <= max(total, Decimal(0)) + 1
             else:
                 assert r.nodes[item.id].points == total
+                exact += 1
+    assert exact > 0
 
 
+RESCALE = "exclude_and_rescale"
+RATES = ("ratio_bands", "proportional")
 MONOTONE = {
     "count_points": ("count", [0, 1, 2, 3, 5, 8, 13, 40]),
     "count_deduction": ("count", [40, 13, 8, 5, 3, 2, 1, 0]),
@@ -96,19 +101,22 @@ def test_monotone_rules_never_reward_a_worse_input(seed: int, data: st.DataObjec
     criteria, pack = random_index(rng)
     index = index_from_text(criteria, pack)
     view = index.groups["g"]
-    for item in view.leaves.values():
+    leaves = [
+        i for i in view.leaves.values() if i.node.rule.kind in MONOTONE or i.node.rule.kind in RATES
+    ]
+    assume(leaves)  # an index without a monotone leaf shows nothing: drawn again
+    rising = 0
+    for item in leaves:
         kind = item.node.rule.kind
         if kind in MONOTONE:
             field, ordered = MONOTONE[kind]
             answers = [{field: v} for v in ordered]
-        elif kind in ("ratio_bands", "proportional"):
+        else:  # a rate: numerator over a drawn denominator
             den = data.draw(st.integers(1, 500))
             answers = [
                 {"numerator": n, "denominator": den}
                 for n in sorted({0, den // 3, den // 2, den - 1, den})
             ]
-        else:
-            continue
         ev = [{"doc": "x"}] if item.node.evidence and item.node.evidence.required else []
         readies = [
             ready(index, "g", {item.id: {**a, "evidence": ev}}, uid=f"m{i}")
@@ -116,6 +124,8 @@ def test_monotone_rules_never_reward_a_worse_input(seed: int, data: st.DataObjec
         ]
         points = [r.nodes[item.id].points for r in score_units(index, readies)]
         assert points == sorted(points), (item.id, kind, points)
+        rising += points[0] < points[-1]
+    assume(rising)  # flat bands only (points equal whatever the input): nothing shown either
 
 
 @SETTINGS
@@ -124,6 +134,20 @@ def test_not_applicable_rescaling_keeps_index_in_range(seed: int) -> None:
     """Whatever is left out, the index is points / applicable max × scale within [0, scale]."""
     _, _, index, _, results = _campaign(seed, units=8)
     scale = index.meta.scale
+    # one more unit that leaves out all it may (exempt areas, N/A answers excluded and
+    # rescaled), so that every example checks at least one rescaled index
+    view = index.groups["g"]
+    exempt = any(i.exemptions.get("no_procedures") == RESCALE for i in view.items.values())
+    na = {
+        i.id: {"na": True}
+        for i in view.leaves.values()
+        if i.node.na_allowed and i.na_strategy == RESCALE
+    }
+    assume(exempt or na)  # nothing can be left out of this index: drawn again
+    tags = ["no_procedures"] if exempt else []
+    left_out = score_units(index, [ready(index, "g", na, tags=tags, uid="left-out")])[0]
+    assert left_out.max_points < scale
+    results = [*results, left_out]
     for r in results:
         assert Decimal(0) <= r.index <= scale
         if r.max_points > 0 and r.points <= r.max_points:

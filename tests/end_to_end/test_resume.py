@@ -231,4 +231,7 @@ def test_samples_2018_killed_mid_year_resumes_to_the_same_result(
     want_log = _log(ref_url)
     want_hash = _result_hash(ref_url, "langson-2018")
     seq = len(want_log) * 2 // 3
-    _kill_and_resume(blank, tmp_path / "k.db", SAMPLES, seq, want_log, want_hash, "langson-2018")
+    killed = _kill_and_resume(
+        blank, tmp_path / "k.db", SAMPLES, seq, want_log, want_hash, "langson-2018"
+    )
+    assert killed, "the run finished before it could be killed: nothing was resumed"

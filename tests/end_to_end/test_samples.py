@@ -76,10 +76,13 @@ def test_score_document_matches_golden(result: CampaignResult, update_golden: bo
 
 
 def test_traces_match_golden(result: CampaignResult, update_golden: bool) -> None:
-    """Every unit's full trace serialises to the golden JSON, byte for byte."""
-    for results in result.groups.values():
-        for r in results:
-            _golden(GOLDEN / "traces" / f"{r.unit_id}.json", dumps(r), update_golden)
+    """Every unit's full trace serialises to the golden JSON, byte for byte, and every golden
+    trace is a unit's."""
+    units = [r for results in result.groups.values() for r in results]
+    for r in units:
+        _golden(GOLDEN / "traces" / f"{r.unit_id}.json", dumps(r), update_golden)
+    golden = {p.stem for p in (GOLDEN / "traces").glob("*.json")}
+    assert golden == {r.unit_id for r in units}, "a golden trace of no unit: delete it"
 
 
 def test_trace_json_is_deterministic(result: CampaignResult) -> None:

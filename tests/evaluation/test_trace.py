@@ -108,6 +108,7 @@ def _same_after(
 ) -> list[UnitResult]:
     """Score twice; read one trace now, change the inputs, read the other: they match."""
     now = score()
+    assert now, "nothing scored: nothing to compare"
     seen = [_seen(r) for r in now]
     later = score()
     change()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from scoring import Index, load_campaign, score_campaign
@@ -55,8 +55,7 @@ def test_incremental_equals_full_rescore(result, seed: int) -> None:  # type: ig
     rng = random.Random(seed)
     uid = rng.choice(sorted(result.submissions))
     changes = _answer_changes(result, uid, rng)
-    if not changes:
-        return
+    assume(changes)  # a unit with nothing to change shows nothing: drawn again
     fast = simulate(result.index, result, uid, changes)
     full = simulate(result.index, result, uid, changes, incremental=False)
     assert dumps(fast.after) == dumps(full.after)
