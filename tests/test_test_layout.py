@@ -1,10 +1,13 @@
 """The tests' shape: they mirror the package, say what they check, and share helpers one way.
 
-Test files sit in ``tests/<package>/test_*.py`` where ``scoring/<package>/`` exists (or in the
-cross-cutting ``tests/end_to_end/``; the two files that check the whole repository's shape stay
-at the top); every test has a one-sentence docstring; helpers are imported from
-``tests/support/`` only, never from ``conftest.py`` or another test module; ``conftest.py``
-files define fixtures and hooks only; nothing patches ``sys.path``.
+Test files sit in ``tests/<package>/test_*.py`` where ``scoring/<package>/`` exists, in
+``tests/test_<module>.py`` for a module at the top of ``scoring/`` (``errors.py``), in
+``tests/tools/`` for the repository's ``tools/``, or in the cross-cutting ``tests/end_to_end/``;
+the two files that check the whole repository's shape stay at the top. Every test has a
+one-sentence docstring; helpers are imported from ``tests/support/`` only, never from
+``conftest.py`` or another test module; ``conftest.py`` files define fixtures and hooks only;
+nothing patches ``sys.path``; the repository's and the mini index are compiled once a session,
+not by each test that reads them.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ CROSS_CUTTING = {
     "end_to_end": "whole commands and years across packages: user mistakes, faults, resume, "
     "hostile files, properties, docs, samples, fuzzing",
 }
-# test files at the top of tests/: they check the whole repository's shape
+# test files at the top of tests/ that mirror no module: they check the whole repository's shape
 TOP = {"test_architecture.py", "test_test_layout.py"}
+# folders of the repository, beside scoring/, whose code has tests of its own
+OTHER_CODE = {"tools"}
 # folders of tests/ that hold no test files
 NOT_TESTS = {"support", "data", "golden"}
 
@@ -39,8 +44,13 @@ def misplaced(path: Path, tests: Path = TESTS, package: Path = PACKAGE) -> str |
     rel = path.relative_to(tests)
     folder = rel.parts[:-1]
     if not folder:
-        return None if rel.name in TOP else f"{rel}: at the top of tests/ (which package?)"
+        module = package / (rel.name.removeprefix("test_"))
+        if rel.name in TOP or module.is_file():
+            return None
+        return f"{rel}: at the top of tests/, and no module scoring/{module.name} to mirror"
     if folder[0] in CROSS_CUTTING and len(folder) == 1:
+        return None
+    if folder[0] in OTHER_CODE and package.parent.joinpath(*folder).is_dir():
         return None
     if folder[0] in NOT_TESTS:
         return f"{rel}: a test file among the {folder[0]} files"
@@ -134,6 +144,31 @@ def not_fixtures(source: str) -> list[str]:
     return found
 
 
+# the one test that compiles the repository's index afresh on purpose (a compile must repeat)
+FRESH_COMPILE = {("end_to_end/test_samples.py", "test_trace_json_is_deterministic")}
+
+
+def own_compiles(source: str) -> list[str]:
+    """The functions (or "<module>") that compile the repository's or the mini index with
+    ``load_index(ROOT ...)`` / ``load_index(MINI ...)`` instead of taking the session's."""
+    found = []
+
+    def visit(node: ast.AST, where: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child.name if isinstance(child, ast.FunctionDef) else where
+            if (
+                isinstance(child, ast.Call)
+                and ast.unparse(child.func).split(".")[-1] == "load_index"
+                and child.args
+                and all(ast.unparse(a).startswith(("ROOT", "MINI")) for a in child.args)
+            ):
+                found.append(where)
+            visit(child, inner)
+
+    visit(ast.parse(source), "<module>")
+    return found
+
+
 def _sources() -> list[Path]:
     """Every Python file of tests/, benchmarks/ and fuzz/."""
     return sorted(p for d in ("tests", "benchmarks", "fuzz") for p in (ROOT / d).rglob("*.py"))
@@ -178,6 +213,18 @@ def test_helpers_come_from_tests_support_only() -> None:
     assert found == []
 
 
+def test_the_repository_index_is_compiled_once() -> None:
+    """Tests take the repository's and the mini index from the session (``real_index``,
+    ``mini_index``, ``tests.support.indexes``), compiled once, not each its own copy."""
+    found = [
+        f"{rel}::{where}"
+        for p in _test_files()
+        for where in own_compiles(p.read_text(encoding="utf-8"))
+        if (rel := p.relative_to(TESTS).as_posix(), where) not in FRESH_COMPILE
+    ]
+    assert found == []
+
+
 def test_conftest_files_define_fixtures_only() -> None:
     """conftest.py files hold fixtures and hooks; constants and helpers live in tests/support."""
     conftests = sorted(p for p in _sources() if p.name == "conftest.py")
@@ -207,20 +254,24 @@ def test_support_modules_hold_no_tests() -> None:
 
 
 def test_a_misplaced_test_file_is_named(tmp_path: Path) -> None:
-    """A file in a folder that mirrors no package, at the top, or among the helpers is named;
-    mirrored, nested-package and cross-cutting places pass."""
+    """A file in a folder that mirrors no package, at the top for no module, or among the
+    helpers is named; mirrored (also tools/), nested-package and cross-cutting places pass."""
     package = tmp_path / "scoring"
     for pkg in ("index", "index/kinds"):
         (package / pkg).mkdir(parents=True)
         (package / pkg / "__init__.py").write_text("")
+    (package / "errors.py").write_text("")
+    (tmp_path / "tools").mkdir()
     tests = tmp_path / "tests"
     place = {
         "index/test_loader.py": None,
         "index/kinds/test_base.py": None,
         "end_to_end/test_faults.py": None,
         "test_architecture.py": None,
+        "test_errors.py": None,
+        "tools/test_make_samples.py": None,
         "nowhere/test_x.py": "no package scoring/nowhere",
-        "test_loose.py": "at the top",
+        "test_loose.py": "no module scoring/loose.py",
         "support/test_helpers.py": "among the support files",
         "end_to_end/deep/test_x.py": "no package scoring/end_to_end/deep",
     }
@@ -277,6 +328,20 @@ def test_a_sys_path_patch_is_found() -> None:
     """Any use of sys.path is found; other attributes named path are not."""
     assert patches_sys_path("import sys\nsys.path.insert(0, 'x')\n")
     assert not patches_sys_path("import os\nos.path.join('a', 'b')\n")
+
+
+def test_an_own_compile_is_named() -> None:
+    """load_index on the repository's or the mini files is named with its function; on a
+    temporary copy, or pointed partly elsewhere, it is not."""
+    source = """
+INDEX = load_index(MINI / "criteria.yaml", MINI / "rules")
+def test_a():
+    index = scoring.load_index(ROOT / "criteria.yaml", ROOT / "rules")
+def test_b(tmp_path):
+    index = load_index(tmp_path / "criteria.yaml")
+    load_index(MINI / "criteria.yaml", tmp_path / "norules")  # a missing rules folder
+"""
+    assert own_compiles(source) == ["<module>", "test_a"]
 
 
 def test_a_conftest_helper_is_named() -> None:
