@@ -1,7 +1,7 @@
 """National-scale benchmark harness: a generated campaign and the competitors of the engine.
 
-Used only by ``benchmarks/test_national_speed.py`` and ``tests/test_national.py``; nothing in
-``scoring`` imports it.
+Used only by ``benchmarks/test_national_speed.py`` and ``tests/evaluation/test_stream.py``;
+nothing in ``scoring`` imports it.
 
 - ``national``: a seeded, deterministic campaign of ``n`` prepared units over every group of
   ``criteria.yaml`` (every rule kind the index uses), with deliberate ties (units that copy
