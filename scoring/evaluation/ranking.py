@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from scoring.campaign.submission import Campaign, Ready, Submission, prepare
 from scoring.errors import ParindexError
-from scoring.evaluation.evaluate import Appraisals, score_units
+from scoring.evaluation.batch import score_units
+from scoring.evaluation.inputs import Appraisals
 from scoring.evaluation.trace import ClassLabel, UnitResult
 from scoring.index import model as m
 from scoring.index.loader import Index

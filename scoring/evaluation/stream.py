@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from scoring.campaign.submission import Ready, Submission, prepare
 from scoring.errors import ErrorList, ParindexError
-from scoring.evaluation.evaluate import score_units
+from scoring.evaluation.batch import score_units
 from scoring.evaluation.trace import UnitResult
 from scoring.index.loader import Index
 

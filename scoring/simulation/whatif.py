@@ -20,8 +20,9 @@ from typing import Any
 
 from scoring.campaign.submission import NA, Answer, Submission, prepare
 from scoring.errors import Location, SubmissionError, suggest
-from scoring.evaluation.evaluate import _branch_of, score_units
+from scoring.evaluation.batch import score_units
 from scoring.evaluation.incremental import rescore
+from scoring.evaluation.outcomes import branch_of
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import ClassLabel, Step, UnitResult
 from scoring.index.kinds import MISSING
@@ -439,7 +440,7 @@ def _points(
         return None
     gate = (1 if new.evidence else 0) if item.gated else None
     key = ("in", item.code, p.status, p.encoded, gate)
-    branch, gated = _branch_of(item.code, index.engine.decide([key])[key])
+    branch, gated = branch_of(item.code, index.engine.decide([key])[key])
     pts = item.handler.points(item.node.rule, branch, p, item.max)
     return None if pts is None else (ZERO if gated else pts)
 
