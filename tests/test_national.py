@@ -24,8 +24,8 @@ from benchmarks.national import (
 from scoring import Index, ParindexError, Ready, UnitResult, dumps, load_index, score_units
 from scoring.campaign.submission import NA, Submission, UnitSpec
 from scoring.evaluation import batch
+from scoring.evaluation.batch import score_stream
 from scoring.evaluation.outcomes import leaf_facts
-from scoring.evaluation.stream import score_stream
 from scoring.index.kinds import MISSING
 
 ROOT = Path(__file__).resolve().parent.parent

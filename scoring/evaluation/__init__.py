@@ -16,7 +16,7 @@ The pipeline, stated once::
 One path scores every unit: ``batch.score_units`` (and ``score_unit``, a batch of one) runs
 decide, outcomes, aggregate and assemble for one unit or a nation, in one process or several;
 ``incremental.rescore`` re-scores a changed leaf with the same pieces; ``ranking`` ranks and
-``score_campaign`` runs the whole pipeline for a campaign; ``stream.score_stream`` prepares
+``score_campaign`` runs the whole pipeline for a campaign; ``batch.score_stream`` prepares
 and scores a national-size stream a chunk at a time; ``documents`` writes the JSON shapes of
 results.
 
@@ -24,5 +24,5 @@ The modules, each importing only those before it: ``trace`` (Step, UnitResult, J
 ``inputs`` (appraisal changes; the frozen snapshot a trace is built from), ``outcomes``
 (facts, branches, points, the not-applicable rule), ``steps`` (the trace step builders),
 ``compact`` (group plans, compact scores), ``aggregate`` (one unit added up; the one
-rescale), ``results``, ``batch``, ``incremental``, ``ranking``, ``stream``, ``documents``.
+rescale), ``results``, ``batch``, ``incremental``, ``ranking``, ``documents``.
 """

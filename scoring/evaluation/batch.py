@@ -1,5 +1,5 @@
-"""Scoring units: the entry points ``score_units`` and ``score_unit``, every distinct fact
-decided once, units scored compactly, on one core or several.
+"""Scoring units: the entry points ``score_units``, ``score_unit`` and ``score_stream``, every
+distinct fact decided once, units scored compactly, on one core or several.
 
 ``score_units`` looks up each leaf's outcome in the engine's memo (``known_outcomes``), has
 the engine decide the distinct facts of those not found, computes each new outcome once,
@@ -9,6 +9,13 @@ a ``UnitResult`` (``results.unit_result``). One unit is a batch of one: ``score_
 (durable-rules holds the GIL, so threads would not help); a worker inherits the index, the
 units and the outcomes from the fork and sends back only the compact scores, which the parent
 wraps.
+
+``score_stream`` scores at national scale: it never holds more than one chunk of prepared
+units. It reads submissions from any iterable (a generator reading files, a database cursor),
+checks a chunk with ``prepare``, scores it with ``score_units`` and yields each result. A
+caller that keeps only what it needs of each result (its total for the ranking, its trace
+written out) scores every unit of every province in bounded memory; one that keeps every
+result keeps every unit's answers too, since a trace is built from them when read.
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from scoring.campaign.submission import NA, Ready
+from scoring.campaign.submission import NA, Ready, Submission, prepare
+from scoring.errors import ErrorList, ParindexError
 from scoring.evaluation.aggregate import score_compact
 from scoring.evaluation.compact import CompactScore, GroupPlan, group_plan
 from scoring.evaluation.inputs import NO_APPRAISALS, Appraisals, frozen_batch
@@ -38,6 +46,7 @@ PARALLEL_MIN = 2000  # fewer units are scored in-process: a fork costs more than
 # 6,000 units), so an even split left this process waiting; measured with 2 jobs, 12,000
 # national units, 3 runs each: 1.0 took 2.06-2.14 s, 1.25 took 1.84-1.95 s, 1.5 took 1.92-2.08 s
 PARENT_SHARE = 1.25
+CHUNK = 1000  # units of a stream prepared and scored at a time: the engine sees them at once
 
 
 def score_units(
@@ -73,6 +82,44 @@ def score_units(
 def score_unit(index: Index, ready: Ready, appraisals: Appraisals | None = None) -> UnitResult:
     """Score one unit (a batch of one), with its appraisal changes per node, if any."""
     return score_units(index, [ready], {ready.unit.id: appraisals or {}})[0]
+
+
+def score_stream(
+    index: Index,
+    submissions: Iterable[Submission | Ready],
+    *,
+    chunk: int = CHUNK,
+    errors: dict[str, list[ParindexError]] | None = None,
+    jobs: int = 1,
+) -> Iterator[UnitResult]:
+    """Each submission's result, in order, preparing and scoring ``chunk`` units at a time.
+
+    Already prepared units (``Ready``) are scored as they are. A submission that ``prepare``
+    refuses is left out and its errors go to ``errors`` under its unit id; without an
+    ``errors`` mapping the first refusal raises. ``jobs`` is passed to ``score_units`` (worker
+    processes only pay off for large chunks: see ``PARALLEL_MIN``).
+    """
+    if chunk < 1:
+        raise ValueError("chunk must be at least 1")
+    batch: list[Ready] = []
+    for sub in submissions:
+        if isinstance(sub, Ready):
+            batch.append(sub)
+        else:
+            try:
+                batch.append(prepare(index, sub))
+            except ParindexError as exc:
+                if errors is None:
+                    raise
+                errors.setdefault(sub.unit.id, []).extend(
+                    exc.errors if isinstance(exc, ErrorList) else [exc]
+                )
+                continue
+        if len(batch) >= chunk:
+            yield from score_units(index, batch, jobs=jobs)
+            batch = []
+    if batch:
+        yield from score_units(index, batch, jobs=jobs)
 
 
 Work = tuple[Index, Sequence[Ready], Sequence[GroupPlan], Mapping[str, Appraisals]]

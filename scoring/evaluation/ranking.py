@@ -81,6 +81,7 @@ class CampaignResult:
     appraisals: Mapping[str, Appraisals] = field(default_factory=dict)
 
     def unit(self, unit_id: str) -> UnitResult | None:
+        """The result of ``unit_id``, whichever its group (None: not scored)."""
         for results in self.groups.values():
             for r in results:
                 if r.unit_id == unit_id:
