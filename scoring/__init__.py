@@ -19,10 +19,9 @@ from scoring.errors import (
     ParindexError,
     SubmissionError,
 )
+from scoring.evaluation.batch import score_stream, score_unit, score_units
 from scoring.evaluation.documents import score_document, trace_document
-from scoring.evaluation.evaluate import score_unit, score_units
 from scoring.evaluation.ranking import CampaignResult, classify, rank, score_campaign
-from scoring.evaluation.stream import score_stream
 from scoring.evaluation.trace import Step, UnitResult, dumps, subtree
 from scoring.index.loader import Index, load_index
 

@@ -477,7 +477,7 @@ def prepare(index: Index, sub: Submission) -> Ready:
     if errors:
         raise ErrorList.of(errors)
     # read-only views of dicts nothing else holds: scoring shares them, with no copy, in the
-    # snapshot a result's trace is built from (``snapshot``)
+    # snapshot a result's trace is built from (``evaluation.inputs``)
     return Ready(
         unit,
         unit.group,

@@ -2,14 +2,27 @@
 
 The pipeline, stated once::
 
-    load      index.loader.load_index           criteria.yaml + rules/ -> Index
-    prepare   campaign.submission.prepare       a unit's answers checked -> Ready
-    decide    batch (through index.engine)      each leaf's branch, decided by durable-rules
-    outcomes  compact                           branch -> points, N/A, evidence, per leaf
-    aggregate compact                           N/A rescale, node sums, bonus/penalty, index
-    assemble  assemble / trace                  the UnitResult and its trace steps
-    rank      ranking                           classify and rank within each group
+    load      index.loader.load_index         criteria.yaml + rules/ -> Index
+    prepare   campaign.submission.prepare     a unit's answers checked -> Ready
+    decide    outcomes, then index.engine     each applicable leaf's fact; the engine decides
+                                              each distinct fact of a batch once
+    outcomes  outcomes                        branch -> points, evidence gate, not applicable
+    aggregate aggregate                       N/A points and maxima, node sums, bonus/penalty,
+                                              caps, the total and its rescale
+    assemble  results, steps                  the UnitResult; its nodes and trace steps are
+                                              built when first read
+    rank      ranking                         classify and rank within each group
 
-``evaluate`` scores one unit or a list, ``incremental`` rescores a unit after a change,
-``stream`` scores a national-size stream, ``documents`` writes the JSON shapes of results.
+One path scores every unit: ``batch.score_units`` (and ``score_unit``, a batch of one) runs
+decide, outcomes, aggregate and assemble for one unit or a nation, in one process or several;
+``incremental.rescore`` re-scores a changed leaf with the same pieces; ``ranking`` ranks and
+``score_campaign`` runs the whole pipeline for a campaign; ``batch.score_stream`` prepares
+and scores a national-size stream a chunk at a time; ``documents`` writes the JSON shapes of
+results.
+
+The modules, each importing only those before it: ``trace`` (Step, UnitResult, JSON),
+``inputs`` (appraisal changes; the frozen snapshot a trace is built from), ``outcomes``
+(facts, branches, points, the not-applicable rule), ``steps`` (the trace step builders),
+``compact`` (group plans, compact scores), ``aggregate`` (one unit added up; the one
+rescale), ``results``, ``batch``, ``incremental``, ``ranking``, ``documents``.
 """

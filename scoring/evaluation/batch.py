@@ -1,13 +1,21 @@
-"""Scoring a batch of units: every distinct fact decided once, units scored compactly, on
-one core or several.
+"""Scoring units: the entry points ``score_units``, ``score_unit`` and ``score_stream``, every
+distinct fact decided once, units scored compactly, on one core or several.
 
-``score_batch`` (what ``score_units`` runs) looks up each leaf's outcome in the engine's memo
-(``known_outcomes``), has the engine decide the distinct facts of those not found, computes
-each new outcome once, scores every unit into a ``UnitScore`` and assembles the
-``UnitResult``s. With ``jobs`` > 1 and enough units, forked worker processes score slices of
-the batch (durable-rules holds the GIL, so threads would not help); a worker inherits the
-index, the units and the outcomes from the fork and sends back only the compact scores, which
-the parent assembles.
+``score_units`` looks up each leaf's outcome in the engine's memo (``known_outcomes``), has
+the engine decide the distinct facts of those not found, computes each new outcome once,
+aggregates every unit into a ``CompactScore`` (``aggregate.score_compact``) and wraps it into
+a ``UnitResult`` (``results.unit_result``). One unit is a batch of one: ``score_unit``. With
+``jobs`` > 1 and enough units, forked worker processes score slices of the batch
+(durable-rules holds the GIL, so threads would not help); a worker inherits the index, the
+units and the outcomes from the fork and sends back only the compact scores, which the parent
+wraps.
+
+``score_stream`` scores at national scale: it never holds more than one chunk of prepared
+units. It reads submissions from any iterable (a generator reading files, a database cursor),
+checks a chunk with ``prepare``, scores it with ``score_units`` and yields each result. A
+caller that keeps only what it needs of each result (its total for the ranking, its trace
+written out) scores every unit of every province in bounded memory; one that keeps every
+result keeps every unit's answers too, since a trace is built from them when read.
 """
 
 from __future__ import annotations
@@ -17,80 +25,107 @@ import decimal
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from scoring.campaign.submission import NA, Ready
-from scoring.evaluation.assemble import assemble, computed
-from scoring.evaluation.compact import (
-    Decided,
-    FactKey,
-    GroupPlan,
-    Outcome,
-    OutcomeKey,
-    Spec,
-    UnitScore,
-    empty_warning,
-    group_plan,
-    totals,
-)
-from scoring.evaluation.evaluate import (
-    Appraisals,
-    _adj_key,
-    _apply,
-    _branch_of,
-    fact_of,
-    leaf_outcome,
-)
-from scoring.evaluation.snapshot import NO_APPRAISALS, frozen_batch
+from scoring.campaign.submission import NA, Ready, Submission, prepare
+from scoring.errors import ErrorList, ParindexError
+from scoring.evaluation.aggregate import score_compact
+from scoring.evaluation.compact import CompactScore, GroupPlan, group_plan
+from scoring.evaluation.inputs import NO_APPRAISALS, Appraisals, frozen_batch
+from scoring.evaluation.outcomes import Outcome, OutcomeKey, claims, fact_of, leaf_outcome
+from scoring.evaluation.results import unit_result
 from scoring.evaluation.trace import UnitResult
 from scoring.index.engine import can_fork
 from scoring.index.kinds import MISSING
-from scoring.index.loader import AdjustmentItem, Index, Item
-from scoring.sources.numbers import CONTEXT, ZERO, clamp, fmt
+from scoring.index.loader import Index
+from scoring.sources.numbers import CONTEXT
 
-Special = tuple[Decimal, Decimal, Spec]  # a leaf's points, applicable max and step spec
-# (position in the index, adjustment, its engine fact: None when set by the appraiser only)
-Claim = tuple[int, AdjustmentItem, FactKey | None]
-# (position in the index, adjustment, points, the engine's branch, evidence gate)
-Claimed = tuple[int, AdjustmentItem, Decimal, str | None, bool]
 PARALLEL_MIN = 2000  # fewer units are scored in-process: a fork costs more than it saves
 # this process's slice against a worker's: a worker also pickles its scores back (13 MB for
 # 6,000 units), so an even split left this process waiting; measured with 2 jobs, 12,000
 # national units, 3 runs each: 1.0 took 2.06-2.14 s, 1.25 took 1.84-1.95 s, 1.5 took 1.92-2.08 s
 PARENT_SHARE = 1.25
+CHUNK = 1000  # units of a stream prepared and scored at a time: the engine sees them at once
 
 
-def score_batch(
+def score_units(
     index: Index,
-    units: Sequence[Ready],
+    units: Iterable[Ready],
     appraisals: Mapping[str, Appraisals] | None = None,
     jobs: int = 1,
 ) -> list[UnitResult]:
-    """Score many units (see ``evaluate.score_units``).
+    """Score many units; the engine sees each distinct fact once.
+
+    ``appraisals`` maps a unit id to its appraisal changes per node: a changed leaf or
+    bonus/penalty takes the last change's points, and its trace step lists every change.
+    ``jobs`` > 1 scores a large batch in that many processes (``PARALLEL_MIN``).
 
     Each unit is scored, and its trace later built, from a snapshot of its inputs and its
-    appraisal changes taken here (``snapshot``): what the caller changes afterwards never
-    shows in a trace whose points did not see it."""
+    appraisal changes taken here (``inputs.frozen_batch``): what the caller changes afterwards
+    never shows in a trace whose points did not see it."""
+    given = list(units)  # read before the batch's decimal context and paused collector
     with decimal.localcontext(CONTEXT), _collector_paused():
-        units, appraisals = frozen_batch(units, appraisals)
-        plans = [group_plan(index.groups[r.group]) for r in units]
-        work = (index, units, plans, appraisals)
-        if jobs > 1 and len(units) >= PARALLEL_MIN and can_fork():
+        batch, appraisals = frozen_batch(given, appraisals)
+        plans = [group_plan(index.groups[r.group]) for r in batch]
+        work = (index, batch, plans, appraisals)
+        if jobs > 1 and len(batch) >= PARALLEL_MIN and can_fork():
             scores = _parallel(work, jobs)
         else:
-            scores = _score_slice(work, 0, len(units))
+            scores = _score_slice(work, 0, len(batch))
         return [
-            assemble(index, p, r, s, appraisals.get(r.unit.id, NO_APPRAISALS))
-            for p, r, s in zip(plans, units, scores, strict=True)
+            unit_result(index, p, r, s, appraisals.get(r.unit.id, NO_APPRAISALS))
+            for p, r, s in zip(plans, batch, scores, strict=True)
         ]
+
+
+def score_unit(index: Index, ready: Ready, appraisals: Appraisals | None = None) -> UnitResult:
+    """Score one unit (a batch of one), with its appraisal changes per node, if any."""
+    return score_units(index, [ready], {ready.unit.id: appraisals or {}})[0]
+
+
+def score_stream(
+    index: Index,
+    submissions: Iterable[Submission | Ready],
+    *,
+    chunk: int = CHUNK,
+    errors: dict[str, list[ParindexError]] | None = None,
+    jobs: int = 1,
+) -> Iterator[UnitResult]:
+    """Each submission's result, in order, preparing and scoring ``chunk`` units at a time.
+
+    Already prepared units (``Ready``) are scored as they are. A submission that ``prepare``
+    refuses is left out and its errors go to ``errors`` under its unit id; without an
+    ``errors`` mapping the first refusal raises. ``jobs`` is passed to ``score_units`` (worker
+    processes only pay off for large chunks: see ``PARALLEL_MIN``).
+    """
+    if chunk < 1:
+        raise ValueError("chunk must be at least 1")
+    batch: list[Ready] = []
+    for sub in submissions:
+        if isinstance(sub, Ready):
+            batch.append(sub)
+        else:
+            try:
+                batch.append(prepare(index, sub))
+            except ParindexError as exc:
+                if errors is None:
+                    raise
+                errors.setdefault(sub.unit.id, []).extend(
+                    exc.errors if isinstance(exc, ErrorList) else [exc]
+                )
+                continue
+        if len(batch) >= chunk:
+            yield from score_units(index, batch, jobs=jobs)
+            batch = []
+    if batch:
+        yield from score_units(index, batch, jobs=jobs)
 
 
 Work = tuple[Index, Sequence[Ready], Sequence[GroupPlan], Mapping[str, Appraisals]]
 
 
-def _score_slice(work: Work, start: int, stop: int) -> list[UnitScore]:
+def _score_slice(work: Work, start: int, stop: int) -> list[CompactScore]:
     """The compact scores of ``units[start:stop]``: each leaf's outcome looked up, the facts
     of the new ones decided by the engine, each new outcome computed once, every unit scored."""
     index, all_units, all_plans, appraisals = work
@@ -98,11 +133,11 @@ def _score_slice(work: Work, start: int, stop: int) -> list[UnitScore]:
     engine = index.engine
     outs, pending, late = known_outcomes(plans, units, engine.outcomes)
     facts = [fact_of(mk) for mk in pending]
-    claims = []
+    claimed = []
     for r in units:
-        mine = _claims(index, r, appraisals.get(r.unit.id))
+        mine = claims(index, r, appraisals.get(r.unit.id))
         facts.extend(key for _, _, key in mine if key is not None)
-        claims.append(mine)
+        claimed.append(mine)
     decided = engine.decided(facts)
     memo = engine.outcomes
     for mk, slot in pending.items():
@@ -114,7 +149,7 @@ def _score_slice(work: Work, start: int, stop: int) -> list[UnitScore]:
         outs[i] = [o[2] if o.__class__ is list else o for o in outs[i]]
     return [
         score_compact(index, plan, r, o, c, decided, appraisals.get(r.unit.id))
-        for plan, r, o, c in zip(plans, units, outs, claims, strict=True)
+        for plan, r, o, c in zip(plans, units, outs, claimed, strict=True)
     ]
 
 
@@ -149,8 +184,9 @@ def known_outcomes(
     appends each outcome to its slot and replaces the slots in those units' lists.
 
     The hot loop of a batch: a leaf's outcome key is built and looked up once (twice for the
-    first of a new key). The key is ``evaluate.outcome_key``'s (with ``evaluate._gate``),
-    written out here: a call per leaf cost a tenth of the batch.
+    first of a new key). The not-applicable test is ``outcomes.applies``, the key
+    ``outcomes.outcome_key``'s (with ``outcomes.evidence_gate``), written out here: a call per
+    leaf cost a tenth of the batch.
     """
     get = memo.get
     outs: list[list[Any]] = []
@@ -191,23 +227,12 @@ def known_outcomes(
     return outs, pending, late
 
 
-def _claims(index: Index, r: Ready, appraised: Appraisals | None) -> list[Claim]:
-    """The unit's claimed (or appraised) bonuses and penalties, each with its position in the
-    index and its engine fact (None: set by the appraiser only)."""
-    return [
-        (k, a, _adj_key(a, r) if a.spec.id in r.adjustments else None)
-        for k, a in enumerate(index.adjustments)
-        if r.group in a.groups
-        and (a.spec.id in r.adjustments or (appraised and a.spec.id in appraised))
-    ]
-
-
 # ---------------------------------------------------------------- worker processes
 
 _WORK: Work | None = None  # what a forked worker scores: set just before the fork
 
 
-def _worker_slice(bounds: tuple[int, int]) -> list[UnitScore]:
+def _worker_slice(bounds: tuple[int, int]) -> list[CompactScore]:
     """In a forked worker: score the units of one slice (deciding its new facts in the
     worker's copy of the ruleset)."""
     gc.freeze()  # what the fork shared stays shared: no collection rewrites its headers
@@ -216,7 +241,7 @@ def _worker_slice(bounds: tuple[int, int]) -> list[UnitScore]:
         return _score_slice(_WORK, *bounds)
 
 
-def _parallel(work: Work, jobs: int) -> list[UnitScore]:
+def _parallel(work: Work, jobs: int) -> list[CompactScore]:
     """Slices scored by ``jobs - 1`` forked workers and this process (the first slice).
 
     Each process looks up, decides and scores its own slice: a fact both slices meet is
@@ -242,190 +267,3 @@ def _parallel(work: Work, jobs: int) -> list[UnitScore]:
     finally:
         _WORK = None
     return out
-
-
-# ---------------------------------------------------------------- one unit
-
-
-def score_compact(
-    index: Index,
-    plan: GroupPlan,
-    r: Ready,
-    outs: list[Outcome | None],
-    claims: Sequence[Claim],
-    decided: Decided,
-    appraised: Appraisals | None,
-) -> UnitScore:
-    """One unit's points per node, bonuses, penalties and total, with its steps as specs.
-
-    ``outs`` holds each leaf's outcome (None: the leaf does not apply); the leaves off the
-    common path (not applicable, appraised) become None in it, with a spec in ``special``.
-    Mirrors ``evaluate._Scorer.result``: leaves, then node sums in plan order (each node's
-    own bonuses and penalties right after its sum), then the total-scope ones and the caps.
-    """
-    appraised = appraised or {}
-    vals: list[Decimal] = [ZERO] * len(plan.items)
-    off: list[int] = []  # the leaves off the common path
-    j = -1
-    for pos, out in zip(plan.leaf_pos, outs, strict=True):
-        j += 1
-        if out is not None:
-            pts = out[2]
-            if pts is not None:
-                vals[pos] = pts
-                continue
-        off.append(j)
-    if appraised:
-        off = sorted({*off, *(j for j, row in enumerate(plan.leaves) if row[1] in appraised)})
-    special: dict[int, Spec] = {}
-    changed: list[tuple[int, Decimal]] = []  # (position, applicable max) where not the full
-    for j in off:
-        pos, _, item = plan.leaves[j]
-        pts, mx, special[j] = _leaf_special(plan.na, item, r, outs[j], appraised)
-        outs[j] = None
-        vals[pos] = pts
-        if mx != item.max:
-            changed.append((pos, mx))
-    maxs, applicable = _maxima(plan, tuple(changed)) if changed else (None, plan.full_applicable)
-    scoped: dict[str, list[Claimed]] = {}
-    for k, adj, key in claims:
-        branch_id, gated = (None, False) if key is None else _branch_of(adj.code, decided[key])
-        value = _adjust(adj, r, branch_id, gated, appraised)
-        scoped.setdefault(adj.spec.scope, []).append((k, adj, value, branch_id, gated))
-    after: dict[int, list[Spec]] = {}
-    sums: dict[int, Decimal] = {}
-    inner = scoped.keys() - {"total"}
-    if inner:
-        for pos, lid, item in plan.leaves:  # a leaf's own bonus/penalty, before its parents' sums
-            if lid in inner:
-                _scoped(pos, item, vals, maxs or plan.full_max, scoped, after, sums)
-        for i, children in plan.sums:
-            vals[i] = sum(children(vals), ZERO)
-            if plan.ids[i] in inner:
-                _scoped(i, plan.items[i], vals, maxs or plan.full_max, scoped, after, sums)
-    else:
-        for i, children in plan.sums:
-            vals[i] = sum(children(vals), ZERO)
-    blocks = {block: sum(areas(vals), ZERO) for block, areas in plan.blocks}
-    tail: list[Spec] = []
-    bonus, penalty = _total_adjustments(index, scoped.get("total", []), tail)
-    content, survey = blocks.get("content", ZERO), blocks.get("survey", ZERO)
-    points, value = totals(index, content, survey, bonus, penalty, applicable)
-    warnings = r.warnings if applicable != 0 else (*r.warnings, empty_warning(r))
-    return UnitScore(
-        vals, maxs, outs, special, after, sums, tail, content, survey, bonus, penalty,
-        applicable, points, value, warnings,
-    )  # fmt: skip
-
-
-def _maxima(
-    plan: GroupPlan, changed: tuple[tuple[int, Decimal], ...]
-) -> tuple[tuple[Decimal, ...], Decimal]:
-    """The applicable maximum of every node, and of the unit, when the leaves at ``changed``
-    positions have the given maxima (not applicable ones: 0): computed once per group and
-    pattern, since units that leave out the same leaves (a whole area for a tag) share it."""
-    found = plan.maxima.get(changed)
-    if found is None:
-        maxs = list(plan.full_max)
-        for pos, mx in changed:
-            maxs[pos] = mx
-        for i, children in plan.sums:
-            maxs[i] = sum(children(maxs), ZERO)
-        applicable = sum([maxs[i] for i, _ in plan.areas], ZERO)
-        found = plan.maxima[changed] = (tuple(maxs), applicable)
-    return found
-
-
-def _leaf_special(
-    memo: dict[tuple[Any, ...], Special],
-    item: Item,
-    r: Ready,
-    out: Outcome | None,
-    appraised: Appraisals,
-) -> Special:
-    """A leaf off the common path: not applicable (by tag, answer or branch) or appraised.
-
-    A not-applicable leaf's points, max and spec are the same for every unit of the group
-    with the same tags (or the same branch): made once, in the group plan's ``memo``.
-    """
-    if out is None:  # exempt by a tag, or answered N/A
-        key: tuple[Any, ...] = (item.id, *r.unit.tags)
-        found = memo.get(key)
-        if found is None:
-            exempt = sorted(set(item.exemptions) & set(r.unit.tags))
-            why = (
-                f"đơn vị thuộc diện {', '.join(exempt)}" if exempt else "đơn vị khai không áp dụng"
-            )
-            why_en = f"unit tagged {', '.join(exempt)}" if exempt else "unit answered N/A"
-            strategy = item.exemptions[exempt[0]] if exempt else item.na_strategy
-            found = memo[key] = _na(item, strategy, why, why_en, None, None)
-        return found
-    branch_id, gated, pts = out
-    if pts is None:
-        key = (item.id, None, branch_id)
-        found = memo.get(key)
-        if found is None:
-            branch = item.branch_map[branch_id]
-            rule = f"{item.code}#{branch_id}"
-            found = memo[key] = _na(
-                item, item.na_strategy, branch.label_vi, branch.label_en, rule, branch_id
-            )
-        return found
-    history = appraised.get(item.id)
-    final, changes = _apply(history, pts) if history else (pts, ())
-    return final, item.max, ("leaf", branch_id, gated, pts, final, changes)
-
-
-def _na(
-    item: Item, strategy: str, vi: str, en: str, rule: str | None, branch: str | None
-) -> Special:
-    full = strategy == "grant_full"
-    pts, mx = (item.max, item.max) if full else (ZERO, ZERO)
-    return pts, mx, ("na", strategy, vi, en, rule, branch)
-
-
-def _adjust(
-    adj: AdjustmentItem, r: Ready, branch_id: str | None, gated: bool, appraised: Appraisals
-) -> Decimal:
-    value = ZERO if branch_id is None or gated else computed(adj, r, branch_id)
-    return _apply(appraised.get(adj.spec.id), value)[0]
-
-
-def _scoped(
-    i: int,
-    item: Item,
-    vals: list[Decimal],
-    maxs: Sequence[Decimal],
-    scoped: Mapping[str, list[Claimed]],
-    after: dict[int, list[Spec]],
-    sums: dict[int, Decimal],
-) -> None:
-    """A node's own bonuses and penalties, kept within [0, its max]."""
-    adjs = scoped[item.id]
-    pts, mx = vals[i], maxs[i]
-    specs = after.setdefault(i, [])
-    if mx == 0:
-        skipped = "scope not applicable: skipped"
-        specs.extend(("adj", k, ZERO, skipped, b, g) for k, _, _, b, g in adjs)
-        return
-    raw = pts + sum((a.sign * v for _, a, v, _, _ in adjs), ZERO)
-    new = clamp(raw, ZERO, mx)
-    specs.extend(("adj", k, v, None, b, g) for k, _, v, b, g in adjs)
-    specs.append(("adjusted", mx, new, () if new == raw else (f"kept within [0, {fmt(mx)}]",)))
-    sums[i] = pts
-    vals[i] = new
-
-
-def _total_adjustments(
-    index: Index, adjs: Sequence[Claimed], tail: list[Spec]
-) -> tuple[Decimal, Decimal]:
-    meta = index.meta
-    out = []
-    for sign, cap in ((1, meta.bonus.max), (-1, meta.penalty.max)):
-        mine = [(k, v, b, g) for k, a, v, b, g in adjs if a.sign == sign]
-        tail.extend(("adj", k, v, None, b, g) for k, v, b, g in mine)
-        raw = sum((v for _, v, _, _ in mine), ZERO)
-        out.append(min(raw, cap))
-        if raw > cap:
-            tail.append(("cap", sign, raw, cap))
-    return out[0], out[1]

@@ -1,37 +1,27 @@
-"""A unit's score as compact, index-free data, and the ``UnitResult`` assembled from it.
+"""A group's nodes as positions, and a unit's score as compact, index-free data.
 
-Scoring a batch happens in three steps (``batch.score_batch`` drives them):
-
-1. ``batch.known_outcomes``: each applicable leaf's outcome key (``evaluate.outcome_key``: its
-   engine fact and exact value) looked up in the engine's memo of outcomes;
-2. the engine decides the distinct facts of the keys not found, once each, and each distinct
-   key gets its outcome (branch, evidence gate, points) once;
-3. ``batch.score_compact``: per unit, the leaf points, node sums, bonuses and penalties, blocks and
-   total as a ``UnitScore``: plain numbers, the shared outcome tuples and small step specs,
-   no ``Item`` and no ``Step`` (so it is cheap to make, to hold and to pickle from a worker
-   process); ``assemble`` turns it into a ``UnitResult`` whose nodes and trace are built from
-   the spec when read, digit for digit what the step-by-step scorer (``evaluate._Scorer``)
-   builds.
+A ``GroupPlan`` lists a group's nodes children first, as the trace lists them, with what each
+node sums and the maxima when every leaf applies: made once per group and shared by every unit
+of it. A ``CompactScore`` is one unit scored against a plan (``aggregate.score_compact``):
+plain numbers per plan position, the shared outcome tuples and small step specs
+(``steps.Spec``), no ``Item`` and no ``Step``, so it is cheap to make, to hold and to pickle
+from a worker process; ``results.unit_result`` turns it into a ``UnitResult`` whose nodes and
+trace are built when read.
 """
 
 from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from scoring.campaign.submission import Ready
-from scoring.evaluation.trace import Step
-from scoring.index.loader import AdjustmentItem, GroupView, Index, Item
-from scoring.sources.numbers import ZERO, clamp, fmt, times_over
-
-FactKey = tuple[Hashable, ...]
-OutcomeKey = tuple[Any, ...]  # see ``evaluate.outcome_key``
-Outcome = tuple[str, bool, Decimal | None]  # (branch, evidence gate, points)
-Spec = tuple[Any, ...]  # a trace step not built yet, as plain data (see ``_build``)
+from scoring.evaluation.outcomes import Outcome
+from scoring.evaluation.steps import Spec
+from scoring.index.loader import GroupView, Item
+from scoring.sources.numbers import ZERO
 
 LeafRow = tuple[int, str, Item]  # (position in the plan, leaf id, leaf)
 
@@ -56,11 +46,11 @@ class GroupPlan:
     blocks: tuple[tuple[str, Callable[[Sequence[Decimal]], tuple[Decimal, ...]]], ...]
     full_applicable: Decimal  # the areas' maxima added up, in order
     # leaves' applicable maxima where not full -> every node's and the applicable total
-    # (see ``batch._maxima``)
+    # (see ``aggregate.maxima``)
     maxima: dict[tuple[tuple[int, Decimal], ...], tuple[tuple[Decimal, ...], Decimal]] = field(
         default_factory=dict
     )
-    na: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # see ``batch._leaf_special``
+    na: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # see ``aggregate.leaf_special``
 
 
 _PLANS: weakref.WeakKeyDictionary[GroupView, GroupPlan] = weakref.WeakKeyDictionary()
@@ -119,8 +109,8 @@ def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[Decimal]], tuple[D
 
 
 @dataclass(slots=True)
-class UnitScore:
-    """One unit scored, without its index: what ``assemble`` needs besides the unit itself."""
+class CompactScore:
+    """One unit scored, without its index: what ``results.unit_result`` needs besides the unit."""
 
     vals: Sequence[Decimal]  # points per plan position (after a node's own bonus/penalty)
     maxs: Sequence[Decimal] | None  # applicable maxima per position; None: the group's full
@@ -151,8 +141,8 @@ def _join(xs: Sequence[Decimal]) -> str:
     return " ".join(map(str, xs))  # str of a Decimal gives back the same digits and exponent
 
 
-def _unpickle(vals: str, maxs: str | None, *rest: Any) -> UnitScore:
-    return UnitScore(_Figures(vals), None if maxs is None else _Figures(maxs), *rest)
+def _unpickle(vals: str, maxs: str | None, *rest: Any) -> CompactScore:
+    return CompactScore(_Figures(vals), None if maxs is None else _Figures(maxs), *rest)
 
 
 class _Figures(Sequence[Decimal]):
@@ -175,53 +165,3 @@ class _Figures(Sequence[Decimal]):
 
     def __len__(self) -> int:
         return len(self._all())
-
-
-def totals(
-    index: Index, content: Decimal, survey: Decimal, bonus: Decimal, penalty: Decimal, app: Decimal
-) -> tuple[Decimal, Decimal]:
-    """The unit's points and its value rescaled to the index's scale (under ``CONTEXT``)."""
-    scale = index.meta.scale
-    points = max(ZERO, content + survey + bonus - penalty)
-    value = ZERO
-    if app > 0:
-        value = clamp(times_over(points, scale, app), ZERO, scale)
-    return points, value
-
-
-def total_step(
-    index: Index,
-    applicable: Decimal,
-    points: Decimal,
-    value: Decimal,
-    content: Decimal,
-    survey: Decimal,
-    bonus: Decimal,
-    penalty: Decimal,
-) -> Step:
-    """The last step of every trace: the total and its rescale."""
-    scale = index.meta.scale
-    return Step(
-        "total",
-        "total",
-        applicable,
-        points,
-        f"Tổng {fmt(points)}/{fmt(applicable)} điểm áp dụng (nội dung {fmt(content)}, "
-        f"khảo sát {fmt(survey)}, thưởng {fmt(bonus)}, trừ {fmt(penalty)}); quy đổi "
-        f"{fmt(scale)}: {fmt(value)}",
-        f"Total {fmt(points)} of an applicable {fmt(applicable)} (content {fmt(content)}, "
-        f"survey {fmt(survey)}, bonus {fmt(bonus)}, penalty {fmt(penalty)}); rescaled to "
-        f"{fmt(scale)}: {fmt(value)}",
-        notes=() if applicable == scale else (f"rescaled: × {fmt(scale)} / {fmt(applicable)}",),
-    )
-
-
-def empty_warning(r: Ready) -> str:
-    return (
-        f"unit {r.unit.id}: nothing in the index applies to it "
-        "(every part exempt or not applicable); it is not ranked"
-    )
-
-
-AdjSteps = Sequence[tuple[AdjustmentItem, Decimal]]
-Decided = Mapping[FactKey, tuple[str, ...]]

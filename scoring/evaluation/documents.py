@@ -54,6 +54,7 @@ def unit_document(r: UnitResult, places: int) -> dict[str, Any]:
 
 
 def error_document(unit: str, errors: list[ParindexError]) -> dict[str, Any]:
+    """A unit that could not be scored, with its errors as text."""
     return {"unit_id": unit, "errors": [str(e) for e in errors]}
 
 

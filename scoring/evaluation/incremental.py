@@ -2,9 +2,12 @@
 
 ``rescore`` recomputes the changed leaves (through the engine, whose memo makes a repeated
 value free), then only their ancestors and the unit's total, and splices the new steps into the
-old trace. It returns None when a change would alter the shape of the result (a leaf becoming
-or ceasing to be not applicable, or a node carrying a bonus or penalty of its own), and the
-caller falls back to a full re-score. A property test checks it equals the full re-score.
+old trace. It scores a leaf and builds its step with the batch's own pieces
+(``outcomes.outcome_of``, ``aggregate.score_leaf``, ``steps``), so the result is the one a full
+re-score gives. It returns None when a change would alter the shape of the result (a leaf
+becoming or ceasing to be not applicable, or a node carrying a bonus or penalty of its own),
+and the caller falls back to a full re-score. A property test checks it equals the full
+re-score.
 """
 
 from __future__ import annotations
@@ -14,15 +17,11 @@ import decimal
 from collections.abc import Callable, Collection
 
 from scoring.campaign.submission import Ready
-from scoring.evaluation.evaluate import (
-    Appraisals,
-    _claimed,
-    _Lazy,
-    _leaf_keys,
-    _Scorer,
-    finish,
-    node_step,
-)
+from scoring.evaluation.aggregate import score_leaf, totals, unit_warnings
+from scoring.evaluation.compact import group_plan
+from scoring.evaluation.inputs import Appraisals
+from scoring.evaluation.outcomes import claims, leaf_facts, outcome_of
+from scoring.evaluation.steps import leaf_step_of, node_step, total_step
 from scoring.evaluation.trace import NodeScore, Step, UnitResult
 from scoring.index.loader import GroupView, Index, Item
 from scoring.sources.numbers import CONTEXT, ZERO
@@ -39,22 +38,24 @@ def rescore(
     view = index.groups[ready.group]
     if any(lid not in view.leaves for lid in changed):
         return None
-    keys = _leaf_keys(view, ready)
+    appraised = appraisals or {}
+    keys = leaf_facts(view, ready)
     wanted = {lid: keys[lid] for lid in changed if lid in keys}
-    scorer = _Scorer(index, ready, index.engine.decide(wanted.values()), keys, appraisals or {})
-    scoped = {a.spec.scope for a in _claimed(index, ready, appraisals)}
-    scorer.steps = []
+    fired = index.engine.decide(wanted.values())
+    scoped = {a.spec.scope for _, a, _ in claims(index, ready, appraisals)}
     nodes = dict(base.nodes)
     replaced: dict[tuple[str, str], Step] = {}
     dirty: dict[str, Item] = {}
     with decimal.localcontext(CONTEXT):
+        plan = group_plan(view)
         for lid in changed:
             item = view.leaves[lid]
-            pts, mx = scorer._leaf(item)
+            key = keys.get(lid)
+            out = None if key is None else outcome_of(index, item, ready.leaves[lid], key, fired)
+            pts, mx, out, spec = score_leaf(plan.na, item, ready, out, appraised)
             if mx != base.nodes[lid].max or lid in scoped:
                 return None
-            made = scorer.steps.pop()
-            replaced[(lid, "leaf")] = made if isinstance(made, Step) else made()
+            replaced[(lid, "leaf")] = leaf_step_of(item, ready, out, spec)
             nodes[lid] = dataclasses.replace(base.nodes[lid], points=pts)
             parent = item.parent
             while parent is not None:
@@ -73,24 +74,33 @@ def rescore(
         blocks: dict[str, decimal.Decimal] = {}
         for area in view.areas:
             blocks[area.block] = blocks.get(area.block, ZERO) + nodes[area.id].points
-        steps: list[Step | _Lazy] = []
-        fresh = finish(
-            index,
-            ready,
-            nodes,
-            view,
-            steps,
-            base.max_points,
-            blocks.get("content", ZERO),
-            blocks.get("survey", ZERO),
-            base.bonus,
-            base.penalty,
+        content, survey = blocks.get("content", ZERO), blocks.get("survey", ZERO)
+        applicable, bonus, penalty = base.max_points, base.bonus, base.penalty
+        points, value = totals(index, content, survey, bonus, penalty, applicable)
+        replaced[("total", "total")] = total_step(
+            index, applicable, points, value, content, survey, bonus, penalty
         )
-    total = steps[-1]
-    replaced[("total", "total")] = total if isinstance(total, Step) else total()
     trace = tuple(replaced.get((s.node, s.level), s) for s in base.trace)
-    return dataclasses.replace(
-        fresh, trace=trace, rank=base.rank, classification=base.classification
+    return UnitResult(
+        ready.unit.id,
+        ready.unit.name,
+        ready.group,
+        ready.unit.ranked,
+        points,
+        applicable,
+        value,
+        content,
+        survey,
+        bonus,
+        penalty,
+        nodes,
+        tuple(a.id for a in view.areas),
+        trace,
+        classification=base.classification,
+        rank=base.rank,
+        warnings=unit_warnings(ready, applicable),
+        index_id=index.id,
+        content_hash=index.content_hash,
     )
 
 

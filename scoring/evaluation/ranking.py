@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from scoring.campaign.submission import Campaign, Ready, Submission, prepare
 from scoring.errors import ParindexError
-from scoring.evaluation.evaluate import Appraisals, score_units
+from scoring.evaluation.batch import score_units
+from scoring.evaluation.inputs import Appraisals
 from scoring.evaluation.trace import ClassLabel, UnitResult
 from scoring.index import model as m
 from scoring.index.loader import Index
@@ -80,6 +81,7 @@ class CampaignResult:
     appraisals: Mapping[str, Appraisals] = field(default_factory=dict)
 
     def unit(self, unit_id: str) -> UnitResult | None:
+        """The result of ``unit_id``, whichever its group (None: not scored)."""
         for results in self.groups.values():
             for r in results:
                 if r.unit_id == unit_id:

@@ -104,6 +104,8 @@ class NodeScore:
 
 @dataclass(frozen=True, slots=True)
 class ClassLabel:
+    """A classification band a unit's index falls in: its id and labels."""
+
     id: str
     label_vi: str
     label_en: str
@@ -134,6 +136,7 @@ class UnitResult:
     content_hash: str = ""  # of the index and rule packs this result was computed from
 
     def with_rank(self, rank: int | None, label: ClassLabel) -> UnitResult:
+        """This result with its rank in its group (None: not ranked) and its class."""
         return dataclasses.replace(self, rank=rank, classification=label)
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
+from scoring.evaluation.aggregate import percent
 from scoring.evaluation.trace import ClassLabel
 from scoring.reports.model import (
     AreaScore,
@@ -51,7 +52,8 @@ def label(data: Mapping[str, Any] | None) -> ClassLabel | None:
 
 
 def _percent(points: str, top: str) -> float | None:
-    return None if Decimal(top) == 0 else float(Decimal(points) / Decimal(top) * 100)
+    share = percent(Decimal(points), Decimal(top))
+    return None if share is None else float(share)
 
 
 def _units(doc: Doc | None) -> dict[str, Mapping[str, Any]]:

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from scoring.errors import SubmissionError, suggest
+from scoring.evaluation.aggregate import percent
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult
 from scoring.simulation.robustness import Frozen, GroupRobustness, RobustnessReport
@@ -99,7 +100,8 @@ def area_profile(result: CampaignResult, unit_id: str) -> tuple[AreaProfile, ...
 
     def pct(u: UnitResult, area: str) -> float | None:
         node = u.nodes.get(area)
-        return None if node is None or node.max == 0 else float(node.points / node.max * 100)
+        share = None if node is None else percent(node.points, node.max)
+        return None if share is None else float(share)
 
     rows = []
     for a in r.areas:

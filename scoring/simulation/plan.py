@@ -30,6 +30,7 @@ from typing import Any
 import pulp  # type: ignore[import-untyped]
 
 from scoring.errors import SubmissionError, suggest
+from scoring.evaluation.aggregate import points_at
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import ClassLabel, UnitResult
 from scoring.index import model as m
@@ -133,7 +134,7 @@ def _points_for(index_value: Fraction, me: UnitResult, scale: Decimal) -> Fracti
     """The points gain that lifts the unit's exact index to ``index_value`` (None: never)."""
     if index_value > Fraction(scale):
         return None
-    return index_value * Fraction(me.max_points) / Fraction(scale) - Fraction(me.points)
+    return points_at(index_value, me.max_points, scale) - Fraction(me.points)
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,17 @@ from typing import Any
 
 from scoring.campaign.submission import NA, Answer, Submission, prepare
 from scoring.errors import Location, SubmissionError, suggest
-from scoring.evaluation.evaluate import _branch_of, score_units
+from scoring.evaluation.aggregate import rescale
+from scoring.evaluation.batch import score_units
 from scoring.evaluation.incremental import rescore
+from scoring.evaluation.outcomes import branch_of
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import ClassLabel, Step, UnitResult
 from scoring.index.kinds import MISSING
 from scoring.index.loader import Index, Item
 from scoring.index.model import Frozen, Num
 from scoring.sources.located import validate
-from scoring.sources.numbers import ZERO, clamp, fmt, quantize
+from scoring.sources.numbers import ZERO, fmt, quantize
 from scoring.sources.yamlsrc import load_yaml, load_yaml_file
 
 EVIDENCE = "evidence"
@@ -439,7 +441,7 @@ def _points(
         return None
     gate = (1 if new.evidence else 0) if item.gated else None
     key = ("in", item.code, p.status, p.encoded, gate)
-    branch, gated = _branch_of(item.code, index.engine.decide([key])[key])
+    branch, gated = branch_of(item.code, index.engine.decide([key])[key])
     pts = item.handler.points(item.node.rule, branch, p, item.max)
     return None if pts is None else (ZERO if gated else pts)
 
@@ -447,10 +449,7 @@ def _points(
 def index_after(index: Index, result: CampaignResult, unit_id: str, gain: Decimal) -> Decimal:
     """The unit's index if its points rose by ``gain`` (same applicable maximum)."""
     r = _unit(result, unit_id)
-    if r.max_points == 0:
-        return ZERO
-    points = max(ZERO, r.points + gain)
-    return clamp(points * index.meta.scale / r.max_points, ZERO, index.meta.scale)
+    return rescale(max(ZERO, r.points + gain), r.max_points, index.meta.scale)
 
 
 # ---------------------------------------------------------------- costs and scenarios

@@ -28,7 +28,7 @@ from scoring.errors import (
     WorkflowError,
     suggest,
 )
-from scoring.evaluation.evaluate import score_unit
+from scoring.evaluation.batch import score_unit
 from scoring.evaluation.trace import UnitResult
 from scoring.sources import clock
 from scoring.sources.numbers import has_places

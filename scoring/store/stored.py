@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from scoring.campaign.submission import Campaign, CampaignFile, NamedText, UnitSpec, assemble
 from scoring.errors import ConflictError, Location, StorageError, SubmissionError, suggest
-from scoring.evaluation.evaluate import Appraisal
+from scoring.evaluation.inputs import Appraisal
 from scoring.index.loader import Index, index_from_texts
 from scoring.sources.yamlsrc import Source
 from scoring.store.audit import canonical

@@ -23,7 +23,7 @@ from scoring.errors import (
     SubmissionError,
     WorkflowError,
 )
-from scoring.evaluation.evaluate import score_units
+from scoring.evaluation.batch import score_units
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import UnitResult, to_jsonable
 from scoring.simulation.whatif import gaps as find_gaps

@@ -188,7 +188,7 @@ def test_appraisal_changes_set_final_points_and_are_traced(mini_index) -> None: 
     """The last appraisal change wins; the step lists every change from the computed points."""
     import datetime as dt
 
-    from scoring.evaluation.evaluate import Appraisal
+    from scoring.evaluation.inputs import Appraisal
 
     r0 = ready(mini_index, "department", {"1.2": {"done_on": dt.date(2018, 1, 20)}})
     changes = {

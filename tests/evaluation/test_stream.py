@@ -23,8 +23,8 @@ from benchmarks.national import (
 from scoring import Index, ParindexError, Ready, UnitResult, dumps, score_units
 from scoring.campaign.submission import NA, Submission, UnitSpec
 from scoring.evaluation import batch
-from scoring.evaluation.evaluate import _leaf_keys
-from scoring.evaluation.stream import score_stream
+from scoring.evaluation.batch import score_stream
+from scoring.evaluation.outcomes import leaf_facts
 from scoring.index.kinds import MISSING
 
 N = 300
@@ -100,7 +100,7 @@ def test_generator_has_missing_evidence_na_areas_and_missing_answers(
     index: Index, units: list[Ready]
 ) -> None:
     """Evidence is missing on some evidence-required leaves, areas are N/A by tag, answers lack."""
-    keys = [_leaf_keys(index.groups[r.group], r) for r in units]
+    keys = [leaf_facts(index.groups[r.group], r) for r in units]
     no_evidence = sum(1 for ks in keys for k in ks.values() if k[4] == 0)
     tagged = sum(1 for r in units if NA_TAG in r.unit.tags)
     exempt = sum(
@@ -221,17 +221,17 @@ def test_a_trace_read_after_the_memo_is_cleared_is_the_same(
 def test_the_batch_and_the_single_leaf_scorer_share_outcome_keys(
     index: Index, units: list[Ready]
 ) -> None:
-    """``batch.known_outcomes`` writes ``evaluate.outcome_key`` out for speed: the keys it
+    """``batch.known_outcomes`` writes ``outcomes.outcome_key`` out for speed: the keys it
     builds are that function's, leaf for leaf, so what-if and the batch share one memo; and a
     prepared answer's evidence flag is the answer's (the engine fact reads only the flag)."""
     from scoring.evaluation.compact import group_plan
-    from scoring.evaluation.evaluate import outcome_key
+    from scoring.evaluation.outcomes import outcome_key
 
     plans = [group_plan(index.groups[r.group]) for r in units]
     outs, pending, _ = batch.known_outcomes(plans, units, {})
     seen = 0
     for plan, r, row in zip(plans, units, outs, strict=True):
-        keys = _leaf_keys(index.groups[r.group], r)
+        keys = leaf_facts(index.groups[r.group], r)
         for (lid, code, _, _), out in zip(plan.leaf_keys, row, strict=True):
             p = r.leaves[lid]
             ans = r.answers.get(lid)

@@ -21,7 +21,8 @@ import pytest
 from scoring import load_campaign, score_campaign, score_unit
 from scoring.campaign.submission import Answer, EvidenceRef, Ready
 from scoring.evaluation import batch
-from scoring.evaluation.evaluate import Appraisal, score_units
+from scoring.evaluation.batch import score_units
+from scoring.evaluation.inputs import Appraisal
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult, dumps
 from scoring.index.kinds import Prepared

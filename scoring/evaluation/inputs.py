@@ -1,10 +1,14 @@
-"""What a result's trace reads, frozen when the unit is scored.
+"""What a unit is scored from besides the index: its prepared answers and appraisal changes.
 
-A batch's trace is built when first read (``assemble``), from the unit's prepared answers and
+An ``Appraisal`` is one change an appraiser made to a leaf or a bonus/penalty;
+``apply_appraisals`` gives the points after a node's changes, and the changes as trace records.
+
+A batch's trace is built when first read (``results``), from the unit's prepared answers and
 its appraisal changes. Those arrive in mappings the caller keeps (``Ready``'s dicts, the
 appraisals of a stored campaign, a dict of lists): an appraisal added or an answer replaced
-after scoring must not show in a trace whose points never saw it. ``score_batch`` therefore
-scores and traces each unit from a snapshot taken here, once per unit.
+after scoring must not show in a trace whose points never saw it. ``batch.score_units``
+therefore scores and traces each unit from a snapshot taken here (``frozen_batch``), once per
+unit.
 
 The snapshot costs nothing for what is already frozen: ``submission.prepare`` hands its fresh
 dicts over as read-only views (``MappingProxyType``), which are shared as they are; a
@@ -16,15 +20,52 @@ containers need copying.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from scoring.campaign.submission import Ready
-from scoring.evaluation.evaluate import Appraisal, Appraisals
 
 V = TypeVar("V")
 
+
+@dataclass(frozen=True)
+class Appraisal:
+    """One appraisal change of a leaf or a bonus/penalty: the points the appraiser set."""
+
+    round: str  # "1", "2" or "correction"
+    score: Decimal
+    reason: str
+    appraiser: str
+    at: str  # ISO timestamp
+
+
+Appraisals = Mapping[str, Sequence[Appraisal]]  # node id -> changes, oldest first
+
 NO_APPRAISALS: Appraisals = MappingProxyType({})
+
+
+def apply_appraisals(
+    history: Sequence[Appraisal] | None, computed: Decimal
+) -> tuple[Decimal, tuple[dict[str, Any], ...]]:
+    """The final points after the appraisal changes, and the changes as trace records."""
+    if not history:
+        return computed, ()
+    records, before = [], computed
+    for a in history:
+        records.append(
+            {
+                "round": a.round,
+                "from": before,
+                "to": a.score,
+                "reason": a.reason,
+                "appraiser": a.appraiser,
+                "at": a.at,
+            }
+        )
+        before = a.score
+    return before, tuple(records)
 
 
 def frozen(m: Mapping[str, V]) -> Mapping[str, V]:
