@@ -62,6 +62,16 @@ class CheckSpec:
     hi: int = 0
 
 
+def branch_of(code: str, rule_ids: tuple[str, ...]) -> tuple[str, bool]:
+    """The branch of item ``code`` among the rule ids that fired for its fact (each rule is
+    named ``code#branch``), and whether its evidence gate fired too."""
+    gate = f"{code}#evidence_gate" in rule_ids
+    branches = [r.split("#", 1)[1] for r in rule_ids if r != f"{code}#evidence_gate"]
+    if len(branches) != 1:
+        raise EngineError(f"item {code}: expected exactly one branch to hold, got {branches}")
+    return branches[0], gate
+
+
 def can_fork() -> bool:
     """Whether worker processes can be forked here (they inherit the parent's memory)."""
     return "fork" in multiprocessing.get_all_start_methods()

@@ -1,185 +1,29 @@
 """Typed records of the index as written in ``criteria.yaml`` and ``rules/*.yaml``.
 
 These models check shape only (types, required keys, unknown keys). Cross-node invariants
-(sums, band coverage, references) are checked by ``loader`` once the whole index is read.
+(sums, band coverage, references) are checked by ``loader`` once the whole index is read. A
+rule's record is its kind's (``kinds.Rule``): each kind defines the YAML of its rules.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import unicodedata
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import Field, StrictBool
 
+from scoring.index.fields import Frozen, Id, Num, Slug, Text, Whole
+from scoring.index.kinds import Rule
 
-def _number(v: Any) -> Decimal:
-    if isinstance(v, bool) or not isinstance(v, int | Decimal):
-        raise ValueError(f"expected a number, got {v!r}")
-    d = Decimal(v)
-    if not d.is_finite():
-        raise ValueError(f"expected a finite number, got {v!r}")
-    return d
-
-
-def _whole(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        if isinstance(v, Decimal) and v.is_finite() and v == v.to_integral_value():
-            return int(v)
-        raise ValueError(f"expected a whole number, got {v!r}")
-    return v
-
-
-def _text(v: Any) -> str:
-    if not isinstance(v, str):
-        raise ValueError(f'expected text, got {v!r} (quote ids such as "1.1" in YAML)')
-    return unicodedata.normalize("NFC", v)  # Vietnamese typed decomposed reads the same
-
-
-Num = Annotated[Decimal, BeforeValidator(_number)]
-Whole = Annotated[int, BeforeValidator(_whole)]
-Text = Annotated[str, BeforeValidator(_text)]
-Id = Annotated[
-    str, BeforeValidator(_text), StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-]
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # every id of groups, units, tags, packs, campaigns
-SLUG_RULE = (
-    "lowercase letters, digits, - and _, starting with a letter or digit (e.g. langson-2019)"
-)
-Slug = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=SLUG_PATTERN)]
 NaStrategy = Literal["exclude_and_rescale", "grant_full"]
-ZeroDenominator = Literal["full", "zero", "not_applicable"]
-
-
-class Frozen(BaseModel):
-    """Base of every record: immutable, unknown keys refused."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-# ---------------------------------------------------------------- rule kinds
-
-
-class Band(Frozen):
-    """One band of a banded rule; ``min`` inclusive and ``max`` exclusive unless stated."""
-
-    min: Num | None = None
-    max: Num | None = None
-    min_inclusive: StrictBool = True
-    max_inclusive: StrictBool | None = None
-    points: Num
-    label_vi: Text | None = None
-    label_en: Text | None = None
-
-
-class BooleanRule(Frozen):
-    kind: Literal["boolean"]
-    yes: Num | None = None
-    no: Num = Decimal(0)
-
-
-class LateBand(Frozen):
-    max_days: Whole | None = None
-    points: Num
-
-
-class DeadlineRule(Frozen):
-    kind: Literal["deadline"]
-    due: dt.date
-    on_time: Num | None = None
-    late: Num | list[LateBand]
-    not_done: Num = Decimal(0)
-
-
-class RatioBandsRule(Frozen):
-    kind: Literal["ratio_bands"]
-    zero_denominator: ZeroDenominator
-    bands: list[Band] = Field(min_length=1)
-
-
-class ValueBandsRule(Frozen):
-    kind: Literal["value_bands"]
-    range: tuple[Num, Num]
-    bands: list[Band] = Field(min_length=1)
-
-
-class ProportionalRule(Frozen):
-    kind: Literal["proportional"]
-    target: Num = Decimal(100)
-    threshold: Num = Decimal(0)
-    zero_denominator: ZeroDenominator
-
-
-class CountPointsRule(Frozen):
-    kind: Literal["count_points"]
-    per_item: Num
-    cap: Num | None = None
-
-
-class CountDeductionRule(Frozen):
-    kind: Literal["count_deduction"]
-    per_item: Num
-    floor: Num = Decimal(0)
-
-
-class Level(Frozen):
-    points: Num
-    label_vi: Text
-    label_en: Text | None = None
-
-
-class OrdinalLevelsRule(Frozen):
-    kind: Literal["ordinal_levels"]
-    levels: dict[Id, Level] = Field(min_length=1)
-
-
-class SurveyWeightedRule(Frozen):
-    kind: Literal["survey_weighted"]
-    weights: dict[Id, Num] = Field(min_length=1)
-    no_responses: Literal["zero", "not_applicable"] = "zero"
-
-
-class CouncilJudgmentRule(Frozen):
-    kind: Literal["council_judgment"]
-    levels: list[Num] | None = None
-
-
-class ExternalValueRule(Frozen):
-    kind: Literal["external_value"]
-    source: Text
-    range: tuple[Num, Num] = (Decimal(0), Decimal(100))
-    bands: list[Band] | None = None
-
-
-class CompareToLimitRule(Frozen):
-    kind: Literal["compare_to_limit"]
-    shorter: Num
-    equal: Num
-    longer: Num
-
-
-Rule = Annotated[
-    BooleanRule
-    | DeadlineRule
-    | RatioBandsRule
-    | ValueBandsRule
-    | ProportionalRule
-    | CountPointsRule
-    | CountDeductionRule
-    | OrdinalLevelsRule
-    | SurveyWeightedRule
-    | CouncilJudgmentRule
-    | ExternalValueRule
-    | CompareToLimitRule,
-    Field(discriminator="kind"),
-]
 
 
 # ---------------------------------------------------------------- the tree
 
 
 class EvidenceSpec(Frozen):
+    """What evidence a leaf asks for: required or not, and which documents, in words."""
+
     required: StrictBool = False
     documents_vi: Text | None = None
     documents_en: Text | None = None
@@ -206,6 +50,8 @@ class Node(Frozen):
 
 
 class ClassBand(Frozen):
+    """One class of a group: units whose published index reaches ``min`` (best first)."""
+
     id: Slug
     label_vi: Text
     label_en: Text
@@ -213,6 +59,8 @@ class ClassBand(Frozen):
 
 
 class Group(Frozen):
+    """A group of units ranked together, with its classes."""
+
     id: Slug
     title_vi: Text
     title_en: Text
@@ -220,27 +68,37 @@ class Group(Frozen):
 
 
 class Block(Frozen):
+    """A block of the index (content, survey): its share of the scale."""
+
     max: Num
     title_vi: Text | None = None
     title_en: Text | None = None
 
 
 class Cap(Frozen):
+    """The most all bonuses (or all penalties) may add up to."""
+
     max: Num
 
 
 class Rounding(Frozen):
+    """How published figures are rounded: decimal places, half up."""
+
     places: Whole = 2
     mode: Literal["half_up"] = "half_up"
 
 
 class Ranking(Frozen):
+    """How units are ranked: ties, the precision compared, the tie-break figures."""
+
     tie_policy: Literal["competition", "dense"] = "competition"
     precision: Whole = 2
     tie_break: list[Literal["content", "survey", "points"]] = []
 
 
 class IndexMeta(Frozen):
+    """The ``index:`` section: identity, scale, rounding, blocks, caps and ranking."""
+
     id: Slug
     year: Whole
     province: Text
@@ -268,6 +126,9 @@ class CriteriaFile(Frozen):
 
 
 class Check(Frozen):
+    """A consistency check of a rule pack: ``left`` not greater than ``right``, or a date
+    ``field`` within the index's year."""
+
     id: Id
     title_vi: Text
     title_en: Text
@@ -279,6 +140,8 @@ class Check(Frozen):
 
 
 class Adjustment(Frozen):
+    """A bonus or penalty of a rule pack, scored by a rule of an adjustable kind."""
+
     id: Id
     title_vi: Text
     title_en: Text

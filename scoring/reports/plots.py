@@ -24,7 +24,8 @@ from matplotlib.lines import Line2D
 from scoring.errors import SubmissionError, suggest
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult
-from scoring.simulation.robustness import Frozen, GroupRobustness, RobustnessReport
+from scoring.index.fields import Frozen
+from scoring.simulation.robustness import GroupRobustness, RobustnessReport
 from scoring.sources.files import atomic_path, make_folder
 
 FORMATS = ("png", "svg")
