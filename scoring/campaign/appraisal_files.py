@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from scoring.campaign.submission import EvidenceRef
 from scoring.errors import Location, SubmissionError
-from scoring.index.model import Frozen, Num, Slug, Text
+from scoring.index.fields import Frozen, Num, Slug, Text
 from scoring.sources.located import validate
 from scoring.sources.yamlsrc import Source, load_yaml
 

@@ -19,13 +19,22 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, RootModel, StrictBool
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    RootModel,
+    StrictBool,
+    ValidationError,
+    model_validator,
+)
 
 from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest
 from scoring.index import model as m
-from scoring.index.kinds import HANDLERS, MISSING, AnswerError, Prepared
+from scoring.index.fields import Frozen, Num, Slug, Text, Whole
+from scoring.index.kinds import MISSING, AnswerError, Prepared, every_input
 from scoring.index.loader import Index, Item
-from scoring.index.model import Frozen, Num, Slug, Text, Whole
 from scoring.sources import clock
 from scoring.sources.jsonsrc import load_json
 from scoring.sources.located import trail_for, validate
@@ -44,7 +53,13 @@ class EvidenceRef(Frozen):
 
 
 class Answer(Frozen):
-    """One answer; the fields a leaf needs depend on its rule kind (README.md, "Rule kinds")."""
+    """One answer; the fields a leaf needs depend on its rule kind (README.md, "Rule kinds").
+
+    The built-in kinds' inputs are declared, so a unit file's keys keep their order; an input
+    any other registered kind reads is taken as an extra key, and any other key is refused
+    as unknown (as ``extra="forbid"`` would)."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
 
     value: Any = None
     numerator: Any = None
@@ -65,6 +80,30 @@ class Answer(Frozen):
     def inputs(self) -> dict[str, Any]:
         """The fields the author wrote, for the rule handlers."""
         return {k: getattr(self, k) for k in self.model_fields_set}
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _known_inputs_only(cls, data: Any, default: ModelWrapValidatorHandler[Answer]) -> Answer:
+        errors: list[Any] = []
+        try:
+            answer = default(data)
+            if not answer.model_extra:
+                return answer
+        except ValidationError as exc:
+            errors = [
+                {k: v for k, v in e.items() if k in ("type", "loc", "input", "ctx")}
+                for e in exc.errors()
+            ]
+        if isinstance(data, Mapping):
+            read = {i.name for i in every_input().values()}
+            errors += [
+                {"type": "extra_forbidden", "loc": (k,), "input": v}
+                for k, v in data.items()
+                if k not in cls.model_fields and k not in read
+            ]
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return answer
 
 
 class UnitSpec(Frozen):
@@ -264,8 +303,6 @@ def is_json(name: str) -> bool:
     return name.lower().endswith(".json")
 
 
-# the answer inputs that hold a date: JSON writes them as "YYYY-MM-DD" strings
-_DATE_INPUTS = frozenset(k for h in HANDLERS.values() for k, t in h.inputs.items() if t == "date")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -274,10 +311,12 @@ def _json_dates(data: Any) -> Any:
     date YAML would have read; any other string is left for the rule kind to refuse, located."""
     if not isinstance(data, dict):
         return data
+    # the inputs of any kind that hold a date: JSON writes them as "YYYY-MM-DD" strings
+    dates = {i.name for i in every_input().values() if i.type == "date"}
     for section in ("answers", "adjustments"):
         book = data.get(section)
         for ans in book.values() if isinstance(book, dict) else ():
-            for key in _DATE_INPUTS & (ans.keys() if isinstance(ans, dict) else set()):
+            for key in dates & (ans.keys() if isinstance(ans, dict) else set()):
                 if isinstance(ans[key], str) and _ISO_DATE.fullmatch(ans[key]):
                     with contextlib.suppress(ValueError):  # 2018-02-30: the kind refuses it
                         ans[key] = dt.date.fromisoformat(ans[key])
@@ -525,12 +564,7 @@ def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepare
         return Prepared(NA, None, {"na": True})
     assert item.handler is not None and node.rule is not None
     prepared = item.handler.prepare(node.rule, ans.inputs())
-    if (
-        node.rule.kind == "council_judgment"
-        and prepared.value is not None
-        and prepared.value > node.max
-    ):
-        raise AnswerError("score", f"{prepared.inputs['score']} is above the item's max {node.max}")
+    item.handler.check_answer(node.rule, prepared, node.max)
     return prepared
 
 

@@ -19,11 +19,11 @@ from scoring.evaluation.trace import to_jsonable
 from scoring.sources.numbers import fmt, quantize
 
 if TYPE_CHECKING:
+    from scoring.simulation.gaps import Candidate
     from scoring.simulation.plan import Plan, Standing, Target
-    from scoring.simulation.whatif import Candidate
 
 planning = lazy("scoring.simulation.plan")  # PuLP: imported when the command runs, not at start-up
-whatif = lazy("scoring.simulation.whatif")
+gaps = lazy("scoring.simulation.gaps")
 
 PLAN_FORMAT = "parindex.plan/1"
 
@@ -200,7 +200,7 @@ def plan_cmd(
 
     def body() -> None:
         target = _target(to, rank, index)
-        weights = whatif.load_costs(costs) if costs is not None else whatif.Costs()
+        weights = gaps.load_costs(costs) if costs is not None else gaps.Costs()
         result = campaign_result(campaign)
         p = planning.plan(result.index, result, unit, target, weights)
         if as_json:

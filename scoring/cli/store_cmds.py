@@ -34,7 +34,7 @@ from scoring.cli.store_common import (
     unit_app,
 )
 from scoring.errors import InputFileError, Location, SubmissionError
-from scoring.index.model import SLUG_PATTERN, SLUG_RULE
+from scoring.index.fields import SLUG_PATTERN, SLUG_RULE
 from scoring.sources.yamlsrc import exists, is_dir, read_text
 
 # ---------------------------------------------------------------- campaign

@@ -29,11 +29,11 @@ from scoring.evaluation.outcomes import (
     Decided,
     Outcome,
     adjustment_points,
-    branch_of,
     exemption,
     na_points,
 )
 from scoring.evaluation.steps import Spec
+from scoring.index.engine import branch_of
 from scoring.index.loader import AdjustmentItem, Index, Item
 from scoring.sources.numbers import ZERO, clamp, fmt, times_over
 

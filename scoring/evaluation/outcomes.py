@@ -18,13 +18,12 @@ brings the index back to the index's scale.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Hashable, Iterable, Mapping, Set
 from decimal import Decimal
 from typing import Any
 
 from scoring.campaign.submission import NA, Ready
-from scoring.errors import EngineError
+from scoring.index.engine import branch_of
 from scoring.index.kinds import MISSING, Prepared
 from scoring.index.loader import AdjustmentItem, GroupView, Index, Item
 from scoring.sources.numbers import ZERO, clamp
@@ -78,17 +77,6 @@ def na_points(item: Item, strategy: str) -> tuple[Decimal, Decimal]:
     """A not-applicable leaf's points and applicable maximum: its full points under
     ``grant_full``, nothing of either otherwise (excluded, then rescaled)."""
     return (item.max, item.max) if strategy == GRANT_FULL else (ZERO, ZERO)
-
-
-@functools.lru_cache(maxsize=65536)
-def branch_of(code: str, rule_ids: tuple[str, ...]) -> tuple[str, bool]:
-    """The one branch the fired rules of item ``code`` name, and whether its evidence gate
-    fired too; anything but exactly one branch is an engine error."""
-    gate = f"{code}#evidence_gate" in rule_ids
-    branches = [r.split("#", 1)[1] for r in rule_ids if r != f"{code}#evidence_gate"]
-    if len(branches) != 1:
-        raise EngineError(f"item {code}: expected exactly one branch to hold, got {branches}")
-    return branches[0], gate
 
 
 def outcome_key(code: str, p: Prepared, gate: int | None) -> OutcomeKey:

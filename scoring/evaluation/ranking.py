@@ -31,7 +31,9 @@ def classify(index_value: Decimal, group: m.Group, places: int) -> ClassLabel:
     return ClassLabel(last.id, last.label_vi, last.label_en)
 
 
-def _key(r: UnitResult, policy: m.Ranking, places: int) -> tuple[Decimal, ...]:
+def rank_key(r: UnitResult, policy: m.Ranking, places: int) -> tuple[Decimal, ...]:
+    """What ranks a unit, highest first: its index at the ranking's precision, then the
+    tie-break figures at ``places`` (the published precision)."""
     extra = {"content": r.content, "survey": r.survey, "points": r.points}
     # tie-break figures are compared as published, so two equal-looking units stay tied
     return (
@@ -48,12 +50,12 @@ def rank(results: Sequence[UnitResult], index: Index) -> list[UnitResult]:
     places = meta.rounding.places
     ranked = sorted(
         (r for r in results if r.ranked and r.max_points > 0),
-        key=lambda r: (tuple(-k for k in _key(r, policy, places)), r.name, r.unit_id),
+        key=lambda r: (tuple(-k for k in rank_key(r, policy, places)), r.name, r.unit_id),
     )
     prev: tuple[Decimal, ...] | None = None
     current = 0
     for position, r in enumerate(ranked, start=1):
-        key = _key(r, policy, places)
+        key = rank_key(r, policy, places)
         if key != prev:
             current = position if policy.tie_policy == "competition" else current + 1
             prev = key

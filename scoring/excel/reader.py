@@ -43,7 +43,6 @@ from scoring.excel.template import (
     cell_value,
     column_for,
     group_adjustments,
-    input_column,
     read_cell,
 )
 from scoring.excel.writer import export_csv, export_results, unit_yaml, write_template
@@ -102,7 +101,7 @@ def read_template(path: Path, index: Index) -> str:
         if item.node.assessed_by != "self":
             elsewhere[item.id] = f"is assessed by {item.node.assessed_by}, not by the unit"
             continue
-        reads = {input_column(f, t).key for f, t in item.handler.inputs.items()}
+        reads = {inp.key for inp in item.handler.inputs.values()}
         reads |= {"na"} if item.node.na_allowed else set()
         targets[item.id] = _Target(f"leaf {item.id}", frozenset(reads), item.node.rule)
     headings = {k for k, i in view.items.items() if not i.is_leaf}
@@ -112,7 +111,7 @@ def read_template(path: Path, index: Index) -> str:
         adj_targets = {
             a.spec.id: _Target(
                 f"{'bonus' if a.sign > 0 else 'penalty'} {a.spec.id}",
-                frozenset(input_column(f, t).key for f, t in a.handler.inputs.items()),
+                frozenset(inp.key for inp in a.handler.inputs.values()),
                 a.spec.rule,
             )
             for a in group_adjustments(index, head["group"])

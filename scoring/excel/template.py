@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from scoring.campaign.submission import nfc
+from scoring.index.kinds import Input, every_input, handler
 from scoring.index.loader import AdjustmentItem, GroupView, Index, Item
 
 SHEET = "Tự đánh giá"
@@ -43,7 +44,7 @@ HEADER_LABELS = {
 VALUE_COL = 3  # header values sit in column C
 NOTE_ROW, LABEL_ROW, KEY_ROW, FIRST_ROW = 7, 8, 9, 10
 YES, NO, NOT_DONE = "Có", "Không", "Chưa thực hiện"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # unit ids, as model.Slug
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # unit ids, as fields.Slug
 
 
 @dataclass(frozen=True)
@@ -58,26 +59,29 @@ class Column:
     is_input: bool = False  # a rule input (or na): grey on the rows of items that do not read it
 
 
-def _input(key: str, field: str, kind: str, label: str, width: float = 12) -> Column:
-    return Column(key, label, width, field, kind, True)
+# how each type of input cell is shown: its width, and a hint at how to type it
+_WIDTH = {"bool": 11, "date": 13, "level": 26, "responses": 18, "text": 30}
+_HINT = {"bool": ": yes/no", "responses": ": A: 40; B: 12"}
+TYPES = ("bool", "date", "whole", "number", "level", "responses", "text")  # what read_cell reads
 
 
-INPUTS: tuple[Column, ...] = (
-    _input("value:bool", "value", "bool", "Có / Không\n(value: yes/no)", 11),
-    _input("done_on", "done_on", "date", "Ngày hoàn thành\n(done_on)", 13),
-    _input("numerator", "numerator", "whole", "Tử số\n(numerator)"),
-    _input("denominator", "denominator", "whole", "Mẫu số\n(denominator)"),
-    _input("value:number", "value", "number", "Giá trị\n(value)"),
-    _input("count", "count", "whole", "Số lượng\n(count)", 10),
-    _input("level", "level", "level", "Mức độ đạt được\n(level)", 26),
-    _input("actual", "actual", "number", "Thời gian thực tế\n(actual)"),
-    _input("limit", "limit", "number", "Thời hạn quy định\n(limit)"),
-    _input(
-        "responses", "responses", "responses", "Số phiếu trả lời\n(responses: A: 40; B: 12)", 18
-    ),
-    _input("score", "score", "number", "Điểm hội đồng\n(score)"),
-    _input("reason", "reason", "text", "Lý do\n(reason)", 30),
-)
+def input_column(inp: Input) -> Column:
+    """The column of one rule input: its key, the kind's label for it, read by its type."""
+    label = f"{inp.label_vi}\n({inp.name}{_HINT.get(inp.type, '')})"
+    return Column(inp.key, label, _WIDTH.get(inp.type, 12), inp.name, inp.type, True)
+
+
+def input_columns() -> list[Column]:
+    """The column of every input a rule kind reads, in the order the kinds declare them."""
+    return [input_column(inp) for inp in every_input().values()]
+
+
+def kind_label(rule: Any) -> str:
+    """The "rule kind" cell of an item: the kind in Vietnamese, then its name."""
+    h = handler(rule)
+    return f"{h.label_vi}\n({h.kind})"
+
+
 LEAF_INFO = (
     Column("id", "Mã tiêu chí\n(leaf id)", 9, "id", "id"),
     Column("title_vi", "Nội dung\n(title)", 42),
@@ -103,21 +107,7 @@ TAIL = (
     Column("evidence.page", "Trang\n(page)", 7, "page", "text"),
     Column("note", "Ghi chú\n(note)", 30, "note", "text"),
 )
-KNOWN: dict[str, Column] = {c.key: c for c in (*LEAF_INFO, *ADJ_INFO, *INPUTS, NA, *TAIL)}
-KIND_VI = {
-    "boolean": "Có / không",
-    "deadline": "Thời hạn",
-    "ratio_bands": "Tỷ lệ theo khoảng",
-    "value_bands": "Giá trị theo khoảng",
-    "proportional": "Tỷ lệ, điểm tương ứng",
-    "count_points": "Đếm, cộng điểm",
-    "count_deduction": "Đếm, trừ điểm",
-    "ordinal_levels": "Mức độ",
-    "survey_weighted": "Khảo sát",
-    "council_judgment": "Hội đồng chấm",
-    "external_value": "Số liệu nguồn ngoài",
-    "compare_to_limit": "So với thời hạn",
-}
+FIXED: dict[str, Column] = {c.key: c for c in (*LEAF_INFO, *ADJ_INFO, NA, *TAIL)}
 INSTRUCTIONS = (
     "Hướng dẫn: chỉ điền vào ô trắng (ô xám: tiêu chí không dùng). Ngày ghi dd/mm/yyyy; việc "
     f"chưa làm ghi «{NOT_DONE}». Mỗi tài liệu kiểm chứng một dòng: thêm tài liệu thì chèn dòng "
@@ -129,20 +119,15 @@ INSTRUCTIONS = (
 
 def column_for(key: str) -> Column | None:
     """The column a row-9 key names (``field:kind`` for inputs outside the table)."""
-    if key in KNOWN:
-        return KNOWN[key]
+    if key in FIXED:
+        return FIXED[key]
+    inputs = every_input()
+    if key in inputs:
+        return input_column(inputs[key])
     field, _, kind = key.partition(":")
-    if kind in ("bool", "date", "whole", "number", "level", "responses", "text"):
-        return _input(key, field, kind, field)
+    if kind in TYPES:
+        return Column(key, field, 12, field, kind, True)
     return None
-
-
-def input_column(field: str, kind: str) -> Column:
-    """The column of one rule input (a named one from the table, else a generic one)."""
-    for c in INPUTS:
-        if c.field == field and c.kind == kind:
-            return c
-    return _input(f"{field}:{kind}", field, kind, field)
 
 
 def self_leaves(view: GroupView) -> list[Item]:
@@ -157,8 +142,8 @@ def group_adjustments(index: Index, group: str) -> list[AdjustmentItem]:
 
 def layout(info: Sequence[Column], inputs: Iterable[Column], na: bool) -> list[Column]:
     """A sheet's columns: ``info``, the inputs its items read (table order), na, the tail."""
-    wanted = set(inputs)
-    used = [c for c in INPUTS if c in wanted] + sorted(wanted - set(INPUTS), key=lambda c: c.key)
+    wanted, table = set(inputs), input_columns()
+    used = [c for c in table if c in wanted] + sorted(wanted - set(table), key=lambda c: c.key)
     return [*info, *used, *([NA] if na else []), *TAIL]
 
 
@@ -193,12 +178,13 @@ class Validations:
         self.add(cell, ("list", ref), type="list", formula1=ref, errorStyle="stop")
 
 
-def level_options(rule: Any) -> tuple[str, ...]:
+def level_options(rule: Any, field: str) -> tuple[str, ...]:
     """What the level drop-down offers: the Vietnamese labels if they are distinct, else keys."""
-    labels = tuple(nfc(lv.label_vi) for lv in rule.levels.values())
+    choices = handler(rule).choices(rule, field)
+    labels = tuple(nfc(c.label_vi) for c in choices)
     norm = {" ".join(x.casefold().split()) for x in labels}
-    clash = norm & {k.casefold() for k in rule.levels}
-    return labels if len(norm) == len(labels) and not clash else tuple(rule.levels)
+    clash = norm & {c.value.casefold() for c in choices}
+    return labels if len(norm) == len(labels) and not clash else tuple(c.value for c in choices)
 
 
 def validate_cell(v: Validations, cell: str, col: Column, rule: Any, top: Any) -> None:
@@ -220,7 +206,7 @@ def validate_cell(v: Validations, cell: str, col: Column, rule: Any, top: Any) -
     elif col.kind == "whole":
         v.add(cell, ("whole",), type="whole", operator="greaterThanOrEqual", formula1="0")
     elif col.kind == "level":
-        v.choice(cell, level_options(rule))
+        v.choice(cell, level_options(rule, col.field or ""))
     elif col.key == "self_score":
         v.add(
             cell,
@@ -230,8 +216,8 @@ def validate_cell(v: Validations, cell: str, col: Column, rule: Any, top: Any) -
             formula1="0",
             formula2=str(top),
         )
-    elif col.kind == "number" and getattr(rule, "range", None) is not None:
-        lo, hi = rule.range
+    elif col.kind == "number" and (bounds := handler(rule).bounds(rule, col.field or "")):
+        lo, hi = bounds
         v.add(
             cell,
             ("range", str(lo), str(hi)),
@@ -337,15 +323,16 @@ def _number(raw: Any) -> Decimal:
     raise CellError(f"expected a number, got {_show(raw)}")
 
 
-def _level(raw: Any, rule: Any) -> str:
+def _level(raw: Any, rule: Any, field: str) -> str:
     text = _norm(cell_text(raw))
-    for key in rule.levels:
-        if text == key.casefold():
-            return str(key)
-    for key, lv in rule.levels.items():
-        if text == _norm(lv.label_vi):
-            return str(key)
-    options = level_options(rule)
+    choices = handler(rule).choices(rule, field)
+    for c in choices:
+        if text == c.value.casefold():
+            return c.value
+    for c in choices:
+        if text == _norm(c.label_vi):
+            return c.value
+    options = level_options(rule, field)
     raise CellError(f"{_show(raw)} is not one of: {' / '.join(options)}")
 
 
@@ -371,7 +358,7 @@ def read_cell(col: Column, raw: Any, rule: Any) -> Any:
         case "number":
             return _number(raw)
         case "level":
-            return _level(raw, rule)
+            return _level(raw, rule, col.field or "")
         case "responses":
             return _responses(raw)
     return cell_text(raw)

@@ -33,7 +33,6 @@ from scoring.excel.template import (
     HEADER_LABELS,
     INSTRUCTIONS,
     KEY_ROW,
-    KIND_VI,
     LABEL_ROW,
     LEAF_INFO,
     LISTS_SHEET,
@@ -45,6 +44,7 @@ from scoring.excel.template import (
     Validations,
     group_adjustments,
     input_column,
+    kind_label,
     layout,
     self_leaves,
     validate_cell,
@@ -85,7 +85,7 @@ def write_template(index: Index, group: str, unit_id: str, unit_name: str, path:
     leaves = self_leaves(view)
     cols = layout(
         LEAF_INFO,
-        (input_column(f, t) for i in leaves if i.handler for f, t in i.handler.inputs.items()),
+        (input_column(inp) for i in leaves if i.handler for inp in i.handler.inputs.values()),
         any(i.node.na_allowed for i in leaves),
     )
     head = {"index": index.id, "content_hash": index.content_hash, "unit": unit_id}
@@ -105,7 +105,7 @@ def write_template(index: Index, group: str, unit_id: str, unit_name: str, path:
     adjustments = group_adjustments(index, group)
     adj_cols = layout(
         ADJ_INFO,
-        (input_column(f, t) for a in adjustments for f, t in a.handler.inputs.items()),
+        (input_column(inp) for a in adjustments for inp in a.handler.inputs.values()),
         False,
     )
     _sheet_top(adj_ws, adj_cols, f"ĐIỂM THƯỞNG, ĐIỂM TRỪ: {name}", head, nfc(view.group.title_vi))
@@ -163,8 +163,7 @@ def _item_row(
     evidence: Any,
 ) -> None:
     """One answerable item: its description, white input cells it reads, grey ones it does not."""
-    kind = rule.kind
-    values |= {"max": top, "kind": f"{KIND_VI.get(kind, kind)}\n({kind})"}
+    values |= {"max": top, "kind": kind_label(rule)}
     for c, col in enumerate(cols, start=1):
         cell = ws.cell(row, c, values.get(col.key))
         _style(cell, col)
@@ -182,7 +181,7 @@ def _item_row(
 def _leaf_row(ws: Any, v: Validations, cols: list[Column], row: int, item: Item) -> None:
     node = item.node
     assert item.handler is not None
-    reads = {input_column(f, t).key for f, t in item.handler.inputs.items()}
+    reads = {inp.key for inp in item.handler.inputs.values()}
     reads |= {"na"} if node.na_allowed else set()
     values = {
         "id": item.id,
@@ -205,7 +204,7 @@ def _adjustment_row(
         "title_vi": nfc(spec.title_vi),
         "scoring_vi": scoring,
     }
-    reads = {input_column(f, t).key for f, t in adj.handler.inputs.items()}
+    reads = {inp.key for inp in adj.handler.inputs.values()}
     _item_row(ws, v, cols, row, values, reads, spec.rule, spec.max, spec.evidence)
 
 

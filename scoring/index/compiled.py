@@ -35,7 +35,7 @@ class Item:
     exemptions: Mapping[str, str]  # tag -> N/A strategy of the node (or ancestor) exempting it
     na_strategy: str  # for the unit's own `na: true` answer
     code: str = ""  # engine code, leaves only
-    handler: Handler | None = None
+    handler: Handler[Any] | None = None
     branches: tuple[Branch, ...] = ()
     branch_map: Mapping[str, Branch] = field(default_factory=dict)
     gated: bool = False  # evidence required: no evidence reference -> 0 points
@@ -82,7 +82,7 @@ class AdjustmentItem:
     sign: int  # +1 bonus, -1 penalty
     code: str
     groups: frozenset[str]
-    handler: Handler
+    handler: Handler[Any]
     branches: tuple[Branch, ...]
     pack: str
 
@@ -131,6 +131,7 @@ MAX_BRANCHES = 60  # durable's DFS stack holds 64 simultaneously true tests of o
 
 
 def check_rule(rule: Any, top: Decimal, path: DataPath, col: Collector) -> None:
+    """Collect a rule's definition problems (its kind's checks, then its branches)."""
     h = handler(rule)
     before = len(col.errors)
     for sub, problem in h.check(rule, top):
@@ -140,11 +141,12 @@ def check_rule(rule: Any, top: Decimal, path: DataPath, col: Collector) -> None:
     branches = h.branches(rule, top)
     if len(branches) > MAX_BRANCHES:
         col.add(path, f"{len(branches)} bands or levels; the engine allows {MAX_BRANCHES} per item")
-    levels = getattr(rule, "levels", None)
     for b in branches:
         if b.id in RESERVED_BRANCHES:
-            where = (*path, "levels", b.id) if isinstance(levels, dict) else path
-            col.add(where, f"level {b.id!r} is a reserved name; choose another")
+            col.add(
+                (*path, *h.branch_path(rule, b.id)),
+                f"level {b.id!r} is a reserved name; choose another",
+            )
 
 
 def amount(value: Decimal, path: DataPath, col: Collector, what: str) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import gc
 import itertools
 import multiprocessing
@@ -60,6 +61,17 @@ class CheckSpec:
     kind: str
     lo: int = 0
     hi: int = 0
+
+
+@functools.lru_cache(maxsize=65536)  # a few rule-id tuples, read for every leaf
+def branch_of(code: str, rule_ids: tuple[str, ...]) -> tuple[str, bool]:
+    """The branch of item ``code`` among the rule ids that fired for its fact (each rule is
+    named ``code#branch``), and whether its evidence gate fired too."""
+    gate = f"{code}#evidence_gate" in rule_ids
+    branches = [r.split("#", 1)[1] for r in rule_ids if r != f"{code}#evidence_gate"]
+    if len(branches) != 1:
+        raise EngineError(f"item {code}: expected exactly one branch to hold, got {branches}")
+    return branches[0], gate
 
 
 def can_fork() -> bool:

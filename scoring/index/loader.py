@@ -32,7 +32,7 @@ from scoring.index.compiled import (  # noqa: F401  # re-exported: the records o
     check_rule,
 )
 from scoring.index.engine import MAX_RULES, MAX_SIBLINGS, CheckSpec, RuleEngine
-from scoring.index.kinds import MISSING_BRANCH, Branch, handler
+from scoring.index.kinds import HANDLERS, MISSING_BRANCH, Branch, handler
 from scoring.index.packs import PackResult, load_packs, pack_files
 from scoring.sources.located import validate
 from scoring.sources.numbers import ZERO, encode_bound, has_places
@@ -173,17 +173,7 @@ def _check_node(item: Item, declared_children: bool, col: Collector) -> None:
             col.add(path, f"leaf {node.id!r} needs a rule")
             return
         check_rule(node.rule, node.max, (*path, "rule"), col)
-        kind = node.rule.kind
-        if node.assessed_by == "survey" and kind not in ("survey_weighted", "external_value"):
-            col.add(
-                (*path, "assessed_by"),
-                f"a survey item must use survey_weighted or external_value, not {kind}",
-            )
-        if (kind == "council_judgment") != (node.assessed_by == "council"):
-            col.add(
-                (*path, "assessed_by"),
-                "council_judgment items, and only they, are assessed_by: council",
-            )
+        _check_assessor(item, col)
         return
     if node.rule is not None:
         col.add((*path, "rule"), f"node {node.id!r} has children; only leaves have a rule")
@@ -198,6 +188,19 @@ def _check_node(item: Item, declared_children: bool, col: Collector) -> None:
     if total != node.max:
         ids = ", ".join(c.id for c in item.children)
         col.add((*path, "max"), f"children ({ids}) sum to {total}, but max is {node.max}")
+
+
+def _check_assessor(item: Item, col: Collector) -> None:
+    """The leaf's ``assessed_by`` is one its rule kind allows (the council's kinds, only it)."""
+    node, path = item.node, (*item.path, "assessed_by")
+    assert node.rule is not None
+    allowed = handler(node.rule).assessors
+    if node.assessed_by == "survey" and "survey" not in allowed:
+        kinds = " or ".join(k for k, h in HANDLERS.items() if "survey" in h.assessors)
+        col.add(path, f"a survey item must use {kinds}, not {node.rule.kind}")
+    if ("council" in allowed) != (node.assessed_by == "council"):
+        kinds = " and ".join(k for k, h in HANDLERS.items() if "council" in h.assessors)
+        col.add(path, f"{kinds} items, and only they, are assessed_by: council")
 
 
 def _check_meta(spec: m.CriteriaFile, col: Collector) -> None:

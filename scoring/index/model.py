@@ -1,219 +1,28 @@
 """Typed records of the index as written in ``criteria.yaml`` and ``rules/*.yaml``.
 
 These models check shape only (types, required keys, unknown keys). Cross-node invariants
-(sums, band coverage, references) are checked by ``loader`` once the whole index is read.
+(sums, band coverage, references) are checked by ``loader`` once the whole index is read. A
+rule's record is its kind's (``kinds.Rule``): each kind defines the YAML of its rules.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import unicodedata
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import Field, StrictBool
 
+from scoring.index.fields import Frozen, Id, Num, Slug, Text, Whole
+from scoring.index.kinds import Rule
 
-def _number(v: Any) -> Decimal:
-    if isinstance(v, bool) or not isinstance(v, int | Decimal):
-        raise ValueError(f"expected a number, got {v!r}")
-    d = Decimal(v)
-    if not d.is_finite():
-        raise ValueError(f"expected a finite number, got {v!r}")
-    return d
-
-
-def _whole(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        if isinstance(v, Decimal) and v.is_finite() and v == v.to_integral_value():
-            return int(v)
-        raise ValueError(f"expected a whole number, got {v!r}")
-    return v
-
-
-def _text(v: Any) -> str:
-    if not isinstance(v, str):
-        raise ValueError(f'expected text, got {v!r} (quote ids such as "1.1" in YAML)')
-    return unicodedata.normalize("NFC", v)  # Vietnamese typed decomposed reads the same
-
-
-Num = Annotated[Decimal, BeforeValidator(_number)]
-Whole = Annotated[int, BeforeValidator(_whole)]
-Text = Annotated[str, BeforeValidator(_text)]
-Id = Annotated[
-    str, BeforeValidator(_text), StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-]
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # every id of groups, units, tags, packs, campaigns
-SLUG_RULE = (
-    "lowercase letters, digits, - and _, starting with a letter or digit (e.g. langson-2019)"
-)
-Slug = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=SLUG_PATTERN)]
 NaStrategy = Literal["exclude_and_rescale", "grant_full"]
-ZeroDenominator = Literal["full", "zero", "not_applicable"]
-
-
-class Frozen(BaseModel):
-    """Base of every record: immutable, unknown keys refused."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-# ---------------------------------------------------------------- rule kinds
-
-
-class Band(Frozen):
-    """One band of a banded rule; ``min`` inclusive and ``max`` exclusive unless stated."""
-
-    min: Num | None = None
-    max: Num | None = None
-    min_inclusive: StrictBool = True
-    max_inclusive: StrictBool | None = None
-    points: Num
-    label_vi: Text | None = None
-    label_en: Text | None = None
-
-
-class BooleanRule(Frozen):
-    """Yes/no (input ``value``): ``yes`` points (default the leaf's max) or ``no`` points."""
-
-    kind: Literal["boolean"]
-    yes: Num | None = None
-    no: Num = Decimal(0)
-
-
-class LateBand(Frozen):
-    """One step of a graded late penalty: ``points`` when done at most ``max_days`` late."""
-
-    max_days: Whole | None = None
-    points: Num
-
-
-class DeadlineRule(Frozen):
-    """Done by ``due`` (input ``done_on``, or null if not done): on time, late (one
-    value or graded ``LateBand``s), or not done."""
-
-    kind: Literal["deadline"]
-    due: dt.date
-    on_time: Num | None = None
-    late: Num | list[LateBand]
-    not_done: Num = Decimal(0)
-
-
-class RatioBandsRule(Frozen):
-    """``numerator``/``denominator`` as a percentage, scored by the band it falls in; a zero
-    denominator scored as ``zero_denominator`` says."""
-
-    kind: Literal["ratio_bands"]
-    zero_denominator: ZeroDenominator
-    bands: list[Band] = Field(min_length=1)
-
-
-class ValueBandsRule(Frozen):
-    """A ``value`` within ``range``, scored by the band it falls in."""
-
-    kind: Literal["value_bands"]
-    range: tuple[Num, Num]
-    bands: list[Band] = Field(min_length=1)
-
-
-class ProportionalRule(Frozen):
-    """max × min(rate ÷ ``target``, 1) of ``numerator``/``denominator``; 0 below ``threshold``."""
-
-    kind: Literal["proportional"]
-    target: Num = Decimal(100)
-    threshold: Num = Decimal(0)
-    zero_denominator: ZeroDenominator
-
-
-class CountPointsRule(Frozen):
-    """``count`` × ``per_item`` points, capped at ``cap`` (default the leaf's max)."""
-
-    kind: Literal["count_points"]
-    per_item: Num
-    cap: Num | None = None
-
-
-class CountDeductionRule(Frozen):
-    """max − ``count`` × ``per_item``, never below ``floor``."""
-
-    kind: Literal["count_deduction"]
-    per_item: Num
-    floor: Num = Decimal(0)
-
-
-class Level(Frozen):
-    """One level of an ordinal rule: its points and the label a person picks."""
-
-    points: Num
-    label_vi: Text
-    label_en: Text | None = None
-
-
-class OrdinalLevelsRule(Frozen):
-    """One of the named ``levels`` (input ``level``), each with its points."""
-
-    kind: Literal["ordinal_levels"]
-    levels: dict[Id, Level] = Field(min_length=1)
-
-
-class SurveyWeightedRule(Frozen):
-    """max × Σ(nᵢ·wᵢ) ÷ Σnᵢ over the survey's ``responses`` per option; no responses
-    score zero or make the leaf not applicable."""
-
-    kind: Literal["survey_weighted"]
-    weights: dict[Id, Num] = Field(min_length=1)
-    no_responses: Literal["zero", "not_applicable"] = "zero"
-
-
-class CouncilJudgmentRule(Frozen):
-    """The appraisal council's ``score`` with a non-empty ``reason``, within [0, max] and among
-    ``levels`` when given."""
-
-    kind: Literal["council_judgment"]
-    levels: list[Num] | None = None
-
-
-class ExternalValueRule(Frozen):
-    """A value measured elsewhere (``source``, e.g. SIPAS) within ``range``: proportional to
-    the range, or by ``bands``."""
-
-    kind: Literal["external_value"]
-    source: Text
-    range: tuple[Num, Num] = (Decimal(0), Decimal(100))
-    bands: list[Band] | None = None
-
-
-class CompareToLimitRule(Frozen):
-    """An ``actual`` number against its ``limit`` (e.g. days): shorter, equal or longer."""
-
-    kind: Literal["compare_to_limit"]
-    shorter: Num
-    equal: Num
-    longer: Num
-
-
-Rule = Annotated[
-    BooleanRule
-    | DeadlineRule
-    | RatioBandsRule
-    | ValueBandsRule
-    | ProportionalRule
-    | CountPointsRule
-    | CountDeductionRule
-    | OrdinalLevelsRule
-    | SurveyWeightedRule
-    | CouncilJudgmentRule
-    | ExternalValueRule
-    | CompareToLimitRule,
-    Field(discriminator="kind"),
-]
 
 
 # ---------------------------------------------------------------- the tree
 
 
 class EvidenceSpec(Frozen):
-    """What documents a leaf's answer must cite (``required``) and which, in words."""
+    """What evidence a leaf asks for: required or not, and which documents, in words."""
 
     required: StrictBool = False
     documents_vi: Text | None = None
@@ -241,7 +50,7 @@ class Node(Frozen):
 
 
 class ClassBand(Frozen):
-    """A classification band of a group: units scoring at least ``min`` get this label."""
+    """One class of a group: units whose published index reaches ``min`` (best first)."""
 
     id: Slug
     label_vi: Text
@@ -250,7 +59,7 @@ class ClassBand(Frozen):
 
 
 class Group(Frozen):
-    """A group of units ranked together (e.g. departments, districts) with its classification."""
+    """A group of units ranked together, with its classes."""
 
     id: Slug
     title_vi: Text
@@ -259,7 +68,7 @@ class Group(Frozen):
 
 
 class Block(Frozen):
-    """A block of the tree (``content`` or ``survey``) and its maximum."""
+    """A block of the index (content, survey): its share of the scale."""
 
     max: Num
     title_vi: Text | None = None
@@ -267,20 +76,20 @@ class Block(Frozen):
 
 
 class Cap(Frozen):
-    """The most that bonuses (or penalties) may add (or take) in total."""
+    """The most all bonuses (or all penalties) may add up to."""
 
     max: Num
 
 
 class Rounding(Frozen):
-    """How published figures are rounded: to ``places`` decimals, half up."""
+    """How published figures are rounded: decimal places, half up."""
 
     places: Whole = 2
     mode: Literal["half_up"] = "half_up"
 
 
 class Ranking(Frozen):
-    """How ties are ranked: the tie policy, the places compared, and tie-break blocks."""
+    """How units are ranked: ties, the precision compared, the tie-break figures."""
 
     tie_policy: Literal["competition", "dense"] = "competition"
     precision: Whole = 2
@@ -288,8 +97,7 @@ class Ranking(Frozen):
 
 
 class IndexMeta(Frozen):
-    """The ``index:`` header of ``criteria.yaml``: id, year, province, scale, rounding, N/A
-    strategy, blocks, bonus/penalty caps and ranking policy."""
+    """The ``index:`` section: identity, scale, rounding, blocks, caps and ranking."""
 
     id: Slug
     year: Whole
@@ -318,8 +126,8 @@ class CriteriaFile(Frozen):
 
 
 class Check(Frozen):
-    """A consistency check of a rule pack: ``not_greater`` (``left`` ≤ ``right``) or
-    ``date_in_year`` (``field``'s dates inside the index's year)."""
+    """A consistency check of a rule pack: ``left`` not greater than ``right``, or a date
+    ``field`` within the index's year."""
 
     id: Id
     title_vi: Text
@@ -332,8 +140,7 @@ class Check(Frozen):
 
 
 class Adjustment(Frozen):
-    """A bonus or penalty of a rule pack: a rule computing a magnitude up to ``max``, applied
-    to ``scope`` (the total or a node) for the listed ``groups``."""
+    """A bonus or penalty of a rule pack, scored by a rule of an adjustable kind."""
 
     id: Id
     title_vi: Text

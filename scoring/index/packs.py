@@ -17,20 +17,9 @@ from scoring.index.compiled import (
     amount,
     check_rule,
 )
-from scoring.index.kinds import handler
+from scoring.index.kinds import HANDLERS, handler
 from scoring.sources.located import validate
 from scoring.sources.yamlsrc import is_dir, load_yaml
-
-_ADJUSTMENT_KINDS = {
-    "boolean",
-    "deadline",
-    "value_bands",
-    "count_points",
-    "count_deduction",
-    "ordinal_levels",
-    "compare_to_limit",
-}
-_INPUT_TYPES = {"date": "date", "whole": "number", "number": "number"}
 
 
 def pack_files(rules_dir: Path | None) -> list[Path]:
@@ -117,11 +106,11 @@ def _adjustment(
                     f"scope {adj.scope!r} is not a node of group {g!r}",
                     suggest(adj.scope, views[g].items),
                 )
-    if adj.rule.kind not in _ADJUSTMENT_KINDS:
+    if not handler(adj.rule).adjustable:
+        usable = sorted(k for k, h in HANDLERS.items() if h.adjustable)
         col.add(
             (*path, "rule", "kind"),
-            f"{adj.rule.kind} cannot score a bonus or penalty; "
-            f"use one of {', '.join(sorted(_ADJUSTMENT_KINDS))}",
+            f"{adj.rule.kind} cannot score a bonus or penalty; use one of {', '.join(usable)}",
         )
         return None
     before = len(col.errors)
@@ -184,7 +173,7 @@ def _check(
             for lid, inp in refs:
                 rule = views[gid].leaves[lid].node.rule
                 assert rule is not None
-                if handler(rule).inputs[inp] != "date":
+                if handler(rule).inputs[inp].type != "date":
                     col.add((*path, "field"), f"{lid}.{inp} is not a date")
             pairs[gid] = [(r, None) for r in refs]
         return CheckItem(chk, {g: tuple(p) for g, p in pairs.items()}, pack)
@@ -195,7 +184,7 @@ def _check(
             for lid, inp in found:
                 rule = views[gid].leaves[lid].node.rule
                 assert rule is not None
-                if handler(rule).inputs[inp] not in ("whole", "number"):
+                if handler(rule).inputs[inp].type not in ("whole", "number"):
                     col.add(
                         (*path, side), f"{lid}.{inp} is not a number: not_greater compares numbers"
                     )

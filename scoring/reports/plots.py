@@ -25,7 +25,8 @@ from scoring.errors import SubmissionError, suggest
 from scoring.evaluation.aggregate import percent
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult
-from scoring.simulation.robustness import Frozen, GroupRobustness, RobustnessReport
+from scoring.index.fields import Frozen
+from scoring.simulation.robustness import GroupRobustness, RobustnessReport
 from scoring.sources.files import atomic_path, make_folder
 
 FORMATS = ("png", "svg")

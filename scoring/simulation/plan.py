@@ -1,13 +1,7 @@
 """Target planning: the cheapest changes that lift a unit to a class, a rank or an index.
 
-A target becomes the smallest *points gain* that reaches it, read as the published figures are:
-a class compares the index rounded half-up to ``rounding.places``; a rank compares the index
-rounded to ``ranking.precision`` (then the ``tie_break`` figures) under the tie policy, so
-tying with the unit now at rank N gives rank N. A figure shown as ``t`` at ``p`` decimals is
-reached by any exact value ``v >= ceil_p(t) - 5·10^-(p+1)``, and ``points × scale / max`` turns
-an index into points.
-
-``whatif.candidates`` (every way to raise each leaf of the unit) are chosen by a 0/1 integer
+A target becomes the gains that reach it (``targets.needs``, read as the published figures
+are). ``gaps.candidates`` (every way to raise each leaf of the unit) are chosen by a 0/1 integer
 programme solved with PuLP/CBC: at most one candidate per node, the gains at least the need,
 the least total cost. Floats live only inside the solver. A solution is accepted only when its
 outcome, recomputed exactly (``Decimal`` gains, the ranking code, then ``whatif.simulate``),
@@ -18,54 +12,48 @@ the solver asked again.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 # PuLP ships no type hints (no py.typed, no stubs package)
 import pulp  # type: ignore[import-untyped]
 
-from scoring.errors import SubmissionError, suggest
-from scoring.evaluation.aggregate import points_at
+from scoring.errors import SubmissionError
+from scoring.evaluation.aggregate import rescale
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import ClassLabel, UnitResult
-from scoring.index import model as m
 from scoring.index.loader import Index
-from scoring.simulation import whatif
-from scoring.simulation.whatif import Candidate, Costs
+from scoring.simulation.gaps import Candidate, Costs, candidates
+from scoring.simulation.targets import (
+    ClassTarget,
+    IndexTarget,
+    Option,
+    RankTarget,
+    Target,
+    find_band,
+    needs,
+)
+from scoring.simulation.whatif import InputChange, scored_unit, simulate
 from scoring.sources.numbers import CONTEXT, ZERO, fmt, quantize, to_decimal
+
+__all__ = [
+    "ClassTarget",
+    "IndexTarget",
+    "Plan",
+    "PlannedChange",
+    "RankTarget",
+    "Standing",
+    "Target",
+    "plan",
+]
 
 _SLACK = Fraction(1, 10**9)  # relative tolerance of the solver's float sums against a need
 _MAX_CUTS = 50  # plans excluded for missing the target exactly before a safe margin is used
 ZF = Fraction(0)
-
-
-@dataclass(frozen=True)
-class ClassTarget:
-    """At least this class of the unit's group (an id or a label, e.g. "tot" or "Tốt")."""
-
-    label: str
-
-
-@dataclass(frozen=True)
-class RankTarget:
-    """Rank N or better in the unit's group, the other units unchanged."""
-
-    rank: int
-
-
-@dataclass(frozen=True)
-class IndexTarget:
-    """A published index (rounded to ``rounding.places``) of at least this value."""
-
-    value: Decimal
-
-
-Target = ClassTarget | RankTarget | IndexTarget
 
 
 @dataclass(frozen=True)
@@ -106,39 +94,13 @@ class Plan:
     message: str
 
 
-# ---------------------------------------------------------------- targets as needs
-
-
-@dataclass(frozen=True)
-class _Need:
-    measure: str  # points | content | survey
-    at_least: Fraction  # gain needed on that measure
-
-
-_Option = tuple[_Need, ...]  # every need must hold; a target may offer several options
-
-
-def _at_least(t: Decimal, places: int) -> Fraction:
-    """The least exact value whose half-up rounding to ``places`` is >= ``t``."""
-    step = Decimal(1).scaleb(-places)
-    return Fraction(t.quantize(step, rounding=ROUND_CEILING)) - Fraction(1, 2 * 10**places)
-
-
-def _above(t: Decimal, places: int) -> Fraction:
-    """The least exact value whose half-up rounding to ``places`` is > ``t``."""
-    step = Decimal(1).scaleb(-places)
-    return Fraction(t.quantize(step, rounding=ROUND_FLOOR)) + Fraction(1, 2 * 10**places)
-
-
-def _points_for(index_value: Fraction, me: UnitResult, scale: Decimal) -> Fraction | None:
-    """The points gain that lifts the unit's exact index to ``index_value`` (None: never)."""
-    if index_value > Fraction(scale):
-        return None
-    return points_at(index_value, me.max_points, scale) - Fraction(me.points)
+# ---------------------------------------------------------------- outcome, exactly
 
 
 @dataclass(frozen=True)
 class _Context:
+    """What every step of planning one unit reads."""
+
     index: Index
     result: CampaignResult
     me: UnitResult
@@ -148,101 +110,9 @@ class _Context:
     rescore: bool  # confirm a plan by re-scoring the unit with its changes (whatif.simulate)
 
 
-def _find_band(index: Index, me: UnitResult, label: str) -> tuple[int, m.ClassBand]:
-    bands = index.groups[me.group].group.classification
-
-    def norm(s: str) -> str:
-        return unicodedata.normalize("NFC", s).strip().casefold()
-
-    for i, b in enumerate(bands):
-        if norm(label) in {norm(b.id), norm(b.label_vi), norm(b.label_en)}:
-            return i, b
-    names = [b.id for b in bands] + [b.label_vi for b in bands] + [b.label_en for b in bands]
-    raise SubmissionError(
-        f"no class {label!r} in group {me.group!r} (classes: "
-        + ", ".join(f"{b.id} {b.label_vi}" for b in bands)
-        + ")",
-        suggestion=suggest(label, names),
-    )
-
-
-def _key(r: UnitResult, index: Index) -> tuple[Decimal, ...]:
-    # the ranking's key (scoring.evaluation.ranking): index at the ranking precision, then the tie-breaks
-    meta = index.meta
-    extra = {"content": r.content, "survey": r.survey, "points": r.points}
-    return (
-        quantize(r.index, meta.ranking.precision),
-        *(quantize(extra[k], meta.rounding.places) for k in meta.ranking.tie_break),
-    )
-
-
-def _rank_options(ctx: _Context, wanted: int) -> tuple[str, list[_Option]]:
-    index, me, meta = ctx.index, ctx.me, ctx.index.meta
-    if not me.ranked or me.rank is None:
-        raise SubmissionError(f"unit {me.unit_id!r} is not ranked, so it has no rank to raise")
-    others = [u for u in ctx.result.groups[me.group] if u.rank is not None and u is not me]
-    if not 1 <= wanted <= len(others) + 1:
-        raise SubmissionError(
-            f"rank {wanted} is out of range: group {me.group!r} ranks "
-            f"{len(others) + 1} units (1 to {len(others) + 1})"
-        )
-    keys = sorted((_key(u, index) for u in others), reverse=True)
-    if meta.ranking.tie_policy == "dense":
-        keys = sorted(set(keys), reverse=True)
-    if wanted - 1 >= len(keys):  # rank N is guaranteed whatever the unit scores
-        return f"rank {wanted}", [()]
-    target = keys[wanted - 1]
-    names = ["index", *meta.ranking.tie_break]
-    places = [meta.ranking.precision] + [meta.rounding.places] * len(meta.ranking.tie_break)
-    goal = (
-        f"rank {wanted} of {len(others) + 1} in {me.group}: ranked index ≥ {fmt(target[0])} "
-        f"at {_decimals(meta.ranking.precision)} ({meta.ranking.tie_policy} ties)"
-    )
-
-    def need(i: int, strict: bool) -> _Need | None:
-        value = (_above if strict else _at_least)(target[i], places[i])
-        if names[i] == "index":
-            gain = _points_for(value, me, meta.scale)
-            return None if gain is None else _Need("points", gain)
-        current = {"content": me.content, "survey": me.survey, "points": me.points}[names[i]]
-        return _Need(names[i], value - Fraction(current))
-
-    # the key must be lexicographically >= the target's: either strictly above on component j
-    # and at least equal before it, or at least equal on every component
-    options: list[_Option] = []
-    for j in range(len(names)):
-        last = j == len(names) - 1
-        needs = [need(i, strict=(i == j and not last)) for i in range(j + 1)]
-        if all(n is not None for n in needs):
-            options.append(tuple(n for n in needs if n is not None))
-    return goal, options
-
-
-def _options(ctx: _Context, target: Target) -> tuple[str, list[_Option]]:
-    """The target in words, and the alternative sets of needs that each reach it."""
-    meta, me = ctx.index.meta, ctx.me
-    places = meta.rounding.places
-    if isinstance(target, RankTarget):
-        return _rank_options(ctx, target.rank)
-    if isinstance(target, ClassTarget):
-        _, band = _find_band(ctx.index, me, target.label)
-        threshold, goal = band.min, f"class {band.label_vi} ({band.id}): index ≥ {fmt(band.min)}"
-    else:
-        threshold = target.value
-        if not ZERO <= threshold <= meta.scale:
-            raise SubmissionError(
-                f"index {fmt(threshold)} is outside [0, {fmt(meta.scale)}], the index's scale"
-            )
-        goal = f"index ≥ {fmt(threshold)}"
-    gain = _points_for(_at_least(threshold, places), me, meta.scale)
-    return f"{goal} at {_decimals(places)}", [] if gain is None else [(_Need("points", gain),)]
-
-
-def _decimals(n: int) -> str:
-    return f"{n} decimal" + ("" if n == 1 else "s")
-
-
-# ---------------------------------------------------------------- outcome, exactly
+def index_after(index: Index, me: UnitResult, gain: Decimal) -> Decimal:
+    """The unit's index if its points rose by ``gain`` (same applicable maximum)."""
+    return rescale(max(ZERO, me.points + gain), me.max_points, index.meta.scale)
 
 
 def _measures(index: Index, me: UnitResult, c: Candidate) -> dict[str, Fraction]:
@@ -267,7 +137,7 @@ def _outcome(ctx: _Context, chosen: Sequence[int]) -> Standing:
     """The unit's index, class and rank with these changes, recomputed with the ranking code."""
     ms = [ctx.measures[i] for i in chosen]
     gain = to_decimal(_sum(x["points"] for x in ms))
-    new_index = whatif.index_after(ctx.index, ctx.result, ctx.me.unit_id, gain)
+    new_index = index_after(ctx.index, ctx.me, gain)
     me = ctx.me
     changed = dataclasses.replace(
         me,
@@ -287,11 +157,11 @@ def _confirmed(ctx: _Context, chosen: Sequence[int]) -> Standing:
     if not ctx.rescore or not chosen:
         return _outcome(ctx, chosen)
     changes = [
-        whatif.Change(ctx.cands[i].node, name, value)
+        InputChange(ctx.cands[i].node, name, value)
         for i in chosen
         for name, value in ctx.cands[i].changes
     ]
-    w = whatif.simulate(ctx.index, ctx.result, ctx.me.unit_id, changes)
+    w = simulate(ctx.index, ctx.result, ctx.me.unit_id, changes)
     assert w.class_after is not None
     gain = (w.after.points - ctx.me.points).normalize(CONTEXT)
     return Standing(gain, w.after.index, w.class_after, w.rank_after)
@@ -302,7 +172,7 @@ def _reaches(ctx: _Context, target: Target, out: Standing) -> bool:
         return out.rank is not None and out.rank <= target.rank
     if isinstance(target, ClassTarget):
         bands = [b.id for b in ctx.index.groups[ctx.me.group].group.classification]
-        wanted, _ = _find_band(ctx.index, ctx.me, target.label)
+        wanted, _ = find_band(ctx.index, ctx.me, target.label)
         return bands.index(out.classification.id) <= wanted
     return quantize(out.index, ctx.index.meta.rounding.places) >= target.value
 
@@ -311,7 +181,7 @@ def _reaches(ctx: _Context, target: Target, out: Standing) -> bool:
 
 
 def _solve(
-    ctx: _Context, option: _Option, margin: float, cuts: Sequence[frozenset[int]]
+    ctx: _Context, option: Option, margin: float, cuts: Sequence[frozenset[int]]
 ) -> list[int] | None:
     """The cheapest candidates (by position) meeting every need, or None if there are none."""
     prob = pulp.LpProblem("plan", pulp.LpMinimize)
@@ -351,7 +221,7 @@ def _solver() -> Any:
         return pulp.PULP_CBC_CMD(msg=False)
 
 
-def _best_for(ctx: _Context, option: _Option, target: Target) -> list[int] | None:
+def _best_for(ctx: _Context, option: Option, target: Target) -> list[int] | None:
     """The cheapest plan for one option whose outcome, recomputed exactly, reaches the target.
 
     The solver compares float sums with a slack of 1e-9 (relative), so a set of gains that
@@ -403,21 +273,15 @@ def plan(
 ) -> Plan:
     """The cheapest set of changes (one per node at most) that makes ``unit_id`` reach ``target``.
 
-    ``options`` replaces ``whatif.candidates`` (a caller that filtered them, or tests);
+    ``options`` replaces ``gaps.candidates`` (a caller that filtered them, or tests);
     ``rescore=False`` trusts the candidates' gains instead of re-scoring the unit with the
     chosen changes (for candidates whose changes are not real inputs)."""
-    me = result.unit(unit_id)
-    if me is None:
-        if unit_id in result.errors:
-            raise SubmissionError(f"unit {unit_id!r} could not be scored, so it cannot be planned")
-        every = [u.unit_id for rs in result.groups.values() for u in rs]
-        raise SubmissionError(
-            f"no scored unit {unit_id!r} in {result.campaign_id}",
-            suggestion=suggest(unit_id, every),
-        )
+    if unit_id in result.errors and result.unit(unit_id) is None:
+        raise SubmissionError(f"unit {unit_id!r} could not be scored, so it cannot be planned")
+    me = scored_unit(result, unit_id)
     if me.max_points == 0:
         raise SubmissionError(f"nothing in the index applies to unit {unit_id!r}; it has no index")
-    found = whatif.candidates(index, result, unit_id) if options is None else options
+    found = candidates(index, result, unit_id) if options is None else options
     cands = [c for c in found if c.gain > 0]
     priced = [costs.cost(c) for c in cands]
     for c, k in zip(cands, priced, strict=True):
@@ -425,7 +289,7 @@ def plan(
             raise SubmissionError(f"a change of {c.node} costs {fmt(k)}; costs must be >= 0")
     measures = [_measures(index, me, c) for c in cands]
     ctx = _Context(index, result, me, cands, priced, measures, rescore)
-    goal, alternatives = _options(ctx, target)
+    goal, alternatives = needs(index, result, me, target)
     assert me.classification is not None
     before = Standing(ZERO, me.index, me.classification, me.rank)
     best: dict[str, int] = {}
@@ -440,7 +304,7 @@ def plan(
         return f"index {fmt(quantize(o.index, places))}, class {o.classification.label_vi}{r}"
 
     def make(
-        chosen: Sequence[int], option: _Option, after: Standing, reachable: bool, message: str
+        chosen: Sequence[int], option: Option, after: Standing, reachable: bool, message: str
     ) -> Plan:
         need = max((n.at_least for n in option if n.measure == "points"), default=ZF)
         return Plan(

@@ -151,6 +151,8 @@ def all_fields(cls: type[BaseModel]) -> frozenset[str]:
             for name, f in t.model_fields.items():
                 names.add(name)
                 todo.append(f.annotation)
+            # a field typed by a base record takes its subclasses (each rule kind's record)
+            todo.extend(t.__subclasses__())
         else:
             todo.extend(typing.get_args(t))
     return frozenset(names)

@@ -76,10 +76,12 @@ def _bounds(
                     "there is nothing to appraise"
                 )
             levels = None
-            if step.kind == "council_judgment":
+            if step.level == "leaf":  # the rule kind may limit the scores (a council's levels)
                 index = index_for(s, campaign_row(s, cid).index_hash)
-                rule = index.groups[result.group].leaves[node].node.rule
-                levels = getattr(rule, "levels", None)
+                item = index.groups[result.group].leaves[node]
+                assert item.handler is not None and item.node.rule is not None
+                allowed = item.handler.levels(item.node.rule)
+                levels = None if allowed is None else list(allowed)
             return step.points, step.max, levels
     index = index_for(s, campaign_row(s, cid).index_hash)
     adj = next(

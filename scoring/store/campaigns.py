@@ -37,8 +37,8 @@ from scoring.errors import (
     WorkflowError,
     suggest,
 )
+from scoring.index.fields import SLUG_PATTERN, SLUG_RULE
 from scoring.index.loader import Index, load_index, read_sources
-from scoring.index.model import SLUG_PATTERN, SLUG_RULE
 from scoring.sources import clock
 from scoring.sources.yamlsrc import is_dir, read_text
 from scoring.store import audit, workflow

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from scoring.campaign.submission import UnitSpec, check_listed_once
 from scoring.errors import Location, SubmissionError, WorkflowError
-from scoring.index.model import Frozen
+from scoring.index.fields import Frozen
 from scoring.sources.located import validate
 from scoring.sources.yamlsrc import load_yaml_file
 from scoring.store import campaigns

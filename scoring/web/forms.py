@@ -26,8 +26,12 @@ MAX_FIELD = 2000  # characters of any one field
 
 @dataclass(frozen=True)
 class Input:
+    """One field of a row: an input of the leaf's rule kind, labelled as the kind labels it."""
+
     name: str  # the answer field: value, numerator, done_on, …
-    type: str  # bool | number | whole | date | level | text
+    type: str  # bool | number | whole | date | level | responses | text
+    label_vi: str
+    label_en: str
     choices: tuple[tuple[str, str], ...] = ()  # (value, label) for bool and level
 
 
@@ -51,16 +55,17 @@ def rows(index: Index, group: str) -> list[Row]:
         if node.assessed_by != "self" or node.rule is None:
             continue
         inputs = []
-        for name, kind in handler(node.rule).inputs.items():
+        h = handler(node.rule)
+        for name, inp in h.inputs.items():
             if name == "reason":
                 continue
             choices: tuple[tuple[str, str], ...] = ()
-            if kind == "bool":
+            if inp.type == "bool":
                 choices = (("true", "Có / Yes"), ("false", "Không / No"))
-            elif kind == "level":
-                levels = getattr(node.rule, "levels", {}) or {}
-                choices = tuple((k, f"{k}: {lv.label_vi}") for k, lv in levels.items())
-            inputs.append(Input(name, kind, choices))
+            elif inp.type == "level":
+                levels = h.choices(node.rule, name)
+                choices = tuple((c.value, f"{c.value}: {c.label_vi}") for c in levels)
+            inputs.append(Input(name, inp.type, inp.label_vi, inp.label_en, choices))
         out.append(Row(item, tuple(inputs)))
         assert leaf_id == node.id
     return out

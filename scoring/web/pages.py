@@ -26,7 +26,7 @@ from scoring.errors import (
 from scoring.evaluation.batch import score_units
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import UnitResult, to_jsonable
-from scoring.simulation.whatif import gaps as find_gaps
+from scoring.simulation.gaps import gaps as find_gaps
 from scoring.sources.numbers import fmt, quantize
 from scoring.store import accounts, audit, campaigns, publication
 from scoring.store.appraisal import Change, appraise, respond

@@ -9,9 +9,9 @@ import pytest
 
 from scoring import CampaignResult, Index, load_campaign, score_campaign
 from scoring.evaluation.aggregate import percent, points_at, rescale
-from scoring.simulation.whatif import index_after
+from scoring.simulation.plan import index_after
 from scoring.sources.numbers import to_decimal
-from tests.conftest import MINI
+from tests.support.paths import MINI
 
 D = Decimal
 
@@ -65,4 +65,4 @@ def test_what_if_rescales_as_the_scorer_does(mini_result: CampaignResult) -> Non
     for uid in "abc":
         r = mini_result.unit(uid)
         assert r is not None
-        assert index_after(index, mini_result, uid, D(0)) == r.index
+        assert index_after(index, r, D(0)) == r.index

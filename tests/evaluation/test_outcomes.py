@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from scoring import Index
-from scoring.errors import EngineError
 from scoring.evaluation.outcomes import (
     applies,
-    branch_of,
     exemption,
     leaf_facts,
     na_points,
 )
-from tests.conftest import ready
+from tests.support.indexes import ready
 
 D = Decimal
 
@@ -66,16 +62,3 @@ def test_leaf_facts_leave_out_the_leaves_that_do_not_apply(mini_index: Index) ->
     assert "2.3" not in plain and "1.1" in plain and "2.1" in plain
     tagged = leaf_facts(view, ready(mini_index, "department", answers, tags=["no_procedures"]))
     assert not {"2.1", "2.2", "2.3"} & tagged.keys()
-
-
-def test_branch_of_reads_one_branch_and_the_gate() -> None:
-    """The fired rules name one branch, and maybe the evidence gate."""
-    assert branch_of("1.1", ("1.1#yes", "1.1#evidence_gate")) == ("yes", True)
-    assert branch_of("1.1", ("1.1#no",)) == ("no", False)
-
-
-@pytest.mark.parametrize("fired", [(), ("1.1#yes", "1.1#no")])
-def test_branch_of_refuses_anything_but_one_branch(fired: tuple[str, ...]) -> None:
-    """No branch, or two, is the engine's error, never a score."""
-    with pytest.raises(EngineError):
-        branch_of("1.1", fired)

@@ -26,7 +26,7 @@ from scoring.evaluation.inputs import Appraisal
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult, dumps
 from scoring.index.kinds import Prepared
-from scoring.simulation.whatif import Change, simulate
+from scoring.simulation.whatif import InputChange, simulate
 from scoring.store import cycle, publication
 from tests.support.indexes import ready
 from tests.support.paths import MINI
@@ -194,7 +194,7 @@ def _change_campaign(result: CampaignResult) -> None:
 def test_what_if_trace_ignores_later_changes(mini_index, incremental: bool) -> None:  # type: ignore[no-untyped-def]
     """simulate (incremental re-score, and the full re-score): the 'after' trace stays as
     scored when the campaign's appraisals and answers change afterwards."""
-    changes = [Change("1.3", "numerator", 50)]
+    changes = [InputChange("1.3", "numerator", 50)]
     campaigns: list[CampaignResult] = []
 
     def score() -> list[UnitResult]:

@@ -8,7 +8,7 @@ import pytest
 
 from scoring.errors import EngineError
 from scoring.index import engine as engine_module
-from scoring.index.engine import CheckSpec, RuleEngine
+from scoring.index.engine import CheckSpec, RuleEngine, branch_of
 from scoring.index.kinds import Branch
 
 
@@ -141,3 +141,16 @@ def test_many_sessions_do_not_exhaust_durable() -> None:
     for i in range(1100):
         e.decide([("in", "x", "value", i * 2, 1)])
     e.close()
+
+
+def test_branch_of_reads_one_branch_and_the_gate() -> None:
+    """The fired rules name one branch, and maybe the evidence gate."""
+    assert branch_of("1.1", ("1.1#yes", "1.1#evidence_gate")) == ("yes", True)
+    assert branch_of("1.1", ("1.1#no",)) == ("no", False)
+
+
+@pytest.mark.parametrize("fired", [(), ("1.1#yes", "1.1#no")])
+def test_branch_of_refuses_anything_but_one_branch(fired: tuple[str, ...]) -> None:
+    """No branch, or two, is the engine's error, never a score."""
+    with pytest.raises(EngineError):
+        branch_of("1.1", fired)

@@ -1,16 +1,44 @@
-"""Each rule kind, branch by branch, through the compiled engine (boundaries included)."""
+"""Each rule kind, branch by branch, through the compiled engine (boundaries included); and the
+registry: a kind added in one module works end to end, and no module outside it names a kind."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
 
+import openpyxl
 import pytest
 
-from scoring import score_unit
+from scoring import load_campaign, load_index, score_campaign, score_unit
 from scoring.errors import IndexDefinitionError, ParindexError, SubmissionError
+from scoring.excel.reader import read_template, write_template
+from scoring.excel.template import FIRST_ROW, KEY_ROW, LABEL_ROW, SHEET
+from scoring.index.fields import Whole
+from scoring.index.kinds import HANDLERS, register, unregister
+from scoring.index.kinds.base import (
+    VALUE,
+    Branch,
+    Handler,
+    Input,
+    Prepared,
+    Problem,
+    Proposal,
+    RuleSpec,
+    named,
+    whole,
+)
+from scoring.simulation.gaps import candidates
+from scoring.simulation.uncertainty import UncertaintySpec
+from scoring.simulation.whatif import parse_change, simulate
+from scoring.sources.numbers import encode_bound, to_decimal
+from scoring.web import forms
 from tests.support.indexes import index_from_text, ready
+from tests.support.paths import ROOT
 
 D = Decimal
 
@@ -248,3 +276,223 @@ def test_bad_rule_definitions(rule: str, message: str) -> None:
         _index(rule)
     assert message in str(exc.value)
     assert isinstance(exc.value, IndexDefinitionError) or "criteria.yaml" in str(exc.value)
+
+
+# ---------------------------------------------------------------- a kind added for a test
+
+
+class StarsRule(RuleSpec):
+    """``toy_stars``: points in proportion to a star rating out of ``out_of``."""
+
+    kind: Literal["toy_stars"]
+    out_of: Whole = 5
+
+
+class Stars(Handler[StarsRule]):
+    """A kind written for this test only, in the shape a new kind's module would have."""
+
+    kind = "toy_stars"
+    spec = StarsRule
+    doc = "A star rating: max × stars / out_of, full beyond the scale."
+    label_vi, label_en = "Xếp hạng sao", "Star rating"
+    inputs = named(Input("stars", "whole", "Số sao", "Stars"))
+    tolerance = 0.2
+
+    def check(self, rule: StarsRule, top: Decimal) -> list[Problem]:
+        return [] if rule.out_of > 0 else [(("out_of",), "out_of must be above 0")]
+
+    def branches(self, rule: StarsRule, top: Decimal) -> list[Branch]:
+        scale = encode_bound(rule.out_of)
+        return [
+            Branch("rated", "Theo số sao", "By the stars", lo=0, hi=scale),
+            Branch("beyond", "Vượt thang", "Beyond the scale", lo=scale, lo_incl=False),
+        ]
+
+    def prepare(self, rule: StarsRule, answer: Mapping[str, Any]) -> Prepared:
+        n = whole(answer, "stars")
+        return Prepared(VALUE, Fraction(n), {"stars": n})
+
+    def points(self, rule: StarsRule, branch: str, prepared: Prepared, top: Decimal) -> Decimal:
+        if branch == "beyond" or prepared.value is None:
+            return top
+        return to_decimal(Fraction(top) * prepared.value / rule.out_of)
+
+    def proposals(
+        self, rule: StarsRule, current: Mapping[str, Any], top: Decimal
+    ) -> Iterator[Proposal]:
+        n = int(current.get("stars", 0))
+        if n < rule.out_of:
+            yield [("stars", D(rule.out_of - n), rule.out_of)]
+
+
+CRITERIA = HEAD + "        rule: {kind: toy_stars, out_of: 5}\n"
+
+
+@pytest.fixture
+def toy() -> Iterator[Handler[Any]]:
+    """The toy kind, registered for one test and removed after it."""
+    h = register(Stars())
+    try:
+        yield h
+    finally:
+        unregister(h.kind)
+
+
+@pytest.fixture
+def campaign(tmp_path: Path) -> Path:
+    """A one-unit campaign folder whose index has a toy_stars leaf (answered with 2 stars)."""
+    (tmp_path / "criteria.yaml").write_text(CRITERIA, encoding="utf-8")
+    (tmp_path / "campaign.yaml").write_text(
+        "id: toy-2018\nyear: 2018\nindex: criteria.yaml\nunits:\n"
+        "  - {id: u, name: Đơn vị U, group: g}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "units").mkdir()
+    (tmp_path / "units" / "u.yaml").write_text(
+        'unit: u\nanswers:\n  "1.1": {stars: 2}\n', encoding="utf-8"
+    )
+    return tmp_path
+
+
+# ---------------------------------------------------------------- a toy kind, end to end
+
+
+def test_a_registered_kind_loads_and_scores(toy: Handler[Any]) -> None:
+    """An index with a rule of the new kind loads, and a unit scores by its handler."""
+    index = index_from_text(CRITERIA)
+    scored = score_unit(index, ready(index, "g", {"1.1": {"stars": 3}}))
+    leaf = next(s for s in scored.trace if s.node == "1.1")
+    assert scored.points == D(6)
+    assert (leaf.kind, leaf.branch, leaf.points) == ("toy_stars", "rated", D(6))
+    beyond = score_unit(index, ready(index, "g", {"1.1": {"stars": 9}}))
+    assert next(s for s in beyond.trace if s.node == "1.1").points == D(10)
+
+
+def test_a_registered_kinds_rules_are_checked_when_loaded(toy: Handler[Any]) -> None:
+    """The new kind's own check refuses a bad rule at load time, located at its field."""
+    with pytest.raises(ParindexError, match="out_of must be above 0"):
+        index_from_text(CRITERIA.replace("out_of: 5", "out_of: 0"))
+
+
+def test_a_registered_kinds_labels_show_in_the_form_and_the_template(
+    toy: Handler[Any], tmp_path: Path
+) -> None:
+    """The web form and the Excel template label the new kind and its input as it does."""
+    index = index_from_text(CRITERIA)
+    (row,) = forms.rows(index, "g")
+    (inp,) = row.inputs
+    assert (inp.name, inp.type, inp.label_vi, inp.label_en) == ("stars", "whole", "Số sao", "Stars")
+    path = tmp_path / "t.xlsx"
+    write_template(index, "g", "u", "Đơn vị U", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    keys = {ws.cell(KEY_ROW, c).value: c for c in range(1, ws.max_column + 1)}
+    assert ws.cell(LABEL_ROW, keys["stars"]).value == "Số sao\n(stars)"
+    row = next(r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value == "1.1")
+    assert ws.cell(row, keys["kind"]).value == "Xếp hạng sao\n(toy_stars)"
+    ws.cell(row, keys["stars"], 4)
+    wb.save(path)
+    assert "stars: 4" in read_template(path, index)
+
+
+def test_what_if_proposes_inputs_for_a_registered_kind(toy: Handler[Any], campaign: Path) -> None:
+    """What-if asks the new kind for input values to try, and re-scores a change of them."""
+    index = load_index(campaign / "criteria.yaml")
+    result = score_campaign(index, load_campaign(campaign))
+    (found,) = candidates(index, result, "u")
+    assert (found.node, found.changes, found.points, found.gain) == ("1.1", (("stars", 5),), 10, 6)
+    w = simulate(index, result, "u", [parse_change(index, result, "u", "1.1=4")])
+    assert (w.before.points, w.after.points) == (D(4), D(8))
+
+
+def test_a_registered_kind_has_its_tolerance_and_no_bonus(toy: Handler[Any]) -> None:
+    """Robustness takes the kind's own tolerance; a kind not marked adjustable scores no bonus."""
+    assert UncertaintySpec().appraisal_tolerance["toy_stars"] == 0.2
+    pack = (
+        "pack: p\nbonuses:\n  - {id: b1, title_vi: T, title_en: T, max: 1, "
+        "rule: {kind: toy_stars}}\n"
+    )
+    blocks = "blocks: {content: {max: 10}}"
+    criteria = CRITERIA.replace(blocks, f"{blocks}\n  bonus: {{max: 1}}")
+    with pytest.raises(ParindexError, match="toy_stars cannot score a bonus or penalty"):
+        index_from_text(criteria, pack)
+
+
+def test_registering_is_checked_and_undone() -> None:
+    """A kind is registered once; unregistered, its rules are unknown again."""
+    h = register(Stars())
+    try:
+        with pytest.raises(ValueError, match="registered already"):
+            register(Stars())
+    finally:
+        unregister(h.kind)
+    assert "toy_stars" not in HANDLERS
+    with pytest.raises(ParindexError, match="unknown rule kind 'toy_stars'"):
+        index_from_text(CRITERIA)
+
+
+def test_an_input_key_keeps_one_type() -> None:
+    """A kind may not read an input key that another kind reads with another type."""
+
+    class ClashRule(RuleSpec):
+        kind: Literal["toy_clash"]
+
+    class Clash(Stars):
+        kind = "toy_clash"
+        spec = ClashRule
+        inputs = named(Input("count", "number", "Số", "Count"))
+
+    with pytest.raises(ValueError, match="key 'count'"):
+        register(Clash())
+    assert "toy_clash" not in HANDLERS
+
+
+# ---------------------------------------------------------------- no kind named elsewhere
+
+
+def kind_literals(source: str, kinds: set[str]) -> list[int]:
+    """Lines of ``source`` that compare a value with a rule kind's name or match one."""
+
+    def named_kind(node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return node.value in kinds
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            return any(named_kind(e) for e in node.elts)
+        return False
+
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and any(
+            named_kind(x) for x in (node.left, *node.comparators)
+        ):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.MatchValue) and named_kind(node.value):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_the_scan_finds_a_kind_named_outside_the_registry() -> None:
+    """The scan sees ``==``, ``!=``, ``in (...)`` and ``match`` on a kind's name, not a mere use."""
+    kinds = {"boolean", "deadline"}
+    source = (
+        "a = k == 'boolean'\n"
+        "b = k in ('x', 'deadline')\n"
+        "c = {'boolean': 1}\n"
+        "match k:\n    case 'deadline':\n        pass\n"
+        "d = 'boolean'\n"
+        "e = k == 'other' or 'boolean' != k\n"
+    )
+    assert kind_literals(source, kinds) == [1, 2, 5, 8]
+
+
+def test_no_module_outside_the_kinds_names_a_rule_kind() -> None:
+    """Rule-kind knowledge lives in ``scoring/index/kinds``: no other module tests a kind."""
+    kinds = set(HANDLERS)
+    package = ROOT / "scoring"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if (package / "index" / "kinds") in path.parents:
+            continue
+        for line in kind_literals(path.read_text(encoding="utf-8"), kinds):
+            found.append(f"{path.relative_to(ROOT)}:{line}")
+    assert found == []

@@ -16,8 +16,9 @@ from scoring import CampaignResult, Index, load_campaign, rank, score_campaign
 from scoring.cli.plan_cmds import plan_document, set_texts
 from scoring.errors import SubmissionError
 from scoring.index import model as m
+from scoring.simulation.gaps import Candidate, Costs, candidates
 from scoring.simulation.plan import ClassTarget, IndexTarget, Plan, RankTarget, Target, plan
-from scoring.simulation.whatif import Candidate, Change, Costs, candidates, parse_change, simulate
+from scoring.simulation.whatif import InputChange, parse_change, simulate
 from scoring.sources.numbers import CONTEXT, quantize
 from tests.support.cli import run
 from tests.support.paths import MINI, SAMPLES
@@ -38,8 +39,8 @@ def mini(mini_index: Index) -> CampaignResult:
     return score_campaign(mini_index, load_campaign(MINI))
 
 
-def _changes(cands: list[Candidate]) -> list[Change]:
-    return [Change(c.node, name, value) for c in cands for name, value in c.changes]
+def _changes(cands: list[Candidate]) -> list[InputChange]:
+    return [InputChange(c.node, name, value) for c in cands for name, value in c.changes]
 
 
 def _reached(result: CampaignResult, uid: str, target: Target, chosen: list[Candidate]) -> bool:
@@ -196,7 +197,7 @@ def test_costs_from_a_yaml_file_change_the_chosen_plan(
     samples: CampaignResult, tmp_path: Path
 ) -> None:
     """Making yes/no answers dear in a costs file steers the plan to other inputs."""
-    from scoring.simulation.whatif import load_costs
+    from scoring.simulation.gaps import load_costs
 
     cheap = plan(samples.index, samples, "ban-dan-toc", ClassTarget("tot"), FREE)
     assert any(name == "value" for c in cheap.changes for name, _ in c.candidate.changes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +27,12 @@ from scoring.cli import (
     robustness_cmds,  # noqa: F401  # registers the command
 )
 from scoring.evaluation.ranking import CampaignResult
+from scoring.index.kinds.outside import SurveyWeighted, SurveyWeightedRule
 from scoring.reports.plots import area_profile
+from scoring.simulation import uncertainty
 from scoring.simulation.robustness import (
     RobustnessReport,
     UncertaintySpec,
-    _ranks,
-    _sampling_sd,
     load_uncertainty,
     robustness,
 )
@@ -218,22 +219,23 @@ def test_document_is_json_with_decimal_strings(report: RobustnessReport) -> None
 
 def test_sampling_error_of_a_survey_rate() -> None:
     """The standard error is the sample sd of the respondents' scores over √n (0 for none)."""
-    weights = {"A": 1, "B": 0.6, "C": 0.2, "D": 0}
-    sd = _sampling_sd({"responses": {"A": 10, "B": 10}}, weights)  # type: ignore[arg-type]
+    weights = {"A": 1, "B": Decimal("0.6"), "C": Decimal("0.2"), "D": 0}
+    rule = SurveyWeightedRule(kind="survey_weighted", weights=weights)
+    sd = SurveyWeighted().sampling_error(rule, {"responses": {"A": 10, "B": 10}})
     assert math.isclose(sd, math.sqrt(20 * 0.2**2 / 19 / 20))
-    assert _sampling_sd({"responses": {"A": 0, "B": 0}}, weights) == 0.0  # type: ignore[arg-type]
-    one = _sampling_sd({"responses": {"B": 1}}, weights)  # type: ignore[arg-type]
+    assert SurveyWeighted().sampling_error(rule, {"responses": {"A": 0, "B": 0}}) == 0.0
+    one = SurveyWeighted().sampling_error(rule, {"responses": {"B": 1}})
     assert math.isclose(one, math.sqrt(0.6 * 0.4))
 
 
 def test_competition_and_dense_ranks_with_tie_breaks() -> None:
     """Keys rank lexicographically: competition gives 1, 2, 2, 4; dense 1, 2, 2, 3."""
     keys = np.array([[[5, 0], [9, 1], [5, 0], [9, 3]]], dtype=np.int64)
-    assert _ranks(keys, dense=False).tolist() == [[3, 2, 3, 1]]
-    assert _ranks(keys, dense=True).tolist() == [[3, 2, 3, 1]]
+    assert uncertainty.ranks(keys, dense=False).tolist() == [[3, 2, 3, 1]]
+    assert uncertainty.ranks(keys, dense=True).tolist() == [[3, 2, 3, 1]]
     tied = np.array([[[5], [9], [5], [1]]], dtype=np.int64)
-    assert _ranks(tied, dense=False).tolist() == [[2, 1, 2, 4]]
-    assert _ranks(tied, dense=True).tolist() == [[2, 1, 2, 3]]
+    assert uncertainty.ranks(tied, dense=False).tolist() == [[2, 1, 2, 4]]
+    assert uncertainty.ranks(tied, dense=True).tolist() == [[2, 1, 2, 3]]
 
 
 @settings(max_examples=60, deadline=None)
@@ -251,7 +253,7 @@ def test_competition_and_dense_ranks_with_tie_breaks() -> None:
 def test_ranks_match_a_plain_python_ranking(draws: list[list[tuple[int, int]]]) -> None:
     """Vectorised ranks equal 1 + the units (or distinct keys) strictly ahead, per draw."""
     keys = np.array(draws, dtype=np.int64)
-    competition, dense = _ranks(keys, dense=False), _ranks(keys, dense=True)
+    competition, dense = uncertainty.ranks(keys, dense=False), uncertainty.ranks(keys, dense=True)
     for d, row in enumerate(draws):
         for i, key in enumerate(row):
             assert competition[d, i] == 1 + sum(other > key for other in row)

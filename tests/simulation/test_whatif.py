@@ -13,10 +13,9 @@ from hypothesis import strategies as st
 from scoring import Index, load_campaign, score_campaign
 from scoring.errors import SubmissionError
 from scoring.evaluation.trace import dumps
+from scoring.simulation.gaps import candidates, gaps
 from scoring.simulation.whatif import (
-    Change,
-    candidates,
-    gaps,
+    InputChange,
     load_scenario,
     parse_change,
     save_scenario,
@@ -35,7 +34,7 @@ def result(real_index: Index):  # type: ignore[no-untyped-def]
     return score_campaign(real_index, load_campaign(SAMPLES))
 
 
-def _answer_changes(result, uid: str, rng: random.Random) -> list[Change]:  # type: ignore[no-untyped-def]
+def _answer_changes(result, uid: str, rng: random.Random) -> list[InputChange]:  # type: ignore[no-untyped-def]
     """A few random but valid answer changes for one unit, drawn from its own candidates."""
     pool = candidates(result.index, result, uid)
     picks = rng.sample(pool, k=min(len(pool), rng.randint(1, 3)))
@@ -44,7 +43,7 @@ def _answer_changes(result, uid: str, rng: random.Random) -> list[Change]:  # ty
         if c.node in seen:
             continue
         seen.add(c.node)
-        out += [Change(c.node, name, value) for name, value in c.changes]
+        out += [InputChange(c.node, name, value) for name, value in c.changes]
     return out
 
 
@@ -67,7 +66,7 @@ def test_every_candidate_really_reaches_its_points(result) -> None:  # type: ign
     checked = 0
     for uid in ("so-giao-duc-va-dao-tao", "huyen-cao-loc", "ban-dan-toc"):
         for c in candidates(result.index, result, uid):
-            changes = [Change(c.node, n, v) for n, v in c.changes]
+            changes = [InputChange(c.node, n, v) for n, v in c.changes]
             after = simulate(result.index, result, uid, changes).after
             step = next(s for s in after.trace if s.node == c.node and s.level == "leaf")
             assert step.points == c.points, (uid, c)

@@ -1,30 +1,37 @@
-"""What every rule kind shares: branches, prepared answers, answer errors and band checks.
+"""What every rule kind shares: the handler contract, branches, prepared answers, answer errors.
 
-A handler knows, for its kind:
+A handler (a subclass of ``Handler``, registered in ``scoring.index.kinds``) is the one place
+that knows its kind:
 
-- ``inputs``: the answer fields it reads and their types (rule packs may reference them);
+- ``spec``: the record of a rule of the kind as ``criteria.yaml`` writes it (a ``RuleSpec``);
+- ``inputs``: the answer fields it reads, each with its type and Vietnamese and English labels;
 - ``check``: what is wrong with a rule definition (points out of range, bands with gaps);
 - ``branches``: the outcomes the engine chooses between, each a condition on the fact's status
   ``s`` and its encoded value ``v`` (see ``numbers.encode``);
 - ``prepare``: the answer turned into one exact number (or a status such as ``not_done``);
-- ``points``: the points of the branch the engine matched (``None``: not applicable).
+- ``points``: the points of the branch the engine matched (``None``: not applicable);
+- what the rest of parindex asks of a kind: its labels (the Excel template's "rule kind"
+  column), who may assess it, whether a bonus or penalty may use it, the choices and bounds
+  of its inputs (form widgets, drop-downs), the input changes what-if proposes, and its
+  robustness tolerance and sampling error.
 
-The engine decides *which* branch holds; the handler does the Decimal arithmetic. The handlers
-live in ``choices`` (outcome kinds) and ``measures`` (numeric kinds); ``scoring.index.kinds`` is
-their registry.
+The engine decides *which* branch holds; the handler does the Decimal arithmetic. The kinds
+live in ``choices``, ``rates``, ``counts`` and ``outside``; ``bands`` holds what banded kinds
+share.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar, Generic, TypeVar
 
-from scoring.index import model as m
-from scoring.sources.numbers import ZERO, encode, encode_bound, has_places
+from scoring.index.fields import Frozen
+from scoring.sources.numbers import ZERO, encode, has_places
 
 VALUE, MISSING = "value", "missing"
 
@@ -71,16 +78,122 @@ class AnswerError(ValueError):
 
 MISSING_BRANCH = Branch(MISSING, "Không có số liệu tự đánh giá", "No answer given", status=MISSING)
 
-
-# ---------------------------------------------------------------- helpers
-
-
 Problem = tuple[tuple[str | int, ...], str]  # (path below the rule, message)
+Proposal = list[tuple[str, Decimal, Any]]  # (input, how far it moves, its new value)
+
+
+@dataclass(frozen=True)
+class Input:
+    """One answer field a kind reads: its type, its labels, and the key naming it across kinds.
+
+    ``type`` says how a value is typed and read: bool, date, whole, number, level, responses
+    or text. Kinds that read the same field with the same meaning declare the same input;
+    one read with another type needs a key of its own (``value:bool`` beside
+    ``value:number``): the key names its column in the Excel template."""
+
+    name: str
+    type: str
+    label_vi: str
+    label_en: str
+    key: str = ""  # defaults to ``name``
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.name)
+
+
+def named(*inputs: Input) -> Mapping[str, Input]:
+    """A kind's inputs by field name, in the order given (read-only)."""
+    return MappingProxyType({i.name: i for i in inputs})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value a choice input accepts (an ordinal level), with its labels."""
+
+    value: str
+    label_vi: str
+    label_en: str
+
+
+class RuleSpec(Frozen):
+    """A rule as written in YAML; each kind's record subclasses it and fixes ``kind``."""
+
+    kind: str
+
+
+S = TypeVar("S", bound=RuleSpec)
+
+
+class Handler(ABC, Generic[S]):
+    """The behaviour of one rule kind: subclass it, then ``kinds.register`` an instance."""
+
+    kind: ClassVar[str]
+    spec: ClassVar[type[RuleSpec]]  # the record of a rule of this kind
+    doc: ClassVar[str]  # one line, for the README and ``parindex check``
+    label_vi: ClassVar[str]  # the kind for people: the Excel template's "rule kind" column
+    label_en: ClassVar[str]
+    inputs: ClassVar[Mapping[str, Input]]
+    # who may assess an item of the kind (criteria.yaml's assessed_by); a kind the council
+    # assesses is assessed by it alone
+    assessors: ClassVar[frozenset[str]] = frozenset({"self"})
+    adjustable: ClassVar[bool] = False  # may score a bonus or penalty of a rule pack
+    # the points are set by the survey, the council or another system, not by the unit's work
+    set_elsewhere: ClassVar[bool] = False
+    # robustness: how far an appraiser may differ on an item of the kind, as a share of max
+    tolerance: ClassVar[float] = 0.0
+
+    def check(self, rule: S, top: Decimal) -> list[Problem]:
+        """What is wrong with a rule of the kind worth at most ``top`` (none by default)."""
+        return []
+
+    @abstractmethod
+    def branches(self, rule: S, top: Decimal) -> list[Branch]:
+        """The outcomes the engine chooses between (exactly one holds for any value)."""
+
+    @abstractmethod
+    def prepare(self, rule: S, answer: Mapping[str, Any]) -> Prepared:
+        """The answer's inputs as one exact value, or ``AnswerError`` naming the bad field."""
+
+    @abstractmethod
+    def points(self, rule: S, branch: str, prepared: Prepared, top: Decimal) -> Decimal | None:
+        """The points of ``branch`` for this answer (``None``: not applicable)."""
+
+    def check_answer(self, rule: S, prepared: Prepared, top: Decimal) -> None:
+        """Raise ``AnswerError`` if a prepared answer does not fit an item worth ``top``."""
+
+    def choices(self, rule: S, name: str) -> tuple[Choice, ...]:
+        """The values a ``level`` input ``name`` accepts, in order (none by default)."""
+        return ()
+
+    def bounds(self, rule: S, name: str) -> tuple[Decimal, Decimal] | None:
+        """The range a ``number`` input ``name`` must lie in, if the rule sets one."""
+        return None
+
+    def branch_path(self, rule: S, branch: str) -> tuple[str | int, ...]:
+        """Where below the rule a branch is defined (for errors naming one); the rule itself."""
+        return ()
+
+    def levels(self, rule: S) -> tuple[Decimal, ...] | None:
+        """The only scores an appraiser may give an item of the rule (``None``: any)."""
+        return None
+
+    def proposals(self, rule: S, current: Mapping[str, Any], top: Decimal) -> Iterator[Proposal]:
+        """Input values worth trying to raise an item from its ``current`` inputs (what-if)."""
+        return iter(())
+
+    def sampling_error(self, rule: S, inputs: Mapping[str, Any]) -> float:
+        """The standard error of the item's share of max from its trace inputs (a survey)."""
+        return 0.0
+
+
+# ---------------------------------------------------------------- helpers of the kinds
 
 
 def points_ok(
     path: tuple[str | int, ...], value: Decimal | None, top: Decimal, problems: list[Problem]
 ) -> None:
+    """Add a problem if ``value`` (when set) is outside [0, top] or has more than 3 decimals."""
     if value is None:
         return
     name = str(path[-1]) if isinstance(path[-1], str) else f"item {path[-1]}"
@@ -91,6 +204,7 @@ def points_ok(
 
 
 def per_item_ok(value: Decimal, problems: list[Problem]) -> None:
+    """Add a problem unless ``per_item`` is above 0 with at most 3 decimals."""
     if value <= 0 or not has_places(value):
         problems.append(
             (("per_item",), f"per_item: {value} must be above 0 with at most 3 decimals")
@@ -98,12 +212,14 @@ def per_item_ok(value: Decimal, problems: list[Problem]) -> None:
 
 
 def get(answer: Mapping[str, Any], name: str) -> Any:
+    """The value of input ``name``, or ``AnswerError`` if the answer lacks it."""
     if name not in answer:
         raise AnswerError(name, f"'{name}' is required for this item")
     return answer[name]
 
 
 def number(answer: Mapping[str, Any], name: str, low: Decimal | None = ZERO) -> Decimal:
+    """A finite number input, at least ``low`` (``None``: any)."""
     v = get(answer, name)
     if isinstance(v, bool) or not isinstance(v, int | Decimal):
         raise AnswerError(name, f"expected a number, got {v!r}")
@@ -116,130 +232,8 @@ def number(answer: Mapping[str, Any], name: str, low: Decimal | None = ZERO) -> 
 
 
 def whole(answer: Mapping[str, Any], name: str) -> int:
+    """A whole-number input, 0 or more."""
     v = get(answer, name)
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
         raise AnswerError(name, f"expected a whole number >= 0, got {v!r}")
     return v
-
-
-def ratio(answer: Mapping[str, Any]) -> tuple[int, int]:
-    num, den = whole(answer, "numerator"), whole(answer, "denominator")
-    if num > den:
-        raise AnswerError("numerator", f"numerator {num} exceeds denominator {den}")
-    return num, den
-
-
-def interval(band: m.Band, low: Decimal, high: Decimal) -> tuple[Decimal, bool, Decimal, bool]:
-    """A band as (lo, lo_inclusive, hi, hi_inclusive) with defaults filled in."""
-    lo = low if band.min is None else band.min
-    hi = high if band.max is None else band.max
-    hi_incl = band.max_inclusive if band.max_inclusive is not None else band.max is None
-    return lo, band.min_inclusive, hi, hi_incl
-
-
-def check_range(rng: tuple[Decimal, Decimal]) -> list[Problem]:
-    """A value range: low below high, both with at most 3 decimals."""
-    for i, bound in enumerate(rng):
-        if not has_places(bound):
-            return [(("range", i), f"range: {bound} has more than 3 decimals")]
-    if rng[0] >= rng[1]:
-        return [(("range",), f"range: {rng[0]} must be below {rng[1]}")]
-    return []
-
-
-def check_bands(bands: list[m.Band], low: Decimal, high: Decimal, top: Decimal) -> list[Problem]:
-    """Gaps, overlaps and out-of-range points of ``bands`` over ``[low, high]``."""
-    problems: list[Problem] = []
-    ivs = []
-    for i, b in enumerate(bands):
-        points_ok(("bands", i, "points"), b.points, top, problems)
-        lo, lo_incl, hi, hi_incl = interval(b, low, high)
-        for name, bound in (("min", lo), ("max", hi)):
-            if not has_places(bound):
-                problems.append((("bands", i, name), f"{name}: {bound} has more than 3 decimals"))
-        if lo > hi or (lo == hi and not (lo_incl and hi_incl)):
-            problems.append((("bands", i), f"band {i + 1} is empty: [{lo}, {hi}]"))
-        if lo < low or hi > high:
-            problems.append(
-                (("bands", i), f"band {i + 1} reaches outside the range [{low}, {high}]")
-            )
-        ivs.append((lo, not lo_incl, hi, hi_incl, i))
-    if problems:
-        return problems
-    ivs.sort()
-    first, last = ivs[0], ivs[-1]
-    if first[0] > low or first[1]:
-        problems.append((("bands", first[4]), f"gap: no band covers {low}"))
-    if last[2] < high or not last[3]:
-        problems.append(
-            (
-                ("bands", last[4]),
-                f"gap: no band covers {high} (a band whose max is "
-                "the top of the range needs max_inclusive: true)",
-            )
-        )
-    for (_, _, hi, hi_incl, i), (lo, lo_excl, _, _, j) in itertools.pairwise(ivs):
-        if hi > lo or (hi == lo and hi_incl and not lo_excl):
-            problems.append(
-                (("bands", j), f"overlap: bands {i + 1} and {j + 1} both cover values near {lo}")
-            )
-        elif hi < lo or (hi == lo and not hi_incl and lo_excl):
-            problems.append(
-                (
-                    ("bands", j),
-                    f"gap: between bands {i + 1} and {j + 1}, values near {hi} fall in no band",
-                )
-            )
-    return problems
-
-
-def band_branches(bands: list[m.Band], low: Decimal, high: Decimal) -> list[Branch]:
-    out = []
-    for i, b in enumerate(bands):
-        lo, lo_incl, hi, hi_incl = interval(b, low, high)
-        text = f"{'[' if lo_incl else '('}{lo}, {hi}{']' if hi_incl else ')'}"
-        out.append(
-            Branch(
-                f"band_{i + 1}",
-                b.label_vi or f"Khoảng {text}",
-                b.label_en or f"Band {text}",
-                lo=encode_bound(lo),
-                lo_incl=lo_incl,
-                hi=encode_bound(hi),
-                hi_incl=hi_incl,
-            )
-        )
-    return out
-
-
-def band_points(bands: list[m.Band], branch: str) -> Decimal:
-    return bands[int(branch.removeprefix("band_")) - 1].points
-
-
-def zero_den_points(outcome: str, top: Decimal) -> Decimal | None:
-    return {"full": top, "zero": ZERO, "not_applicable": None}[outcome]
-
-
-ZERO_DEN = Branch(
-    "zero_denominator", "Mẫu số bằng 0", "Zero denominator", status="zero_denominator"
-)
-
-
-def in_range(answer: Mapping[str, Any], name: str, rng: tuple[Decimal, Decimal]) -> Decimal:
-    v = number(answer, name, low=None)
-    if not rng[0] <= v <= rng[1]:
-        raise AnswerError(name, f"{v} is outside the range [{rng[0]}, {rng[1]}]")
-    return v
-
-
-@dataclass(frozen=True)
-class Handler:
-    """The behaviour of one rule kind."""
-
-    kind: str
-    doc: str
-    inputs: Mapping[str, str]
-    check: Callable[[Any, Decimal], list[Problem]]
-    branches: Callable[[Any, Decimal], list[Branch]]
-    prepare: Callable[[Any, Mapping[str, Any]], Prepared]
-    points: Callable[[Any, str, Prepared, Decimal], Decimal | None]
