@@ -76,12 +76,49 @@ def check_campaign_move(
             )
 
 
+def editable(what: str, unit_state: str, campaign_state: str) -> bool:
+    """Whether ``what`` (answers, appraisal 1/2/correction, explanation) may change now."""
+    unit_ok, campaign_ok = EDITABLE[what]
+    return campaign_state in campaign_ok and unit_state in unit_ok
+
+
 def check_editable(what: str, unit: str, unit_state: str, campaign_state: str) -> None:
     """Refuse a change to ``what`` (answers, appraisal 1/2/correction, explanation) now."""
     unit_ok, campaign_ok = EDITABLE[what]
-    if campaign_state not in campaign_ok or unit_state not in unit_ok:
+    if not editable(what, unit_state, campaign_state):
         raise WorkflowError(
             f"{what} of unit {unit} cannot change now: the unit is {unit_state} and the "
             f"campaign {campaign_state} (allowed: unit {' or '.join(sorted(unit_ok))}, campaign "
             f"{' or '.join(sorted(campaign_ok))})"
         )
+
+
+def open_round(unit_state: str, campaign_state: str) -> str | None:
+    """The appraisal round (1, 2 or correction) open for a unit now, if any."""
+    for round_ in ("1", "2", "correction"):
+        if editable(f"appraisal {round_}", unit_state, campaign_state):
+            return round_
+    return None
+
+
+def check_round_open(unit: str, unit_state: str, campaign_state: str) -> str:
+    """The appraisal round open for ``unit`` now; refused when none is."""
+    round_ = open_round(unit_state, campaign_state)
+    if round_ is None:
+        raise WorkflowError(
+            f"unit {unit} is {unit_state} and the campaign {campaign_state}: "
+            "no appraisal round is open"
+        )
+    return round_
+
+
+def appraiser_moves(current: str) -> list[str]:
+    """The states an appraiser may move a unit on to from ``current``: every next state but
+    ``submitted``, which a unit reaches only by submitting its own self-assessment."""
+    return [t for (c, t) in UNIT_MOVES if c == current and t != "submitted"]
+
+
+def check_appraiser_move(target: str) -> None:
+    """Refuse an appraiser's move of a unit to ``submitted`` (the unit's own act)."""
+    if target == "submitted":
+        raise WorkflowError("a unit submits its own self-assessment; an appraiser cannot")

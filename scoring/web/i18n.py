@@ -139,11 +139,13 @@ STATES: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str) -> str:
+    """The interface text ``key`` in ``lang`` (Vietnamese unless ``en``)."""
     vi, en = TEXT[key]
     return en if lang == "en" else vi
 
 
 def state(key: str, lang: str) -> str:
+    """A workflow state's label in ``lang`` (the state itself if it has none)."""
     vi, en = STATES.get(key, (key, key))
     return en if lang == "en" else vi
 
