@@ -26,8 +26,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
-from scoring.campaign.submission import nfc
 from scoring.index.loader import AdjustmentItem, GroupView, Index, Item
+from scoring.sources.text import nfc
 
 SHEET = "Tự đánh giá"
 ADJ_SHEET = "Điểm thưởng-trừ"

@@ -23,7 +23,6 @@ from openpyxl.comments import Comment  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from scoring.campaign.submission import nfc
 from scoring.errors import Location, SubmissionError, suggest
 from scoring.excel.template import (
     ADJ_INFO,
@@ -52,6 +51,7 @@ from scoring.excel.template import (
 from scoring.index.loader import AdjustmentItem, Index, Item
 from scoring.sources.files import atomic_open, atomic_path
 from scoring.sources.numbers import fmt, quantize
+from scoring.sources.text import nfc
 
 # ---------------------------------------------------------------- the template
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from scoring.reports.html import PARTS, TEMPLATES, TIE_POLICY, Part
 from scoring.reports.model import GroupReport, Line, Meta, Report, Scorecard, UnitScore
 from scoring.sources.files import atomic_path
 from scoring.sources.numbers import decimal_comma
+from scoring.sources.text import nfc
 
 TEMPLATE = TEMPLATES / "report.typ"
 FONTS = Path(mpl.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans, shipped by matplotlib
@@ -267,7 +267,7 @@ def render_pdf(report: Report, part: Part = "annex", unit: str | None = None) ->
     # Typst takes whole seconds at a fixed offset as the document's creation date
     when = when.astimezone(dt.UTC).replace(microsecond=0)
     pdf = _compiler().compile(
-        format="pdf", sys_inputs={"data": unicodedata.normalize("NFC", text)}, timestamp=when
+        format="pdf", sys_inputs={"data": nfc(text)}, timestamp=when
     )
     assert isinstance(pdf, bytes)
     return pdf

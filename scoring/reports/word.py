@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from pathlib import Path
 
 from docx import Document
@@ -33,6 +32,7 @@ from scoring.reports.html import TIE_POLICY
 from scoring.reports.model import GroupReport, Report, UnitScore
 from scoring.sources.files import atomic_path
 from scoring.sources.numbers import decimal_comma
+from scoring.sources.text import nfc
 
 FONT = "Times New Roman"
 BODY, HEADING, TABLE, FOOTER = Pt(13), Pt(14), Pt(12), Pt(9)
@@ -47,10 +47,6 @@ COLUMNS = (  # header, width
 )
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 BLANK = "……"
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def vn(figure: str) -> str:

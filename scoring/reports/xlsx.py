@@ -9,7 +9,6 @@ wide, with the campaign, index hash, generation time and page numbers in its foo
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from scoring.reports.html import TIE_POLICY
 from scoring.reports.model import GroupReport, Report, UnitScore
 from scoring.sources.files import atomic_path
 from scoring.sources.numbers import fmt, quantize
+from scoring.sources.text import nfc
 
 TITLE_ROW, GROUP_ROW, STATUS_ROW, HEAD_ROW = 1, 2, 3, 5
 FIGURES = (
@@ -36,10 +36,6 @@ FIGURES = (
     ("index", "Chỉ số"),
 )
 INFO_SHEET = "Thông tin"
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def number(text: str, places: int) -> float:

@@ -18,7 +18,6 @@ the solver asked again.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from scoring.index.loader import Index
 from scoring.simulation import whatif
 from scoring.simulation.whatif import Candidate, Costs
 from scoring.sources.numbers import CONTEXT, ZERO, fmt, quantize, to_decimal
+from scoring.sources.text import nfc
 
 _SLACK = Fraction(1, 10**9)  # relative tolerance of the solver's float sums against a need
 _MAX_CUTS = 50  # plans excluded for missing the target exactly before a safe margin is used
@@ -151,7 +151,7 @@ def _find_band(index: Index, me: UnitResult, label: str) -> tuple[int, m.ClassBa
     bands = index.groups[me.group].group.classification
 
     def norm(s: str) -> str:
-        return unicodedata.normalize("NFC", s).strip().casefold()
+        return nfc(s).strip().casefold()
 
     for i, b in enumerate(bands):
         if norm(label) in {norm(b.id), norm(b.label_vi), norm(b.label_en)}:
