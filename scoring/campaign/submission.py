@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, RootModel, StrictBool
 
-from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest
+from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest, unknown_id
 from scoring.index import model as m
 from scoring.index.kinds import HANDLERS, MISSING, AnswerError, Prepared
 from scoring.index.loader import Index, Item
@@ -351,9 +351,7 @@ def _read_source(
     for uid, answers in units.items():
         if uid not in subs:
             errors.setdefault(f"{kind} file", []).append(
-                SubmissionError(
-                    f"unknown unit {uid!r}", source.locate(("units", uid)), suggest(str(uid), subs)
-                )
+                unknown_id("unknown unit", uid, subs, location=source.locate(("units", uid)))
             )
             continue
         try:

@@ -23,7 +23,7 @@ from scoring.cli.base import (
     print_trace,
     store,
 )
-from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest
+from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, unknown_id
 from scoring.evaluation.documents import score_document, trace_document
 from scoring.evaluation.ranking import CampaignResult, score_campaign
 from scoring.evaluation.trace import subtree
@@ -235,11 +235,7 @@ def _unit_trace(result: CampaignResult, unit: str, node: str | None) -> dict[str
         if unit in result.errors:
             raise ErrorList(result.errors[unit])
         every = [u.unit_id for rs in result.groups.values() for u in rs]
-        raise SubmissionError(
-            f"no scored unit {unit!r} in {result.campaign_id}", suggestion=suggest(unit, every)
-        )
+        raise unknown_id("no scored unit", unit, every, f"in {result.campaign_id}")
     if node is not None and node not in r.nodes and not any(s.node == node for s in r.trace):
-        raise SubmissionError(
-            f"no node {node!r} in group {r.group!r}", suggestion=suggest(node, r.nodes)
-        )
+        raise unknown_id("no node", node, r.nodes, f"in group {r.group!r}")
     return trace_document(r, subtree(r, node), result.index.id, result.index.content_hash, node)

@@ -24,7 +24,7 @@ from scoring.cli.base import (
     store,
 )
 from scoring.cli.store_common import CampaignArg, JsonOpt, UnitArg, audit_app
-from scoring.errors import SubmissionError, suggest
+from scoring.errors import SubmissionError, suggest, unknown_id
 from scoring.evaluation.trace import subtree, to_jsonable
 from scoring.sources.files import write_text
 
@@ -275,14 +275,9 @@ def stored_trace(
         held, result = publication.compute(s, cid, run.last_appraisal_id if run else None)
         r = result.unit(unit)
         if r is None:
-            raise SubmissionError(
-                f"no scored unit {unit!r} in {cid}",
-                suggestion=suggest(unit, [u.unit_id for u in held.units]),
-            )
+            raise unknown_id("no scored unit", unit, [u.unit_id for u in held.units], f"in {cid}")
         if node is not None and node not in r.nodes and not any(x.node == node for x in r.trace):
-            raise SubmissionError(
-                f"no node {node!r} in group {r.group!r}", suggestion=suggest(node, r.nodes)
-            )
+            raise unknown_id("no node", node, r.nodes, f"in group {r.group!r}")
         doc = trace_document(r, subtree(r, node), held.index.id, held.index.content_hash, node)
         doc = to_jsonable(doc)
         expl = [

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from scoring.errors import Location, SubmissionError, suggest
+from scoring.errors import Location, unknown_id
 from scoring.evaluation.trace import ClassLabel
 
 ROUNDS_VI = {"1": "Thẩm định vòng 1", "2": "Thẩm định vòng 2", "correction": "Điều chỉnh"}
@@ -275,9 +275,6 @@ class Report:
         """One unit's scorecard, or a located error naming the closest unit id."""
         card = self.scorecards.get(unit_id)
         if card is None:
-            raise SubmissionError(
-                f"no scored unit {unit_id!r} in campaign {self.meta.campaign}",
-                Location("store"),
-                suggest(unit_id, self.scorecards),
-            )
+            where = f"in campaign {self.meta.campaign}"
+            raise unknown_id("no scored unit", unit_id, self.scorecards, where, Location("store"))
         return card

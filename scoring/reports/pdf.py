@@ -266,9 +266,7 @@ def render_pdf(report: Report, part: Part = "annex", unit: str | None = None) ->
         when = when.replace(tzinfo=dt.UTC)
     # Typst takes whole seconds at a fixed offset as the document's creation date
     when = when.astimezone(dt.UTC).replace(microsecond=0)
-    pdf = _compiler().compile(
-        format="pdf", sys_inputs={"data": nfc(text)}, timestamp=when
-    )
+    pdf = _compiler().compile(format="pdf", sys_inputs={"data": nfc(text)}, timestamp=when)
     assert isinstance(pdf, bytes)
     return pdf
 

@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from scoring.errors import SubmissionError, suggest
+from scoring.errors import unknown_id
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult
 from scoring.simulation.robustness import Frozen, GroupRobustness, RobustnessReport
@@ -92,10 +92,7 @@ def area_profile(result: CampaignResult, unit_id: str) -> tuple[AreaProfile, ...
     r = result.unit(unit_id)
     if r is None:
         every = [u.unit_id for us in result.groups.values() for u in us]
-        raise SubmissionError(
-            f"no scored unit {unit_id!r} in {result.campaign_id}",
-            suggestion=suggest(unit_id, every),
-        )
+        raise unknown_id("no scored unit", unit_id, every, f"in {result.campaign_id}")
 
     def pct(u: UnitResult, area: str) -> float | None:
         node = u.nodes.get(area)

@@ -28,7 +28,7 @@ from typing import Any
 # PuLP ships no type hints (no py.typed, no stubs package)
 import pulp  # type: ignore[import-untyped]
 
-from scoring.errors import SubmissionError, suggest
+from scoring.errors import SubmissionError, suggest, unknown_id
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import ClassLabel, UnitResult
 from scoring.index import model as m
@@ -410,10 +410,7 @@ def plan(
         if unit_id in result.errors:
             raise SubmissionError(f"unit {unit_id!r} could not be scored, so it cannot be planned")
         every = [u.unit_id for rs in result.groups.values() for u in rs]
-        raise SubmissionError(
-            f"no scored unit {unit_id!r} in {result.campaign_id}",
-            suggestion=suggest(unit_id, every),
-        )
+        raise unknown_id("no scored unit", unit_id, every, f"in {result.campaign_id}")
     if me.max_points == 0:
         raise SubmissionError(f"nothing in the index applies to unit {unit_id!r}; it has no index")
     found = whatif.candidates(index, result, unit_id) if options is None else options

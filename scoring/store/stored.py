@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from scoring.campaign.submission import Campaign, CampaignFile, NamedText, UnitSpec, assemble
-from scoring.errors import ConflictError, Location, StorageError, SubmissionError, suggest
+from scoring.errors import ConflictError, Location, StorageError, unknown_id
 from scoring.evaluation.evaluate import Appraisal
 from scoring.index.loader import Index, index_from_texts
 from scoring.sources.yamlsrc import Source
@@ -51,9 +51,7 @@ def campaign_row(session: Session, cid: str, lock: bool = False) -> CampaignRow:
     row = session.get(CampaignRow, cid, with_for_update=lock)
     if row is None:
         every = list(session.exec(select(CampaignRow.id)))
-        raise SubmissionError(
-            f"no campaign {cid!r} in the store", Location("store"), suggest(cid, every)
-        )
+        raise unknown_id("no campaign", cid, every, "in the store", Location("store"))
     return row
 
 
@@ -61,9 +59,7 @@ def unit_row(session: Session, cid: str, uid: str, lock: bool = False) -> UnitRo
     row = session.get(UnitRow, (cid, uid), with_for_update=lock)
     if row is None:
         every = list(session.exec(select(UnitRow.unit_id).where(UnitRow.campaign_id == cid)))
-        raise SubmissionError(
-            f"no unit {uid!r} in campaign {cid!r}", Location("store"), suggest(uid, every)
-        )
+        raise unknown_id("no unit", uid, every, f"in campaign {cid!r}", Location("store"))
     return row
 
 
