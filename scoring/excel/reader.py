@@ -46,9 +46,9 @@ from scoring.excel.template import (
     input_column,
     read_cell,
 )
-from scoring.excel.writer import export_csv, export_results, unit_yaml, write_template
+from scoring.excel.writer import export_csv, export_results, write_template
 from scoring.index.loader import Index
-from scoring.sources.yamlsrc import Source
+from scoring.sources.yamlsrc import Source, canonical_yaml
 
 __all__ = ["export_csv", "export_results", "read_template", "write_template"]
 
@@ -131,7 +131,8 @@ def read_template(path: Path, index: Index) -> str:
             Location(main.label, FIRST_ROW),
         )
     comment = f"{head['name']} ({head['group']}), read from an Excel template"
-    return unit_yaml(head["unit"], index.id, answers, adjustments, comment)
+    head_fields = {"unit": head["unit"], "index": index.id}
+    return canonical_yaml(head_fields, {"answers": answers, "adjustments": adjustments}, comment)
 
 
 def _order(e: ParindexError) -> tuple[str, int, int]:

@@ -1,18 +1,14 @@
-"""Files parindex writes: the self-assessment template, the ranking annex, a unit file's YAML.
+"""Files parindex writes: the self-assessment template, the ranking annex.
 
 ``write_template`` lays out the template that ``excel_template`` describes. ``export_results``
 and ``export_csv`` take the document of ``report.score_document``: numbers in the workbook are
 numeric cells showing the published places, those in the CSV the published strings.
-``unit_yaml`` writes the canonical text of a unit file (README, "Campaign directory").
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import json
 import re
-from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -364,66 +360,3 @@ def export_csv(doc: dict[str, Any], path: Path) -> None:
         for group in doc["groups"]:
             for u in group["units"]:
                 out.writerow(["" if v is None else v for v in [group["id"], *_row(u, areas)]])
-
-
-# ---------------------------------------------------------------- a unit file's text
-
-
-def unit_yaml(
-    unit: str,
-    index_id: str,
-    answers: Mapping[str, Mapping[str, Any]],
-    adjustments: Mapping[str, Mapping[str, Any]],
-    comment: str = "",
-) -> str:
-    """A unit file's canonical YAML: quoted ids, exact decimals, ISO dates, NFC text."""
-    lines = [f"# {' '.join(nfc(comment).split())}"] if comment else []
-    lines += [f"unit: {_plain(unit)}", f"index: {_plain(index_id)}"]
-    for name, items in (("answers", answers), ("adjustments", adjustments)):
-        lines.append(f"{name}:" if items else f"{name}: {{}}")
-        for key, answer in items.items():
-            lines.append(f"  {_quote(key)}:")
-            for field, value in answer.items():
-                if field == "evidence":
-                    lines.append("    evidence:")
-                    lines.extend(f"    - {_scalar(ev, plain_keys=True)}" for ev in value)
-                else:
-                    lines.append(f"    {field}: {_scalar(value)}")
-    return "\n".join(lines) + "\n"
-
-
-# what YAML refuses even inside quotes, and the line breaks it would fold: written as escapes
-_UNSAFE = re.compile(
-    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-
-
-def _plain(slug: str) -> str:
-    """A slug as YAML reads it back as the same text: plain unless YAML would make it else."""
-    typed = not re.fullmatch(r"[a-z][a-z0-9_-]*", slug) or slug in _KEYWORDS
-    return _quote(slug) if typed else slug
-
-
-_KEYWORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-
-
-def _quote(text: str) -> str:
-    quoted = json.dumps(nfc(text), ensure_ascii=False)  # a JSON string is a YAML double-quoted one
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
-
-
-def _scalar(value: Any, plain_keys: bool = False) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return str(int(value)) if value == value.to_integral_value() else fmt(value.normalize())
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        items = (f"{k if plain_keys else _quote(k)}: {_scalar(v)}" for k, v in value.items())
-        return "{" + ", ".join(items) + "}"
-    return _quote(str(value))
