@@ -42,8 +42,9 @@ class AreaScore:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitScore:
-    """One row of the ranking annex."""
+class AnnexRow:
+    """One unit's row of the ranking annex (and the head of its scorecard): its rank, figures
+    as published, class and points by area."""
 
     unit_id: str
     name: str
@@ -82,8 +83,9 @@ class UnitScore:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
-    """One appraisal change of a leaf, bonus or penalty."""
+class AppraisalEntry:
+    """One appraisal change of a leaf, bonus or penalty, as a scorecard prints it (the stored
+    change, from the unit's trace)."""
 
     round: str  # 1 | 2 | correction
     at: str  # ISO time it was recorded
@@ -135,7 +137,7 @@ class Line:
     before_adjustment: str | None = None  # a node's points before a bonus/penalty moved them
     scope: str | None = None  # bonus/penalty: the node it applies to ("total": the unit)
     reason_vi: str | None = None  # why a leaf is below its max (when no appraisal explains it)
-    changes: tuple[Change, ...] = ()
+    changes: tuple[AppraisalEntry, ...] = ()
     explanations: tuple[Explanation, ...] = ()
 
 
@@ -156,7 +158,7 @@ class YearOver:
 class Scorecard:
     """Everything about one unit: figures, tree with appraisal history, last year."""
 
-    unit: UnitScore
+    unit: AnnexRow
     group_title_vi: str
     group_title_en: str
     ranked_in_group: int
@@ -165,7 +167,7 @@ class Scorecard:
     previous: YearOver | None = None
 
     @property
-    def changes(self) -> Iterator[tuple[Line, Change]]:
+    def changes(self) -> Iterator[tuple[Line, AppraisalEntry]]:
         """Every appraisal change of the unit, with the line it changed."""
         for line in (*self.lines, *self.adjustments):
             for change in line.changes:
@@ -186,7 +188,7 @@ class GroupReport:
     id: str
     title_vi: str
     title_en: str
-    units: tuple[UnitScore, ...]
+    units: tuple[AnnexRow, ...]
     areas: tuple[tuple[str, str, str | None], ...]  # (id, title_vi, title_en), column order
     classes: tuple[ClassCount, ...]
     lowest: str | None
@@ -268,7 +270,7 @@ class Report:
     errors: tuple[tuple[str, tuple[str, ...]], ...] = ()  # units that could not be scored
 
     @property
-    def units(self) -> tuple[UnitScore, ...]:
+    def units(self) -> tuple[AnnexRow, ...]:
         return tuple(u for g in self.groups for u in g.units)
 
     def scorecard(self, unit_id: str) -> Scorecard:

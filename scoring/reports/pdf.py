@@ -23,7 +23,7 @@ import typst
 from scoring.errors import Location, SubmissionError, suggest
 from scoring.reports import charts
 from scoring.reports.html import PARTS, TEMPLATES, TIE_POLICY, Part
-from scoring.reports.model import GroupReport, Line, Meta, Report, Scorecard, UnitScore
+from scoring.reports.model import AnnexRow, GroupReport, Line, Meta, Report, Scorecard
 from scoring.sources.files import atomic_path
 from scoring.sources.numbers import decimal_comma
 from scoring.sources.text import nfc
@@ -79,7 +79,7 @@ def _meta(meta: Meta) -> dict[str, Any]:
     }
 
 
-def _row(u: UnitScore, group: GroupReport) -> list[str]:
+def _row(u: AnnexRow, group: GroupReport) -> list[str]:
     cells = [u.rank_text, u.name]
     for aid, _, _ in group.areas:
         a = u.area(aid)

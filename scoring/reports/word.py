@@ -29,7 +29,7 @@ from docx.table import Table, _Cell  # a cell of a row: python-docx gives it no 
 from docx.text.paragraph import Paragraph
 
 from scoring.reports.html import TIE_POLICY
-from scoring.reports.model import GroupReport, Report, UnitScore
+from scoring.reports.model import AnnexRow, GroupReport, Report
 from scoring.sources.files import atomic_path
 from scoring.sources.numbers import decimal_comma
 from scoring.sources.text import nfc
@@ -54,7 +54,7 @@ def vn(figure: str) -> str:
     return str(decimal_comma(figure))
 
 
-def rank_text(u: UnitScore) -> str:
+def rank_text(u: AnnexRow) -> str:
     """The rank as the annex prints it: ``2``, ``2 (đồng hạng)``, or ``—`` when not ranked."""
     if u.rank is None:
         return "—"

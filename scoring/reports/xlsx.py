@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from scoring.excel.writer import BORDER, HEAD, print_setup, sheet_title
 from scoring.reports.html import TIE_POLICY
-from scoring.reports.model import GroupReport, Report, UnitScore
+from scoring.reports.model import AnnexRow, GroupReport, Report
 from scoring.sources.files import atomic_path
 from scoring.sources.numbers import fmt, quantize
 from scoring.sources.text import nfc
@@ -47,7 +47,7 @@ def number(text: str, places: int) -> float:
     return value
 
 
-def _note(u: UnitScore) -> str:
+def _note(u: AnnexRow) -> str:
     if u.rank is None:
         return "không xếp hạng / not ranked"
     return "đồng hạng / tied" if u.tied else ""
