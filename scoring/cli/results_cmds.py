@@ -133,11 +133,11 @@ def export(
             doc = publication.published(s, campaign)
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
-            from scoring.excel.reader import export_results
+            from scoring.reports.export import export_results
 
             export_results(doc, output)
         elif suffix == ".csv":
-            from scoring.excel.reader import export_csv
+            from scoring.reports.export import export_csv
 
             export_csv(doc, output)
         elif suffix == ".json":

@@ -1,13 +1,12 @@
-"""Excel and CSV for parindex: templates for units to fill, and the ranking annex.
+"""Excel templates for units to fill, and reading a filled one back.
 
 Public API::
 
     write_template(index, group, unit_id, unit_name, path)   # the template of one unit
     read_template(path, index) -> str                        # a filled one, as unit-file YAML
-    export_results(doc, path); export_csv(doc, path)         # the ranking annex
 
-``excel_template`` describes the template (layout, what each kind of cell accepts),
-``excel_export`` writes workbooks and text, and this module reads a filled template back.
+``scoring.excel.template`` describes the template (layout, what each kind of cell accepts),
+``scoring.excel.writer`` writes it, and this module reads a filled template back.
 
 ``read_template`` reads a filled template back: every cell is checked for its type, then the
 answers go through ``submission.prepare`` (rule kinds, consistency packs) exactly as a YAML unit
@@ -46,11 +45,11 @@ from scoring.excel.template import (
     input_column,
     read_cell,
 )
-from scoring.excel.writer import export_csv, export_results, write_template
+from scoring.excel.writer import write_template
 from scoring.index.loader import Index
 from scoring.sources.yamlsrc import Source, canonical_yaml
 
-__all__ = ["export_csv", "export_results", "read_template", "write_template"]
+__all__ = ["read_template", "write_template"]
 
 MAX_BYTES = 32 * 1024 * 1024  # the file, and below the sum of its unzipped parts
 MAX_UNZIPPED = 256 * 1024 * 1024

@@ -252,11 +252,6 @@ class Meta:
             f"lập lúc / generated {self.generated_text}{draft}"
         )
 
-    @property
-    def number_format(self) -> str:
-        """The Excel number format that shows the published places."""
-        return "0." + "0" * self.places if self.places else "0"
-
 
 @dataclass(frozen=True, slots=True)
 class Report:
