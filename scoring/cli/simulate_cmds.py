@@ -108,7 +108,7 @@ def gaps(
             if c is None:
                 return None
             return {
-                "changes": {n: whatif._show(v) for n, v in c.changes},
+                "changes": {n: whatif.show_value(v) for n, v in c.changes},
                 "points": fmt(c.points),
                 "gain": fmt(c.gain),
             }
@@ -143,7 +143,7 @@ def gaps(
             )
             for word, c in (("next", g.next), ("full", g.full)):
                 if c is not None and (word == "next" or c != g.next):
-                    moves = ", ".join(f"{n} → {whatif._show(v)}" for n, v in c.changes)
+                    moves = ", ".join(f"{n} → {whatif.show_value(v)}" for n, v in c.changes)
                     out.print(f"           {word}: {moves} (+{fmt(c.gain)})", markup=False)
             if not g.controllable:
                 out.print("           (not an input the unit controls)", markup=False)

@@ -318,7 +318,7 @@ def candidates(index: Index, result: CampaignResult, unit_id: str) -> list[Candi
                 continue
             names = tuple((name, value) for name, _, value in changes)
             dist = tuple(d for _, d, _ in changes)
-            label = ", ".join(f"{n} → {_show(v)}" for n, v in names)
+            label = ", ".join(f"{n} → {show_value(v)}" for n, v in names)
             out.append(
                 Candidate(
                     step.node,
@@ -334,7 +334,8 @@ def candidates(index: Index, result: CampaignResult, unit_id: str) -> list[Candi
     return out
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """An input value as a what-if label shows it (evidence added, an exact decimal, text)."""
     if isinstance(value, list):
         return "thêm tài liệu"
     return fmt(value) if isinstance(value, Decimal) else str(value)
