@@ -185,6 +185,7 @@ def campaign_zone(cid: str) -> str | None:
 
 
 def print_json(doc: Any) -> None:
+    """Print data as indented JSON, Vietnamese kept as written (``--json``)."""
     out.print(json.dumps(doc, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
 
 

@@ -222,7 +222,7 @@ def explain(
             result = _score(Path(campaign), index, rules)
             if result.unit(unit) is None and unit in result.errors:
                 raise ErrorList(result.errors[unit])
-            doc, explanations = unit_trace(result, unit, node), None
+            doc, explanations = _unit_trace(result, unit, node), None
         else:
             doc, explanations = _stored_trace(campaign, unit, node)
             tz = campaign_zone(campaign)
@@ -235,7 +235,7 @@ def explain(
     guard(body)
 
 
-def unit_trace(
+def _unit_trace(
     result: CampaignResult, unit: str, node: str | None, known: Iterable[str] | None = None
 ) -> dict[str, Any]:
     """The trace document of a scored unit (the subtree of ``node``, if given); an unknown
@@ -255,5 +255,5 @@ def _stored_trace(
     """A unit's trace from the store (as published, else as it stands) and its explanations."""
     st = store(read_only=True)
     held, result = publication.scored(st, cid, as_published=True)
-    doc = unit_trace(result, unit, node, [u.unit_id for u in held.units])
+    doc = _unit_trace(result, unit, node, [u.unit_id for u in held.units])
     return to_jsonable(doc), stored.explanations(st, cid, unit)

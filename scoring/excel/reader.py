@@ -189,6 +189,7 @@ class _Sheet:
         self.errors: list[ParindexError] = []
 
     def fail(self, row: int, col: int | None, what: str, msg: str, sugg: str | None = None) -> None:
+        """Record a refused cell (row, column, the field it holds), to report with the rest."""
         text = f"row {row}, {what}: {msg}" if what else f"row {row}: {msg}"
         self.errors.append(SubmissionError(text, Location(self.label, row, col), sugg))
 

@@ -174,6 +174,7 @@ class Validations:
         self.list_cols: dict[tuple[str, ...], str] = {}
 
     def add(self, cell: str, key: tuple[Any, ...], **kw: Any) -> None:
+        """Give ``cell`` the data validation of ``key`` (one validation per distinct rule)."""
         dv = self.by_key.get(key)
         if dv is None:
             dv = DataValidation(allow_blank=True, showErrorMessage=True, **kw)

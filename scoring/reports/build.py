@@ -99,6 +99,7 @@ def bands(index: Index) -> Bands:
 
 
 def adjustment_titles(index: Index) -> Titles:
+    """Each bonus and penalty's titles (Vietnamese, English) by its id."""
     return {a.spec.id: (a.spec.title_vi, a.spec.title_en) for a in index.adjustments}
 
 

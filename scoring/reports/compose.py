@@ -45,6 +45,7 @@ def signed(x: Decimal) -> str:
 
 
 def label(data: Mapping[str, Any] | None) -> ClassLabel | None:
+    """A classification as a score document holds it, as a ``ClassLabel`` (None: none)."""
     if not data:
         return None
     return ClassLabel(data["id"], data["label_vi"], data["label_en"])

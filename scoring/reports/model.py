@@ -38,6 +38,7 @@ class AreaScore:
 
     @property
     def applicable(self) -> bool:
+        """Whether the area applies to the unit."""
         return self.percent is not None
 
 
@@ -72,13 +73,16 @@ class AnnexRow:
 
     @property
     def class_vi(self) -> str:
+        """The class's Vietnamese label ("" when the unit has none)."""
         return self.classification.label_vi if self.classification else ""
 
     @property
     def class_en(self) -> str:
+        """The class's English label ("" when the unit has none)."""
         return self.classification.label_en if self.classification else ""
 
     def area(self, area_id: str) -> AreaScore | None:
+        """The unit's figures in one area (None: the unit has no such area)."""
         return next((a for a in self.areas if a.id == area_id), None)
 
 
@@ -96,10 +100,12 @@ class AppraisalEntry:
 
     @property
     def round_vi(self) -> str:
+        """The round's name in Vietnamese (Thẩm định vòng 1, …)."""
         return ROUNDS_VI.get(self.round, self.round)
 
     @property
     def round_en(self) -> str:
+        """The round's name in English (appraisal round 1, …)."""
         return ROUNDS_EN.get(self.round, self.round)
 
     @property
@@ -176,6 +182,8 @@ class Scorecard:
 
 @dataclass(frozen=True, slots=True)
 class ClassCount:
+    """How many of a group's units are in one class, and the index the class starts at."""
+
     label: ClassLabel
     min: str
     count: int
@@ -237,10 +245,12 @@ class Meta:
 
     @property
     def short_hash(self) -> str:
+        """The index's content hash, its first 12 characters as printed."""
         return self.content_hash[:12]
 
     @property
     def generated_text(self) -> str:
+        """The generation time as printed: date, hour and minute, and its zone."""
         return self.generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()
 
     @property
@@ -266,6 +276,7 @@ class Report:
 
     @property
     def units(self) -> tuple[AnnexRow, ...]:
+        """Every unit's annex row, group after group."""
         return tuple(u for g in self.groups for u in g.units)
 
     def scorecard(self, unit_id: str) -> Scorecard:
