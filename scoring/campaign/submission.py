@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest
+from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest, unknown_id
 from scoring.index import model as m
 from scoring.index.fields import Frozen, Num, Slug, Text, Whole
 from scoring.index.kinds import MISSING, AnswerError, Prepared, every_input
@@ -39,6 +38,7 @@ from scoring.sources import clock
 from scoring.sources.jsonsrc import load_json
 from scoring.sources.located import trail_for, validate
 from scoring.sources.numbers import encode
+from scoring.sources.text import nfc
 from scoring.sources.yamlsrc import Source, dump_yaml, is_dir, load_yaml, load_yaml_file, read_text
 
 
@@ -198,11 +198,6 @@ class Campaign:
     def rules_path(self) -> Path | None:
         """The rule packs the folder names (``rules:``), resolved, or None for the default."""
         return (self.folder / self.spec.rules).resolve() if self.spec.rules else None
-
-
-def nfc(s: str) -> str:
-    """Vietnamese text in composed form, so 'Sở' typed two ways is one id."""
-    return unicodedata.normalize("NFC", s)
 
 
 def _flatten(exc: ParindexError) -> list[ParindexError]:
@@ -395,9 +390,7 @@ def _read_source(
     for uid, answers in units.items():
         if uid not in subs:
             errors.setdefault(f"{kind} file", []).append(
-                SubmissionError(
-                    f"unknown unit {uid!r}", source.locate(("units", uid)), suggest(str(uid), subs)
-                )
+                unknown_id("unknown unit", uid, subs, location=source.locate(("units", uid)))
             )
             continue
         try:

@@ -42,16 +42,14 @@ def appraise(
         st = store()
         if file is not None:
             f = parse_appraisals(read_text(file), str(file))[0]
-            batches = {
-                uid: [
-                    appraisal.Change(e.node, e.score, e.reason, e.appraiser or f.appraiser)
-                    for e in entries
-                ]
-                for uid, entries in f.units.items()
-            }
             # one transaction for the whole file: a crash stores all of it or none
             appraisal.appraise_many(
-                st, campaign, str(f.round), batches, actor=actor(), now=now(campaign)
+                st,
+                campaign,
+                str(f.round),
+                appraisal.file_changes(f),
+                actor=actor(),
+                now=now(campaign),
             )
             out.print(
                 f"round {f.round}: {sum(len(v) for v in f.units.values())} changes recorded",

@@ -52,6 +52,7 @@ def lazy(name: str) -> Any:
     return module
 
 
+stored = lazy("scoring.store.stored")
 _state: dict[str, Any] = {"debug": False, "db": None, "actor": None, "at": None}
 T = TypeVar("T")
 
@@ -169,7 +170,7 @@ def now(campaign: str | None = None, *, time_zone: str | None = None) -> dt.date
         return written
     tz, opened = time_zone, None
     if campaign is not None:
-        found = _campaign_clock(campaign)
+        found = stored.campaign_clock(store(), campaign)
         if found is not None:  # an unknown campaign is reported by the command itself
             tz, opened = found
     moment = clock.parse(_state["at"], tz)
@@ -179,20 +180,12 @@ def now(campaign: str | None = None, *, time_zone: str | None = None) -> dt.date
 
 def campaign_zone(cid: str) -> str | None:
     """The time zone a stored campaign's times are shown in (None: the default zone)."""
-    found = _campaign_clock(cid)
+    found = stored.campaign_clock(store(), cid)
     return None if found is None else found[0]
 
 
-def _campaign_clock(cid: str) -> tuple[str, str] | None:
-    """(time zone, created_at) of a stored campaign, or None if there is none."""
-    from scoring.store.schema import CampaignRow
-
-    with store().read() as s:
-        row = s.get(CampaignRow, cid)
-        return None if row is None else (row.time_zone, row.created_at)
-
-
 def print_json(doc: Any) -> None:
+    """Print data as indented JSON, Vietnamese kept as written (``--json``)."""
     out.print(json.dumps(doc, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
 
 

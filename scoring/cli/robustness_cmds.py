@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from scoring.cli.base import app, err, guard, lazy, out
-from scoring.errors import ErrorList, Location, SubmissionError, suggest
+from scoring.errors import ErrorList, Location, SubmissionError, unknown_id
 from scoring.evaluation.ranking import CampaignResult
 
 if TYPE_CHECKING:
@@ -28,11 +28,7 @@ def _check_unit(result: CampaignResult, unit: str) -> None:
     if unit in result.errors:
         raise ErrorList(result.errors[unit])
     every = [u.unit_id for us in result.groups.values() for u in us]
-    raise SubmissionError(
-        f"no scored unit {unit!r} in {result.campaign_id}",
-        Location("--unit"),
-        suggest(unit, every),
-    )
+    raise unknown_id("no scored unit", unit, every, f"in {result.campaign_id}", Location("--unit"))
 
 
 def _print(report: RobustnessReport, names: dict[str, str]) -> None:

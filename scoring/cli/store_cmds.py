@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,16 +24,21 @@ from scoring.cli.base import (
     print_ranking,
     store,
 )
+from scoring.cli.index_cmds import index_files
 from scoring.cli.store_common import (
     CampaignArg,
     JsonOpt,
     UnitArg,
     VersionOpt,
     campaign_app,
+    date_option,
+    id_option,
+    id_options,
+    name_option,
     unit_app,
+    zone_option,
 )
 from scoring.errors import InputFileError, Location, SubmissionError
-from scoring.index.fields import SLUG_PATTERN, SLUG_RULE
 from scoring.sources.yamlsrc import exists, is_dir, read_text
 
 # ---------------------------------------------------------------- campaign
@@ -45,58 +49,24 @@ roster = lazy("scoring.store.roster")
 stored = lazy("scoring.store.stored")
 
 
-def _id(value: str) -> str:
-    """An id option or argument: the index's id pattern (lowercase letters, digits, - and _)."""
-    if not _ID.fullmatch(value):
-        raise typer.BadParameter(f"{value!r} is not an id: {SLUG_RULE}")
-    return value
-
-
-def _ids(values: list[str] | None) -> list[str]:
-    return [_id(v) for v in values or []]
-
-
-def _date(text: str) -> dt.date:
-    """A date option: a real date, ISO (2019-11-30) or as Vietnamese write it (30/11/2019)."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise typer.BadParameter(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text!r}")
-
-
-def _zone(name: str) -> str:
-    """A --time-zone option: an IANA name this machine knows (tzdata), checked before any
-    store is opened."""
-    from scoring.sources import clock
-
-    try:
-        clock.zone(name)
-    except SubmissionError as exc:
-        hint = f"; did you mean {exc.suggestion}?" if exc.suggestion else ""
-        raise typer.BadParameter(exc.message + hint) from None
-    return name
-
-
-_ID = re.compile(SLUG_PATTERN)
-
-
 @campaign_app.command("create")
 def campaign_create(
     campaign_id: Annotated[
-        str, typer.Argument(help="New campaign id, e.g. langson-2019.", metavar="ID", callback=_id)
+        str,
+        typer.Argument(
+            help="New campaign id, e.g. langson-2019.", metavar="ID", callback=id_option
+        ),
     ],
     year: Annotated[int, typer.Option("--year", help="The year assessed.")],
     index: Annotated[Path, typer.Option("--index", help="criteria.yaml")] = Path("criteria.yaml"),
     rules: Annotated[Path | None, typer.Option("--rules", help="Rule packs.")] = None,
     due: Annotated[
-        dt.date | None, typer.Option("--due", help="Self-assessment deadline.", parser=_date)
+        dt.date | None, typer.Option("--due", help="Self-assessment deadline.", parser=date_option)
     ] = None,
     explanation_due: Annotated[
         dt.date | None,
         typer.Option(
-            "--explanation-due", help="Explanation deadline (not before --due).", parser=_date
+            "--explanation-due", help="Explanation deadline (not before --due).", parser=date_option
         ),
     ] = None,
     late: Annotated[
@@ -113,7 +83,7 @@ def campaign_create(
         typer.Option(
             "--time-zone",
             help="IANA time zone the deadlines are met and times shown in.",
-            callback=_zone,
+            callback=zone_option,
         ),
     ] = "Asia/Ho_Chi_Minh",
 ) -> None:
@@ -130,11 +100,7 @@ def campaign_create(
 
     def body() -> None:
         sched = Schedule(self_assessment_due=due, explanation_due=explanation_due)
-        rules_dir = (
-            rules
-            if rules is not None
-            else (index.parent / "rules" if is_dir(index.parent / "rules") else None)
-        )
+        rules_dir = index_files(None, index, rules)[1]
         specs = roster.read_units(units) if units is not None else []
         row = campaigns.create(
             store(),
@@ -316,9 +282,7 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
     if suffix == ".xlsx":
         from scoring.excel.reader import read_template
 
-        with st.read() as s:
-            index = stored.index_for(s, stored.campaign_row(s, cid).index_hash)
-        text = read_template(path, index)
+        text = read_template(path, stored.campaign_index(st, cid))
     else:  # YAML, or JSON read by its name (.json)
         text = read_text(path)
     from scoring.campaign.submission import parse_unit_file
@@ -369,24 +333,23 @@ def advance(
     guard(body)
 
 
-def _name(value: str) -> str:
-    if not value.strip():
-        raise typer.BadParameter("a unit needs a name")
-    return value
-
-
 @unit_app.command("add")
 def unit_add(
     campaign: CampaignArg,
     unit: Annotated[
-        str, typer.Argument(help="New unit id, e.g. so-tai-chinh.", metavar="UNIT", callback=_id)
+        str,
+        typer.Argument(help="New unit id, e.g. so-tai-chinh.", metavar="UNIT", callback=id_option),
     ],
-    name: Annotated[str, typer.Option("--name", help="The unit's name.", callback=_name)],
+    name: Annotated[str, typer.Option("--name", help="The unit's name.", callback=name_option)],
     group: Annotated[
-        str, typer.Option("--group", help="Its group in the index, e.g. department.", callback=_id)
+        str,
+        typer.Option(
+            "--group", help="Its group in the index, e.g. department.", callback=id_option
+        ),
     ],
     tags: Annotated[
-        list[str] | None, typer.Option("--tag", help="A tag (repeat for more).", callback=_ids)
+        list[str] | None,
+        typer.Option("--tag", help="A tag (repeat for more).", callback=id_options),
     ] = None,
     unranked: Annotated[bool, typer.Option("--unranked", help="Scored, not ranked.")] = False,
 ) -> None:

@@ -1,5 +1,5 @@
-"""Excel for the units: the self-assessment template written and read back, and the ranking annex.
+"""Excel for the units: the self-assessment template written and read back.
 
-``template`` describes the template's layout, ``writer`` writes it (and the ranking workbook and
-unit YAML), ``reader`` reads a filled template back into a unit file.
+``template`` describes the template's layout, ``writer`` writes it, ``reader`` reads a filled
+template back into a unit file. (The ranking annex workbook is an output: ``scoring.reports``.)
 """

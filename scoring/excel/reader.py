@@ -1,13 +1,12 @@
-"""Excel and CSV for parindex: templates for units to fill, and the ranking annex.
+"""Excel templates for units to fill, and reading a filled one back.
 
 Public API::
 
     write_template(index, group, unit_id, unit_name, path)   # the template of one unit
     read_template(path, index) -> str                        # a filled one, as unit-file YAML
-    export_results(doc, path); export_csv(doc, path)         # the ranking annex
 
-``excel_template`` describes the template (layout, what each kind of cell accepts),
-``excel_export`` writes workbooks and text, and this module reads a filled template back.
+``scoring.excel.template`` describes the template (layout, what each kind of cell accepts),
+``scoring.excel.writer`` writes it, and this module reads a filled template back.
 
 ``read_template`` reads a filled template back: every cell is checked for its type, then the
 answers go through ``submission.prepare`` (rule kinds, consistency packs) exactly as a YAML unit
@@ -45,11 +44,11 @@ from scoring.excel.template import (
     group_adjustments,
     read_cell,
 )
-from scoring.excel.writer import export_csv, export_results, unit_yaml, write_template
+from scoring.excel.writer import write_template
 from scoring.index.loader import Index
-from scoring.sources.yamlsrc import Source
+from scoring.sources.yamlsrc import Source, canonical_yaml
 
-__all__ = ["export_csv", "export_results", "read_template", "write_template"]
+__all__ = ["read_template", "write_template"]
 
 MAX_BYTES = 32 * 1024 * 1024  # the file, and below the sum of its unzipped parts
 MAX_UNZIPPED = 256 * 1024 * 1024
@@ -130,7 +129,8 @@ def read_template(path: Path, index: Index) -> str:
             Location(main.label, FIRST_ROW),
         )
     comment = f"{head['name']} ({head['group']}), read from an Excel template"
-    return unit_yaml(head["unit"], index.id, answers, adjustments, comment)
+    head_fields = {"unit": head["unit"], "index": index.id}
+    return canonical_yaml(head_fields, {"answers": answers, "adjustments": adjustments}, comment)
 
 
 def _order(e: ParindexError) -> tuple[str, int, int]:
@@ -188,6 +188,7 @@ class _Sheet:
         self.errors: list[ParindexError] = []
 
     def fail(self, row: int, col: int | None, what: str, msg: str, sugg: str | None = None) -> None:
+        """Record a refused cell (row, column, the field it holds), to report with the rest."""
         text = f"row {row}, {what}: {msg}" if what else f"row {row}: {msg}"
         self.errors.append(SubmissionError(text, Location(self.label, row, col), sugg))
 

@@ -26,9 +26,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
-from scoring.campaign.submission import nfc
 from scoring.index.kinds import Input, every_input, handler
 from scoring.index.loader import AdjustmentItem, GroupView, Index, Item
+from scoring.sources.text import nfc
 
 SHEET = "Tự đánh giá"
 ADJ_SHEET = "Điểm thưởng-trừ"
@@ -159,6 +159,7 @@ class Validations:
         self.list_cols: dict[tuple[str, ...], str] = {}
 
     def add(self, cell: str, key: tuple[Any, ...], **kw: Any) -> None:
+        """Give ``cell`` the data validation of ``key`` (one validation per distinct rule)."""
         dv = self.by_key.get(key)
         if dv is None:
             dv = DataValidation(allow_blank=True, showErrorMessage=True, **kw)

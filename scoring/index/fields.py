@@ -7,11 +7,12 @@ kinds (``kinds``) and the tree (``model``) are made of these, so they sit below 
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+
+from scoring.sources.text import nfc
 
 
 def _number(v: Any) -> Decimal:
@@ -34,7 +35,7 @@ def _whole(v: Any) -> int:
 def _text(v: Any) -> str:
     if not isinstance(v, str):
         raise ValueError(f'expected text, got {v!r} (quote ids such as "1.1" in YAML)')
-    return unicodedata.normalize("NFC", v)  # Vietnamese typed decomposed reads the same
+    return nfc(v)  # Vietnamese typed decomposed reads the same
 
 
 Num = Annotated[Decimal, BeforeValidator(_number)]

@@ -1,81 +1,27 @@
-"""Figures of a robustness report, written as PNG and SVG files (matplotlib, Agg, no display).
+"""Figures of a robustness report, written as PNG and SVG files in the house style
+(``scoring.reports.chart_style``).
 
-Two charts, readable in black and white: the rank intervals of a group (a bar from the 5th to
-the 95th percentile rank, a filled circle at the median, an open diamond at the point rank),
-and a unit's profile by area (its area index against its group's median, hatched bars). Text is
-set in DejaVu Sans, which matplotlib ships and which has every Vietnamese diacritic; SVG keeps
-the text as text, so unit names stay searchable.
+Two charts: the rank intervals of a group (a bar from the 5th to the 95th percentile rank, a
+filled circle at the median, an open diamond at the point rank), and a unit's profile by area
+(its area index against its group's median, hatched bars).
 """
 
 from __future__ import annotations
 
-import re
-import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from statistics import median
 
-import matplotlib as mpl
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from scoring.errors import SubmissionError, suggest
+from scoring.errors import unknown_id
 from scoring.evaluation.aggregate import percent
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult
 from scoring.index.fields import Frozen
+from scoring.reports.chart_style import house_style, save_figure, wrap_label
 from scoring.simulation.robustness import GroupRobustness, RobustnessReport
-from scoring.sources.files import atomic_path, make_folder
-
-FORMATS = ("png", "svg")
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    with mpl.rc_context(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": 9,
-            "svg.fonttype": "none",  # text stays text in SVG
-            "svg.hashsalt": "parindex",  # the same report gives the same SVG bytes
-            "text.parse_math": False,  # names are text: a "$" is a dollar sign, not TeX
-        }
-    ):
-        yield
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "x"
-
-
-def _wrap(title: str, width: int = 16, lines: int = 3) -> str:
-    parts = textwrap.wrap(title, width)
-    if len(parts) > lines:
-        parts = [
-            *parts[: lines - 1],
-            textwrap.shorten(" ".join(parts[lines - 1 :]), width, placeholder="…"),
-        ]
-    return "\n".join(parts)
-
-
-def _save(fig: Figure, folder: Path, stem: str) -> list[Path]:
-    FigureCanvasAgg(fig)
-    written = []
-    for fmt in FORMATS:
-        path = folder / f"{_slug(stem)}.{fmt}"
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=150, metadata=_metadata(fmt))
-        written.append(path)
-    return written
-
-
-def _metadata(fmt: str) -> dict[str, str | None]:
-    # no creation date or software version, so that a rerun writes the same bytes
-    if fmt == "svg":
-        return {"Date": None, "Creator": None}
-    return {"Software": None}
+from scoring.sources.files import make_folder
 
 
 class AreaProfile(Frozen):
@@ -94,10 +40,7 @@ def area_profile(result: CampaignResult, unit_id: str) -> tuple[AreaProfile, ...
     r = result.unit(unit_id)
     if r is None:
         every = [u.unit_id for us in result.groups.values() for u in us]
-        raise SubmissionError(
-            f"no scored unit {unit_id!r} in {result.campaign_id}",
-            suggestion=suggest(unit_id, every),
-        )
+        raise unknown_id("no scored unit", unit_id, every, f"in {result.campaign_id}")
 
     def pct(u: UnitResult, area: str) -> float | None:
         node = u.nodes.get(area)
@@ -124,7 +67,7 @@ def group_intervals(report: RobustnessReport, group: GroupRobustness, folder: Pa
     """The rank intervals of one group's ranked units, best at the top, with P(keep rank)."""
     units = [u for u in group.units if u.point_rank is not None]
     n = max(len(units), 1)
-    with _style():
+    with house_style():
         height = 1.9 + 0.3 * n
         fig = Figure(figsize=(11.0, height))
         ax = fig.add_subplot()
@@ -173,7 +116,7 @@ def group_intervals(report: RobustnessReport, group: GroupRobustness, folder: Pa
             loc="lower center", ncols=3, fontsize=8, frameon=False,
         )  # fmt: skip
         fig.tight_layout(rect=(0.0, 0.35 / height, 0.96, 1.0))
-        return _save(fig, folder, f"{group.id}-intervals")
+        return save_figure(fig, folder, f"{group.id}-intervals")
 
 
 def unit_profile(result: CampaignResult, unit_id: str, folder: Path) -> list[Path]:
@@ -181,7 +124,7 @@ def unit_profile(result: CampaignResult, unit_id: str, folder: Path) -> list[Pat
     rows = area_profile(result, unit_id)
     r = result.unit(unit_id)
     assert r is not None
-    with _style():
+    with house_style():
         fig = Figure(figsize=(max(6.0, 0.9 * len(rows) + 2.0), 4.2))
         ax = fig.add_subplot()
         xs = range(len(rows))
@@ -196,7 +139,7 @@ def unit_profile(result: CampaignResult, unit_id: str, folder: Path) -> list[Pat
             for dx, value in ((-width / 2, row.unit), (width / 2, row.group_median)):
                 text = "N/A" if value is None else f"{value:.0f}"
                 ax.text(x + dx, (value or 0.0) + 1.5, text, ha="center", va="bottom", fontsize=7)
-        labels = [f"{row.area}\n{_wrap(row.title_vi)}" for row in rows]
+        labels = [f"{row.area}\n{wrap_label(row.title_vi)}" for row in rows]
         ax.set_xticks(list(xs), labels, fontsize=7)
         ax.set_ylim(0, 110)
         ax.set_ylabel("Chỉ số lĩnh vực / area index (%)")
@@ -204,7 +147,7 @@ def unit_profile(result: CampaignResult, unit_id: str, folder: Path) -> list[Pat
         ax.set_title(f"{r.name} — {result.campaign_id}", loc="left")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=2, fontsize=8)
         fig.tight_layout()
-        return _save(fig, folder, f"{unit_id}-profile")
+        return save_figure(fig, folder, f"{unit_id}-profile")
 
 
 def write_plots(

@@ -11,7 +11,6 @@ each alternative set of gains that reaches the target.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
@@ -23,6 +22,7 @@ from scoring.evaluation.trace import UnitResult
 from scoring.index import model as m
 from scoring.index.loader import Index
 from scoring.sources.numbers import ZERO, fmt
+from scoring.sources.text import nfc
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def find_band(index: Index, me: UnitResult, label: str) -> tuple[int, m.ClassBan
     bands = index.groups[me.group].group.classification
 
     def norm(s: str) -> str:
-        return unicodedata.normalize("NFC", s).strip().casefold()
+        return nfc(s).strip().casefold()
 
     for i, b in enumerate(bands):
         if norm(label) in {norm(b.id), norm(b.label_vi), norm(b.label_en)}:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring.campaign.submission import Answer, Submission, prepare
-from scoring.errors import Location, SubmissionError, suggest
+from scoring.errors import Location, SubmissionError, suggest, unknown_id
 from scoring.evaluation.batch import score_units
 from scoring.evaluation.incremental import rescore
 from scoring.evaluation.ranking import CampaignResult, rank
@@ -106,10 +106,7 @@ def scored_unit(result: CampaignResult, unit_id: str) -> UnitResult:
     r = result.unit(unit_id)
     if r is None:
         every = [u.unit_id for g in result.groups.values() for u in g]
-        raise SubmissionError(
-            f"no scored unit {unit_id!r} in {result.campaign_id}",
-            suggestion=suggest(unit_id, every),
-        )
+        raise unknown_id("no scored unit", unit_id, every, f"in {result.campaign_id}")
     return r
 
 

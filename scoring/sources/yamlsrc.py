@@ -8,12 +8,19 @@ later error can point at the file and line. On top of ``yaml.SafeLoader`` it:
 - refuses merge keys and any tag that is not a plain YAML type,
 - reads every float as an exact ``Decimal`` from its text (never a binary float),
 - stops alias bombs and runaway nesting with node-count and depth limits.
+
+It is also parindex's one YAML writer: ``dump_yaml`` writes plain data (Decimals exactly,
+Unicode kept) and ``canonical_yaml`` the canonical text of a unit file, the same data always
+giving the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,6 +29,8 @@ from typing import Any
 import yaml
 
 from scoring.errors import InputFileError, Location
+from scoring.sources.numbers import fmt
+from scoring.sources.text import nfc
 
 Path_ = tuple[str | int, ...]
 
@@ -236,3 +245,63 @@ def dump_yaml(data: Any, fast: bool = False) -> str:
 
     _Dumper.add_representer(Decimal, _decimal)
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+
+
+def canonical_yaml(
+    head: Mapping[str, str],
+    sections: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    comment: str = "",
+) -> str:
+    """The canonical YAML text of a record file such as a unit file (README, "Campaign
+    directory"): ``comment`` on the first line, the ``head`` fields (slugs), then each section's
+    records by quoted id, one field a line. Decimals are exact, dates ISO, text NFC and quoted
+    (with escapes for what YAML refuses), a list field a block of flow mappings (a unit's
+    evidence), an empty section ``{}``."""
+    lines = [f"# {' '.join(nfc(comment).split())}"] if comment else []
+    lines += [f"{key}: {_plain(value)}" for key, value in head.items()]
+    for name, records in sections.items():
+        lines.append(f"{name}:" if records else f"{name}: {{}}")
+        for key, record in records.items():
+            lines.append(f"  {_quote(key)}:")
+            for field_name, value in record.items():
+                if isinstance(value, list):
+                    lines.append(f"    {field_name}:")
+                    lines.extend(f"    - {_scalar(item, plain_keys=True)}" for item in value)
+                else:
+                    lines.append(f"    {field_name}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+# what YAML refuses even inside quotes, and the line breaks it would fold: written as escapes
+_UNSAFE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_KEYWORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def _plain(slug: str) -> str:
+    """A slug as YAML reads it back as the same text: plain unless YAML would make it else."""
+    typed = not re.fullmatch(r"[a-z][a-z0-9_-]*", slug) or slug in _KEYWORDS
+    return _quote(slug) if typed else slug
+
+
+def _quote(text: str) -> str:
+    quoted = json.dumps(nfc(text), ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
+
+
+def _scalar(value: Any, plain_keys: bool = False) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == value.to_integral_value() else fmt(value.normalize())
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        items = (f"{k if plain_keys else _quote(k)}: {_scalar(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    return _quote(str(value))

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from scoring.campaign.appraisal_files import ExplanationEntry
+from scoring.campaign.appraisal_files import AppraisalFile, ExplanationEntry
 from scoring.campaign.submission import prepare
 from scoring.errors import (
     ErrorList,
@@ -48,6 +48,15 @@ class Change:
     score: Decimal
     reason: str
     appraiser: str
+
+
+def file_changes(f: AppraisalFile) -> dict[str, list[Change]]:
+    """An appraisal round file's changes by unit, each by its entry's appraiser or else the
+    file's (what ``appraise_many`` records)."""
+    return {
+        uid: [Change(e.node, e.score, e.reason, e.appraiser or f.appraiser) for e in entries]
+        for uid, entries in f.units.items()
+    }
 
 
 def current(s: Session, cid: str, uid: str) -> UnitResult:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from scoring.sources import clock
+from scoring.store.db import Store
 from scoring.store.schema import AuditHead, AuditRow
 
 GENESIS = "0" * 64
@@ -124,3 +125,45 @@ def verify(session: Session) -> tuple[int, list[ChainProblem]]:
             )
         )
     return count, problems
+
+
+def check(store: Store) -> tuple[int, list[ChainProblem]]:
+    """``verify`` of a store's whole chain, in one read."""
+    with store.read() as s:
+        return verify(s)
+
+
+def entries(
+    store: Store,
+    *,
+    campaign: str | None = None,
+    unit: str | None = None,
+    node: str | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """The newest ``limit`` entries (of a campaign, a unit, a node), oldest first, as plain
+    data: who did what, when written and when effective, where, and the detail."""
+    q = select(AuditRow)
+    for column, value in (
+        (AuditRow.campaign_id, campaign),
+        (AuditRow.unit_id, unit),
+        (AuditRow.node_id, node),
+    ):
+        if value is not None:
+            q = q.where(column == value)
+    with store.read() as s:
+        rows = list(s.exec(q.order_by(col(AuditRow.seq).desc()).limit(limit)))
+    return [
+        {
+            "seq": r.seq,
+            "written_at": r.written_at,
+            "at": r.at,
+            "actor": r.actor,
+            "action": r.action,
+            "campaign": r.campaign_id,
+            "unit": r.unit_id,
+            "node": r.node_id,
+            "detail": json.loads(r.detail_json),
+        }
+        for r in reversed(rows)
+    ]

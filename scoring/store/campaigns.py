@@ -23,7 +23,6 @@ from scoring.campaign.submission import (
     Submission,
     UnitSpec,
     _read_campaign,
-    nfc,
     prepare,
     read_unit_text,
     stored_unit_text,
@@ -40,6 +39,7 @@ from scoring.errors import (
 from scoring.index.fields import SLUG_PATTERN, SLUG_RULE
 from scoring.index.loader import Index, load_index, read_sources
 from scoring.sources import clock
+from scoring.sources.text import nfc
 from scoring.sources.yamlsrc import is_dir, read_text
 from scoring.store import audit, workflow
 from scoring.store.db import Store

@@ -175,13 +175,7 @@ def _round(
         )
     changes = 0
     for f in files:  # each round file is one transaction: all of it is stored, or none
-        batches = {
-            uid: [
-                appraisal.Change(e.node, e.score, e.reason, e.appraiser or f.appraiser)
-                for e in entries
-            ]
-            for uid, entries in f.units.items()
-        }
+        batches = appraisal.file_changes(f)
         keys = [(u, c.node, str(c.score), c.appraiser) for u, b in batches.items() for c in b]
         if not _covered(done, keys):
             appraisal.appraise_many(store, spec.id, round_, batches, actor=f.appraiser, now=when)

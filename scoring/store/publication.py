@@ -230,6 +230,26 @@ def published(s: Session, cid: str) -> dict[str, Any]:
     return doc
 
 
+def published_document(store: Store, cid: str) -> dict[str, Any]:
+    """``published`` in one read: the latest published score document of a campaign."""
+    with store.read() as s:
+        return published(s, cid)
+
+
+def campaign_id(store: Store, ref: str) -> str:
+    """``resolve`` in one read: a campaign id from an id or a year."""
+    with store.read() as s:
+        return resolve(s, ref)
+
+
+def scored(store: Store, cid: str, *, as_published: bool = False) -> tuple[Stored, CampaignResult]:
+    """A stored campaign scored as it stands, or (``as_published``) with the appraisal changes
+    of its last published run (as it stands if it has none)."""
+    with store.read() as s:
+        run = latest_run(s, cid) if as_published else None
+        return compute(s, cid, run.last_appraisal_id if run else None)
+
+
 def resolve(s: Session, ref: str) -> str:
     """A campaign id from an id or a year."""
     if s.get(CampaignRow, ref) is not None:

@@ -14,15 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from scoring.campaign.submission import Campaign, CampaignFile, NamedText, UnitSpec, assemble
-from scoring.errors import ConflictError, Location, StorageError, SubmissionError, suggest
+from scoring.errors import ConflictError, Location, StorageError, unknown_id
 from scoring.evaluation.inputs import Appraisal
 from scoring.index.loader import Index, index_from_texts
 from scoring.sources.yamlsrc import Source
 from scoring.store.audit import canonical
+from scoring.store.db import Store
 from scoring.store.schema import (
     AppraisalRow,
     CampaignRow,
@@ -51,9 +53,7 @@ def campaign_row(session: Session, cid: str, lock: bool = False) -> CampaignRow:
     row = session.get(CampaignRow, cid, with_for_update=lock)
     if row is None:
         every = list(session.exec(select(CampaignRow.id)))
-        raise SubmissionError(
-            f"no campaign {cid!r} in the store", Location("store"), suggest(cid, every)
-        )
+        raise unknown_id("no campaign", cid, every, "in the store", Location("store"))
     return row
 
 
@@ -61,9 +61,7 @@ def unit_row(session: Session, cid: str, uid: str, lock: bool = False) -> UnitRo
     row = session.get(UnitRow, (cid, uid), with_for_update=lock)
     if row is None:
         every = list(session.exec(select(UnitRow.unit_id).where(UnitRow.campaign_id == cid)))
-        raise SubmissionError(
-            f"no unit {uid!r} in campaign {cid!r}", Location("store"), suggest(uid, every)
-        )
+        raise unknown_id("no unit", uid, every, f"in campaign {cid!r}", Location("store"))
     return row
 
 
@@ -236,3 +234,50 @@ def appraisals_hash(rows: list[AppraisalRow]) -> str:
 
 def unit_states(units: list[UnitRow]) -> Mapping[str, str]:
     return {u.unit_id: u.state for u in units}
+
+
+# ---------------------------------------------------------------- one read each, for the CLI
+
+
+def campaign_clock(store: Store, cid: str) -> tuple[str, str] | None:
+    """(time zone, created_at) of a stored campaign, or None if there is none."""
+    with store.read() as s:
+        row = s.get(CampaignRow, cid)
+        return None if row is None else (row.time_zone, row.created_at)
+
+
+def time_zones(store: Store) -> dict[str, str]:
+    """Every stored campaign's time zone, by campaign id."""
+    with store.read() as s:
+        return {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
+
+
+def campaign_index(store: Store, cid: str) -> Index:
+    """The compiled index a stored campaign is scored on (a missing campaign is refused)."""
+    with store.read() as s:
+        return index_for(s, campaign_row(s, cid).index_hash)
+
+
+def unit_with_index(store: Store, cid: str, uid: str) -> tuple[UnitRow, Index]:
+    """A stored unit and its campaign's compiled index: what its Excel template is made of."""
+    with store.read() as s:
+        row = campaign_row(s, cid)
+        unit = unit_row(s, cid, uid)
+        return unit, index_for(s, row.index_hash)
+
+
+def explanations(store: Store, cid: str, uid: str) -> list[dict[str, Any]]:
+    """A unit's explanations (giải trình) as plain data, in the order they were recorded:
+    node, text, author, time and the evidence added."""
+    with store.read() as s:
+        return [
+            {
+                "node_id": e.node_id,
+                "text": e.text,
+                "author": e.author,
+                "at": e.at,
+                "evidence": json.loads(e.evidence_json),
+            }
+            for e in explanation_rows(s, cid)
+            if e.unit_id == uid
+        ]

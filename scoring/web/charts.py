@@ -1,6 +1,7 @@
-"""The web pages' charts (matplotlib SVG, the house style of ``scoring.reports.plots``): the ranking
-of a group as bars against its class thresholds, and each unit's index last year and this year.
-Values come from the report's decimal strings; labels use the page's decimal separator."""
+"""The web pages' charts (matplotlib SVG, in the house style of ``scoring.reports.chart_style``):
+the ranking of a group as bars against its class thresholds, and each unit's index last year and
+this year. Values come from the report's decimal strings; labels use the page's decimal
+separator."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from decimal import Decimal
 
 from matplotlib.figure import Figure
 
-from scoring.reports.charts import _svg
+from scoring.reports.chart_style import house_style, svg_element
 from scoring.reports.model import GroupReport
-from scoring.reports.plots import _style
 from scoring.web.i18n import number
 
 
@@ -21,7 +21,7 @@ def ranking_svg(group: GroupReport, lang: str) -> str:
         u for u in group.units if u.rank is None
     ]
     height = 0.9 + 0.24 * max(len(units), 1)
-    with _style():
+    with house_style():
         fig = Figure(figsize=(7.2, height))
         ax = fig.add_subplot()
         ys = list(range(len(units)))[::-1]
@@ -41,7 +41,7 @@ def ranking_svg(group: GroupReport, lang: str) -> str:
         ax.set_xlabel("Chỉ số / index" if lang == "vi" else "Index")
         ax.grid(axis="x", linestyle=":", color="0.7")
         fig.tight_layout()
-        return _svg(fig, f"rank-{group.id}")
+        return svg_element(fig, f"rank-{group.id}")
 
 
 def yoy_svg(
@@ -49,7 +49,7 @@ def yoy_svg(
 ) -> str:
     """One line per unit from last year's index (open circle) to this year's (filled)."""
     height = 0.9 + 0.24 * max(len(rows), 1)
-    with _style():
+    with house_style():
         fig = Figure(figsize=(7.2, height))
         ax = fig.add_subplot()
         ys = list(range(len(rows)))[::-1]
@@ -68,4 +68,4 @@ def yoy_svg(
         ax.set_xlabel("Chỉ số / index" if lang == "vi" else "Index")
         ax.grid(axis="x", linestyle=":", color="0.7")
         fig.tight_layout()
-        return _svg(fig, f"yoy-{group_id}")
+        return svg_element(fig, f"yoy-{group_id}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 
 from scoring.campaign.submission import load_campaign
 from scoring.errors import InputFileError
-from scoring.sources.yamlsrc import load_yaml, load_yaml_file
+from scoring.sources.yamlsrc import canonical_yaml, load_yaml, load_yaml_file
 from tests.support.fuzzing import bounded
 from tests.support.paths import MINI
 
@@ -141,3 +143,22 @@ def test_campaign_naming_a_device_reports_the_unit_and_scores_the_others(tmp_pat
         got = load_campaign(folder)
     assert "not a regular file" in str(got.errors["a"][0])
     assert set(got.submissions) == {"b", "c"}
+
+
+def test_canonical_yaml_is_exact_and_reads_back() -> None:
+    """The one YAML writer quotes ids, keeps decimals exact, writes lists as flow mappings and
+    reads back (through load_yaml) as the same data, composed."""
+    note = unicodedata.normalize("NFD", 'Sở "Tài chính"\nhai')
+    answers = {
+        "1.1": {"value": Decimal("91.30"), "na": False, "done_on": None},
+        "1.2": {"evidence": [{"doc": "1/KH", "date": dt.date(2018, 1, 14)}], "note": note},
+    }
+    text = canonical_yaml({"unit": "yes", "index": "x-2018"}, {"answers": answers, "b": {}}, "c")
+    lines = text.splitlines()
+    assert lines[:4] == ["# c", 'unit: "yes"', "index: x-2018", "answers:"]
+    assert '  "1.1":' in lines and "    value: 91.3" in lines and "b: {}" in lines
+    assert '    - {doc: "1/KH", date: 2018-01-14}' in lines
+    data, _ = load_yaml(text)
+    assert data["unit"] == "yes" and data["answers"]["1.1"]["value"] == Decimal("91.3")
+    assert data["answers"]["1.2"]["note"] == unicodedata.normalize("NFC", note)
+    assert data["answers"]["1.2"]["evidence"] == [{"doc": "1/KH", "date": dt.date(2018, 1, 14)}]

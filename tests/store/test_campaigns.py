@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from scoring.campaign.appraisal_files import ExplanationEntry
+from scoring.campaign.appraisal_files import ExplanationEntry, parse_appraisals
 from scoring.errors import ConflictError, ParindexError, SubmissionError, WorkflowError
 from scoring.store import appraisal, campaigns, cycle, publication
 from scoring.store.appraisal import Change
@@ -263,3 +263,18 @@ def test_vietnamese_text_is_stored_composed(store, mini_copy: Path) -> None:  # 
     campaigns.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
     names = [u["name"] for u in campaigns.status(store, "mini-2018")["units"]]
     assert names[0] == "Sở A" and unicodedata.is_normalized("NFC", names[0])
+
+
+def test_a_round_files_changes_by_unit_take_the_files_appraiser() -> None:
+    """A round file's entries become changes by unit, each by the file's appraiser when the
+    entry names none (what `parindex appraise --file` and `campaign run` record)."""
+    text = (MINI / "appraisal-1.yaml").read_text(encoding="utf-8")
+    text += '    - {node: "1.2", score: 5, reason: Khác, appraiser: Tổ 2}\n'
+    f = parse_appraisals(text, "appraisal-1.yaml")[0]
+    got = appraisal.file_changes(f)
+    assert list(got) == ["a", "b", "c"]
+    assert got["a"] == [
+        Change("2.1", Decimal("7.5"), "Chỉ 3 sáng kiến có quyết định công nhận", f.appraiser),
+        Change("1.4", Decimal("6"), "Số liệu khác Cổng dịch vụ công", f.appraiser),
+    ]
+    assert got["c"][-1] == Change("1.2", Decimal("5"), "Khác", "Tổ 2")

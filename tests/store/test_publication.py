@@ -206,3 +206,23 @@ def test_sqlite_and_postgresql_publish_the_same_bytes(tmp_path: Path, pg_url: st
             )
         st.close()
     assert docs[0] == docs[1]
+
+
+def test_a_stored_campaign_scored_as_published_or_as_it_stands(published) -> None:  # type: ignore[no-untyped-def]
+    """`scored` gives the published run's results (its appraisal changes only) or the
+    campaign as it stands; `campaign_id` finds it by year; `published_document` is the run's."""
+    assert publication.campaign_id(published, "2018") == "mini-2018"
+    doc = publication.published_document(published, "mini-2018")
+    later = Change("1.2", D(5), "Điều chỉnh sau công bố", "Hội đồng")
+    appraisal.appraise(
+        published, "mini-2018", "a", "correction", [later], actor="x", now=at("2018-12-30")
+    )
+    _, now_result = publication.scored(published, "mini-2018")
+    held, as_published = publication.scored(published, "mini-2018", as_published=True)
+    assert [u.unit_id for u in held.units] == ["a", "b", "c"]
+    a_pub, a_now = as_published.unit("a"), now_result.unit("a")
+    assert a_pub is not None and a_now is not None
+    assert next(u["points"] for g in doc["groups"] for u in g["units"] if u["unit_id"] == "a") == (
+        f"{a_pub.points:.2f}"
+    )
+    assert a_now.nodes["1.2"].points == D(5) != a_pub.nodes["1.2"].points

@@ -13,9 +13,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
-import yaml
-
 from scoring.index.loader import Index, Item
+from scoring.sources.yamlsrc import dump_yaml
 
 KINDS = [
     "boolean",
@@ -231,16 +230,8 @@ def random_index(rng: random.Random) -> tuple[str, str]:
 
 
 def _dump(doc: Any) -> str:
-    def rep(dumper: yaml.SafeDumper, d: Decimal) -> yaml.Node:
-        return dumper.represent_scalar(
-            "tag:yaml.org,2002:float" if "." in str(d) else "tag:yaml.org,2002:int", format(d, "f")
-        )
-
-    class D(yaml.SafeDumper):
-        pass
-
-    D.add_representer(Decimal, rep)
-    return yaml.dump(doc, Dumper=D, allow_unicode=True, sort_keys=False)
+    """YAML text of generated data, written by parindex's one YAML writer."""
+    return dump_yaml(doc)
 
 
 def random_answer(rng: random.Random, item: Item) -> dict[str, Any] | None:

@@ -11,7 +11,8 @@ WEB = Path(__file__).resolve().parents[2] / "scoring" / "web"
 MODULES = sorted(WEB.rglob("*.py"))
 # what only the library may call: scoring, re-ranking, and the workflow's own tables
 LIBRARY_ONLY = {
-    "scoring.evaluation.evaluate": {"score_units", "score_unit"},
+    "scoring": {"score_units", "score_unit", "score_campaign", "rank"},
+    "scoring.evaluation.batch": {"score_units", "score_unit", "score_stream"},
     "scoring.evaluation.ranking": {"rank", "score_campaign", "classify"},
     "scoring.campaign.submission": {"prepare", "read_unit_text"},
     "scoring.store.workflow": {"UNIT_MOVES", "CAMPAIGN_MOVES", "EDITABLE"},

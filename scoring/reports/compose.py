@@ -1,6 +1,6 @@
-"""From stored documents to a ``Report``: pure functions of plain JSON data, no I/O.
+"""Composing a ``Report`` from stored documents: pure functions of plain JSON data, no I/O.
 
-The inputs are what the store keeps for a run: the score document (``report.score_document``,
+``compose_report`` takes what the store keeps for a run: the score document (``score_document``,
 every figure a string at the published places) and each unit's trace as JSON
 (``trace.to_jsonable`` of its ``UnitResult``), plus last year's score document when there is
 one. Annex figures are copied from the document unchanged; the scorecard's tree takes its
@@ -18,8 +18,9 @@ from typing import Any
 from scoring.evaluation.aggregate import percent
 from scoring.evaluation.trace import ClassLabel
 from scoring.reports.model import (
+    AnnexRow,
+    AppraisalEntry,
     AreaScore,
-    Change,
     ClassCount,
     Explanation,
     GroupReport,
@@ -28,7 +29,6 @@ from scoring.reports.model import (
     Mover,
     Report,
     Scorecard,
-    UnitScore,
     YearOver,
 )
 from scoring.sources.numbers import fmt, quantize
@@ -46,6 +46,7 @@ def signed(x: Decimal) -> str:
 
 
 def label(data: Mapping[str, Any] | None) -> ClassLabel | None:
+    """A classification as a score document holds it, as a ``ClassLabel`` (None: none)."""
     if not data:
         return None
     return ClassLabel(data["id"], data["label_vi"], data["label_en"])
@@ -62,7 +63,7 @@ def _units(doc: Doc | None) -> dict[str, Mapping[str, Any]]:
     return {u["unit_id"]: u for g in doc["groups"] for u in g["units"]}
 
 
-def assemble(
+def compose_report(
     doc: Doc,
     traces: Mapping[str, Mapping[str, Any]],
     meta: Meta,
@@ -162,7 +163,7 @@ def _unit(
     tied: bool,
     medians: Mapping[str, float | None],
     last: Mapping[str, Any] | None,
-) -> UnitScore:
+) -> AnnexRow:
     last_areas = {a["id"]: a for a in last["areas"]} if last else {}
     areas = []
     for a in u["areas"]:
@@ -183,7 +184,7 @@ def _unit(
                 change=signed(Decimal(a["points"]) - Decimal(old["points"])) if old else None,
             )
         )
-    return UnitScore(
+    return AnnexRow(
         unit_id=u["unit_id"],
         name=u["name"],
         group=u["group"],
@@ -203,7 +204,7 @@ def _unit(
     )
 
 
-def _year_over(unit: UnitScore, last: Mapping[str, Any] | None, doc: Doc | None) -> YearOver | None:
+def _year_over(unit: AnnexRow, last: Mapping[str, Any] | None, doc: Doc | None) -> YearOver | None:
     if last is None or doc is None:
         return None
     rank = last["rank"]
@@ -337,12 +338,12 @@ def tree(
     return tuple(lines), tuple(adjustments)
 
 
-def _changes(step: Mapping[str, Any], places: int) -> tuple[Change, ...]:
+def _changes(step: Mapping[str, Any], places: int) -> tuple[AppraisalEntry, ...]:
     def q(x: Any) -> str:
         return fmt(quantize(Decimal(str(x)), places))
 
     return tuple(
-        Change(
+        AppraisalEntry(
             round=str(a["round"]),
             at=str(a.get("at", "")),
             appraiser=str(a.get("appraiser", "")),
