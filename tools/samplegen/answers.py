@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from scoring.index import model as m
+from scoring.index.kinds.choices import DeadlineRule
+from scoring.index.kinds.counts import CountDeductionRule
 from scoring.index.loader import Item
 from tools.samplegen.context import Context
 from tools.samplegen.drawer import Drawer
@@ -181,7 +182,7 @@ def build(ctx: Context, latest: dict[str, dt.date] | None = None) -> Drawn:
                 continue
             ans = draw.answer(item)
             if lid in late:
-                assert isinstance(rule, m.DeadlineRule)
+                assert isinstance(rule, DeadlineRule)
                 days = late[lid]
                 ans = {"done_on": None if days is None else rule.due + dt.timedelta(days=days)}
             if ans.get("done_on") is not None:
@@ -197,7 +198,7 @@ def build(ctx: Context, latest: dict[str, dt.date] | None = None) -> Drawn:
             ans["self_score"] = claim(rng, item.max, given, BOLDNESS)
             ev = item.node.evidence
             needs = (ev is not None and ev.required) or (
-                isinstance(rule, m.CountDeductionRule) and ans["count"] > 0
+                isinstance(rule, CountDeductionRule) and ans["count"] > 0
             )
             if needs and ev is not None:
                 docs = evidence_for(ctx, rng, item, ans, u.suffix, until)

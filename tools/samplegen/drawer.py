@@ -11,7 +11,15 @@ import datetime as dt
 import random
 from typing import Any
 
-from scoring.index import model as m
+from scoring.index.kinds.choices import (
+    BooleanRule,
+    CompareToLimitRule,
+    DeadlineRule,
+    OrdinalLevelsRule,
+)
+from scoring.index.kinds.counts import CountDeductionRule, CountPointsRule
+from scoring.index.kinds.outside import CouncilJudgmentRule, ExternalValueRule
+from scoring.index.kinds.rates import ProportionalRule, RatioBandsRule, ValueBandsRule
 from scoring.index.loader import Item
 from tools.samplegen.data import Cases, Prose
 
@@ -80,7 +88,7 @@ class Drawer:
         num = min(den, round(den * self.rate() / 100))
         return {"numerator": num, "denominator": den}
 
-    def value(self, rule: m.ValueBandsRule) -> dict[str, Any]:
+    def value(self, rule: ValueBandsRule) -> dict[str, Any]:
         """A value_bands leaf: a count, the budget revenue or a completion percentage."""
         _lo, hi = rule.range
         if hi == 1000000:  # a count: 0 for good units, sometimes 1-3
@@ -92,7 +100,7 @@ class Drawer:
         v = 100.0 if self.good(-0.1) else max(55.0, min(99.9, self.rng.gauss(72 + 25 * self.q, 7)))
         return {"value": round(v, 1)}
 
-    def deadline(self, rule: m.DeadlineRule) -> dict[str, Any]:
+    def deadline(self, rule: DeadlineRule) -> dict[str, Any]:
         """A done date: up to 20 days early or late, or not done."""
         due = rule.due
         if self.good(0.1):
@@ -101,7 +109,7 @@ class Drawer:
             return {"done_on": None}
         return {"done_on": due + dt.timedelta(days=self.rng.randint(1, 20))}
 
-    def count_points(self, item: Item, rule: m.CountPointsRule) -> dict[str, Any]:
+    def count_points(self, item: Item, rule: CountPointsRule) -> dict[str, Any]:
         """A count of items around what full points need."""
         cap = item.max if rule.cap is None else rule.cap
         full = int(cap / rule.per_item)
@@ -114,7 +122,7 @@ class Drawer:
             return {"count": 0}
         return {"count": self.rng.choice([1, 1, 1, 2])}
 
-    def ordinal(self, rule: m.OrdinalLevelsRule) -> dict[str, Any]:
+    def ordinal(self, rule: OrdinalLevelsRule) -> dict[str, Any]:
         """A level, the best one first."""
         keys = list(rule.levels)
         i = 0
@@ -136,27 +144,27 @@ class Drawer:
     def answer(self, item: Item) -> dict[str, Any]:
         """The inputs of a self-assessed leaf, by its rule kind."""
         r = item.node.rule
-        if isinstance(r, m.BooleanRule):
+        if isinstance(r, BooleanRule):
             return {"value": self.good(0.08)}
-        if isinstance(r, m.DeadlineRule):
+        if isinstance(r, DeadlineRule):
             return self.deadline(r)
-        if isinstance(r, m.RatioBandsRule | m.ProportionalRule):
+        if isinstance(r, RatioBandsRule | ProportionalRule):
             return self.ratio(item)
-        if isinstance(r, m.ValueBandsRule):
+        if isinstance(r, ValueBandsRule):
             return self.value(r)
-        if isinstance(r, m.CountPointsRule):
+        if isinstance(r, CountPointsRule):
             return self.count_points(item, r)
-        if isinstance(r, m.CountDeductionRule):
+        if isinstance(r, CountDeductionRule):
             return self.count_deduction()
-        if isinstance(r, m.OrdinalLevelsRule):
+        if isinstance(r, OrdinalLevelsRule):
             return self.ordinal(r)
-        if isinstance(r, m.CompareToLimitRule):
+        if isinstance(r, CompareToLimitRule):
             return self.compare()
         raise ValueError(f"{item.id}: no draw for a {type(r).__name__}")
 
     def survey(self, item: Item) -> dict[str, Any]:
         """A survey leaf: a SIPAS percentage, or A/B/C/D counts of 30-120 respondents."""
-        if isinstance(item.node.rule, m.ExternalValueRule):
+        if isinstance(item.node.rule, ExternalValueRule):
             return {"value": round(min(95.0, max(70.0, self.rng.gauss(62 + 30 * self.q, 2.5))), 1)}
         n = self.rng.randint(30, 120)
         pa = min(0.9, max(0.25, self.rng.gauss(0.72 * self.q - 0.04, 0.05)))
@@ -169,7 +177,7 @@ class Drawer:
     def council(self, item: Item) -> dict[str, Any]:
         """The council's score, one of the rule's levels, and its reason."""
         rule = item.node.rule
-        assert isinstance(rule, m.CouncilJudgmentRule) and rule.levels is not None
+        assert isinstance(rule, CouncilJudgmentRule) and rule.levels is not None
         levels = sorted(rule.levels, reverse=True)
         i = 0
         while i < len(levels) - 2 and not self.good(-0.05):

@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import Any
 
-from scoring.index import model as m
+from scoring.index.kinds.choices import (
+    BooleanRule,
+    CompareToLimitRule,
+    DeadlineRule,
+    LateBand,
+    OrdinalLevelsRule,
+)
+from scoring.index.kinds.counts import CountDeductionRule, CountPointsRule
+from scoring.index.kinds.outside import CouncilJudgmentRule
+from scoring.index.kinds.rates import ProportionalRule, RatioBandsRule, ValueBandsRule
 from tools.samplegen.answers import q2
 from tools.samplegen.context import Context
 from tools.samplegen.views import UnitView
@@ -141,9 +150,9 @@ def lowerings(
     def scored(**inputs: Any) -> Decimal | None:
         return ctx.scorer.points(unit.group, lid, {**ans, **inputs})
 
-    if isinstance(r, m.DeadlineRule) and ans["done_on"] is not None:
+    if isinstance(r, DeadlineRule) and ans["done_on"] is not None:
         due, done = r.due, ans["done_on"]
-        bands = r.late if isinstance(r.late, list) else [m.LateBand(points=r.late)]
+        bands = r.late if isinstance(r.late, list) else [LateBand(points=r.late)]
         days_late = (done - due).days
         if days_late <= 0:
             first = bands[0].max_days if bands[0].max_days is not None else 12
@@ -165,14 +174,14 @@ def lowerings(
                     got=vdate(got), days=(got - due).days, done=vdate(done), limit=band_days
                 )
                 add(2, scored(done_on=got), "late", reason, due=due, got=got, done=done)
-    elif isinstance(r, m.BooleanRule) and ans["value"]:
+    elif isinstance(r, BooleanRule) and ans["value"]:
         because = keyed(words.boolean, unit.group, lid) or words.boolean_default
         add(2, scored(value=False), because.tag, because.reason)
-    elif isinstance(r, m.RatioBandsRule | m.ProportionalRule) and ans["denominator"]:
+    elif isinstance(r, RatioBandsRule | ProportionalRule) and ans["denominator"]:
         num, den = ans["numerator"], ans["denominator"]
         src = source_of(ctx, lid)
         n2: int | None
-        if isinstance(r, m.RatioBandsRule):
+        if isinstance(r, RatioBandsRule):
             n2 = first_lower(lambda n: scored(numerator=n), pts, num)
         else:
             drop = Decimal(rng.choice(["0.2", "0.25", "0.3", "0.4", "0.5"]))
@@ -180,7 +189,7 @@ def lowerings(
             n2 = min(num - 1, int(want * den / 100)) if pts > drop else None
         if n2 is not None and n2 >= 0:
             p2 = must(scored(numerator=n2))
-            partial = isinstance(r, m.ProportionalRule)
+            partial = isinstance(r, ProportionalRule)
             score = q2(p2) if partial else p2
             if pts - score >= Decimal("0.1"):
                 reason = words.figures.format(
@@ -192,7 +201,7 @@ def lowerings(
                     told_pct=pct(num, den),
                 )
                 add(3, score, "figures", reason, source=src, partial=partial)
-    elif isinstance(r, m.ValueBandsRule):
+    elif isinstance(r, ValueBandsRule):
         lo, hi = r.range
         v = Decimal(str(ans["value"]))
         if hi == 1000000:  # a count of reminders or repeated requests
@@ -213,7 +222,7 @@ def lowerings(
                 text = words.revenue if hi == 300 else words.completion
                 reason = text.format(found=vn(w), told=vn(v))
                 add(2, scored(value=w), "figures", reason, source=source_of(ctx, lid))
-    elif isinstance(r, m.CountPointsRule) and ans["count"] > 0:
+    elif isinstance(r, CountPointsRule) and ans["count"] > 0:
         n = ans["count"]
         what = keyed(words.count_points, unit.group, lid)
         assert what is not None, f"prose.yaml: no count_points wording for {lid}"
@@ -225,19 +234,19 @@ def lowerings(
                 )
                 add(2, scored(count=n2), "count", reason, noun=what.noun, missing=n - n2)
                 break
-    elif isinstance(r, m.CountDeductionRule) and lid in words.count_deduction:
+    elif isinstance(r, CountDeductionRule) and lid in words.count_deduction:
         n = ans["count"]
         told = words.finding_undeclared if n == 0 else words.finding_beyond.format(count=n)
         reason = words.finding.format(finding=words.count_deduction[lid], told=told)
         add(1, scored(count=n + 1), "finding", reason)
-    elif isinstance(r, m.OrdinalLevelsRule):
+    elif isinstance(r, OrdinalLevelsRule):
         keys = list(r.levels)
         i = keys.index(ans["level"])
         if i + 1 < len(keys):
             label = r.levels[keys[i + 1]].label_vi
             reason = words.level.format(label=lower_first(label, proper))
             add(2, scored(level=keys[i + 1]), "level", reason, label=label)
-    elif isinstance(r, m.CompareToLimitRule):
+    elif isinstance(r, CompareToLimitRule):
         actual, limit = Decimal(str(ans["actual"])), Decimal(ans["limit"])
         if actual < limit:
             reason = words.time_equal.format(found=vn(limit), told=vn(actual))
@@ -289,7 +298,7 @@ def raises(ctx: Context, views: dict[str, UnitView], most: int = 2) -> dict[str,
         for lid, item in unit.leaves.items():
             ans = unit.answers.get(lid)
             r = item.node.rule
-            if not isinstance(r, m.DeadlineRule) or not ans or not ans.get("done_on"):
+            if not isinstance(r, DeadlineRule) or not ans or not ans.get("done_on"):
                 continue
             if lid in hand_set:
                 continue
@@ -318,7 +327,7 @@ def adjustment_change(
 def council_lowering(ctx: Context, unit: UnitView, lid: str) -> Change | None:
     """The council's score one level down, with the reason of that level."""
     rule = unit.leaves[lid].node.rule
-    assert isinstance(rule, m.CouncilJudgmentRule) and rule.levels is not None
+    assert isinstance(rule, CouncilJudgmentRule) and rule.levels is not None
     now = unit.points[lid]
     below = [x for x in sorted(rule.levels) if 0 < x < now]
     if not below:
