@@ -22,7 +22,7 @@ from common import ROOT, located, main
 
 with atheris.instrument_imports(include=["scoring", "yaml"]):
     from scoring import load_index
-    from scoring.campaign.submission import read_campaign_file
+    from scoring.campaign.folder import read_campaign_file
     from scoring.campaign.surveys import check_source, merged, stored_units
     from scoring.errors import ParindexError
     from scoring.sources.yamlsrc import dump_yaml, read_text

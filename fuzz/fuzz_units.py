@@ -22,14 +22,13 @@ from common import ROOT, located, main
 with atheris.instrument_imports(include=["scoring", "yaml"]):
     from scoring import load_index, prepare
     from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
-    from scoring.campaign.submission import (
-        Submission,
-        UnitSpec,
-        assemble,
+    from scoring.campaign.folder import (
+        assemble_campaign,
         load_campaign,
         parse_unit_file,
         read_unit_text,
     )
+    from scoring.campaign.submission import Submission, UnitSpec
     from scoring.sources.jsonsrc import json_to_yaml
     from scoring.sources.yamlsrc import load_yaml_file, read_text
 
@@ -63,7 +62,7 @@ def _unit(path: Path, as_json: bool) -> None:
 
 
 def _survey(path: Path) -> None:
-    camp = assemble(
+    camp = assemble_campaign(
         CAMPAIGN.spec,
         SPEC_SOURCE,
         SPEC_DATA,

@@ -9,7 +9,9 @@ The public API::
         print(unit.rank, unit.name, unit.index)
 """
 
-from scoring.campaign.submission import Campaign, Ready, load_campaign, prepare
+from scoring.campaign.folder import load_campaign
+from scoring.campaign.ready import Ready, prepare
+from scoring.campaign.submission import Campaign
 from scoring.errors import (
     EngineError,
     ErrorList,

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scoring.campaign.submission import Campaign, Submission, UnitSpec, _read_source, prepare
+from scoring.campaign.folder import read_source
+from scoring.campaign.ready import prepare
+from scoring.campaign.submission import Campaign, Submission, UnitSpec
 from scoring.errors import ErrorList, Location, ParindexError, SubmissionError
 from scoring.index.loader import Index
 from scoring.sources.yamlsrc import dump_yaml, load_yaml
@@ -34,7 +36,7 @@ def check_source(
     data, source = load_yaml(text, name)
     subs = {uid: Submission(spec) for uid, spec in units.items()}
     by_unit: dict[str, list[ParindexError]] = {}
-    _read_source(text, name, kind, subs, by_unit, (data, source))
+    read_source(text, name, kind, subs, by_unit, (data, source))
     named: dict[str, Any] = data["units"]  # _read_source checked the shape
     if not named:
         raise SubmissionError(

@@ -18,7 +18,7 @@ from scoring.sources.yamlsrc import read_text
 # ---------------------------------------------------------------- appraisal
 
 appraisal = lazy("scoring.store.appraisal")
-campaigns = lazy("scoring.store.campaigns")
+imports = lazy("scoring.store.imports")
 
 
 @app.command()
@@ -144,7 +144,7 @@ def survey_import(
 
     def body() -> None:
         kind = "council" if council else "survey"
-        units = campaigns.import_source(
+        units = imports.import_source(
             store(),
             campaign,
             kind,

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from scoring.campaign.submission import load_campaign, read_campaign_file
+from scoring.campaign.folder import load_campaign, read_campaign_file
 from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,

@@ -44,6 +44,8 @@ from scoring.sources.yamlsrc import exists, is_dir, read_text
 # ---------------------------------------------------------------- campaign
 
 campaigns = lazy("scoring.store.campaigns")
+imports = lazy("scoring.store.imports")
+moves = lazy("scoring.store.moves")
 cycle = lazy("scoring.store.cycle")
 roster = lazy("scoring.store.roster")
 stored = lazy("scoring.store.stored")
@@ -191,9 +193,7 @@ def campaign_advance(
     """
 
     def body() -> None:
-        row = campaigns.advance_campaign(
-            store(), campaign_id, to, actor=actor(), now=now(campaign_id)
-        )
+        row = moves.advance_campaign(store(), campaign_id, to, actor=actor(), now=now(campaign_id))
         out.print(f"campaign {row.id} is now {row.state}", markup=False)
 
     guard(body)
@@ -237,11 +237,11 @@ def import_(
             raise InputFileError("no such file or folder", Location(str(path)))
         st = store()
         if is_dir(path):
-            from scoring.campaign.submission import read_campaign_file
+            from scoring.campaign.folder import read_campaign_file
 
             spec = read_campaign_file(path)
             when = now(spec.id, time_zone=spec.time_zone)
-            report = campaigns.import_folder(st, path, actor=actor(), now=when)
+            report = imports.import_folder(st, path, actor=actor(), now=when)
             verb = "created" if report.created else "updated"
             out.print(
                 f"campaign {report.campaign} {verb}: {len(report.stored)} self-assessments stored",
@@ -257,7 +257,7 @@ def import_(
         if campaign is None:
             raise SubmissionError("importing one file needs --campaign ID")
         uid, text = _unit_file(st, campaign, path, unit)
-        for w in campaigns.import_unit(
+        for w in imports.import_unit(
             st,
             campaign,
             uid,
@@ -285,7 +285,7 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
         text = read_template(path, stored.campaign_index(st, cid))
     else:  # YAML, or JSON read by its name (.json)
         text = read_text(path)
-    from scoring.campaign.submission import parse_unit_file
+    from scoring.campaign.folder import parse_unit_file
 
     uf = parse_unit_file(text, str(path))[0]
     if unit is not None and unit != uf.unit:
@@ -301,7 +301,7 @@ def submit(campaign: CampaignArg, unit: UnitArg, expected: VersionOpt = None) ->
     """
 
     def body() -> None:
-        row = campaigns.submit(
+        row = moves.submit(
             store(), campaign, unit, actor=actor(), now=now(campaign), expected_version=expected
         )
         late = " (late)" if row.late else ""
@@ -325,7 +325,7 @@ def advance(
     """
 
     def body() -> None:
-        row = campaigns.advance_unit(
+        row = moves.advance_unit(
             store(), campaign, unit, to, actor=actor(), now=now(campaign), expected_version=expected
         )
         out.print(f"{unit} is now {row.state}; version {row.version}", markup=False)

@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from scoring.campaign.submission import Ready
+from scoring.campaign.ready import Ready
 from scoring.evaluation.compact import CompactScore, GroupPlan
 from scoring.evaluation.inputs import Appraisals, apply_appraisals
 from scoring.evaluation.outcomes import (

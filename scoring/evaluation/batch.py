@@ -28,7 +28,8 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from scoring.campaign.submission import NA, Ready, Submission, prepare
+from scoring.campaign.ready import NA, Ready, prepare
+from scoring.campaign.submission import Submission
 from scoring.errors import ErrorList, ParindexError
 from scoring.evaluation.aggregate import score_compact
 from scoring.evaluation.compact import CompactScore, GroupPlan, group_plan

@@ -16,7 +16,7 @@ import dataclasses
 import decimal
 from collections.abc import Callable, Collection
 
-from scoring.campaign.submission import Ready
+from scoring.campaign.ready import Ready
 from scoring.evaluation.aggregate import score_leaf, totals, unit_warnings
 from scoring.evaluation.compact import group_plan
 from scoring.evaluation.inputs import Appraisals

@@ -10,7 +10,7 @@ after scoring must not show in a trace whose points never saw it. ``batch.score_
 therefore scores and traces each unit from a snapshot taken here (``frozen_batch``), once per
 unit.
 
-The snapshot costs nothing for what is already frozen: ``submission.prepare`` hands its fresh
+The snapshot costs nothing for what is already frozen: ``ready.prepare`` hands its fresh
 dicts over as read-only views (``MappingProxyType``), which are shared as they are; a
 ``Ready`` made some other way has its mappings copied. An ``Answer`` and a ``Prepared`` are
 frozen records (an answer's evidence a tuple), an ``Appraisal`` a frozen dataclass: only the
@@ -25,7 +25,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from scoring.campaign.submission import Ready
+from scoring.campaign.ready import Ready
 
 V = TypeVar("V")
 

@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Mapping, Set
 from decimal import Decimal
 from typing import Any
 
-from scoring.campaign.submission import NA, Ready
+from scoring.campaign.ready import NA, Ready
 from scoring.index.engine import branch_of
 from scoring.index.kinds import MISSING, Prepared
 from scoring.index.loader import AdjustmentItem, GroupView, Index, Item

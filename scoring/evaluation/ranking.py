@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scoring.campaign.submission import Campaign, Ready, Submission, prepare
+from scoring.campaign.ready import Ready, prepare
+from scoring.campaign.submission import Campaign, Submission
 from scoring.errors import ParindexError
 from scoring.evaluation.batch import score_units
 from scoring.evaluation.inputs import Appraisals

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
-from scoring.campaign.submission import Ready
+from scoring.campaign.ready import Ready
 from scoring.evaluation.compact import CompactScore, GroupPlan
 from scoring.evaluation.inputs import Appraisals
 from scoring.evaluation.steps import (

@@ -18,7 +18,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from scoring.campaign.submission import Answer, Ready
+from scoring.campaign.ready import Ready
+from scoring.campaign.submission import Answer
 from scoring.evaluation.inputs import Appraisals, apply_appraisals
 from scoring.evaluation.outcomes import GRANT_FULL, Outcome, adjustment_points
 from scoring.evaluation.trace import Step

@@ -9,7 +9,7 @@ Public API::
 ``scoring.excel.writer`` writes it, and this module reads a filled template back.
 
 ``read_template`` reads a filled template back: every cell is checked for its type, then the
-answers go through ``submission.prepare`` (rule kinds, consistency packs) exactly as a YAML unit
+answers go through ``ready.prepare`` (rule kinds, consistency packs) exactly as a YAML unit
 file would. Every problem is a ``SubmissionError`` located at ``<file>!<sheet>``, the Excel row
 and column, and says which item and field it is about.
 """
@@ -25,7 +25,8 @@ from typing import Any
 
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs (see excel_template)
 
-from scoring.campaign.submission import Answer, Submission, UnitSpec, prepare
+from scoring.campaign.ready import prepare
+from scoring.campaign.submission import Answer, Submission, UnitSpec
 from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest
 from scoring.excel.template import (
     ADJ_SHEET,
@@ -389,7 +390,7 @@ def _head_error(label: str, key: str, msg: str, sugg: str | None = None) -> Subm
 def _check(
     index: Index, head: dict[str, str], sheets: list[_Sheet], parsed: list[dict[str, _Parsed]]
 ) -> list[ParindexError]:
-    """The answers through ``submission.prepare``: rule kinds and consistency packs."""
+    """The answers through ``ready.prepare``: rule kinds and consistency packs."""
     unit = UnitSpec(id=head["unit"], name=head["name"] or head["unit"], group=head["group"])
     sub = Submission(unit)
     where: dict[tuple[str, int | None, int | None], str] = {}

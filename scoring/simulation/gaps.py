@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scoring.campaign.submission import NA, Answer
+from scoring.campaign.ready import NA
+from scoring.campaign.submission import Answer
 from scoring.errors import SubmissionError
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import Step

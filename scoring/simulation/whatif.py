@@ -15,7 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scoring.campaign.submission import Answer, Submission, prepare
+from scoring.campaign.ready import prepare
+from scoring.campaign.submission import Answer, Submission
 from scoring.errors import Location, SubmissionError, suggest, unknown_id
 from scoring.evaluation.batch import score_units
 from scoring.evaluation.incremental import rescore

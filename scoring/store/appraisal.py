@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from scoring.campaign.appraisal_files import AppraisalFile, ExplanationEntry
-from scoring.campaign.submission import prepare
+from scoring.campaign.ready import prepare
 from scoring.errors import (
     ErrorList,
     Location,

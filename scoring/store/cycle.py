@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
-from scoring.campaign.submission import CampaignFile, _read_campaign
+from scoring.campaign.folder import read_campaign
+from scoring.campaign.submission import CampaignFile
 from scoring.errors import ErrorList
 from scoring.sources.yamlsrc import is_dir, read_text
-from scoring.store import appraisal, campaigns, publication
+from scoring.store import appraisal, imports, moves, publication
 from scoring.store.db import Store
 from scoring.store.schema import CampaignRow
 from scoring.store.stored import (
@@ -51,7 +52,7 @@ def run_cycle(
     """Import, submit, appraise (two rounds), explain, review and publish a campaign folder,
     skipping the steps already stored; return the published score document."""
     say = progress or (lambda _msg: None)
-    spec, _, _ = _read_campaign(folder)
+    spec, _, _ = read_campaign(folder)
     folder = folder if is_dir(folder) else folder.parent
     with store.read() as s:
         row = s.get(CampaignRow, spec.id)
@@ -67,14 +68,14 @@ def run_cycle(
     if _imported(store, spec, folder):
         say(f"campaign {spec.id}: the self-assessments are already stored")
     else:
-        report = campaigns.import_folder(store, folder, actor=actor, now=_at(opens, year_end, 8))
+        report = imports.import_folder(store, folder, actor=actor, now=_at(opens, year_end, 8))
         if report.errors:
             raise ErrorList.of([e for errs in report.errors.values() for e in errs])
         say(f"imported {len(report.stored)} self-assessments into campaign {spec.id}")
     states = _unit_states(store, spec.id)
     for u in spec.units:
         if states[u.id] == "draft":
-            campaigns.submit(store, spec.id, u.id, actor=u.id, now=_at(u.submitted_on, due))
+            moves.submit(store, spec.id, u.id, actor=u.id, now=_at(u.submitted_on, due))
     late = [u.id for u in spec.units if u.submitted_on and u.submitted_on > due]
     say(f"submitted {len(spec.units)} units ({len(late)} late: {', '.join(late) or 'none'})")
     first = _at(sched.appraisal_1_on, due)
@@ -132,7 +133,7 @@ def _advance_campaign(store: Store, cid: str, target: str, actor: str, when: dt.
     with store.read() as s:
         state = campaign_row(s, cid).state
     if CAMPAIGN_STATES.index(state) < CAMPAIGN_STATES.index(target):
-        campaigns.advance_campaign(store, cid, target, actor=actor, now=when)
+        moves.advance_campaign(store, cid, target, actor=actor, now=when)
 
 
 def _advance_units(
@@ -143,7 +144,7 @@ def _advance_units(
     for u in spec.units:
         for target in targets:
             if UNIT_STATES.index(states[u.id]) < UNIT_STATES.index(target):
-                campaigns.advance_unit(store, spec.id, u.id, target, actor=actor, now=when)
+                moves.advance_unit(store, spec.id, u.id, target, actor=actor, now=when)
 
 
 def _covered(stored: Counter[Hashable], wanted: Iterable[Hashable]) -> bool:

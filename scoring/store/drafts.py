@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from scoring.campaign.submission import Submission, prepare, read_unit_text
+from scoring.campaign.folder import read_unit_text
+from scoring.campaign.ready import prepare
+from scoring.campaign.submission import Submission
 from scoring.evaluation.batch import score_units
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import UnitResult
-from scoring.store.campaigns import unit_spec
+from scoring.store.imports import unit_spec
 from scoring.store.schema import UnitRow
 
 

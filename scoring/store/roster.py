@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-from scoring.campaign.submission import UnitSpec, check_listed_once
+from scoring.campaign.folder import check_listed_once
+from scoring.campaign.submission import UnitSpec
 from scoring.errors import Location, SubmissionError, WorkflowError
 from scoring.index.fields import Frozen
 from scoring.sources.located import validate

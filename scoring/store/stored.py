@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from scoring.campaign.submission import Campaign, CampaignFile, NamedText, UnitSpec, assemble
+from scoring.campaign.folder import NamedText, assemble_campaign
+from scoring.campaign.submission import Campaign, CampaignFile, UnitSpec
 from scoring.errors import ConflictError, Location, StorageError, unknown_id
 from scoring.evaluation.inputs import Appraisal
 from scoring.index.loader import Index, index_from_texts
@@ -195,7 +196,7 @@ def load(
         for k in ("survey", "council")
         if (k, "") in docs
     }
-    campaign = assemble(
+    campaign = assemble_campaign(
         spec,
         Source(f"store:{cid}"),
         {},

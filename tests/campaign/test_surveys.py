@@ -21,7 +21,7 @@ from sqlmodel import select
 from scoring.campaign.surveys import stored_units
 from scoring.errors import ErrorList, ParindexError, SubmissionError
 from scoring.sources.yamlsrc import dump_yaml
-from scoring.store import campaigns, cycle, publication
+from scoring.store import cycle, imports, moves, publication
 from scoring.store.schema import AuditRow, DocumentRow
 from scoring.store.stored import load
 from tests.support.cli import run
@@ -34,12 +34,12 @@ COUNCIL = (MINI / "council.yaml").read_text(encoding="utf-8")
 
 
 def _open(store) -> None:  # type: ignore[no-untyped-def]
-    report = campaigns.import_folder(store, MINI, actor="snv", now=at("2018-11-20"))
+    report = imports.import_folder(store, MINI, actor="snv", now=at("2018-11-20"))
     assert not report.errors
 
 
 def _import(store, kind: str, text: str, replace: bool = False) -> list[str]:  # type: ignore[no-untyped-def]
-    return campaigns.import_source(
+    return imports.import_source(
         store,
         CID,
         kind,
@@ -196,15 +196,15 @@ def test_publish_names_units_whose_stored_results_are_wrong(
         SURVEY.replace("S.2: {value: 90}", "S.2: {value: 140}") + "  zz: {S.2: {value: 1}}\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(campaigns, "check_source", lambda _i, _k, text, _n, _u: stored_units(text))
-    campaigns.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
+    monkeypatch.setattr(imports, "check_source", lambda _i, _k, text, _n, _u: stored_units(text))
+    imports.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
     for uid in "abc":
-        campaigns.submit(store, CID, uid, actor=uid, now=at("2018-11-28"))
-    campaigns.advance_campaign(store, CID, "appraisal", actor="snv", now=at("2018-12-01"))
+        moves.submit(store, CID, uid, actor=uid, now=at("2018-11-28"))
+    moves.advance_campaign(store, CID, "appraisal", actor="snv", now=at("2018-12-01"))
     for uid in "abc":
         for target in ("appraised_1", "explanation", "appraised_2", "final"):
-            campaigns.advance_unit(store, CID, uid, target, actor="snv", now=at("2018-12-16"))
-    campaigns.advance_campaign(store, CID, "review", actor="snv", now=at("2018-12-20"))
+            moves.advance_unit(store, CID, uid, target, actor="snv", now=at("2018-12-16"))
+    moves.advance_campaign(store, CID, "review", actor="snv", now=at("2018-12-20"))
     with pytest.raises(ErrorList) as err:
         publication.publish(store, CID, actor="snv", now=at("2018-12-21"))
     lines = [str(e) for e in err.value.errors]

@@ -22,10 +22,10 @@ import pytest
 from sqlmodel import select
 
 from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
-from scoring.campaign.submission import read_campaign_file
+from scoring.campaign.folder import read_campaign_file
 from scoring.errors import StorageError
 from scoring.sources.yamlsrc import read_text
-from scoring.store import appraisal, audit, campaigns, cycle, publication
+from scoring.store import appraisal, audit, cycle, imports, moves, publication
 from scoring.store.db import open_store
 from scoring.store.schema import (
     AppraisalRow,
@@ -133,15 +133,15 @@ def _finish_from_round1(url: str) -> None:
                 appraisal.appraise(st, CID, uid, "1", batch, actor="snv", now=first)
         for u in spec.units:
             for target in ("appraised_1", "explanation"):
-                campaigns.advance_unit(st, CID, u.id, target, actor="snv", now=first)
+                moves.advance_unit(st, CID, u.id, target, actor="snv", now=first)
         ex = parse_explanations(read_text(MINI / "explanations.yaml"), "explanations.yaml")[0]
         for uid, items in ex.units.items():
             appraisal.respond(st, CID, uid, items, actor=uid, now=at("2018-12-10"))
         cycle._round(st, spec, [f2], "2", second, _say)
         for u in spec.units:
             for target in ("appraised_2", "final"):
-                campaigns.advance_unit(st, CID, u.id, target, actor="snv", now=second)
-        campaigns.advance_campaign(st, CID, "review", actor="snv", now=at("2018-12-21"))
+                moves.advance_unit(st, CID, u.id, target, actor="snv", now=second)
+        moves.advance_campaign(st, CID, "review", actor="snv", now=at("2018-12-21"))
         publication.publish(st, CID, actor="snv", now=at("2018-12-21", 11))
     finally:
         st.close()
@@ -491,7 +491,7 @@ def test_pg_connection_loss_during_import(pg: str) -> None:
         with pytest.MonkeyPatch.context() as mp:
             calls = _cut_at(mp, pg, 5)
             try:
-                campaigns.import_folder(st, MINI, actor="snv", now=at("2018-11-20"))
+                imports.import_folder(st, MINI, actor="snv", now=at("2018-11-20"))
                 outcome = "succeeded"
             except StorageError as exc:
                 outcome = f"StorageError: {exc}"
@@ -501,9 +501,7 @@ def test_pg_connection_loss_during_import(pg: str) -> None:
             assert summary["states"] == {CID: "open"}
         else:
             assert summary["entries"] == 0 and summary["states"] == {}, summary
-        report = _retry(
-            lambda: campaigns.import_folder(st, MINI, actor="snv", now=at("2018-11-20"))
-        )
+        report = _retry(lambda: imports.import_folder(st, MINI, actor="snv", now=at("2018-11-20")))
         assert not report.errors
         assert check_store(pg)["states"] == {CID: "open"}
     finally:

@@ -33,15 +33,14 @@ from hypothesis import strategies as st
 
 from scoring import Index, load_index
 from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
-from scoring.campaign.submission import (
-    Submission,
-    UnitSpec,
+from scoring.campaign.folder import (
     load_campaign,
     parse_source_file,
     parse_unit_file,
-    prepare,
     read_unit_text,
 )
+from scoring.campaign.ready import prepare
+from scoring.campaign.submission import Submission, UnitSpec
 from scoring.campaign.surveys import check_source, merged, stored_units
 from scoring.errors import ParindexError
 from scoring.evaluation.documents import score_document

@@ -21,7 +21,8 @@ from benchmarks.national import (
     zen_loop,
 )
 from scoring import Index, ParindexError, Ready, UnitResult, dumps, score_units
-from scoring.campaign.submission import NA, Submission, UnitSpec
+from scoring.campaign.ready import NA
+from scoring.campaign.submission import Submission, UnitSpec
 from scoring.evaluation import batch
 from scoring.evaluation.batch import score_stream
 from scoring.evaluation.outcomes import leaf_facts

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from scoring import load_campaign, score_campaign, score_unit
-from scoring.campaign.submission import Answer, EvidenceRef, Ready
+from scoring.campaign.ready import Ready
+from scoring.campaign.submission import Answer, EvidenceRef
 from scoring.evaluation import batch
 from scoring.evaluation.batch import score_units
 from scoring.evaluation.inputs import Appraisal
@@ -150,7 +151,7 @@ def test_one_unit_trace_ignores_later_appraisals_and_answers(mini_index) -> None
 
 
 def _mini_ready(mini_index) -> list[Ready]:  # type: ignore[no-untyped-def]
-    from scoring.campaign.submission import prepare
+    from scoring.campaign.ready import prepare
 
     return [_loose(prepare(mini_index, s)) for s in load_campaign(MINI).submissions.values()]
 

@@ -38,7 +38,7 @@ from scoring.reports import (
 from scoring.reports.fonts import missing_glyphs
 from scoring.reports.xlsx import HEAD_ROW
 from scoring.sources.numbers import fmt, quantize
-from scoring.store import campaigns
+from scoring.store import imports
 from scoring.store.cycle import run_cycle
 from scoring.store.db import Store, open_store
 from scoring.store.publication import latest_run, published
@@ -440,7 +440,7 @@ def test_summary_counts_classes_and_describes_the_distribution(report: Report) -
 def test_an_unpublished_campaign_is_marked_draft(tmp_path: Path) -> None:
     """A campaign not yet published is computed as it stands and marked DỰ THẢO / DRAFT."""
     st = open_store(f"sqlite:///{tmp_path}/d.db")
-    campaigns.import_folder(st, MINI, actor="t", now=dt.datetime(2018, 11, 20, tzinfo=dt.UTC))
+    imports.import_folder(st, MINI, actor="t", now=dt.datetime(2018, 11, 20, tzinfo=dt.UTC))
     draft = build(st, "mini-2018", generated_at=AT)
     assert draft.meta.draft and draft.meta.run_id is None
     page = render_html(draft, "annex")

@@ -11,7 +11,7 @@ import pytest
 from scoring.campaign.appraisal_files import ExplanationEntry
 from scoring.errors import ParindexError, SubmissionError, WorkflowError
 from scoring.sources import clock
-from scoring.store import appraisal, campaigns
+from scoring.store import appraisal, campaigns, imports, moves
 from scoring.store.appraisal import Change
 from tests.support.paths import MINI
 from tests.support.stores import at
@@ -31,7 +31,7 @@ def _campaign(store, folder: Path, zone: str | None) -> str:  # type: ignore[no-
     if zone is not None:
         text += f"time_zone: {zone}\n"
     camp.write_text(text + "late_submission: refuse\n", encoding="utf-8")
-    report = campaigns.import_folder(store, folder, actor="snv", now=at("2018-11-20"))
+    report = imports.import_folder(store, folder, actor="snv", now=at("2018-11-20"))
     assert report.created and not report.errors
     return report.campaign
 
@@ -59,9 +59,9 @@ def test_submission_deadline_is_a_day_in_the_campaigns_zone(
     now = local(when, zone or HANOI)
     if late:
         with pytest.raises(WorkflowError, match="refuses late files"):
-            campaigns.submit(store, cid, "a", actor="a", now=now)
+            moves.submit(store, cid, "a", actor="a", now=now)
     else:
-        row = campaigns.submit(store, cid, "a", actor="a", now=now)
+        row = moves.submit(store, cid, "a", actor="a", now=now)
         assert row.state == "submitted" and not row.late
 
 
@@ -77,12 +77,12 @@ def test_explanation_deadline_is_a_day_in_the_campaigns_zone(
     the next local day refused."""
     cid = _campaign(store, mini_copy, zone)
     for uid in "abc":
-        campaigns.submit(store, cid, uid, actor=uid, now=at("2018-11-28"))
-    campaigns.advance_campaign(store, cid, "appraisal", actor="snv", now=at("2018-12-01"))
+        moves.submit(store, cid, uid, actor=uid, now=at("2018-11-28"))
+    moves.advance_campaign(store, cid, "appraisal", actor="snv", now=at("2018-12-01"))
     change = Change("1.4", Decimal(6), "Sai số liệu", "x")
     appraisal.appraise(store, cid, "a", "1", [change], actor="x", now=at("2018-12-05"))
     for to in ("appraised_1", "explanation"):
-        campaigns.advance_unit(store, cid, "a", to, actor="snv", now=at("2018-12-06"))
+        moves.advance_unit(store, cid, "a", to, actor="snv", now=at("2018-12-06"))
     # the same wall-clock times, twelve days on (the explanation deadline is 12/12)
     moment = local(when, zone or HANOI) + dt.timedelta(days=12)
     entry = [ExplanationEntry(node="1.4", text="t")]
@@ -96,7 +96,7 @@ def test_explanation_deadline_is_a_day_in_the_campaigns_zone(
 def test_unknown_time_zone_in_campaign_yaml_is_located(mini_copy: Path) -> None:
     """A campaign.yaml naming an unknown zone is refused at its file and line, with the
     nearest known name."""
-    from scoring.campaign.submission import read_campaign_file
+    from scoring.campaign.folder import read_campaign_file
 
     camp = mini_copy / "campaign.yaml"
     lines = camp.read_text(encoding="utf-8").splitlines()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.campaign.submission import parse_unit_file
+from scoring.campaign.folder import parse_unit_file
 from scoring.errors import InputFileError
 from scoring.sources.jsonsrc import json_to_yaml
 from tests.support.cli import run

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.campaign.submission import load_campaign
+from scoring.campaign.folder import load_campaign
 from scoring.errors import InputFileError
 from scoring.sources.yamlsrc import canonical_yaml, load_yaml, load_yaml_file
 from tests.support.fuzzing import bounded

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from scoring.campaign.appraisal_files import ExplanationEntry, parse_appraisals
 from scoring.errors import ConflictError, ParindexError, SubmissionError, WorkflowError
-from scoring.store import appraisal, campaigns, cycle, publication
+from scoring.store import appraisal, campaigns, cycle, imports, moves, publication
 from scoring.store.appraisal import Change
 from scoring.store.schema import AuditRow, DocumentRow
 from tests.support.paths import MINI
@@ -21,14 +21,14 @@ D = Decimal
 
 
 def _open(store, folder: Path = MINI) -> None:  # type: ignore[no-untyped-def]
-    report = campaigns.import_folder(store, folder, actor="snv", now=at("2018-11-20"))
+    report = imports.import_folder(store, folder, actor="snv", now=at("2018-11-20"))
     assert report.created and sorted(report.stored) == ["a", "b", "c"] and not report.errors
 
 
 def _to_appraisal(store) -> None:  # type: ignore[no-untyped-def]
     for uid in "abc":
-        campaigns.submit(store, "mini-2018", uid, actor=uid, now=at("2018-11-28"))
-    campaigns.advance_campaign(store, "mini-2018", "appraisal", actor="snv", now=at("2018-12-01"))
+        moves.submit(store, "mini-2018", uid, actor=uid, now=at("2018-11-28"))
+    moves.advance_campaign(store, "mini-2018", "appraisal", actor="snv", now=at("2018-12-01"))
 
 
 def test_import_creates_campaign_units_and_documents(store) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +45,7 @@ def test_bad_unit_file_is_reported_and_others_stored(store, mini_copy: Path) -> 
     """An invalid unit file is refused with its location; the valid ones are stored."""
     p = mini_copy / "units" / "b.yaml"
     p.write_text(p.read_text(encoding="utf-8").replace("{value: true}", "{value: sure}"))
-    report = campaigns.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
+    report = imports.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
     assert sorted(report.stored) == ["a", "c"]
     assert "b.yaml:3:11" in str(report.errors["b"][0])
 
@@ -53,7 +53,7 @@ def test_bad_unit_file_is_reported_and_others_stored(store, mini_copy: Path) -> 
 def test_late_submission_is_flagged_or_refused(store, mini_copy: Path) -> None:  # type: ignore[no-untyped-def]
     """After the deadline a file is flagged late, or refused when the campaign says so."""
     _open(store)
-    row = campaigns.submit(store, "mini-2018", "a", actor="a", now=at("2018-12-02"))
+    row = moves.submit(store, "mini-2018", "a", actor="a", now=at("2018-12-02"))
     assert row.late and row.state == "submitted"
     camp = mini_copy / "campaign.yaml"
     camp.write_text(
@@ -61,18 +61,18 @@ def test_late_submission_is_flagged_or_refused(store, mini_copy: Path) -> None: 
         .replace("id: mini-2018", "id: strict")
         .replace("late_submission: flag", "late_submission: refuse")
     )
-    campaigns.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
+    imports.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
     with pytest.raises(WorkflowError, match="refuses late files"):
-        campaigns.submit(store, "strict", "a", actor="a", now=at("2018-12-02"))
+        moves.submit(store, "strict", "a", actor="a", now=at("2018-12-02"))
 
 
 def test_answers_are_locked_after_submission(store) -> None:  # type: ignore[no-untyped-def]
     """A submitted self-assessment cannot be replaced."""
     _open(store)
-    campaigns.submit(store, "mini-2018", "a", actor="a", now=at("2018-11-28"))
+    moves.submit(store, "mini-2018", "a", actor="a", now=at("2018-11-28"))
     text = (MINI / "units" / "a.yaml").read_text(encoding="utf-8")
     with pytest.raises(WorkflowError, match="answers of unit a cannot change now"):
-        campaigns.import_unit(
+        imports.import_unit(
             store, "mini-2018", "a", text, "a.yaml", actor="a", now=at("2018-11-29")
         )
 
@@ -127,7 +127,7 @@ def test_explanations_only_for_round_one_changes_and_before_deadline(store) -> N
         now=at("2018-12-05"),
     )
     for to in ("appraised_1", "explanation"):
-        campaigns.advance_unit(store, "mini-2018", "a", to, actor="snv", now=at("2018-12-06"))
+        moves.advance_unit(store, "mini-2018", "a", to, actor="snv", now=at("2018-12-06"))
     with pytest.raises(WorkflowError, match="only explain items changed in round 1"):
         appraisal.respond(
             store,
@@ -190,7 +190,7 @@ def test_optimistic_locking_detects_a_concurrent_change(store) -> None:  # type:
 def test_a_failure_mid_import_leaves_nothing(store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """A crash in the middle of an import rolls the whole import back."""
     calls = {"n": 0}
-    real = campaigns._store_document
+    real = imports._store_document
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
@@ -198,9 +198,9 @@ def test_a_failure_mid_import_leaves_nothing(store, monkeypatch: pytest.MonkeyPa
             raise RuntimeError("disk unplugged")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(campaigns, "_store_document", boom)
+    monkeypatch.setattr(imports, "_store_document", boom)
     with pytest.raises(RuntimeError):
-        campaigns.import_folder(store, MINI, actor="snv", now=at("2018-11-20"))
+        imports.import_folder(store, MINI, actor="snv", now=at("2018-11-20"))
     with store.read() as s:
         assert not list(s.exec(select(DocumentRow))) and not list(s.exec(select(AuditRow)))
     with pytest.raises(SubmissionError, match="no campaign 'mini-2018'"):
@@ -215,11 +215,11 @@ def test_whole_cycle_publishes_and_freezes(store) -> None:  # type: ignore[no-un
     assert doc["run"]["kind"] == "publish"
     text = (MINI / "units" / "a.yaml").read_text(encoding="utf-8")
     with pytest.raises(WorkflowError):
-        campaigns.import_unit(
+        imports.import_unit(
             store, "mini-2018", "a", text, "a.yaml", actor="a", now=at("2018-12-22")
         )
     with pytest.raises(WorkflowError, match="results are frozen"):
-        campaigns.import_source(
+        imports.import_source(
             store,
             "mini-2018",
             "survey",
@@ -260,7 +260,7 @@ def test_vietnamese_text_is_stored_composed(store, mini_copy: Path) -> None:  # 
     camp = mini_copy / "campaign.yaml"
     nfd = unicodedata.normalize("NFD", "Sở A")
     camp.write_text(camp.read_text(encoding="utf-8").replace("Sở A", nfd), encoding="utf-8")
-    campaigns.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
+    imports.import_folder(store, mini_copy, actor="snv", now=at("2018-11-20"))
     names = [u["name"] for u in campaigns.status(store, "mini-2018")["units"]]
     assert names[0] == "Sở A" and unicodedata.is_normalized("NFC", names[0])
 

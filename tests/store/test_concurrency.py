@@ -28,7 +28,7 @@ from sqlmodel import col, select
 
 from scoring.errors import ConflictError
 from scoring.evaluation.documents import score_document
-from scoring.store import appraisal, audit, campaigns, publication
+from scoring.store import appraisal, audit, campaigns, imports, moves, publication
 from scoring.store.appraisal import Change
 from scoring.store.db import Store, open_store
 from scoring.store.schema import AppraisalRow, AuditRow
@@ -114,11 +114,11 @@ def _process_worker(url: str, worker: int, n: int) -> Tally:
 
 
 def _to_appraisal(store: Store) -> None:
-    report = campaigns.import_folder(store, MINI, actor="snv", now=at("2018-11-20"))
+    report = imports.import_folder(store, MINI, actor="snv", now=at("2018-11-20"))
     assert sorted(report.stored) == list(UNITS) and not report.errors
     for uid in UNITS:
-        campaigns.submit(store, CID, uid, actor=uid, now=at("2018-11-28"))
-    campaigns.advance_campaign(store, CID, "appraisal", actor="snv", now=at("2018-12-01"))
+        moves.submit(store, CID, uid, actor=uid, now=at("2018-11-28"))
+    moves.advance_campaign(store, CID, "appraisal", actor="snv", now=at("2018-12-01"))
 
 
 def _scores(store: Store) -> dict[str, Any]:

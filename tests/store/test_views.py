@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.store import campaigns, views
+from scoring.store import moves, views
 from scoring.store.accounts import Account
 from scoring.store.appraisal import Change, appraise
 from scoring.store.db import Store
@@ -30,7 +30,7 @@ def test_every_change_moves_the_version_on(st: Store) -> None:
     assert before > 0  # the import and the accounts were audited
     views.result(st, CID)
     assert views.version(st) == before
-    campaigns.submit(st, CID, OWN, actor="t", now=NOW)
+    moves.submit(st, CID, OWN, actor="t", now=NOW)
     assert views.version(st) == before + 1
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from scoring.store import accounts, campaigns
+from scoring.store import accounts, imports, moves
 from scoring.store.cycle import run_cycle
 from scoring.store.db import Store, open_store
 from scoring.store.stored import units_of
@@ -40,7 +40,7 @@ def _build(path: Path, published: bool) -> None:
         run_cycle(st, SAMPLES, actor="seed")
         run_cycle(st, SAMPLES.parent / "2019", actor="seed")
     else:
-        campaigns.import_folder(st, SAMPLES, actor="seed", now=NOW)
+        imports.import_folder(st, SAMPLES, actor="seed", now=NOW)
     for name, (role, unit) in PEOPLE.items():
         accounts.add(
             st, name, role, PASSWORD, unit=unit, display_name=f"Người {name}", actor="seed", now=NOW
@@ -67,8 +67,8 @@ def to_appraisal(st: Store) -> None:
     with st.read() as s:
         units = [u.unit_id for u in units_of(s, CID)]
     for uid in units:
-        campaigns.submit(st, CID, uid, actor="seed", now=NOW)
-    campaigns.advance_campaign(st, CID, "appraisal", actor="seed", now=NOW)
+        moves.submit(st, CID, uid, actor="seed", now=NOW)
+    moves.advance_campaign(st, CID, "appraisal", actor="seed", now=NOW)
 
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

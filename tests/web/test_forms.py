@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from scoring.cli import app as cli
 from scoring.errors import SubmissionError
-from scoring.store import accounts, campaigns
+from scoring.store import accounts, moves
 from scoring.store.appraisal import Change, appraise
 from scoring.store.db import Store
 from scoring.store.schema import AccountRow, AuditRow, SessionRow, UnitRow
@@ -69,7 +69,7 @@ def explaining_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store
     change = Change("1.1.1", Decimal("0.5"), "Kế hoạch ban hành muộn", "thamdinh")
     appraise(st, CID, OWN, "1", [change], actor="thamdinh", now=NOW)
     for target in ("appraised_1", "explanation"):
-        campaigns.advance_unit(st, CID, OWN, target, actor="thamdinh", now=NOW)
+        moves.advance_unit(st, CID, OWN, target, actor="thamdinh", now=NOW)
     yield st
     st.close()
 

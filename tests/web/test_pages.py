@@ -14,7 +14,8 @@ LIBRARY_ONLY = {
     "scoring": {"score_units", "score_unit", "score_campaign", "rank"},
     "scoring.evaluation.batch": {"score_units", "score_unit", "score_stream"},
     "scoring.evaluation.ranking": {"rank", "score_campaign", "classify"},
-    "scoring.campaign.submission": {"prepare", "read_unit_text"},
+    "scoring.campaign.ready": {"prepare"},
+    "scoring.campaign.folder": {"read_unit_text", "load_campaign"},
     "scoring.store.workflow": {"UNIT_MOVES", "CAMPAIGN_MOVES", "EDITABLE"},
     "scoring.store.publication": {"compute"},
 }

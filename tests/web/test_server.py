@@ -600,9 +600,9 @@ def test_concurrent_appraisers_one_wins_the_others_are_told(st, clock: Clock) ->
 def test_main_paths_on_every_store_backend(store) -> None:  # type: ignore[no-untyped-def]
     """The same app on SQLite and on PostgreSQL (when CI provides one): an officer saves and
     submits, an appraiser lowers a score with a reason, the auditor reads it in the trace."""
-    from scoring.store import campaigns
+    from scoring.store import imports, moves
 
-    campaigns.import_folder(store, SAMPLES, actor="seed", now=NOW)
+    imports.import_folder(store, SAMPLES, actor="seed", now=NOW)
     for name, (role, unit) in PEOPLE.items():
         accounts.add(store, name, role, PASSWORD, unit=unit, actor="seed", now=NOW)
     app = create_app(store, clock=lambda: NOW)
@@ -617,8 +617,8 @@ def test_main_paths_on_every_store_backend(store) -> None:  # type: ignore[no-un
     with store.read() as s:
         units = [u.unit_id for u in s.exec(select(UnitRow)) if u.unit_id != OWN]
     for uid in units:
-        campaigns.submit(store, CID, uid, actor="seed", now=NOW)
-    campaigns.advance_campaign(store, CID, "appraisal", actor="seed", now=NOW)
+        moves.submit(store, CID, uid, actor="seed", now=NOW)
+    moves.advance_campaign(store, CID, "appraisal", actor="seed", now=NOW)
     sign_in(appraiser, "thamdinh")
     fields = form(appraiser.get(f"/c/{CID}/u/{OWN}").text, "/appraise")
     fields |= {"s:1.1.3": "1", "r:1.1.3": "Thiếu phụ lục"}

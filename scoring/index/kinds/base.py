@@ -58,7 +58,7 @@ class Prepared:
     value: Fraction | None = None
     inputs: Mapping[str, Any] = field(default_factory=dict)
     encoded: int | None = field(init=False, default=None)  # the engine's image of ``value``
-    # whether the answer cites any evidence (set by ``submission.prepare``): with the status
+    # whether the answer cites any evidence (set by ``ready.prepare``): with the status
     # and ``encoded``, all the engine's fact of an evidence-gated item needs from the answer
     evidence: bool = False
 

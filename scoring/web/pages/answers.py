@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from scoring.errors import ErrorList, ParindexError, SubmissionError
 from scoring.simulation.gaps import Gap
 from scoring.simulation.gaps import gaps as find_gaps
-from scoring.store import campaigns, drafts
+from scoring.store import drafts, imports, moves
 from scoring.web import forms
 from scoring.web.pages.common import absent, back, places, q, result, summary, unit_or_404, version
 from scoring.web.pages.unit import GAPS_SHOWN, unit_page
@@ -67,7 +67,7 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         )
     expected = version(ctx)
     try:
-        campaigns.import_unit(
+        imports.import_unit(
             web.store,
             cid,
             uid,
@@ -89,7 +89,7 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
 def submit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """Lock the self-assessment (draft → submitted)."""
     expected = version(ctx)
-    campaigns.submit(
+    moves.submit(
         web.store, cid, uid, actor=ctx.user.username, now=web.clock(), expected_version=expected
     )
     return back(f"/c/{cid}/u/{uid}", "submitted")

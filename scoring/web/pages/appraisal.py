@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from scoring.campaign.appraisal_files import ExplanationEntry
 from scoring.campaign.submission import EvidenceRef
 from scoring.errors import SubmissionError
-from scoring.store import campaigns, workflow
+from scoring.store import moves, workflow
 from scoring.store.appraisal import Change, appraise, respond
 from scoring.web import forms
 from scoring.web.pages.common import back, campaign_or_404, require, unit_or_404, version
@@ -96,7 +96,7 @@ def advance_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     require(ctx, "target", "version")
     expected = version(ctx)
     workflow.check_appraiser_move(ctx.field("target"))
-    campaigns.advance_unit(
+    moves.advance_unit(
         web.store,
         cid,
         uid,

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse, Response
 
-from scoring.store import campaigns, publication, views
+from scoring.store import campaigns, moves, publication, views
 from scoring.web.charts import ranking_svg, yoy_svg
 from scoring.web.pages.common import back, campaign_or_404, places, report, require, result, summary
 from scoring.web.policy import SIGNED_IN
@@ -95,7 +95,7 @@ def ranking_json(web: Web, ctx: Ctx, cid: str) -> Response:
 def advance_campaign(web: Web, ctx: Ctx, cid: str) -> Response:
     """Move the campaign to its next state (the form's ``target``)."""
     require(ctx, "target")
-    campaigns.advance_campaign(
+    moves.advance_campaign(
         web.store, cid, ctx.field("target"), actor=ctx.user.username, now=web.clock()
     )
     return back(f"/c/{cid}", "saved")

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from scoring import Index
-from scoring.campaign.submission import Submission, UnitSpec, prepare, read_unit_text
+from scoring.campaign.folder import read_unit_text
+from scoring.campaign.ready import prepare
+from scoring.campaign.submission import Submission, UnitSpec
 from scoring.errors import ErrorList, ParindexError
 from tests.support import indexes
 from tests.support.cli import run
