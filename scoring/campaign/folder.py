@@ -46,6 +46,8 @@ def read_campaign_file(folder: Path) -> CampaignFile:
 
 
 def read_campaign(folder: Path) -> tuple[CampaignFile, Source, Any]:
+    """The checked campaign spec of a folder (or of a ``campaign.yaml`` named directly), with
+    the source and data that locate its errors."""
     path = folder / "campaign.yaml" if is_dir(folder) else folder
     data, source = load_yaml_file(path)
     if not isinstance(data, dict):

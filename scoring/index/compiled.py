@@ -42,10 +42,12 @@ class Item:
 
     @functools.cached_property
     def id(self) -> str:
+        """The node's id (e.g. ``"1.1"``)."""
         return self.node.id
 
     @functools.cached_property
     def max(self) -> Decimal:
+        """The node's maximum points."""
         return self.node.max
 
     @functools.cached_property
@@ -55,6 +57,7 @@ class Item:
 
     @property
     def is_leaf(self) -> bool:
+        """Whether the node is scored by a rule (has no children)."""
         return not self.children
 
     def walk(self) -> Iterator[Item]:
@@ -112,15 +115,20 @@ class Index:
 
     @property
     def id(self) -> str:
+        """The index's id (``index.id`` of ``criteria.yaml``)."""
         return self.meta.id
 
 
 class Collector:
+    """The definition problems found while compiling one file, each located in it; all are
+    reported together rather than stopping at the first."""
+
     def __init__(self, data: Any, source: Source) -> None:
         self.data, self.source = data, source
         self.errors: list[ParindexError] = []
 
     def add(self, path: DataPath, message: str, suggestion: str | None = None) -> None:
+        """Record a problem at ``path`` of the file's data."""
         loc: Location = self.source.locate(path, trail_for(self.data, path))
         self.errors.append(IndexDefinitionError(message, loc, suggestion))
 
@@ -150,5 +158,6 @@ def check_rule(rule: Any, top: Decimal, path: DataPath, col: Collector) -> None:
 
 
 def amount(value: Decimal, path: DataPath, col: Collector, what: str) -> None:
+    """Collect a problem unless ``value`` is a points amount: >= 0 with at most 3 decimals."""
     if value < 0 or not has_places(value):
         col.add(path, f"{what} must be >= 0 with at most 3 decimals, got {value}")

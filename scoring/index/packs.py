@@ -23,6 +23,7 @@ from scoring.sources.yamlsrc import is_dir, load_yaml
 
 
 def pack_files(rules_dir: Path | None) -> list[Path]:
+    """The YAML rule packs of a folder, in name order (none without a folder)."""
     if rules_dir is None:
         return []
     if not is_dir(rules_dir):
@@ -36,6 +37,8 @@ PackResult = tuple[str, m.RulePack, tuple[list[AdjustmentItem], list[CheckItem]]
 def load_packs(
     rules: Mapping[str, str], views: Mapping[str, GroupView], group_ids: list[str]
 ) -> list[PackResult]:
+    """Read and check every rule pack (by name -> text) against the compiled groups: its
+    adjustments and consistency checks, with every problem of every pack collected."""
     out: list[PackResult] = []
     errors: list[ParindexError] = []
     seen_packs: set[str] = set()

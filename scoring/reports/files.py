@@ -39,6 +39,7 @@ class Output:
 
     @property
     def name(self) -> str:
+        """What the output is named by: its unit, else its part."""
         return self.unit or self.part
 
 

@@ -114,6 +114,8 @@ def to_errors(
     base: Sequence[str | int] = (),
     root: Any = None,
 ) -> ParindexError:
+    """A pydantic ``ValidationError`` as parindex errors, each located at the file, line and
+    field it names (``base``: where ``data`` sits inside ``root``)."""
     from scoring.errors import ErrorList
 
     whole = data if root is None else root

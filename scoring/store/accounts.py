@@ -59,6 +59,7 @@ def _account(row: AccountRow) -> Account:
 
 
 def token_hash(token: str) -> str:
+    """The hash a session token is stored as (the token itself is never stored)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -160,6 +161,7 @@ def is_locked(row: AccountRow, now: dt.datetime) -> bool:
 
 
 def listing(store: Store) -> list[AccountRow]:
+    """Every account, by username."""
     with store.read() as s:
         return list(s.exec(select(AccountRow).order_by(col(AccountRow.username))))
 
@@ -244,5 +246,6 @@ def session(store: Store, token: str, *, now: dt.datetime) -> tuple[Account, str
 
 
 def sign_out(store: Store, token: str) -> None:
+    """End the session of ``token`` (nothing happens if it has already ended)."""
     with store.transaction() as s:
         s.exec(delete(SessionRow).where(col(SessionRow.token_hash) == token_hash(token)))

@@ -82,6 +82,7 @@ class Store:
         return Session(self.engine.execution_options(parindex_read=True), expire_on_commit=False)
 
     def close(self) -> None:
+        """Close the store's connections."""
         self.engine.dispose()
 
 

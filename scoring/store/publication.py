@@ -52,6 +52,7 @@ def _documents(result: CampaignResult) -> tuple[str, str]:
 
 
 def latest_run(s: Session, cid: str) -> RunRow | None:
+    """The campaign's newest published run or correction, if any."""
     q = select(RunRow).where(RunRow.campaign_id == cid).order_by(col(RunRow.id).desc())
     return s.exec(q).first()
 

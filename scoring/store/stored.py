@@ -39,6 +39,7 @@ _INDEXES: dict[str, Index] = {}
 
 
 def sha256(text: str) -> str:
+    """The SHA-256 of a text's UTF-8 bytes, in hex (the hash the audit log records)."""
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -59,6 +60,8 @@ def campaign_row(session: Session, cid: str, lock: bool = False) -> CampaignRow:
 
 
 def unit_row(session: Session, cid: str, uid: str, lock: bool = False) -> UnitRow:
+    """A unit of a campaign (locked for update if asked), or a "no unit" error with the
+    nearest id."""
     row = session.get(UnitRow, (cid, uid), with_for_update=lock)
     if row is None:
         every = list(session.exec(select(UnitRow.unit_id).where(UnitRow.campaign_id == cid)))
@@ -102,6 +105,7 @@ def index_for(session: Session, content_hash: str) -> Index:
 
 
 def units_of(session: Session, cid: str) -> list[UnitRow]:
+    """The campaign's units in their listed order."""
     return list(
         session.exec(
             select(UnitRow).where(UnitRow.campaign_id == cid).order_by(col(UnitRow.position))
@@ -110,11 +114,13 @@ def units_of(session: Session, cid: str) -> list[UnitRow]:
 
 
 def documents(session: Session, cid: str) -> dict[tuple[str, str], DocumentRow]:
+    """The campaign's stored files by (kind, key): unit files, survey and council files."""
     rows = session.exec(select(DocumentRow).where(DocumentRow.campaign_id == cid))
     return {(r.kind, r.key): r for r in rows}
 
 
 def appraisal_rows(session: Session, cid: str, upto: int | None = None) -> list[AppraisalRow]:
+    """The campaign's appraisal changes in the order made (up to id ``upto`` if given)."""
     q = select(AppraisalRow).where(AppraisalRow.campaign_id == cid)
     if upto is not None:
         q = q.where(col(AppraisalRow.id) <= upto)
@@ -122,6 +128,7 @@ def appraisal_rows(session: Session, cid: str, upto: int | None = None) -> list[
 
 
 def explanation_rows(session: Session, cid: str) -> list[ExplanationRow]:
+    """The units' explanations in the order given."""
     q = select(ExplanationRow).where(ExplanationRow.campaign_id == cid)
     return list(session.exec(q.order_by(col(ExplanationRow.id))))
 
@@ -153,6 +160,7 @@ class Stored:
 
 
 def spec_of(row: CampaignRow, units: list[UnitRow]) -> CampaignFile:
+    """The campaign spec (as ``campaign.yaml`` would say it) of a stored campaign."""
     return CampaignFile(
         id=row.id,
         year=row.year,
@@ -223,6 +231,7 @@ def load(
 
 
 def appraisals_hash(rows: list[AppraisalRow]) -> str:
+    """The hash of a list of appraisal changes, as a published run records it."""
     return sha256(
         canonical(
             [
@@ -234,6 +243,7 @@ def appraisals_hash(rows: list[AppraisalRow]) -> str:
 
 
 def unit_states(units: list[UnitRow]) -> Mapping[str, str]:
+    """Each unit's workflow state, by unit id."""
     return {u.unit_id: u.state for u in units}
 
 

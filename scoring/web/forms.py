@@ -44,6 +44,7 @@ class Row:
 
     @property
     def id(self) -> str:
+        """The leaf's id."""
         return self.item.node.id
 
 
@@ -72,6 +73,7 @@ def rows(index: Index, group: str) -> list[Row]:
 
 
 def key(leaf: str, name: str) -> str:
+    """The form field name of input ``name`` of ``leaf``."""
     return f"a:{leaf}:{name}"
 
 
