@@ -1,6 +1,6 @@
 """National-scale benchmark harness: a generated campaign and the competitors of the engine.
 
-Used only by ``benchmarks/test_national_speed.py`` and ``tests/evaluation/test_stream.py``;
+Used only by ``benchmarks/test_national_speed.py`` and ``tests/evaluation/test_batch_stream.py``;
 nothing in ``scoring`` imports it.
 
 - ``national``: a seeded, deterministic campaign of ``n`` prepared units over every group of

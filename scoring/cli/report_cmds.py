@@ -55,7 +55,7 @@ def report(
         rep = reports.build(store(read_only=True), campaign, previous=previous, generated_at=now())
         folder = out_dir if out_dir is not None else Path(f"bao-cao-{campaign}")
         planned = reports.outputs(rep, folder, kinds, unit)
-        reports.prepare(folder, planned)
+        reports.make_folders(folder, planned)
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),

@@ -126,7 +126,7 @@ def robustness_cmd(
         else:
             _print(shown, {u.unit_id: u.name for g in report.groups for u in g.units})
         if plot is not None:
-            from scoring.reports.plots import write_plots
+            from scoring.reports.robustness_figures import write_plots
 
             written = write_plots(result, report, plot, unit)
             (err if as_json else out).print(f"wrote {len(written)} files to {plot}", markup=False)

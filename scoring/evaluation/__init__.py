@@ -3,7 +3,7 @@
 The pipeline, stated once::
 
     load      index.loader.load_index         criteria.yaml + rules/ -> Index
-    prepare   campaign.ready.prepare     a unit's answers checked -> Ready
+    prepare   campaign.ready.prepare          a unit's answers checked -> Ready
     decide    outcomes, then index.engine     each applicable leaf's fact; the engine decides
                                               each distinct fact of a batch once
     outcomes  outcomes                        branch -> points, evidence gate, not applicable

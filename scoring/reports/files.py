@@ -97,7 +97,7 @@ def outputs(
     return out
 
 
-def prepare(folder: Path, planned: Iterable[Output]) -> None:
+def make_folders(folder: Path, planned: Iterable[Output]) -> None:
     """Create ``folder`` and the sub-folders the planned files go to."""
     for sub in sorted({p.parent for o in planned for p in o.paths} | {folder}):
         make_folder(sub)

@@ -4,7 +4,7 @@ Its one job is to parse a request, check who may do it, call the library and ren
 answer. ``app`` builds an app (``create_app``) with its error pages; ``routing`` holds an
 app's route table and the check every request passes; ``site`` what every handler is given;
 ``pages`` the handlers by page area; ``policy`` who may do what; ``forms`` the
-self-assessment form; ``state`` the cache of what the pages read; ``i18n`` and ``charts``
+self-assessment form; ``state`` the cache of what the pages read; ``i18n`` and ``figures``
 the words, numbers, dates and charts as shown.
 """
 

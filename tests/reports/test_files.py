@@ -29,8 +29,8 @@ from scoring.reports import (
     build,
     charts,
     formats,
+    make_folders,
     outputs,
-    prepare,
     render_html,
     render_pdf,
     write_all,
@@ -128,7 +128,7 @@ def files(report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("bao-cao")
     planned = [o for u in CARDS_2019 for o in outputs(report, folder, unit=u)]
     planned = list({o.paths: o for o in planned}.values())  # annex and summary once
-    prepare(folder, planned)
+    make_folders(folder, planned)
     assert len(list(write_all(report, planned))) == 2 + len(CARDS_2019)
     return folder
 
@@ -446,7 +446,7 @@ def test_an_unpublished_campaign_is_marked_draft(tmp_path: Path) -> None:
     page = render_html(draft, "annex")
     assert "DỰ THẢO / DRAFT" in page and 'class="watermark"' in page
     planned = outputs(draft, tmp_path / "out", ("pdf", "xlsx", "docx"))
-    prepare(tmp_path / "out", planned)
+    make_folders(tmp_path / "out", planned)
     list(write_all(draft, planned[:1]))
     assert "DỰ THẢO / DRAFT" in pdf_text(tmp_path / "out" / "annex.pdf")
     ws = load_workbook(tmp_path / "out" / "annex.xlsx").worksheets[0]

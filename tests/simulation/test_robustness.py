@@ -28,7 +28,7 @@ from scoring.cli import (
 )
 from scoring.evaluation.ranking import CampaignResult
 from scoring.index.kinds.outside import SurveyWeighted, SurveyWeightedRule
-from scoring.reports.plots import area_profile
+from scoring.reports.robustness_figures import area_profile
 from scoring.simulation import uncertainty
 from scoring.simulation.robustness import (
     RobustnessReport,
@@ -323,7 +323,7 @@ def test_bad_uncertainty_file_is_located(tmp_path: Path, text: str, message: str
 
 def test_plots_are_written(tmp_path: Path, samples: CampaignResult) -> None:
     """--plot writes a group's interval chart and a unit's profile as PNG and SVG files."""
-    from scoring.reports.plots import write_plots
+    from scoring.reports.robustness_figures import write_plots
 
     rep = robustness(samples, UncertaintySpec(), draws=300)
     written = write_plots(samples, rep, tmp_path / "plots", unit="so-y-te")
@@ -343,7 +343,7 @@ def test_plots_are_written(tmp_path: Path, samples: CampaignResult) -> None:
 
 def test_every_group_and_unit_is_plotted(tmp_path: Path, mini: CampaignResult) -> None:
     """Without --unit each group gets an interval chart and each unit a profile."""
-    from scoring.reports.plots import write_plots
+    from scoring.reports.robustness_figures import write_plots
 
     rep = robustness(mini, UncertaintySpec(), draws=100)
     written = write_plots(mini, rep, tmp_path)

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.responses import JSONResponse, Response
 
 from scoring.store import campaigns, moves, publication, views
-from scoring.web.charts import ranking_svg, yoy_svg
+from scoring.web.figures import ranking_svg, yoy_svg
 from scoring.web.pages.common import back, campaign_or_404, places, report, require, result, summary
 from scoring.web.policy import SIGNED_IN
 from scoring.web.routing import Router
