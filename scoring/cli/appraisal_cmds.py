@@ -67,7 +67,7 @@ def appraise(
                 score = Decimal("NaN")
             if not node.strip() or not score.is_finite():
                 raise SubmissionError(f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0.5")
-            changes.append(appraisal.Change(node.strip(), score, reason, actor()))
+            changes.append(appraisal.AppraisalChange(node.strip(), score, reason, actor()))
         version = appraisal.appraise(
             st,
             campaign,

@@ -41,7 +41,7 @@ ROUNDS = ("1", "2", "correction")
 
 
 @dataclass(frozen=True)
-class Change:
+class AppraisalChange:
     """One appraisal change as given by an appraiser."""
 
     node: str
@@ -50,11 +50,13 @@ class Change:
     appraiser: str
 
 
-def file_changes(f: AppraisalFile) -> dict[str, list[Change]]:
+def file_changes(f: AppraisalFile) -> dict[str, list[AppraisalChange]]:
     """An appraisal round file's changes by unit, each by its entry's appraiser or else the
     file's (what ``appraise_many`` records)."""
     return {
-        uid: [Change(e.node, e.score, e.reason, e.appraiser or f.appraiser) for e in entries]
+        uid: [
+            AppraisalChange(e.node, e.score, e.reason, e.appraiser or f.appraiser) for e in entries
+        ]
         for uid, entries in f.units.items()
     }
 
@@ -111,7 +113,7 @@ def appraise(
     cid: str,
     uid: str,
     round_: str,
-    changes: Sequence[Change],
+    changes: Sequence[AppraisalChange],
     *,
     actor: str,
     now: dt.datetime,
@@ -127,7 +129,7 @@ def appraise_many(
     store: Store,
     cid: str,
     round_: str,
-    batches: Mapping[str, Sequence[Change]],
+    batches: Mapping[str, Sequence[AppraisalChange]],
     *,
     actor: str,
     now: dt.datetime,
@@ -163,7 +165,14 @@ def appraise_many(
 
 
 def _record_change(
-    s: Session, cid: str, uid: str, round_: str, ch: Change, result: UnitResult, at: str, actor: str
+    s: Session,
+    cid: str,
+    uid: str,
+    round_: str,
+    ch: AppraisalChange,
+    result: UnitResult,
+    at: str,
+    actor: str,
 ) -> None:
     points, top, levels = _bounds(result, s, cid, ch.node)
     where = f"unit {uid}, {ch.node}"

@@ -129,7 +129,10 @@ def _finish_from_round1(url: str) -> None:
         first, second = at("2018-12-05"), at("2018-12-15", 10)
         for uid, entries in f1.units.items():
             if uid not in done:
-                batch = [appraisal.Change(e.node, e.score, e.reason, f1.appraiser) for e in entries]
+                batch = [
+                    appraisal.AppraisalChange(e.node, e.score, e.reason, f1.appraiser)
+                    for e in entries
+                ]
                 appraisal.appraise(st, CID, uid, "1", batch, actor="snv", now=first)
         for u in spec.units:
             for target in ("appraised_1", "explanation"):
@@ -250,7 +253,7 @@ def test_sigkill_during_publish_and_correction(url: str, durations: dict[str, fl
             st = open_store(url)
             try:
                 score = Decimal(7) - Decimal(i) / 10
-                change = appraisal.Change("2.1", score, "Điều chỉnh sau công bố", "snv")
+                change = appraisal.AppraisalChange("2.1", score, "Điều chỉnh sau công bố", "snv")
                 appraisal.appraise(
                     st, CID, "a", "correction", [change], actor="snv", now=at("2019-01-10")
                 )
@@ -516,8 +519,8 @@ def test_pg_connection_loss_during_appraise_and_publish(pg: str, step: str) -> N
     st = open_store(pg)
     before = check_store(pg)
     changes = [
-        appraisal.Change("2.1", Decimal("7.5"), "Chỉ 3 sáng kiến", "tổ"),
-        appraisal.Change("1.4", Decimal("6"), "Số liệu khác", "tổ"),
+        appraisal.AppraisalChange("2.1", Decimal("7.5"), "Chỉ 3 sáng kiến", "tổ"),
+        appraisal.AppraisalChange("1.4", Decimal("6"), "Số liệu khác", "tổ"),
     ]
 
     def act() -> Any:

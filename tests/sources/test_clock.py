@@ -12,7 +12,7 @@ from scoring.campaign.appraisal_files import ExplanationEntry
 from scoring.errors import ParindexError, SubmissionError, WorkflowError
 from scoring.sources import clock
 from scoring.store import appraisal, campaigns, imports, moves
-from scoring.store.appraisal import Change
+from scoring.store.appraisal import AppraisalChange
 from tests.support.paths import MINI
 from tests.support.stores import at
 
@@ -79,7 +79,7 @@ def test_explanation_deadline_is_a_day_in_the_campaigns_zone(
     for uid in "abc":
         moves.submit(store, cid, uid, actor=uid, now=at("2018-11-28"))
     moves.advance_campaign(store, cid, "appraisal", actor="snv", now=at("2018-12-01"))
-    change = Change("1.4", Decimal(6), "Sai số liệu", "x")
+    change = AppraisalChange("1.4", Decimal(6), "Sai số liệu", "x")
     appraisal.appraise(store, cid, "a", "1", [change], actor="x", now=at("2018-12-05"))
     for to in ("appraised_1", "explanation"):
         moves.advance_unit(store, cid, "a", to, actor="snv", now=at("2018-12-06"))

@@ -12,7 +12,7 @@ from sqlmodel import select
 from scoring.campaign.appraisal_files import ExplanationEntry, parse_appraisals
 from scoring.errors import ConflictError, ParindexError, SubmissionError, WorkflowError
 from scoring.store import appraisal, campaigns, cycle, imports, moves, publication
-from scoring.store.appraisal import Change
+from scoring.store.appraisal import AppraisalChange
 from scoring.store.schema import AuditRow, DocumentRow
 from tests.support.paths import MINI
 from tests.support.stores import at
@@ -82,10 +82,10 @@ def test_appraisal_needs_a_reason_and_stays_in_bounds(store) -> None:  # type: i
     _open(store)
     _to_appraisal(store)
     cases = [
-        (Change("1.2", D(5), "", "x"), "changing 10 to 5 needs a reason"),
-        (Change("1.2", D(11), "r", "x"), r"within \[0, 10\]"),
-        (Change("1.5", D(6), "r", "x"), "one of 0, 5, 7.5, 10"),
-        (Change("1.22", D(1), "r", "x"), "did you mean '1.2'"),
+        (AppraisalChange("1.2", D(5), "", "x"), "changing 10 to 5 needs a reason"),
+        (AppraisalChange("1.2", D(11), "r", "x"), r"within \[0, 10\]"),
+        (AppraisalChange("1.5", D(6), "r", "x"), "one of 0, 5, 7.5, 10"),
+        (AppraisalChange("1.22", D(1), "r", "x"), "did you mean '1.2'"),
     ]
     for change, message in cases:
         with pytest.raises(ParindexError, match=message):
@@ -98,7 +98,7 @@ def test_appraisal_needs_a_reason_and_stays_in_bounds(store) -> None:  # type: i
             "mini-2018",
             "c",
             "1",
-            [Change("2.1", D(0), "r", "x")],
+            [AppraisalChange("2.1", D(0), "r", "x")],
             actor="x",
             now=at("2018-12-05"),
         )
@@ -107,7 +107,7 @@ def test_appraisal_needs_a_reason_and_stays_in_bounds(store) -> None:  # type: i
         "mini-2018",
         "a",
         "1",
-        [Change("1.2", D(10), "", "x")],
+        [AppraisalChange("1.2", D(10), "", "x")],
         actor="x",
         now=at("2018-12-05"),
     )  # keeping the points needs no reason
@@ -122,7 +122,7 @@ def test_explanations_only_for_round_one_changes_and_before_deadline(store) -> N
         "mini-2018",
         "a",
         "1",
-        [Change("1.4", D(6), "Sai số liệu", "x")],
+        [AppraisalChange("1.4", D(6), "Sai số liệu", "x")],
         actor="x",
         now=at("2018-12-05"),
     )
@@ -166,7 +166,7 @@ def test_optimistic_locking_detects_a_concurrent_change(store) -> None:  # type:
         "mini-2018",
         "a",
         "1",
-        [Change("1.4", D(6), "Sai số liệu", "x")],
+        [AppraisalChange("1.4", D(6), "Sai số liệu", "x")],
         actor="x",
         now=at("2018-12-05"),
         expected_version=version,
@@ -177,7 +177,7 @@ def test_optimistic_locking_detects_a_concurrent_change(store) -> None:  # type:
             "mini-2018",
             "a",
             "1",
-            [Change("1.4", D(5), "Khác", "y")],
+            [AppraisalChange("1.4", D(5), "Khác", "y")],
             actor="y",
             now=at("2018-12-05"),
             expected_version=version,
@@ -234,7 +234,7 @@ def test_whole_cycle_publishes_and_freezes(store) -> None:  # type: ignore[no-un
             "mini-2018",
             "a",
             "2",
-            [Change("1.2", D(5), "r", "x")],
+            [AppraisalChange("1.2", D(5), "r", "x")],
             actor="x",
             now=at("2018-12-22"),
         )
@@ -274,7 +274,9 @@ def test_a_round_files_changes_by_unit_take_the_files_appraiser() -> None:
     got = appraisal.file_changes(f)
     assert list(got) == ["a", "b", "c"]
     assert got["a"] == [
-        Change("2.1", Decimal("7.5"), "Chỉ 3 sáng kiến có quyết định công nhận", f.appraiser),
-        Change("1.4", Decimal("6"), "Số liệu khác Cổng dịch vụ công", f.appraiser),
+        AppraisalChange(
+            "2.1", Decimal("7.5"), "Chỉ 3 sáng kiến có quyết định công nhận", f.appraiser
+        ),
+        AppraisalChange("1.4", Decimal("6"), "Số liệu khác Cổng dịch vụ công", f.appraiser),
     ]
-    assert got["c"][-1] == Change("1.2", Decimal("5"), "Khác", "Tổ 2")
+    assert got["c"][-1] == AppraisalChange("1.2", Decimal("5"), "Khác", "Tổ 2")

@@ -29,7 +29,7 @@ from sqlmodel import col, select
 from scoring.errors import ConflictError
 from scoring.evaluation.documents import score_document
 from scoring.store import appraisal, audit, campaigns, imports, moves, publication
-from scoring.store.appraisal import Change
+from scoring.store.appraisal import AppraisalChange
 from scoring.store.db import Store, open_store
 from scoring.store.schema import AppraisalRow, AuditRow
 from tests.support.paths import MINI
@@ -65,7 +65,7 @@ class Tally:
     other: list[str] = field(default_factory=list)  # any exception that is not a conflict
 
 
-def _plan(worker: int, n: int) -> list[tuple[str, Change]]:
+def _plan(worker: int, n: int) -> list[tuple[str, AppraisalChange]]:
     """A seeded list of ``n`` valid appraisal changes for one worker."""
     rng = random.Random(SEED * 1000 + worker)
     out = []
@@ -77,7 +77,7 @@ def _plan(worker: int, n: int) -> list[tuple[str, Change]]:
         else:
             score = Decimal(rng.randint(0, int(top * 4))) / 4  # quarter points, within bounds
         who = f"thẩm định {worker}"
-        out.append((uid, Change(node, score, f"worker {worker} change {i}", who)))
+        out.append((uid, AppraisalChange(node, score, f"worker {worker} change {i}", who)))
     return out
 
 
@@ -172,7 +172,7 @@ def _check(store: Store, tallies: list[Tally], before: dict[str, int], tmp: Path
         for r in entries:
             d = json.loads(r.detail_json)
             assert r.unit_id is not None and r.node_id is not None
-            ch = Change(r.node_id, Decimal(d["to"]), d["reason"], d["appraiser"])
+            ch = AppraisalChange(r.node_id, Decimal(d["to"]), d["reason"], d["appraiser"])
             appraisal.appraise(serial, CID, r.unit_id, "1", [ch], actor=r.actor, now=WHEN)
         assert _scores(store) == _scores(serial)
     finally:

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from scoring.errors import WorkflowError
 from scoring.store import appraisal, audit, cycle, publication
-from scoring.store.appraisal import Change
+from scoring.store.appraisal import AppraisalChange
 from scoring.store.schema import AppraisalRow, AuditRow, DocumentRow, RunRow
 from tests.support.paths import MINI
 from tests.support.stores import at, needs_pg
@@ -95,7 +95,11 @@ def test_correction_is_a_new_linked_run(published) -> None:  # type: ignore[no-u
         "mini-2018",
         "b",
         "correction",
-        [Change("1.2", D(5), "Khiếu nại được chấp nhận: báo cáo gửi ngày 08/02", "Hội đồng")],
+        [
+            AppraisalChange(
+                "1.2", D(5), "Khiếu nại được chấp nhận: báo cáo gửi ngày 08/02", "Hội đồng"
+            )
+        ],
         actor="snv",
         now=at("2019-01-10"),
     )
@@ -213,7 +217,7 @@ def test_a_stored_campaign_scored_as_published_or_as_it_stands(published) -> Non
     campaign as it stands; `campaign_id` finds it by year; `published_document` is the run's."""
     assert publication.campaign_id(published, "2018") == "mini-2018"
     doc = publication.published_document(published, "mini-2018")
-    later = Change("1.2", D(5), "Điều chỉnh sau công bố", "Hội đồng")
+    later = AppraisalChange("1.2", D(5), "Điều chỉnh sau công bố", "Hội đồng")
     appraisal.appraise(
         published, "mini-2018", "a", "correction", [later], actor="x", now=at("2018-12-30")
     )

@@ -11,7 +11,7 @@ import pytest
 
 from scoring.store import moves, views
 from scoring.store.accounts import Account
-from scoring.store.appraisal import Change, appraise
+from scoring.store.appraisal import AppraisalChange, appraise
 from scoring.store.db import Store
 from tests.support.web import CID, NOW, OTHER, OWN, open_copy, to_appraisal
 
@@ -66,7 +66,7 @@ def test_appraisal_notes_name_the_nodes_round_one_changed(st: Store) -> None:
     """After a round-1 change to one node, that unit's notes name it; another unit's none."""
     assert views.appraisal_notes(st, CID, OWN) == views.AppraisalNotes([], [])
     to_appraisal(st)
-    change = Change("1.1.1", Decimal("0.5"), "Kế hoạch ban hành muộn", "thamdinh")
+    change = AppraisalChange("1.1.1", Decimal("0.5"), "Kế hoạch ban hành muộn", "thamdinh")
     appraise(st, CID, OWN, "1", [change], actor="thamdinh", now=NOW)
     assert views.appraisal_notes(st, CID, OWN).changed_1 == ["1.1.1"]
     assert views.appraisal_notes(st, CID, OTHER).changed_1 == []

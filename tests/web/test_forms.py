@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from scoring.cli import app as cli
 from scoring.errors import SubmissionError
 from scoring.store import accounts, moves
-from scoring.store.appraisal import Change, appraise
+from scoring.store.appraisal import AppraisalChange, appraise
 from scoring.store.db import Store
 from scoring.store.schema import AccountRow, AuditRow, SessionRow, UnitRow
 from scoring.web import create_app
@@ -66,7 +66,7 @@ def explaining_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store
     """The campaign in appraisal, the officer's unit changed in round 1 and explaining."""
     st = open_copy(tmp_path_factory.mktemp("doors-explain"))
     to_appraisal(st)
-    change = Change("1.1.1", Decimal("0.5"), "Kế hoạch ban hành muộn", "thamdinh")
+    change = AppraisalChange("1.1.1", Decimal("0.5"), "Kế hoạch ban hành muộn", "thamdinh")
     appraise(st, CID, OWN, "1", [change], actor="thamdinh", now=NOW)
     for target in ("appraised_1", "explanation"):
         moves.advance_unit(st, CID, OWN, target, actor="thamdinh", now=NOW)

@@ -1,7 +1,7 @@
 """The appraisal of one unit on the web: the appraiser's changes, the unit's explanations of
 them, and moving the unit on through its workflow.
 
-Each handler reads its form into the records the store takes (``Change``,
+Each handler reads its form into the records the store takes (``AppraisalChange``,
 ``ExplanationEntry``) and calls the store, which checks the workflow, the unit's version and
 the bounds of every score, and writes the audit entry.
 """
@@ -14,7 +14,7 @@ from scoring.campaign.appraisal_files import ExplanationEntry
 from scoring.campaign.submission import EvidenceRef
 from scoring.errors import SubmissionError
 from scoring.store import moves, workflow
-from scoring.store.appraisal import Change, appraise, respond
+from scoring.store.appraisal import AppraisalChange, appraise, respond
 from scoring.web import forms
 from scoring.web.pages.common import back, campaign_or_404, require, unit_or_404, version
 from scoring.web.routing import Router
@@ -74,7 +74,7 @@ def appraise_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         if raw:
             node_id = name[2:]
             changes.append(
-                Change(node_id, decimal(raw), ctx.field(f"r:{node_id}"), ctx.user.username)
+                AppraisalChange(node_id, decimal(raw), ctx.field(f"r:{node_id}"), ctx.user.username)
             )
     if not changes:
         raise SubmissionError("enter at least one new score (with its reason)")
