@@ -9,17 +9,16 @@ from typing import Any
 import openpyxl
 import pytest
 
-from scoring import load_campaign, load_index, score_document
+from scoring import Index, load_campaign, score_document
 from scoring.evaluation.ranking import score_campaign
 from scoring.reports.export import export_csv, export_results
-from tests.support.paths import ROOT, SAMPLES
+from tests.support.paths import SAMPLES
 
 
 @pytest.fixture(scope="module")
-def doc() -> dict[str, Any]:
+def doc(real_index: Index) -> dict[str, Any]:
     """The score document of the 2018 samples, as ``parindex score --json`` prints it."""
-    index = load_index(ROOT / "criteria.yaml", ROOT / "rules")
-    return score_document(score_campaign(index, load_campaign(SAMPLES)))
+    return score_document(score_campaign(real_index, load_campaign(SAMPLES)))
 
 
 def test_export_results_has_numeric_cells_equal_to_the_document(
