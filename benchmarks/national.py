@@ -1,7 +1,7 @@
 """National-scale benchmark harness: a generated campaign and the competitors of the engine.
 
-Used only by ``benchmarks/test_national_speed.py`` and ``tests/test_national.py``; nothing in
-``scoring`` imports it.
+Used only by ``benchmarks/test_national_speed.py`` and ``tests/evaluation/test_batch_stream.py``;
+nothing in ``scoring`` imports it.
 
 - ``national``: a seeded, deterministic campaign of ``n`` prepared units over every group of
   ``criteria.yaml`` (every rule kind the index uses), with deliberate ties (units that copy
@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Any
 
 from benchmarks.test_scoring_speed import _prepare_all, iter_submissions
 from scoring import Ready
-from scoring.evaluate import _leaf_keys
-from scoring.kinds import MISSING, Branch
-from scoring.loader import Index, Item
-from scoring.numbers import CONTEXT, ZERO
-from scoring.submission import Answer, Submission, UnitSpec
+from scoring.campaign.submission import Answer, Submission, UnitSpec
+from scoring.evaluation.outcomes import leaf_facts
+from scoring.index.kinds import MISSING, Branch
+from scoring.index.loader import Index, Item
+from scoring.sources.numbers import CONTEXT, ZERO
 
 LeafRecord = tuple[str, str | None, Decimal | None]  # (leaf id, branch, points)
 UnitRecord = tuple[str, Decimal, list[LeafRecord]]  # (unit id, sum of leaf points, leaves)
@@ -162,15 +162,15 @@ def hand_loop(index: Index, units: Sequence[Ready]) -> list[UnitRecord]:
     """Each unit's leaves decided and scored by a plain Python loop (see the module doc).
 
     Per leaf: the engine's fact (status, encoded value, evidence flag) from
-    ``scoring.evaluate._leaf_keys``; the first branch whose status matches and whose encoded
-    bounds hold; the points from the leaf's handler (0 for "missing", 0 under the evidence
-    gate). Nothing is memoised across units: every leaf is decided and scored afresh.
+    ``scoring.evaluation.outcomes.leaf_facts``; the first branch whose status matches and
+    whose encoded bounds hold; the points from the leaf's handler (0 for "missing", 0 under
+    the evidence gate). Nothing is memoised across units: every leaf is decided and scored afresh.
     """
     plan = _hand_plan(index)
     out: list[UnitRecord] = []
     with decimal.localcontext(CONTEXT):
         for r in units:
-            keys = _leaf_keys(index.groups[r.group], r)
+            keys = leaf_facts(index.groups[r.group], r)
             prepared = r.leaves
             records: list[LeafRecord] = []
             total = ZERO
@@ -295,7 +295,7 @@ def zen_decisions(index: Index) -> ZenIndex:
 
 def zen_context(z: ZenIndex, index: Index, r: Ready) -> dict[str, dict[str, Any]]:
     """A unit's zen input: the engine facts of its applicable leaves (N/A leaves left out)."""
-    keys = _leaf_keys(index.groups[r.group], r)
+    keys = leaf_facts(index.groups[r.group], r)
     ctx: dict[str, dict[str, Any]] = {}
     for name, item in z.leaves[r.group]:
         key = keys.get(item.id)

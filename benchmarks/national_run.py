@@ -1,10 +1,10 @@
 """The national run, in a process of its own so that its peak RSS is its own.
 
 ``n`` generated units (``benchmarks.national.national_stream``) are streamed through
-``scoring.national.score_stream`` (prepare and score a chunk at a time), every trace is built
-and read (its leaf steps counted), and only a summary of each unit (id, index) is kept, as a
-ministry's ranking would. This is repeated ``runs`` times in the one process; after each run
-the peak RSS so far and the current RSS are recorded. Printed as one JSON object.
+``scoring.evaluation.batch.score_stream`` (prepare and score a chunk at a time), every trace
+is built and read (its leaf steps counted), and only a summary of each unit (id, index) is
+kept, as a ministry's ranking would. This is repeated ``runs`` times in the one process;
+after each run the peak RSS so far and the current RSS are recorded. Printed as one JSON object.
 
 Run:  .venv/bin/python -m benchmarks.national_run [n] [runs] [jobs]
 """
@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks.national import national_stream
 from scoring import Index, load_index
-from scoring.national import score_stream
+from scoring.evaluation.batch import score_stream
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ assertions on time:
 - peak RSS of the national run under 1 GB and flat across repeated runs (asserted: releasing
   sessions and rulesets is a correctness property, not a speed one). The national run is
   ``benchmarks/national_run.py`` in a process of its own: units streamed through
-  ``scoring.national.score_stream``, never all held (the other benchmarks hold 12,000
+  ``scoring.evaluation.batch.score_stream``, never all held (the other benchmarks hold 12,000
   prepared units, about 1.4 GB, to time the evaluators on the same data).
 
 Run:  .venv/bin/python -m pytest benchmarks/test_national_speed.py --benchmark-only -s

@@ -425,10 +425,10 @@ def _median(xs: list[float]) -> float:
 def test_typst_against_reportlab(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from scoring import cycle
-    from scoring.db import open_store
     from scoring.reports import build
     from scoring.reports.pdf import typst_data
+    from scoring.store import cycle
+    from scoring.store.db import open_store
 
     folder = tmp_path_factory.mktemp("renderers")
     store = open_store(f"sqlite:///{folder}/r.db")

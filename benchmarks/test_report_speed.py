@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from scoring import cycle
-from scoring.db import Store, open_store
 from scoring.reports import FORMATS, Report, build, charts, fonts, outputs, pdf, prepare, write_all
 from scoring.reports import html as pages
+from scoring.store import cycle
+from scoring.store.db import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 AT = dt.datetime(2020, 1, 15, 9, 30, tzinfo=dt.UTC)

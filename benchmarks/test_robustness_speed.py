@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from scoring import CampaignResult, load_campaign, load_index, score_campaign
-from scoring.robustness import UncertaintySpec, robustness
+from scoring.simulation.robustness import UncertaintySpec, robustness
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "2018"

@@ -22,10 +22,10 @@ from scoring import (
     score_campaign,
     score_units,
 )
-from scoring.loader import Index
-from scoring.submission import Answer, Submission, UnitSpec
-from scoring.yamlsrc import Source
-from tests.generate import random_answers
+from scoring.campaign.submission import Answer, Submission, UnitSpec
+from scoring.index.loader import Index
+from scoring.sources.yamlsrc import Source
+from tests.support.generate import random_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA, RULES, SAMPLES = ROOT / "criteria.yaml", ROOT / "rules", ROOT / "samples" / "2018"

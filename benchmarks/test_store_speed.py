@@ -6,8 +6,8 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from scoring import cycle, publication
-from scoring.db import open_store
+from scoring.store import cycle, publication
+from scoring.store.db import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 _n = itertools.count()

@@ -33,8 +33,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.webforms import form
-from tests.websupport import CID, OWN, PASSWORD, open_copy
+from tests.support.web import CID, OWN, PASSWORD, open_copy
+from tests.support.webforms import form
 
 CLIENTS = int(os.environ.get("PARINDEX_LOAD_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("PARINDEX_LOAD_REQUESTS", "40"))

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from scoring import load_campaign, load_index, score_campaign
-from scoring.ranking import CampaignResult
-from scoring.whatif import parse_change, simulate
+from scoring.evaluation.ranking import CampaignResult
+from scoring.simulation.whatif import parse_change, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 

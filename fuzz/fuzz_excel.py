@@ -9,9 +9,10 @@ The first byte picks how the rest makes a workbook:
   area, formulas that reference other sheets, merged ranges, extra and hidden sheets, hidden
   rows, rows far below the table) applied to the filled template.
 
-Seeds: the template of ``so-tai-chinh`` empty and filled with its 2018 answers.
+Seeds: the template of ``so-tai-chinh`` empty and filled with its 2018 answers, typed in by
+the tests' own helper (``tests.support.excel``), so the repository root must be on the path:
 
-    .venv/bin/python fuzz/fuzz_excel.py fuzz/corpus/excel -max_total_time=600 -timeout=20
+    PYTHONPATH=. .venv/bin/python fuzz/fuzz_excel.py fuzz/corpus/excel -max_total_time=600
 """
 
 from __future__ import annotations
@@ -32,12 +33,11 @@ with atheris.instrument_imports(include=["scoring", "openpyxl"]):
     import openpyxl
 
     from scoring import load_index
-    from scoring.excel import read_template, write_template
-    from scoring.excel_template import FIRST_ROW, SHEET
-    from scoring.yamlsrc import load_yaml_file
+    from scoring.excel.reader import read_template, write_template
+    from scoring.excel.template import FIRST_ROW, SHEET
+    from scoring.sources.yamlsrc import load_yaml_file
 
-sys.path.insert(0, str(ROOT))
-from tests.test_excel import fill  # the tests' way of typing answers in
+from tests.support.excel import fill  # the tests' way of typing answers in
 
 SEP = b"\x00@@\x00"
 INDEX = load_index(ROOT / "criteria.yaml", ROOT / "rules")

@@ -22,10 +22,10 @@ from common import ROOT, located, main
 
 with atheris.instrument_imports(include=["scoring", "yaml"]):
     from scoring import load_index
+    from scoring.campaign.folder import read_campaign_file
+    from scoring.campaign.surveys import check_source, merged, stored_units
     from scoring.errors import ParindexError
-    from scoring.sources import check_source, merged, stored_units
-    from scoring.submission import read_campaign_file
-    from scoring.yamlsrc import dump_yaml, read_text
+    from scoring.sources.yamlsrc import dump_yaml, read_text
 
 SAMPLES = ROOT / "samples" / "2018"
 INDEX = load_index(ROOT / "criteria.yaml", ROOT / "rules")

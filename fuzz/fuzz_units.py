@@ -21,17 +21,16 @@ from common import ROOT, located, main
 
 with atheris.instrument_imports(include=["scoring", "yaml"]):
     from scoring import load_index, prepare
-    from scoring.jsonsrc import json_to_yaml
-    from scoring.rounds import parse_appraisals, parse_explanations
-    from scoring.submission import (
-        Submission,
-        UnitSpec,
-        assemble,
+    from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
+    from scoring.campaign.folder import (
+        assemble_campaign,
         load_campaign,
         parse_unit_file,
         read_unit_text,
     )
-    from scoring.yamlsrc import load_yaml_file, read_text
+    from scoring.campaign.submission import Submission, UnitSpec
+    from scoring.sources.jsonsrc import json_to_yaml
+    from scoring.sources.yamlsrc import load_yaml_file, read_text
 
 SAMPLES = ROOT / "samples" / "2018"
 MODES = ["unit.yaml", "unit.json", "survey.yaml", "campaign.yaml", "appraisal.yaml", "expl.yaml"]
@@ -63,7 +62,7 @@ def _unit(path: Path, as_json: bool) -> None:
 
 
 def _survey(path: Path) -> None:
-    camp = assemble(
+    camp = assemble_campaign(
         CAMPAIGN.spec,
         SPEC_SOURCE,
         SPEC_DATA,

@@ -9,7 +9,10 @@ The public API::
         print(unit.rank, unit.name, unit.index)
 """
 
-from .errors import (
+from scoring.campaign.folder import load_campaign
+from scoring.campaign.ready import Ready, prepare
+from scoring.campaign.submission import Campaign
+from scoring.errors import (
     EngineError,
     ErrorList,
     IndexDefinitionError,
@@ -18,13 +21,11 @@ from .errors import (
     ParindexError,
     SubmissionError,
 )
-from .evaluate import score_unit, score_units
-from .loader import Index, load_index
-from .national import score_stream
-from .ranking import CampaignResult, classify, rank, score_campaign
-from .report import score_document, trace_document
-from .submission import Campaign, Ready, load_campaign, prepare
-from .trace import Step, UnitResult, dumps, subtree
+from scoring.evaluation.batch import score_stream, score_unit, score_units
+from scoring.evaluation.documents import score_document, trace_document
+from scoring.evaluation.ranking import CampaignResult, classify, rank, score_campaign
+from scoring.evaluation.trace import Step, UnitResult, dumps, subtree
+from scoring.index.loader import Index, load_index
 
 __all__ = [
     "Campaign",

@@ -13,7 +13,8 @@ Hierarchy::
     └── EngineError               the rule engine misbehaved (a bug, never the user's input)
 
 The CLI turns ``ParindexError`` into a message and exit code 1, except ``EngineError``
-which is a bug (exit 3).
+which is a bug (exit 3). ``suggest`` finds the "did you mean" of a misspelt id, and
+``unknown_id`` makes the one error for an id looked up and not found.
 """
 
 from __future__ import annotations
@@ -120,3 +121,20 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
     """The closest of ``choices`` to ``word``, if any is close enough."""
     matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def unknown_id(
+    what: str,
+    key: object,
+    known: Iterable[str],
+    where: str = "",
+    location: Location | None = None,
+) -> SubmissionError:
+    """The error for an id looked up and not found among ``known``, naming the closest one.
+
+    Every "no unit X (did you mean …)" of parindex is made here, for units, campaigns and
+    nodes alike: ``unknown_id("no unit", "so-tai-chnh", ids, "in campaign 'langson-2019'")``
+    reads ``no unit 'so-tai-chnh' in campaign 'langson-2019' (did you mean 'so-tai-chinh'?)``.
+    """
+    message = f"{what} {key!r}" + (f" {where}" if where else "")
+    return SubmissionError(message, location, suggest(str(key), known))

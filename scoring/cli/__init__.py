@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import (  # noqa: F401  # importing a command module registers its commands
+from scoring.cli import (  # noqa: F401  # importing a command module registers its commands
     appraisal_cmds,
     index_cmds,
     plan_cmds,
@@ -15,7 +15,7 @@ from . import (  # noqa: F401  # importing a command module registers its comman
     store_cmds,
     web_cmds,
 )
-from .base import EXIT_INTERRUPT, app
+from scoring.cli.base import EXIT_INTERRUPT, app
 
 __all__ = ["app", "run"]
 

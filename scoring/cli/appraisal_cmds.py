@@ -8,29 +8,17 @@ from typing import Annotated
 
 import typer
 
-from ..errors import SubmissionError
-from ..rounds import ExplanationEntry, parse_appraisals, parse_explanations
-from ..submission import EvidenceRef
-from ..yamlsrc import read_text
-from .base import (
-    actor,
-    app,
-    guard,
-    lazy,
-    now,
-    out,
-    store,
-)
-from .store_common import (
-    CampaignArg,
-    VersionOpt,
-    survey_app,
-)
+from scoring.campaign.appraisal_files import ExplanationEntry, parse_appraisals, parse_explanations
+from scoring.campaign.submission import EvidenceRef
+from scoring.cli.base import actor, app, guard, lazy, now, out, store
+from scoring.cli.store_common import CampaignArg, VersionOpt, survey_app
+from scoring.errors import SubmissionError
+from scoring.sources.yamlsrc import read_text
 
 # ---------------------------------------------------------------- appraisal
 
-appraisal = lazy("scoring.appraisal")
-campaigns = lazy("scoring.campaigns")
+appraisal = lazy("scoring.store.appraisal")
+imports = lazy("scoring.store.imports")
 
 
 @app.command()
@@ -54,16 +42,14 @@ def appraise(
         st = store()
         if file is not None:
             f = parse_appraisals(read_text(file), str(file))[0]
-            batches = {
-                uid: [
-                    appraisal.Change(e.node, e.score, e.reason, e.appraiser or f.appraiser)
-                    for e in entries
-                ]
-                for uid, entries in f.units.items()
-            }
             # one transaction for the whole file: a crash stores all of it or none
             appraisal.appraise_many(
-                st, campaign, str(f.round), batches, actor=actor(), now=now(campaign)
+                st,
+                campaign,
+                str(f.round),
+                appraisal.file_changes(f),
+                actor=actor(),
+                now=now(campaign),
             )
             out.print(
                 f"round {f.round}: {sum(len(v) for v in f.units.values())} changes recorded",
@@ -81,7 +67,7 @@ def appraise(
                 score = Decimal("NaN")
             if not node.strip() or not score.is_finite():
                 raise SubmissionError(f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0.5")
-            changes.append(appraisal.Change(node.strip(), score, reason, actor()))
+            changes.append(appraisal.AppraisalChange(node.strip(), score, reason, actor()))
         version = appraisal.appraise(
             st,
             campaign,
@@ -158,7 +144,7 @@ def survey_import(
 
     def body() -> None:
         kind = "council" if council else "survey"
-        units = campaigns.import_source(
+        units = imports.import_source(
             store(),
             campaign,
             kind,

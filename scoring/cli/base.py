@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import EngineError, ErrorList, ParindexError
+from scoring.errors import EngineError, ErrorList, ParindexError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPT = 0, 1, 2, 3, 130
 
@@ -34,7 +34,7 @@ app = typer.Typer(
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 if TYPE_CHECKING:
-    from ..db import Store
+    from scoring.store.db import Store
 
 
 def lazy(name: str) -> Any:
@@ -52,6 +52,7 @@ def lazy(name: str) -> Any:
     return module
 
 
+stored = lazy("scoring.store.stored")
 _state: dict[str, Any] = {"debug": False, "db": None, "actor": None, "at": None}
 T = TypeVar("T")
 
@@ -88,7 +89,7 @@ def say(message: str) -> None:
     """Print an error message (stderr), the store's password masked wherever it appears."""
     url = _state["db"] or os.environ.get("PARINDEX_DB")
     if url and "@" in url:  # only a URL with credentials has anything to hide
-        from ..db import redact
+        from scoring.store.db import redact
 
         message = redact(message, url)
     err.print(message, markup=False)
@@ -139,7 +140,7 @@ def guard(fn: Callable[[], T]) -> T:
 def store(read_only: bool = False) -> Store:
     """The store named by --db / $PARINDEX_DB (default: parindex.db here). A command that
     only reads passes ``read_only``: it never creates a store (see ``db.open_store``)."""
-    from ..db import open_store
+    from scoring.store.db import open_store
 
     return open_store(_state["db"], read_only=read_only)
 
@@ -162,14 +163,14 @@ def now(campaign: str | None = None, *, time_zone: str | None = None) -> dt.date
     Asia/Ho_Chi_Minh). It is refused when it lies in the future, or before the campaign
     opened (its created_at): the audit log records both it and the real time of writing.
     """
-    from .. import clock
+    from scoring.sources import clock
 
     written = clock.system_now()
     if not _state["at"]:
         return written
     tz, opened = time_zone, None
     if campaign is not None:
-        found = _campaign_clock(campaign)
+        found = stored.campaign_clock(store(), campaign)
         if found is not None:  # an unknown campaign is reported by the command itself
             tz, opened = found
     moment = clock.parse(_state["at"], tz)
@@ -179,26 +180,18 @@ def now(campaign: str | None = None, *, time_zone: str | None = None) -> dt.date
 
 def campaign_zone(cid: str) -> str | None:
     """The time zone a stored campaign's times are shown in (None: the default zone)."""
-    found = _campaign_clock(cid)
+    found = stored.campaign_clock(store(), cid)
     return None if found is None else found[0]
 
 
-def _campaign_clock(cid: str) -> tuple[str, str] | None:
-    """(time zone, created_at) of a stored campaign, or None if there is none."""
-    from ..schema import CampaignRow
-
-    with store().read() as s:
-        row = s.get(CampaignRow, cid)
-        return None if row is None else (row.time_zone, row.created_at)
-
-
 def print_json(doc: Any) -> None:
+    """Print data as indented JSON, Vietnamese kept as written (``--json``)."""
     out.print(json.dumps(doc, ensure_ascii=False, indent=2), markup=False, soft_wrap=True)
 
 
 def print_ranking(doc: dict[str, Any], tz: str | None = None) -> None:
     """The ranking tables of a score document, one per group (times in the zone ``tz``)."""
-    from ..clock import show
+    from scoring.sources.clock import show
 
     idx = doc["index"]
     run = doc.get("run")
@@ -238,7 +231,7 @@ def print_trace(
 ) -> None:
     """A unit's trace as text: each step, its rule, inputs, evidence and appraisal changes
     (times in the zone ``tz``)."""
-    from ..clock import show
+    from scoring.sources.clock import show
 
     out.print(
         f"{doc['name']} ({doc['unit_id']}) — index {doc['index']['id']} "

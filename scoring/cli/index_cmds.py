@@ -1,39 +1,47 @@
-"""``parindex check``, ``score``, ``explain``: the index and campaign folders, no store."""
+"""``parindex check``, ``score``, ``explain``: the index and campaign folders (or, for
+``explain`` and the commands scoring a campaign, a campaign in the store)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ..errors import ErrorList, Location, ParindexError, SubmissionError, suggest
-from ..loader import Index, load_index
-from ..ranking import CampaignResult, score_campaign
-from ..report import score_document, trace_document
-from ..submission import load_campaign, read_campaign_file
-from ..trace import subtree
-from ..yamlsrc import exists, is_dir
-from .base import (
+from scoring.campaign.folder import load_campaign, read_campaign_file
+from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
     app,
     campaign_zone,
     err,
     guard,
+    lazy,
     out,
     print_json,
     print_ranking,
     print_trace,
     store,
 )
+from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, unknown_id
+from scoring.evaluation.documents import score_document, trace_document
+from scoring.evaluation.ranking import CampaignResult, score_campaign
+from scoring.evaluation.trace import subtree, to_jsonable
+from scoring.index.loader import Index, load_index
+from scoring.sources.yamlsrc import exists, is_dir
+
+publication = lazy("scoring.store.publication")  # the store: imported when a command needs it
+stored = lazy("scoring.store.stored")
 
 
-def _resolve_index(
+def index_files(
     campaign: Path | None, index: Path | None, rules: Path | None
 ) -> tuple[Path, Path | None]:
+    """The index file and rule folder the options name: --index and --rules, else those the
+    campaign folder's campaign.yaml names, else criteria.yaml and the rules folder beside it."""
     spec = read_campaign_file(campaign) if campaign is not None else None
     folder = campaign if campaign is None or is_dir(campaign) else campaign.parent
     if index is None:
@@ -64,7 +72,7 @@ def check(
 
     def body() -> int:
         try:
-            index = load_index(*_resolve_index(None, criteria, rules))
+            index = load_index(*index_files(None, criteria, rules))
         except ParindexError as exc:
             if not as_json:
                 raise
@@ -144,12 +152,10 @@ def campaign_result(
         return _score(Path(campaign), index, rules)
     if "/" in campaign or "\\" in campaign or exists(Path(campaign)):  # a path, not an id
         raise SubmissionError("not a campaign folder", Location(campaign))
-    from .. import publication
-
-    with store(read_only=True).read() as s:
-        cid = publication.resolve(s, campaign)
-        run = publication.latest_run(s, cid) if published else None
-        return publication.compute(s, cid, run.last_appraisal_id if run else None)[1]
+    st = store(read_only=True)
+    cid = publication.campaign_id(st, campaign)
+    result: CampaignResult = publication.scored(st, cid, as_published=published)[1]
+    return result
 
 
 def report_unscored(result: CampaignResult) -> int:
@@ -163,7 +169,7 @@ def report_unscored(result: CampaignResult) -> int:
 
 
 def _score(campaign: Path, index: Path | None, rules: Path | None) -> CampaignResult:
-    idx = load_index(*_resolve_index(campaign, index, rules))
+    idx = load_index(*index_files(campaign, index, rules))
     return score_campaign(idx, load_campaign(campaign))
 
 
@@ -214,11 +220,11 @@ def explain(
         tz = None
         if is_dir(Path(campaign)):
             result = _score(Path(campaign), index, rules)
+            if result.unit(unit) is None and unit in result.errors:
+                raise ErrorList(result.errors[unit])
             doc, explanations = _unit_trace(result, unit, node), None
         else:
-            from .results_cmds import stored_trace
-
-            doc, explanations = stored_trace(campaign, unit, node)
+            doc, explanations = _stored_trace(campaign, unit, node)
             tz = campaign_zone(campaign)
         if as_json:
             doc["explanations"] = explanations or []
@@ -229,17 +235,25 @@ def explain(
     guard(body)
 
 
-def _unit_trace(result: CampaignResult, unit: str, node: str | None) -> dict[str, Any]:
+def _unit_trace(
+    result: CampaignResult, unit: str, node: str | None, known: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The trace document of a scored unit (the subtree of ``node``, if given); an unknown
+    unit (among ``known``, by default the scored ones) or node is refused with the closest."""
     r = result.unit(unit)
     if r is None:
-        if unit in result.errors:
-            raise ErrorList(result.errors[unit])
-        every = [u.unit_id for rs in result.groups.values() for u in rs]
-        raise SubmissionError(
-            f"no scored unit {unit!r} in {result.campaign_id}", suggestion=suggest(unit, every)
-        )
+        every = [u.unit_id for rs in result.groups.values() for u in rs] if known is None else known
+        raise unknown_id("no scored unit", unit, every, f"in {result.campaign_id}")
     if node is not None and node not in r.nodes and not any(s.node == node for s in r.trace):
-        raise SubmissionError(
-            f"no node {node!r} in group {r.group!r}", suggestion=suggest(node, r.nodes)
-        )
+        raise unknown_id("no node", node, r.nodes, f"in group {r.group!r}")
     return trace_document(r, subtree(r, node), result.index.id, result.index.content_hash, node)
+
+
+def _stored_trace(
+    cid: str, unit: str, node: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A unit's trace from the store (as published, else as it stands) and its explanations."""
+    st = store(read_only=True)
+    held, result = publication.scored(st, cid, as_published=True)
+    doc = _unit_trace(result, unit, node, [u.unit_id for u in held.units])
+    return to_jsonable(doc), stored.explanations(st, cid, unit)

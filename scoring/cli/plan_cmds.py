@@ -11,19 +11,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from ..errors import SubmissionError
-from ..numbers import fmt, quantize
-from ..ranking import CampaignResult
-from ..trace import to_jsonable
-from .base import app, guard, lazy, out, print_json
-from .index_cmds import campaign_result
+from scoring.cli.base import app, guard, lazy, out, print_json
+from scoring.cli.index_cmds import campaign_result
+from scoring.errors import SubmissionError
+from scoring.evaluation.ranking import CampaignResult
+from scoring.evaluation.trace import to_jsonable
+from scoring.sources.numbers import fmt, quantize
 
 if TYPE_CHECKING:
-    from ..plan import Plan, Standing, Target
-    from ..whatif import Candidate
+    from scoring.simulation.gaps import Candidate
+    from scoring.simulation.plan import Plan, Standing, Target
 
-planning = lazy("scoring.plan")  # PuLP: imported when the command runs, not at start-up
-whatif = lazy("scoring.whatif")
+planning = lazy("scoring.simulation.plan")  # PuLP: imported when the command runs, not at start-up
+gaps = lazy("scoring.simulation.gaps")
 
 PLAN_FORMAT = "parindex.plan/1"
 
@@ -200,7 +200,7 @@ def plan_cmd(
 
     def body() -> None:
         target = _target(to, rank, index)
-        weights = whatif.load_costs(costs) if costs is not None else whatif.Costs()
+        weights = gaps.load_costs(costs) if costs is not None else gaps.Costs()
         result = campaign_result(campaign)
         p = planning.plan(result.index, result, unit, target, weights)
         if as_json:

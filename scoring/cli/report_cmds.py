@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .base import app, err, guard, now, out, store
-from .store_common import CampaignArg
+from scoring.cli.base import app, err, guard, now, out, store
+from scoring.cli.store_common import CampaignArg
 
 
 @app.command()
@@ -49,13 +49,13 @@ def report(
     """
 
     def body() -> None:
-        from .. import reports
+        from scoring import reports
 
         kinds = reports.formats(fmt)
         rep = reports.build(store(read_only=True), campaign, previous=previous, generated_at=now())
         folder = out_dir if out_dir is not None else Path(f"bao-cao-{campaign}")
         planned = reports.outputs(rep, folder, kinds, unit)
-        reports.prepare(folder, planned)
+        reports.make_folders(folder, planned)
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),

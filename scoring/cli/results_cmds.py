@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ..errors import SubmissionError, suggest
-from ..files import write_text
-from ..trace import subtree, to_jsonable
-from .base import (
+from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
     actor,
@@ -26,18 +23,15 @@ from .base import (
     print_ranking,
     store,
 )
-from .store_common import (
-    CampaignArg,
-    JsonOpt,
-    UnitArg,
-    audit_app,
-)
+from scoring.cli.store_common import CampaignArg, JsonOpt, UnitArg, audit_app
+from scoring.errors import SubmissionError, suggest
+from scoring.sources.files import write_text
 
 # ---------------------------------------------------------------- results
 
-audit = lazy("scoring.audit")
-publication = lazy("scoring.publication")
-stored = lazy("scoring.stored")
+audit = lazy("scoring.store.audit")
+publication = lazy("scoring.store.publication")
+stored = lazy("scoring.store.stored")
 
 
 @app.command()
@@ -54,8 +48,7 @@ def publish(
     def body() -> None:
         st = store()
         run = publication.publish(st, campaign, actor=actor(), now=now(campaign), reason=reason)
-        with st.read() as s:
-            doc = publication.published(s, campaign)
+        doc = publication.published_document(st, campaign)
         err.print(
             f"published run {run.id} ({run.kind}); result hash {run.result_hash}", markup=False
         )
@@ -134,15 +127,14 @@ def export(
     """
 
     def body() -> None:
-        with store(read_only=True).read() as s:
-            doc = publication.published(s, campaign)
+        doc = publication.published_document(store(read_only=True), campaign)
         suffix = output.suffix.lower()
         if suffix == ".xlsx":
-            from ..excel import export_results
+            from scoring.reports.export import export_results
 
             export_results(doc, output)
         elif suffix == ".csv":
-            from ..excel import export_csv
+            from scoring.reports.export import export_csv
 
             export_csv(doc, output)
         elif suffix == ".json":
@@ -169,14 +161,10 @@ def template(
     """
 
     def body() -> None:
-        from ..excel import write_template
+        from scoring.excel.reader import write_template
 
-        with store(read_only=True).read() as s:
-            row = stored.campaign_row(s, campaign)
-            u = stored.unit_row(s, campaign, unit)
-            write_template(
-                stored.index_for(s, row.index_hash), u.group_id, u.unit_id, u.name, output
-            )
+        u, index = stored.unit_with_index(store(read_only=True), campaign, unit)
+        write_template(index, u.group_id, u.unit_id, u.name, output)
         out.print(f"wrote {output}", markup=False)
 
     guard(body)
@@ -190,8 +178,7 @@ def audit_verify() -> None:
     """
 
     def body() -> int:
-        with store(read_only=True).read() as s:
-            count, problems = audit.verify(s)
+        count, problems = audit.check(store(read_only=True))
         for p in problems:
             err.print(f"audit: entry {p.seq} {p.problem}", markup=False)
         if problems:
@@ -217,36 +204,11 @@ def audit_list(
     """
 
     def body() -> None:
-        from sqlmodel import col, select
+        from scoring.sources.clock import show
 
-        from ..clock import show
-        from ..schema import AuditRow, CampaignRow
-
-        with store(read_only=True).read() as s:
-            zones = {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
-            q = select(AuditRow)
-            for column, value in (
-                (AuditRow.campaign_id, campaign),
-                (AuditRow.unit_id, unit),
-                (AuditRow.node_id, node),
-            ):
-                if value is not None:
-                    q = q.where(column == value)
-            rows = list(s.exec(q.order_by(col(AuditRow.seq).desc()).limit(limit)))
-        entries = [
-            {
-                "seq": r.seq,
-                "written_at": r.written_at,
-                "at": r.at,
-                "actor": r.actor,
-                "action": r.action,
-                "campaign": r.campaign_id,
-                "unit": r.unit_id,
-                "node": r.node_id,
-                "detail": json.loads(r.detail_json),
-            }
-            for r in reversed(rows)
-        ]
+        st = store(read_only=True)
+        zones = stored.time_zones(st)
+        entries = audit.entries(st, campaign=campaign, unit=unit, node=node, limit=limit)
         if as_json:
             print_json(entries)
             return
@@ -267,38 +229,3 @@ def audit_list(
             )
 
     guard(body)
-
-
-def stored_trace(
-    cid: str, unit: str, node: str | None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A unit's trace from the store (as published, else as it stands) and its explanations."""
-    from ..report import trace_document
-
-    with store(read_only=True).read() as s:
-        run = publication.latest_run(s, cid)
-        held, result = publication.compute(s, cid, run.last_appraisal_id if run else None)
-        r = result.unit(unit)
-        if r is None:
-            raise SubmissionError(
-                f"no scored unit {unit!r} in {cid}",
-                suggestion=suggest(unit, [u.unit_id for u in held.units]),
-            )
-        if node is not None and node not in r.nodes and not any(x.node == node for x in r.trace):
-            raise SubmissionError(
-                f"no node {node!r} in group {r.group!r}", suggestion=suggest(node, r.nodes)
-            )
-        doc = trace_document(r, subtree(r, node), held.index.id, held.index.content_hash, node)
-        doc = to_jsonable(doc)
-        expl = [
-            {
-                "node_id": e.node_id,
-                "text": e.text,
-                "author": e.author,
-                "at": e.at,
-                "evidence": json.loads(e.evidence_json),
-            }
-            for e in stored.explanation_rows(s, cid)
-            if e.unit_id == unit
-        ]
-    return doc, expl

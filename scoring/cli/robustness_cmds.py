@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ..errors import ErrorList, Location, SubmissionError, suggest
-from ..ranking import CampaignResult
-from .base import app, err, guard, lazy, out
+from scoring.cli.base import app, err, guard, lazy, out
+from scoring.errors import ErrorList, Location, SubmissionError, unknown_id
+from scoring.evaluation.ranking import CampaignResult
 
 if TYPE_CHECKING:
-    from ..robustness import RobustnessReport
+    from scoring.simulation.robustness import RobustnessReport
 
-from .index_cmds import IndexOpt, JsonOpt, RulesOpt, campaign_result, report_unscored
+from scoring.cli.index_cmds import IndexOpt, JsonOpt, RulesOpt, campaign_result, report_unscored
 
-rb = lazy("scoring.robustness")  # NumPy: imported when the command runs, not at start-up
+rb = lazy("scoring.simulation.robustness")  # NumPy: imported when the command runs, not at start-up
 
 
 def _check_unit(result: CampaignResult, unit: str) -> None:
@@ -28,11 +28,7 @@ def _check_unit(result: CampaignResult, unit: str) -> None:
     if unit in result.errors:
         raise ErrorList(result.errors[unit])
     every = [u.unit_id for us in result.groups.values() for u in us]
-    raise SubmissionError(
-        f"no scored unit {unit!r} in {result.campaign_id}",
-        Location("--unit"),
-        suggest(unit, every),
-    )
+    raise unknown_id("no scored unit", unit, every, f"in {result.campaign_id}", Location("--unit"))
 
 
 def _print(report: RobustnessReport, names: dict[str, str]) -> None:
@@ -130,7 +126,7 @@ def robustness_cmd(
         else:
             _print(shown, {u.unit_id: u.name for g in report.groups for u in g.units})
         if plot is not None:
-            from ..plots import write_plots
+            from scoring.reports.robustness_figures import write_plots
 
             written = write_plots(result, report, plot, unit)
             (err if as_json else out).print(f"wrote {len(written)} files to {plot}", markup=False)

@@ -8,20 +8,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import SubmissionError
-from ..numbers import fmt, quantize
+from scoring.errors import SubmissionError
+from scoring.sources.numbers import fmt, quantize
 
 if TYPE_CHECKING:
-    from ..whatif import Candidate
-from .base import app, guard, lazy, out, print_json
-from .index_cmds import campaign_result
+    from scoring.simulation.gaps import Candidate
+from scoring.cli.base import app, guard, lazy, out, print_json
+from scoring.cli.index_cmds import campaign_result
 
 CampaignOpt = Annotated[
     str, typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
-whatif = lazy("scoring.whatif")
+whatif = lazy("scoring.simulation.whatif")
+losses = lazy("scoring.simulation.gaps")
 
 
 @app.command()
@@ -102,13 +103,13 @@ def gaps(
     def body() -> None:
         result = campaign_result(campaign)
         places = result.index.meta.rounding.places
-        found = whatif.gaps(result.index, result, unit)
+        found = losses.gaps(result.index, result, unit)
 
         def option(c: Candidate | None) -> dict[str, object] | None:
             if c is None:
                 return None
             return {
-                "changes": {n: whatif._show(v) for n, v in c.changes},
+                "changes": {n: losses.show_value(v) for n, v in c.changes},
                 "points": fmt(c.points),
                 "gain": fmt(c.gain),
             }
@@ -143,7 +144,7 @@ def gaps(
             )
             for word, c in (("next", g.next), ("full", g.full)):
                 if c is not None and (word == "next" or c != g.next):
-                    moves = ", ".join(f"{n} → {whatif._show(v)}" for n, v in c.changes)
+                    moves = ", ".join(f"{n} → {losses.show_value(v)}" for n, v in c.changes)
                     out.print(f"           {word}: {moves} (+{fmt(c.gain)})", markup=False)
             if not g.controllable:
                 out.print("           (not an input the unit controls)", markup=False)

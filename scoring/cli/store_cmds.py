@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
 
-from ..errors import InputFileError, Location, SubmissionError
-from ..model import SLUG_PATTERN, SLUG_RULE
-from ..submission import Schedule, UnitSpec
-from ..yamlsrc import exists, is_dir, read_text
-from .base import (
+from scoring.campaign.submission import Schedule, UnitSpec
+from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
     actor,
@@ -28,75 +24,51 @@ from .base import (
     print_ranking,
     store,
 )
-from .store_common import (
+from scoring.cli.index_cmds import index_files
+from scoring.cli.store_common import (
     CampaignArg,
     JsonOpt,
     UnitArg,
     VersionOpt,
     campaign_app,
+    date_option,
+    id_option,
+    id_options,
+    name_option,
     unit_app,
+    zone_option,
 )
+from scoring.errors import InputFileError, Location, SubmissionError
+from scoring.sources.yamlsrc import exists, is_dir, read_text
 
 # ---------------------------------------------------------------- campaign
 
-campaigns = lazy("scoring.campaigns")
-cycle = lazy("scoring.cycle")
-roster = lazy("scoring.roster")
-stored = lazy("scoring.stored")
-
-
-def _id(value: str) -> str:
-    """An id option or argument: the index's id pattern (lowercase letters, digits, - and _)."""
-    if not _ID.fullmatch(value):
-        raise typer.BadParameter(f"{value!r} is not an id: {SLUG_RULE}")
-    return value
-
-
-def _ids(values: list[str] | None) -> list[str]:
-    return [_id(v) for v in values or []]
-
-
-def _date(text: str) -> dt.date:
-    """A date option: a real date, ISO (2019-11-30) or as Vietnamese write it (30/11/2019)."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise typer.BadParameter(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text!r}")
-
-
-def _zone(name: str) -> str:
-    """A --time-zone option: an IANA name this machine knows (tzdata), checked before any
-    store is opened."""
-    from .. import clock
-
-    try:
-        clock.zone(name)
-    except SubmissionError as exc:
-        hint = f"; did you mean {exc.suggestion}?" if exc.suggestion else ""
-        raise typer.BadParameter(exc.message + hint) from None
-    return name
-
-
-_ID = re.compile(SLUG_PATTERN)
+campaigns = lazy("scoring.store.campaigns")
+imports = lazy("scoring.store.imports")
+moves = lazy("scoring.store.moves")
+cycle = lazy("scoring.store.cycle")
+roster = lazy("scoring.store.roster")
+stored = lazy("scoring.store.stored")
 
 
 @campaign_app.command("create")
 def campaign_create(
     campaign_id: Annotated[
-        str, typer.Argument(help="New campaign id, e.g. langson-2019.", metavar="ID", callback=_id)
+        str,
+        typer.Argument(
+            help="New campaign id, e.g. langson-2019.", metavar="ID", callback=id_option
+        ),
     ],
     year: Annotated[int, typer.Option("--year", help="The year assessed.")],
     index: Annotated[Path, typer.Option("--index", help="criteria.yaml")] = Path("criteria.yaml"),
     rules: Annotated[Path | None, typer.Option("--rules", help="Rule packs.")] = None,
     due: Annotated[
-        dt.date | None, typer.Option("--due", help="Self-assessment deadline.", parser=_date)
+        dt.date | None, typer.Option("--due", help="Self-assessment deadline.", parser=date_option)
     ] = None,
     explanation_due: Annotated[
         dt.date | None,
         typer.Option(
-            "--explanation-due", help="Explanation deadline (not before --due).", parser=_date
+            "--explanation-due", help="Explanation deadline (not before --due).", parser=date_option
         ),
     ] = None,
     late: Annotated[
@@ -113,7 +85,7 @@ def campaign_create(
         typer.Option(
             "--time-zone",
             help="IANA time zone the deadlines are met and times shown in.",
-            callback=_zone,
+            callback=zone_option,
         ),
     ] = "Asia/Ho_Chi_Minh",
 ) -> None:
@@ -130,11 +102,7 @@ def campaign_create(
 
     def body() -> None:
         sched = Schedule(self_assessment_due=due, explanation_due=explanation_due)
-        rules_dir = (
-            rules
-            if rules is not None
-            else (index.parent / "rules" if is_dir(index.parent / "rules") else None)
-        )
+        rules_dir = index_files(None, index, rules)[1]
         specs = roster.read_units(units) if units is not None else []
         row = campaigns.create(
             store(),
@@ -170,7 +138,7 @@ def campaign_status(campaign_id: CampaignArg, as_json: JsonOpt = False) -> None:
         if as_json:
             print_json(st)
             return
-        from ..clock import show
+        from scoring.sources.clock import show
 
         tz = st["time_zone"]
         out.print(
@@ -225,9 +193,7 @@ def campaign_advance(
     """
 
     def body() -> None:
-        row = campaigns.advance_campaign(
-            store(), campaign_id, to, actor=actor(), now=now(campaign_id)
-        )
+        row = moves.advance_campaign(store(), campaign_id, to, actor=actor(), now=now(campaign_id))
         out.print(f"campaign {row.id} is now {row.state}", markup=False)
 
     guard(body)
@@ -271,11 +237,11 @@ def import_(
             raise InputFileError("no such file or folder", Location(str(path)))
         st = store()
         if is_dir(path):
-            from ..submission import read_campaign_file
+            from scoring.campaign.folder import read_campaign_file
 
             spec = read_campaign_file(path)
             when = now(spec.id, time_zone=spec.time_zone)
-            report = campaigns.import_folder(st, path, actor=actor(), now=when)
+            report = imports.import_folder(st, path, actor=actor(), now=when)
             verb = "created" if report.created else "updated"
             out.print(
                 f"campaign {report.campaign} {verb}: {len(report.stored)} self-assessments stored",
@@ -291,7 +257,7 @@ def import_(
         if campaign is None:
             raise SubmissionError("importing one file needs --campaign ID")
         uid, text = _unit_file(st, campaign, path, unit)
-        for w in campaigns.import_unit(
+        for w in imports.import_unit(
             st,
             campaign,
             uid,
@@ -314,14 +280,12 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
     (read as YAML)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        from ..excel import read_template
+        from scoring.excel.reader import read_template
 
-        with st.read() as s:
-            index = stored.index_for(s, stored.campaign_row(s, cid).index_hash)
-        text = read_template(path, index)
+        text = read_template(path, stored.campaign_index(st, cid))
     else:  # YAML, or JSON read by its name (.json)
         text = read_text(path)
-    from ..submission import parse_unit_file
+    from scoring.campaign.folder import parse_unit_file
 
     uf = parse_unit_file(text, str(path))[0]
     if unit is not None and unit != uf.unit:
@@ -337,7 +301,7 @@ def submit(campaign: CampaignArg, unit: UnitArg, expected: VersionOpt = None) ->
     """
 
     def body() -> None:
-        row = campaigns.submit(
+        row = moves.submit(
             store(), campaign, unit, actor=actor(), now=now(campaign), expected_version=expected
         )
         late = " (late)" if row.late else ""
@@ -361,7 +325,7 @@ def advance(
     """
 
     def body() -> None:
-        row = campaigns.advance_unit(
+        row = moves.advance_unit(
             store(), campaign, unit, to, actor=actor(), now=now(campaign), expected_version=expected
         )
         out.print(f"{unit} is now {row.state}; version {row.version}", markup=False)
@@ -369,24 +333,23 @@ def advance(
     guard(body)
 
 
-def _name(value: str) -> str:
-    if not value.strip():
-        raise typer.BadParameter("a unit needs a name")
-    return value
-
-
 @unit_app.command("add")
 def unit_add(
     campaign: CampaignArg,
     unit: Annotated[
-        str, typer.Argument(help="New unit id, e.g. so-tai-chinh.", metavar="UNIT", callback=_id)
+        str,
+        typer.Argument(help="New unit id, e.g. so-tai-chinh.", metavar="UNIT", callback=id_option),
     ],
-    name: Annotated[str, typer.Option("--name", help="The unit's name.", callback=_name)],
+    name: Annotated[str, typer.Option("--name", help="The unit's name.", callback=name_option)],
     group: Annotated[
-        str, typer.Option("--group", help="Its group in the index, e.g. department.", callback=_id)
+        str,
+        typer.Option(
+            "--group", help="Its group in the index, e.g. department.", callback=id_option
+        ),
     ],
     tags: Annotated[
-        list[str] | None, typer.Option("--tag", help="A tag (repeat for more).", callback=_ids)
+        list[str] | None,
+        typer.Option("--tag", help="A tag (repeat for more).", callback=id_options),
     ] = None,
     unranked: Annotated[bool, typer.Option("--unranked", help="Scored, not ranked.")] = False,
 ) -> None:

@@ -1,12 +1,16 @@
-"""What the store commands share: their command groups and argument types."""
+"""What the store commands share: their command groups, argument types and option parsers."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated
 
 import typer
 
-from .base import app
+from scoring.cli.base import app
+from scoring.errors import SubmissionError
+from scoring.index.fields import SLUG_PATTERN, SLUG_RULE
 
 campaign_app = typer.Typer(help="Open, follow, move and run a campaign.", no_args_is_help=True)
 survey_app = typer.Typer(help="Survey and council results.", no_args_is_help=True)
@@ -29,3 +33,47 @@ VersionOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+_ID = re.compile(SLUG_PATTERN)
+
+
+def id_option(value: str) -> str:
+    """An id option or argument: the index's id pattern (lowercase letters, digits, - and _)."""
+    if not _ID.fullmatch(value):
+        raise typer.BadParameter(f"{value!r} is not an id: {SLUG_RULE}")
+    return value
+
+
+def id_options(values: list[str] | None) -> list[str]:
+    """A repeatable id option (--tag): each value an id."""
+    return [id_option(v) for v in values or []]
+
+
+def date_option(text: str) -> dt.date:
+    """A date option: a real date, ISO (2019-11-30) or as Vietnamese write it (30/11/2019)."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text!r}")
+
+
+def zone_option(name: str) -> str:
+    """A --time-zone option: an IANA name this machine knows (tzdata), checked before any
+    store is opened."""
+    from scoring.sources import clock
+
+    try:
+        clock.zone(name)
+    except SubmissionError as exc:
+        hint = f"; did you mean {exc.suggestion}?" if exc.suggestion else ""
+        raise typer.BadParameter(exc.message + hint) from None
+    return name
+
+
+def name_option(value: str) -> str:
+    """A --name option: not blank."""
+    if not value.strip():
+        raise typer.BadParameter("a unit needs a name")
+    return value

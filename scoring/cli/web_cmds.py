@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ..errors import SubmissionError
-from .base import actor, app, guard, lazy, now, out, store
+from scoring.cli.base import actor, app, guard, lazy, now, out, store
+from scoring.errors import SubmissionError
 
 user_app = typer.Typer(help="Accounts of the web app.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
-accounts = lazy("scoring.accounts")
+accounts = lazy("scoring.store.accounts")
 
 
 @app.command()
@@ -40,7 +40,7 @@ def serve(
     def body() -> None:
         import uvicorn
 
-        from ..web import create_app
+        from scoring.web import create_app
 
         application = create_app(
             store(), secure_cookies=secure_cookies, trusted_proxies=trusted_proxy or ()

@@ -15,16 +15,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..db import Store
-from ..errors import Location, WorkflowError
-from ..loader import Index
-from ..publication import compute, latest_run, published, resolve
-from ..report import score_document
-from ..schema import CampaignRow, RunRow
-from ..stored import campaign_row, explanation_rows, index_for, units_of
-from ..trace import ClassLabel, to_jsonable
-from .assemble import Bands, Explained, Titles, assemble
-from .model import Explanation, Meta, Report
+from scoring.errors import Location, WorkflowError
+from scoring.evaluation.documents import score_document
+from scoring.evaluation.trace import ClassLabel, to_jsonable
+from scoring.index.loader import Index
+from scoring.reports.compose import Bands, Explained, Titles, compose_report
+from scoring.reports.model import Explanation, Meta, Report
+from scoring.store.db import Store
+from scoring.store.publication import compute, latest_run, published, resolve
+from scoring.store.schema import CampaignRow, RunRow
+from scoring.store.stored import campaign_row, explanation_rows, index_for, units_of
 
 
 def build(
@@ -76,7 +76,7 @@ def build(
         previous=last["campaign"] if last else None,
         previous_year=last["year"] if last else None,
     )
-    return assemble(
+    return compose_report(
         doc,
         traces,
         meta,
@@ -99,6 +99,7 @@ def bands(index: Index) -> Bands:
 
 
 def adjustment_titles(index: Index) -> Titles:
+    """Each bonus and penalty's titles (Vietnamese, English) by its id."""
     return {a.spec.id: (a.spec.title_vi, a.spec.title_en) for a in index.adjustments}
 
 

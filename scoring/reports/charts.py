@@ -1,9 +1,9 @@
 """The report's charts as inline SVG text (matplotlib, Agg), readable in black and white.
 
-Same look as ``scoring.plots`` (DejaVu Sans, text kept as text, hatching and marker shapes
-rather than colours): a unit's index per area against its group's median (and last year's,
-as open diamonds), and a group's indices as a strip chart against its class thresholds. The
-SVG's element ids get a prefix, so several charts can share one HTML page.
+In the house style of ``scoring.reports.chart_style`` (DejaVu Sans, text kept as text, hatching
+and marker shapes rather than colours): a unit's index per area against its group's median
+(and last year's, as open diamonds), and a group's indices as a strip chart against its class
+thresholds. The SVG's element ids get a prefix, so several charts can share one HTML page.
 
 Each chart is drawn once a process (the HTML and the PDF of a page embed the same SVG). The
 scorecard charts of one group differ only inside their axes: one figure is built and laid out
@@ -13,8 +13,6 @@ each unit's bars, value labels and diamonds are set on it before it is saved.
 
 from __future__ import annotations
 
-import io
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -23,25 +21,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from ..plots import _style, _wrap  # the house style of parindex's charts
-from .model import GroupReport, Scorecard
-
-_IDS = re.compile(r'(\bid="|url\(#|href="#)')
-_STYLE = re.compile(r'style="([^"]*)"')
-_SHEET = re.compile(r"<style[^>]*>\*\{([^}]*)\}</style>")
-_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
-
-
-def _attributes(declarations: str) -> str:
-    """CSS declarations as SVG presentation attributes (``fill: #000`` → ``fill="#000"``)."""
-    pairs = (d.split(":", 1) for d in declarations.split(";") if ":" in d)
-    return " ".join(f'{k.strip()}="{v.strip()}"' for k, v in pairs)
+from scoring.reports.chart_style import house_style, svg_element, wrap_label
+from scoring.reports.model import GroupReport, Scorecard
 
 
 def _place(fig: Figure) -> None:
@@ -50,22 +36,6 @@ def _place(fig: Figure) -> None:
     more before saving it)."""
     fig.tight_layout()
     fig.set_layout_engine(None)
-
-
-def _svg(fig: Figure, prefix: str) -> str:
-    """The figure as an ``<svg>`` element for an HTML page: no XML prolog or metadata, its
-    ids made unique by ``prefix``, and its styles as presentation attributes (an HTML engine
-    would read ``style`` and ``<style>`` as page CSS and warn about SVG-only properties)."""
-    FigureCanvasAgg(fig)
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    text = buf.getvalue()
-    text = _METADATA.sub("", text[text.index("<svg") :], count=1)
-    sheet = _SHEET.search(text)
-    if sheet:  # matplotlib's one rule for every element: inherited from the root instead
-        text = _SHEET.sub("", text, count=1).replace("<svg ", f"<svg {_attributes(sheet[1])} ", 1)
-    text = _STYLE.sub(lambda m: _attributes(m[1]), text)
-    return _IDS.sub(lambda m: f"{m[1]}{prefix}-", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +59,11 @@ WIDTH = 0.38  # of a bar; the unit's bar left of the area's tick, the median's r
 def profile_svg(card: Scorecard) -> str:
     """The unit's area index (points / applicable max × 100) against its group's median."""
     areas = card.unit.areas
-    ticks = tuple(f"{a.id}\n{_wrap(a.title_vi, 14)}" for a in areas)
+    ticks = tuple(f"{a.id}\n{wrap_label(a.title_vi, 14)}" for a in areas)
     year = None
     if card.previous is not None and any(a.previous_percent is not None for a in areas):
         year = card.previous.year
-    with _LOCK, _style():
+    with _LOCK, house_style():
         chart = _PROFILES.get((ticks, year))
         if chart is None:
             chart = _profile_frame(ticks, year)
@@ -101,7 +71,7 @@ def profile_svg(card: Scorecard) -> str:
             if len(_PROFILES) > 16:  # a long-lived process reporting many campaigns
                 _PROFILES.popitem(last=False)
         _profile_values(chart, card)
-        return _svg(chart.fig, f"profile-{card.unit.unit_id}")
+        return svg_element(chart.fig, f"profile-{card.unit.unit_id}")
 
 
 def clear_caches() -> None:
@@ -186,7 +156,7 @@ def distribution_svg(group: GroupReport) -> str:
     values = [float(u.index) for u in units]
     levels = _stack(values, 0.9)
     top = max(levels, default=0)
-    with _style():
+    with house_style():
         fig = Figure(figsize=(6.9, 1.8 + 0.16 * top))
         ax = fig.add_subplot()
         left = max(0.0, 5 * ((min(values, default=0.0) - 3) // 5))  # thresholds below: no unit
@@ -222,4 +192,4 @@ def distribution_svg(group: GroupReport) -> str:
             loc="upper center", bbox_to_anchor=(0.5, -0.32), ncols=3, fontsize=7, frameon=False,
         )  # fmt: skip
         _place(fig)
-        return _svg(fig, f"dist-{group.id}")
+        return svg_element(fig, f"dist-{group.id}")

@@ -16,17 +16,17 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Location, SubmissionError, suggest
-from ..files import make_folder
-from .html import Part, render_html, save_html
-from .model import Report
-from .pdf import render_pdf, save_pdf
-from .word import render_docx, save_docx
-from .xlsx import write_xlsx
+from scoring.errors import Location, SubmissionError, suggest
+from scoring.reports.html import Part, render_html, save_html
+from scoring.reports.model import Report
+from scoring.reports.pdf import render_pdf, save_pdf
+from scoring.reports.word import render_docx, save_docx
+from scoring.reports.xlsx import write_xlsx
+from scoring.sources.files import make_folder
 
 FORMATS = ("html", "pdf", "xlsx", "docx")
 ANNEX_ONLY = ("xlsx", "docx")  # Excel and Word hold the ranking annex only
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")  # unit ids, as scoring.model.Slug
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")  # unit ids, as scoring.index.model.Slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class Output:
 
     @property
     def name(self) -> str:
+        """What the output is named by: its unit, else its part."""
         return self.unit or self.part
 
 
@@ -96,7 +97,7 @@ def outputs(
     return out
 
 
-def prepare(folder: Path, planned: Iterable[Output]) -> None:
+def make_folders(folder: Path, planned: Iterable[Output]) -> None:
     """Create ``folder`` and the sub-folders the planned files go to."""
     for sub in sorted({p.parent for o in planned for p in o.paths} | {folder}):
         make_folder(sub)

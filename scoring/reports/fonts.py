@@ -20,7 +20,7 @@ import matplotlib as mpl
 from fontTools import subset  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-from ..errors import InputFileError, Location
+from scoring.errors import InputFileError, Location
 
 FAMILY = "DejaVu Sans"
 FILES = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}

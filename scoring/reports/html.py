@@ -10,19 +10,19 @@ when a browser prints it; ``pdf`` typesets the same report with Typst.
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..errors import Location, SubmissionError, suggest
-from ..files import write_text
-from ..numbers import decimal_comma
-from . import charts
-from .fonts import font_css
-from .model import Report
+from scoring.errors import Location, SubmissionError, suggest
+from scoring.reports import charts
+from scoring.reports.fonts import font_css
+from scoring.reports.model import Report
+from scoring.sources.files import write_text
+from scoring.sources.numbers import decimal_comma
+from scoring.sources.text import nfc
 
 Part = Literal["annex", "summary", "scorecard"]
 PARTS: tuple[Part, ...] = ("annex", "summary", "scorecard")
@@ -82,7 +82,7 @@ def render_html(report: Report, part: Part = "annex", unit: str | None = None) -
             f"unknown report part {part!r}", Location("report"), suggest(part, PARTS)
         )
     page = _ENV.get_template(f"{part}.html").render(context)
-    page = unicodedata.normalize("NFC", page)
+    page = nfc(page)
     return page.replace(_FONTS, font_css(page), 1)
 
 

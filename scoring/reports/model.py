@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from ..errors import Location, SubmissionError, suggest
-from ..trace import ClassLabel
+from scoring.errors import Location, unknown_id
+from scoring.evaluation.trace import ClassLabel
 
 ROUNDS_VI = {"1": "Thẩm định vòng 1", "2": "Thẩm định vòng 2", "correction": "Điều chỉnh"}
 ROUNDS_EN = {"1": "appraisal round 1", "2": "appraisal round 2", "correction": "correction"}
@@ -38,12 +38,14 @@ class AreaScore:
 
     @property
     def applicable(self) -> bool:
+        """Whether the area applies to the unit."""
         return self.percent is not None
 
 
 @dataclass(frozen=True, slots=True)
-class UnitScore:
-    """One row of the ranking annex."""
+class AnnexRow:
+    """One unit's row of the ranking annex (and the head of its scorecard): its rank, figures
+    as published, class and points by area."""
 
     unit_id: str
     name: str
@@ -71,19 +73,23 @@ class UnitScore:
 
     @property
     def class_vi(self) -> str:
+        """The class's Vietnamese label ("" when the unit has none)."""
         return self.classification.label_vi if self.classification else ""
 
     @property
     def class_en(self) -> str:
+        """The class's English label ("" when the unit has none)."""
         return self.classification.label_en if self.classification else ""
 
     def area(self, area_id: str) -> AreaScore | None:
+        """The unit's figures in one area (None: the unit has no such area)."""
         return next((a for a in self.areas if a.id == area_id), None)
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
-    """One appraisal change of a leaf, bonus or penalty."""
+class AppraisalEntry:
+    """One appraisal change of a leaf, bonus or penalty, as a scorecard prints it (the stored
+    change, from the unit's trace)."""
 
     round: str  # 1 | 2 | correction
     at: str  # ISO time it was recorded
@@ -94,10 +100,12 @@ class Change:
 
     @property
     def round_vi(self) -> str:
+        """The round's name in Vietnamese (Thẩm định vòng 1, …)."""
         return ROUNDS_VI.get(self.round, self.round)
 
     @property
     def round_en(self) -> str:
+        """The round's name in English (appraisal round 1, …)."""
         return ROUNDS_EN.get(self.round, self.round)
 
     @property
@@ -135,7 +143,7 @@ class Line:
     before_adjustment: str | None = None  # a node's points before a bonus/penalty moved them
     scope: str | None = None  # bonus/penalty: the node it applies to ("total": the unit)
     reason_vi: str | None = None  # why a leaf is below its max (when no appraisal explains it)
-    changes: tuple[Change, ...] = ()
+    changes: tuple[AppraisalEntry, ...] = ()
     explanations: tuple[Explanation, ...] = ()
 
 
@@ -156,7 +164,7 @@ class YearOver:
 class Scorecard:
     """Everything about one unit: figures, tree with appraisal history, last year."""
 
-    unit: UnitScore
+    unit: AnnexRow
     group_title_vi: str
     group_title_en: str
     ranked_in_group: int
@@ -165,7 +173,7 @@ class Scorecard:
     previous: YearOver | None = None
 
     @property
-    def changes(self) -> Iterator[tuple[Line, Change]]:
+    def changes(self) -> Iterator[tuple[Line, AppraisalEntry]]:
         """Every appraisal change of the unit, with the line it changed."""
         for line in (*self.lines, *self.adjustments):
             for change in line.changes:
@@ -174,6 +182,8 @@ class Scorecard:
 
 @dataclass(frozen=True, slots=True)
 class ClassCount:
+    """How many of a group's units are in one class, and the index the class starts at."""
+
     label: ClassLabel
     min: str
     count: int
@@ -186,7 +196,7 @@ class GroupReport:
     id: str
     title_vi: str
     title_en: str
-    units: tuple[UnitScore, ...]
+    units: tuple[AnnexRow, ...]
     areas: tuple[tuple[str, str, str | None], ...]  # (id, title_vi, title_en), column order
     classes: tuple[ClassCount, ...]
     lowest: str | None
@@ -235,10 +245,12 @@ class Meta:
 
     @property
     def short_hash(self) -> str:
+        """The index's content hash, its first 12 characters as printed."""
         return self.content_hash[:12]
 
     @property
     def generated_text(self) -> str:
+        """The generation time as printed: date, hour and minute, and its zone."""
         return self.generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()
 
     @property
@@ -249,11 +261,6 @@ class Meta:
             f"{self.campaign} · chỉ số / index {self.index_id} {self.short_hash} · "
             f"lập lúc / generated {self.generated_text}{draft}"
         )
-
-    @property
-    def number_format(self) -> str:
-        """The Excel number format that shows the published places."""
-        return "0." + "0" * self.places if self.places else "0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,16 +275,14 @@ class Report:
     errors: tuple[tuple[str, tuple[str, ...]], ...] = ()  # units that could not be scored
 
     @property
-    def units(self) -> tuple[UnitScore, ...]:
+    def units(self) -> tuple[AnnexRow, ...]:
+        """Every unit's annex row, group after group."""
         return tuple(u for g in self.groups for u in g.units)
 
     def scorecard(self, unit_id: str) -> Scorecard:
         """One unit's scorecard, or a located error naming the closest unit id."""
         card = self.scorecards.get(unit_id)
         if card is None:
-            raise SubmissionError(
-                f"no scored unit {unit_id!r} in campaign {self.meta.campaign}",
-                Location("store"),
-                suggest(unit_id, self.scorecards),
-            )
+            where = f"in campaign {self.meta.campaign}"
+            raise unknown_id("no scored unit", unit_id, self.scorecards, where, Location("store"))
         return card

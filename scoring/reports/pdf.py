@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,12 +20,13 @@ from typing import Any
 import matplotlib as mpl
 import typst
 
-from ..errors import Location, SubmissionError, suggest
-from ..files import atomic_path
-from ..numbers import decimal_comma
-from . import charts
-from .html import PARTS, TEMPLATES, TIE_POLICY, Part
-from .model import GroupReport, Line, Meta, Report, Scorecard, UnitScore
+from scoring.errors import Location, SubmissionError, suggest
+from scoring.reports import charts
+from scoring.reports.html import PARTS, TEMPLATES, TIE_POLICY, Part
+from scoring.reports.model import AnnexRow, GroupReport, Line, Meta, Report, Scorecard
+from scoring.sources.files import atomic_path
+from scoring.sources.numbers import decimal_comma
+from scoring.sources.text import nfc
 
 TEMPLATE = TEMPLATES / "report.typ"
 FONTS = Path(mpl.get_data_path()) / "fonts" / "ttf"  # DejaVu Sans, shipped by matplotlib
@@ -79,7 +79,7 @@ def _meta(meta: Meta) -> dict[str, Any]:
     }
 
 
-def _row(u: UnitScore, group: GroupReport) -> list[str]:
+def _row(u: AnnexRow, group: GroupReport) -> list[str]:
     cells = [u.rank_text, u.name]
     for aid, _, _ in group.areas:
         a = u.area(aid)
@@ -266,9 +266,7 @@ def render_pdf(report: Report, part: Part = "annex", unit: str | None = None) ->
         when = when.replace(tzinfo=dt.UTC)
     # Typst takes whole seconds at a fixed offset as the document's creation date
     when = when.astimezone(dt.UTC).replace(microsecond=0)
-    pdf = _compiler().compile(
-        format="pdf", sys_inputs={"data": unicodedata.normalize("NFC", text)}, timestamp=when
-    )
+    pdf = _compiler().compile(format="pdf", sys_inputs={"data": nfc(text)}, timestamp=when)
     assert isinstance(pdf, bytes)
     return pdf
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from pathlib import Path
 
 from docx import Document
@@ -29,10 +28,11 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell  # a cell of a row: python-docx gives it no public name
 from docx.text.paragraph import Paragraph
 
-from ..files import atomic_path
-from ..numbers import decimal_comma
-from .html import TIE_POLICY
-from .model import GroupReport, Report, UnitScore
+from scoring.reports.html import TIE_POLICY
+from scoring.reports.model import AnnexRow, GroupReport, Report
+from scoring.sources.files import atomic_path
+from scoring.sources.numbers import decimal_comma
+from scoring.sources.text import nfc
 
 FONT = "Times New Roman"
 BODY, HEADING, TABLE, FOOTER = Pt(13), Pt(14), Pt(12), Pt(9)
@@ -49,16 +49,12 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 BLANK = "……"
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def vn(figure: str) -> str:
     """A figure with a decimal comma: ``85.50`` → ``85,50``."""
     return str(decimal_comma(figure))
 
 
-def rank_text(u: UnitScore) -> str:
+def rank_text(u: AnnexRow) -> str:
     """The rank as the annex prints it: ``2``, ``2 (đồng hạng)``, or ``—`` when not ranked."""
     if u.rank is None:
         return "—"

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..compiled import Item
-from ..kinds import handler
-from ..loader import Index
-from ..yamlsrc import dump_yaml
-from .i18n import date, number, parse_date, parse_number
+from scoring.index.compiled import Item
+from scoring.index.kinds import handler
+from scoring.index.loader import Index
+from scoring.sources.yamlsrc import dump_yaml
+from scoring.web.i18n import date, number, parse_date, parse_number
 
 MAX_EVIDENCE_LINES = 50
 MAX_FIELD = 2000  # characters of any one field
@@ -26,8 +26,12 @@ MAX_FIELD = 2000  # characters of any one field
 
 @dataclass(frozen=True)
 class Input:
+    """One field of a row: an input of the leaf's rule kind, labelled as the kind labels it."""
+
     name: str  # the answer field: value, numerator, done_on, …
-    type: str  # bool | number | whole | date | level | text
+    type: str  # bool | number | whole | date | level | responses | text
+    label_vi: str
+    label_en: str
     choices: tuple[tuple[str, str], ...] = ()  # (value, label) for bool and level
 
 
@@ -40,6 +44,7 @@ class Row:
 
     @property
     def id(self) -> str:
+        """The leaf's id."""
         return self.item.node.id
 
 
@@ -51,22 +56,24 @@ def rows(index: Index, group: str) -> list[Row]:
         if node.assessed_by != "self" or node.rule is None:
             continue
         inputs = []
-        for name, kind in handler(node.rule).inputs.items():
+        h = handler(node.rule)
+        for name, inp in h.inputs.items():
             if name == "reason":
                 continue
             choices: tuple[tuple[str, str], ...] = ()
-            if kind == "bool":
+            if inp.type == "bool":
                 choices = (("true", "Có / Yes"), ("false", "Không / No"))
-            elif kind == "level":
-                levels = getattr(node.rule, "levels", {}) or {}
-                choices = tuple((k, f"{k}: {lv.label_vi}") for k, lv in levels.items())
-            inputs.append(Input(name, kind, choices))
+            elif inp.type == "level":
+                levels = h.choices(node.rule, name)
+                choices = tuple((c.value, f"{c.value}: {c.label_vi}") for c in levels)
+            inputs.append(Input(name, inp.type, inp.label_vi, inp.label_en, choices))
         out.append(Row(item, tuple(inputs)))
         assert leaf_id == node.id
     return out
 
 
 def key(leaf: str, name: str) -> str:
+    """The form field name of input ``name`` of ``leaf``."""
     return f"a:{leaf}:{name}"
 
 

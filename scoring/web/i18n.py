@@ -12,8 +12,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..clock import show
-from ..numbers import decimal_comma
+from scoring.sources.clock import show
+from scoring.sources.numbers import decimal_comma
 
 LANGS = ("vi", "en")
 _PLAIN = re.compile(r"^[+-]?[0-9]{1,15}([.,][0-9]{1,9})?$")
@@ -139,11 +139,13 @@ STATES: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str) -> str:
+    """The interface text ``key`` in ``lang`` (Vietnamese unless ``en``)."""
     vi, en = TEXT[key]
     return en if lang == "en" else vi
 
 
 def state(key: str, lang: str) -> str:
+    """A workflow state's label in ``lang`` (the state itself if it has none)."""
     vi, en = STATES.get(key, (key, key))
     return en if lang == "en" else vi
 

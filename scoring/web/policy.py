@@ -1,7 +1,7 @@
 """Who may do what: every action of the web app, the roles allowed, and unit ownership.
 
-Each route names one action here (``app.route``), and the check runs on the server for every
-request. ``OWN`` actions are allowed to an officer only on the officer's own unit: a unit id
+Each route names one action here (``routing.Router.add``), and the check runs on the server for
+every request. ``OWN`` actions are allowed to an officer only on the officer's own unit: a unit id
 changed in the URL or a form is refused. The table is also what the access tests enumerate.
 """
 
@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..accounts import Account
+from scoring.errors import WorkflowError
+from scoring.store.accounts import Account
 
 
 @dataclass(frozen=True)
 class Rule:
+    """Who may do one action: the roles allowed on any unit, and whether an officer may on
+    its own."""
+
     roles: frozenset[str]  # roles allowed on any unit
     own: bool = False  # an officer is allowed on its own unit
 
@@ -59,3 +63,10 @@ def allowed(account: Account, action: str, unit: str | None = None) -> bool:
         and account.unit_id is not None
         and unit == account.unit_id
     )
+
+
+def check_active_change(account: Account, username: str) -> None:
+    """Refuse ``account`` enabling or disabling its own account: an administrator cannot
+    shut themselves out (another administrator can)."""
+    if username == account.username:
+        raise WorkflowError("an administrator cannot disable their own account")

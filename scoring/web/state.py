@@ -13,8 +13,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..db import Store
-from ..schema import AuditHead
+from scoring.store import views
+from scoring.store.db import Store
 
 T = TypeVar("T")
 MAX_ENTRIES = 64
@@ -30,9 +30,8 @@ class Cache:
         self._building: dict[tuple[int, str], threading.Lock] = {}
 
     def version(self) -> int:
-        with self.store.read() as s:
-            head = s.get(AuditHead, 1)
-            return head.seq if head is not None else 0
+        """The store's version now (see ``views.version``)."""
+        return views.version(self.store)
 
     def get(self, key: str, build: Callable[[], T]) -> T:
         """The value of ``key`` at the store's current version (built once, even when many

@@ -1,0 +1,112 @@
+"""Moving units and campaigns through the workflow: a unit's submission, a unit's step to the
+next state, a campaign's step. ``workflow`` says which moves are allowed; this module makes them,
+each in one transaction with its audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scoring.errors import (
+    WorkflowError,
+)
+from scoring.sources import clock
+from scoring.store import audit, workflow
+from scoring.store.db import Store
+from scoring.store.schema import CampaignRow, DocumentRow, UnitRow
+from scoring.store.stored import bump, campaign_row, stamp, unit_row, units_of
+
+
+def submit(
+    store: Store,
+    cid: str,
+    uid: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected_version: int | None = None,
+) -> UnitRow:
+    """Lock a unit's self-assessment (draft → submitted), enforcing the deadline."""
+    with store.transaction() as s:
+        camp = campaign_row(s, cid)
+        unit = unit_row(s, cid, uid, lock=True)
+        workflow.check_unit_move(uid, unit.state, "submitted", camp.state)
+        if s.get(DocumentRow, (cid, "unit", uid)) is None:
+            raise WorkflowError(f"unit {uid} has no self-assessment to submit")
+        # the deadline is a day in the campaign's zone, not in UTC
+        late = clock.is_late(now, camp.self_assessment_due, camp.time_zone)
+        if late and camp.late_submission == "refuse":
+            raise WorkflowError(
+                f"unit {uid} submits on {clock.show(now, camp.time_zone)} "
+                f"({camp.time_zone}), after the deadline "
+                f"{clock.show(camp.self_assessment_due)}: the campaign refuses late files"
+            )
+        unit.state, unit.late, unit.submitted_at = "submitted", late, stamp(now)
+        bump(s, unit, expected_version)
+        audit.record(
+            s,
+            at=stamp(now),
+            actor=actor,
+            action="unit.submit",
+            campaign=cid,
+            unit=uid,
+            detail={"late": late, "deadline": camp.self_assessment_due},
+        )
+        return unit
+
+
+def advance_unit(
+    store: Store,
+    cid: str,
+    uid: str,
+    target: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected_version: int | None = None,
+) -> UnitRow:
+    """Move a unit to its next workflow state (submission goes through ``submit``)."""
+    if target == "submitted":
+        return submit(store, cid, uid, actor=actor, now=now, expected_version=expected_version)
+    with store.transaction() as s:
+        camp = campaign_row(s, cid)
+        unit = unit_row(s, cid, uid, lock=True)
+        workflow.check_unit_move(uid, unit.state, target, camp.state)
+        before, unit.state = unit.state, target
+        bump(s, unit, expected_version)
+        audit.record(
+            s,
+            at=stamp(now),
+            actor=actor,
+            action="unit.advance",
+            campaign=cid,
+            unit=uid,
+            detail={"from": before, "to": target},
+        )
+        return unit
+
+
+def advance_campaign(
+    store: Store, cid: str, target: str, *, actor: str, now: dt.datetime
+) -> CampaignRow:
+    """Move the campaign on (open → appraisal → review); publication is ``publish``."""
+    if target == "published":
+        raise WorkflowError(
+            "a campaign is published with `parindex publish`, which stores the results"
+        )
+    with store.transaction() as s:
+        camp = campaign_row(s, cid, lock=True)
+        states = {u.unit_id: u.state for u in units_of(s, cid)}
+        workflow.check_campaign_move(cid, camp.state, target, states)
+        before, camp.state = camp.state, target
+        camp.version += 1
+        s.add(camp)
+        audit.record(
+            s,
+            at=stamp(now),
+            actor=actor,
+            action="campaign.advance",
+            campaign=cid,
+            detail={"from": before, "to": target},
+        )
+        return camp

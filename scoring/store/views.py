@@ -1,0 +1,122 @@
+"""What the web pages read from the store: each page's rows in one read, no SQL in the pages.
+
+Every function here reads (one ``store.read()`` each) and returns plain rows or a small record;
+the web app formats them. A campaign or unit that is not there is ``None``, so the caller
+decides how to say so (the web app: 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from scoring.evaluation.ranking import CampaignResult
+from scoring.store import audit, publication
+from scoring.store.accounts import Account
+from scoring.store.audit import ChainProblem
+from scoring.store.db import Store
+from scoring.store.schema import (
+    AppraisalRow,
+    AuditHead,
+    AuditRow,
+    CampaignRow,
+    ExplanationRow,
+    UnitRow,
+)
+from scoring.store.stored import explanation_rows
+
+AUDIT_PAGE = 100  # audit entries on one page
+
+
+def version(store: Store) -> int:
+    """The store's version: the audit head's sequence number (every change appends an entry),
+    0 before the first change. One primary-key lookup."""
+    with store.read() as s:
+        head = s.get(AuditHead, 1)
+        return head.seq if head is not None else 0
+
+
+def campaign(store: Store, cid: str) -> CampaignRow | None:
+    """Campaign ``cid``, or None."""
+    with store.read() as s:
+        return s.get(CampaignRow, cid)
+
+
+def unit(store: Store, cid: str, uid: str) -> UnitRow | None:
+    """Unit ``uid`` of campaign ``cid``, or None."""
+    with store.read() as s:
+        return s.get(UnitRow, (cid, uid))
+
+
+def result(store: Store, cid: str) -> CampaignResult | None:
+    """Campaign ``cid`` scored and ranked as it stands (every appraisal change so far), or
+    None when there is no such campaign."""
+    with store.read() as s:
+        if s.get(CampaignRow, cid) is None:
+            return None
+        return publication.compute(s, cid)[1]
+
+
+def campaigns_for(store: Store, account: Account) -> tuple[list[CampaignRow], dict[str, UnitRow]]:
+    """The campaigns ``account`` may open, newest year first, and by campaign id the unit of
+    an officer's in each (an officer sees only the campaigns its unit is in)."""
+    with store.read() as s:
+        rows = list(s.exec(select(CampaignRow).order_by(col(CampaignRow.year).desc())))
+        mine: dict[str, UnitRow] = {}
+        if account.role == "officer":
+            for u in s.exec(select(UnitRow).where(UnitRow.unit_id == account.unit_id)):
+                mine[u.campaign_id] = u
+    if account.role == "officer":
+        rows = [c for c in rows if c.id in mine]
+    return rows, mine
+
+
+@dataclass(frozen=True)
+class AppraisalNotes:
+    """A unit's side of the appraisal: its explanations, and the nodes round 1 changed."""
+
+    explanations: list[ExplanationRow]
+    changed_1: list[str]  # node ids, sorted
+
+
+def appraisal_notes(store: Store, cid: str, uid: str) -> AppraisalNotes:
+    """The explanations unit ``uid`` wrote, and the nodes the first appraisal round changed."""
+    with store.read() as s:
+        explanations = [e for e in explanation_rows(s, cid) if e.unit_id == uid]
+        changed = s.exec(
+            select(AppraisalRow.node_id).where(
+                AppraisalRow.campaign_id == cid,
+                AppraisalRow.unit_id == uid,
+                AppraisalRow.round == "1",
+            )
+        )
+        return AppraisalNotes(explanations, sorted(set(changed)))
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit log, newest first, with the whole chain's check."""
+
+    rows: list[AuditRow]
+    zones: dict[str, str]  # campaign id -> its time zone, to show each entry's time in
+    checked: int  # entries whose hashes were checked
+    problems: list[ChainProblem]
+    page: int
+    more: bool  # a further (older) page exists, as far as this page can tell
+
+
+def audit_page(store: Store, page: int) -> AuditPage:
+    """Page ``page`` (1 is the newest) of the audit log, and whether its hash chain is intact."""
+    with store.read() as s:
+        checked, problems = audit.verify(s)
+        rows = list(
+            s.exec(
+                select(AuditRow)
+                .order_by(col(AuditRow.seq).desc())
+                .offset((page - 1) * AUDIT_PAGE)
+                .limit(AUDIT_PAGE)
+            )
+        )
+        zones = {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
+    return AuditPage(rows, zones, checked, problems, page, len(rows) == AUDIT_PAGE)

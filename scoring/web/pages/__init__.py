@@ -1,0 +1,24 @@
+"""The pages and JSON endpoints, one handler each, by page area; each module registers its
+routes (with the action each needs) on the app's router.
+
+- ``signin``: sign-in and out, the interface language, the liveness probe
+- ``campaign``: home, a campaign's page and ranking (HTML and JSON), advancing and publishing it
+- ``unit``: a unit's page, its trace, its result as JSON
+- ``answers``: a unit's self-assessment: save, submit, re-score unsaved
+- ``appraisal``: the appraiser's changes, the unit's explanations, moving the unit on
+- ``admin``: the audit log, verifying published runs, the accounts
+
+``common`` holds what they share. Handlers parse the request, call the library (``store``,
+``simulation``, ``reports``) and render: no scoring, workflow rule or SQL of their own.
+"""
+
+from __future__ import annotations
+
+from scoring.web.pages import admin, answers, appraisal, campaign, signin, unit
+from scoring.web.routing import Router
+
+
+def register(router: Router) -> None:
+    """Every page area's routes on ``router`` (the table the access tests enumerate)."""
+    for area in (signin, campaign, unit, answers, appraisal, admin):
+        area.register(router)

@@ -1,0 +1,138 @@
+"""A unit's self-assessment on the web: save the form, submit it, and re-score it unsaved.
+
+The posted form becomes the text of a unit file (``forms``), which the store imports, or which
+``drafts.score_draft`` scores against the campaign as it stands without storing it: the web
+has no second reader of answers and no scorer of its own. A save or re-score whose form lacks
+some of its fields changes nothing: an absent field is not a cleared answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import JSONResponse, Response
+
+from scoring.errors import ErrorList, ParindexError, SubmissionError
+from scoring.simulation.gaps import Gap
+from scoring.simulation.gaps import gaps as find_gaps
+from scoring.store import drafts, imports, moves
+from scoring.web import forms
+from scoring.web.pages.common import absent, back, places, q, result, summary, unit_or_404, version
+from scoring.web.pages.unit import GAPS_SHOWN, unit_page
+from scoring.web.routing import Router
+from scoring.web.site import Ctx, Web
+
+
+def register(router: Router) -> None:
+    """The routes that write or re-score a unit's self-assessment."""
+    router.add("POST", "/c/{cid}/u/{uid}/answers", "answers.write", save_answers)
+    router.add("POST", "/c/{cid}/u/{uid}/submit", "answers.submit", submit)
+    router.add("POST", "/api/c/{cid}/u/{uid}/simulate", "unit.simulate", simulate)
+
+
+def unit_file(web: Web, ctx: Ctx, cid: str, uid: str) -> tuple[str, forms.Parsed]:
+    """The posted form as the unit file's text, and the fields that could not be read."""
+    row = unit_or_404(web, cid, uid)
+    scored = result(web, cid)
+    rows = forms.rows(scored.index, row.group_id)
+    parsed = forms.parse(ctx.fields(), rows)
+    stored = scored.submissions.get(uid)
+    return forms.unit_text(uid, scored.index.id, stored, parsed.answers, rows), parsed
+
+
+def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
+    """Store the form as the unit's self-assessment (draft, campaign open). A post without
+    the fields of every leaf the form shows, or without its version, changes nothing (400)."""
+    text, parsed = unit_file(web, ctx, cid, uid)
+    posted = ctx.fields()
+    refused = [m for m in [absent(ctx, "version")] if m]
+    values = posted
+    if parsed.missing:
+        refused.append(forms.missing_message(parsed.missing))
+        # the leaves that were not posted show what is stored, not blanks to save next time
+        sub = result(web, cid).submissions.get(uid)
+        stored = forms.values_of(sub.answers if sub else {}, ctx.lang)
+        gone = set(parsed.missing)
+        values = {k: v for k, v in stored.items() if k.split(":")[1] in gone} | posted
+    if refused or parsed.errors:
+        return unit_page(
+            web,
+            ctx,
+            cid,
+            uid,
+            values=values,
+            field_errors=parsed.errors,
+            errors=refused + [f"{k[2:]}: {v}" for k, v in parsed.errors.items()],
+            status=400,
+        )
+    expected = version(ctx)
+    try:
+        imports.import_unit(
+            web.store,
+            cid,
+            uid,
+            text,
+            f"web:{cid}/units/{uid}.yaml",
+            actor=ctx.user.username,
+            now=web.clock(),
+            expected_version=expected,
+            replace=True,  # every leaf's field was posted: one left empty is meant to be dropped
+        )
+    except (SubmissionError, ErrorList) as exc:
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        return unit_page(
+            web, ctx, cid, uid, values=posted, errors=[str(e) for e in errors], status=400
+        )
+    return back(f"/c/{cid}/u/{uid}", "saved")
+
+
+def submit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
+    """Lock the self-assessment (draft → submitted)."""
+    expected = version(ctx)
+    moves.submit(
+        web.store, cid, uid, actor=ctx.user.username, now=web.clock(), expected_version=expected
+    )
+    return back(f"/c/{cid}/u/{uid}", "submitted")
+
+
+def simulate(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
+    """Score the posted form without storing it: points, index, class and rank as it stands."""
+    row = unit_or_404(web, cid, uid)
+    scored = result(web, cid)
+    shown = places(scored)
+    text, parsed = unit_file(web, ctx, cid, uid)
+    if parsed.missing:  # absent fields are not cleared answers: no score to show for them
+        return JSONResponse(
+            {"errors": {"": forms.missing_message(parsed.missing)}}, status_code=400
+        )
+    if parsed.errors:
+        return JSONResponse({"errors": parsed.errors}, status_code=422)
+    try:
+        draft = drafts.score_draft(scored, row, text, f"web:{cid}/units/{uid}.yaml")
+    except ParindexError as exc:
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        return JSONResponse({"errors": {"": "; ".join(str(e) for e in errors)}}, status_code=422)
+    lost = find_gaps(scored.index, draft.result, uid)[:GAPS_SHOWN]
+    return JSONResponse(
+        {
+            "summary": summary(draft.unit, shown, draft.group_size),
+            "leaves": {s.node: q(s.points, shown) for s in draft.unit.trace if s.level == "leaf"},
+            "gaps": [gap_row(g, shown, ctx.lang) for g in lost],
+            "errors": {},
+        }
+    )
+
+
+def gap_row(g: Gap, places: int, lang: str) -> dict[str, Any]:
+    """One 'where points are lost' row, as the page shows it."""
+    fix = g.full or g.next
+    how = ""
+    if fix is not None:
+        how = f" → {fix.label_vi if lang == 'vi' else fix.label_en} (+{q(fix.gain, places)})"
+    return {
+        "node": g.node,
+        "title": g.title_vi,
+        "points": f"{q(g.points, places)} / {q(g.max, places)}",
+        "recoverable": q(g.recoverable, places) or "",
+        "why": (g.why_vi if lang == "vi" else g.why_en) + how,
+    }

@@ -1,0 +1,109 @@
+"""The home page, a campaign's page and its ranking (HTML and JSON), and moving it on.
+
+What the pages show is read through the store's views and the campaign's cached result and
+report; the moves (advance, publish) are the store's, with their workflow checks and audit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import JSONResponse, Response
+
+from scoring.store import campaigns, moves, publication, views
+from scoring.web.figures import ranking_svg, yoy_svg
+from scoring.web.pages.common import back, campaign_or_404, places, report, require, result, summary
+from scoring.web.policy import SIGNED_IN
+from scoring.web.routing import Router
+from scoring.web.site import Ctx, Web
+
+
+def register(router: Router) -> None:
+    """The campaign routes."""
+    router.add("GET", "/", SIGNED_IN, home)
+    router.add("GET", "/c/{cid}", "campaign.read", campaign_page)
+    router.add("GET", "/c/{cid}/ranking", "ranking.read", ranking_page)
+    router.add("GET", "/api/c/{cid}/ranking", "ranking.read", ranking_json)
+    router.add("POST", "/c/{cid}/advance", "campaign.advance", advance_campaign)
+    router.add("POST", "/c/{cid}/publish", "campaign.publish", publish)
+
+
+def home(web: Web, ctx: Ctx) -> Response:
+    """The campaigns this account may open (an officer: its unit in each campaign)."""
+    rows, mine = views.campaigns_for(web.store, ctx.user)
+    return web.page(ctx, "home.html", campaigns=rows, mine=mine)
+
+
+def campaign_page(web: Web, ctx: Ctx, cid: str) -> Response:
+    """The campaign's units with their workflow states, and its next step."""
+    camp = campaign_or_404(web, cid)
+    status = campaigns.status(web.store, cid)
+    scored = result(web, cid)
+    shown = places(scored)
+    scores = {r.unit_id: summary(r, shown, len(rs)) for rs in scored.groups.values() for r in rs}
+    return web.page(
+        ctx,
+        "campaign.html",
+        camp=camp,
+        status=status,
+        scores=scores,
+        errors={k: [str(e) for e in v] for k, v in scored.errors.items()},
+        note=ctx.request.query_params.get("note"),
+    )
+
+
+def ranking_page(web: Web, ctx: Ctx, cid: str) -> Response:
+    """The ranking of each group as it stands, as bars and as a table; last year beside it."""
+    camp = campaign_or_404(web, cid)
+    shown = report(web, cid)
+    lang = ctx.lang
+
+    def charts() -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        years = (shown.meta.previous_year or 0, shown.meta.year)
+        for g in shown.groups:
+            rows = []
+            for u in g.units:
+                card = shown.scorecards.get(u.unit_id)
+                if card is not None and card.previous is not None:
+                    rows.append((u.name, card.previous.index, u.index))
+            out[g.id] = {
+                "ranking": ranking_svg(g, lang),
+                "yoy": yoy_svg(g.id, rows, years, lang) if rows else None,
+            }
+        return out
+
+    svgs = web.cache.get(f"charts:{cid}:{lang}", charts)
+    return web.page(ctx, "ranking.html", camp=camp, report=shown, svgs=svgs)
+
+
+def ranking_json(web: Web, ctx: Ctx, cid: str) -> Response:
+    """The ranking as it stands, per group (JSON)."""
+    scored = result(web, cid)
+    shown = places(scored)
+    return JSONResponse(
+        {
+            "campaign": cid,
+            "groups": {
+                g: [{"unit": r.unit_id, "name": r.name, **summary(r, shown, len(rs))} for r in rs]
+                for g, rs in scored.groups.items()
+            },
+        }
+    )
+
+
+def advance_campaign(web: Web, ctx: Ctx, cid: str) -> Response:
+    """Move the campaign to its next state (the form's ``target``)."""
+    require(ctx, "target")
+    moves.advance_campaign(
+        web.store, cid, ctx.field("target"), actor=ctx.user.username, now=web.clock()
+    )
+    return back(f"/c/{cid}", "saved")
+
+
+def publish(web: Web, ctx: Ctx, cid: str) -> Response:
+    """Publish the campaign's results as they stand (with the form's ``reason``, if any)."""
+    publication.publish(
+        web.store, cid, actor=ctx.user.username, now=web.clock(), reason=ctx.field("reason") or None
+    )
+    return back(f"/c/{cid}", "saved")

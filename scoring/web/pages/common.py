@@ -1,0 +1,118 @@
+"""What several page modules share: the campaign and unit a URL names, the campaign's result
+and report as they stand (cached until the store changes), score figures as the pages show
+them, and the checks of a posted form's fixed fields.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from fastapi.responses import RedirectResponse
+
+from scoring.errors import ConflictError, SubmissionError
+from scoring.evaluation.ranking import CampaignResult
+from scoring.evaluation.trace import UnitResult
+from scoring.reports.build import build
+from scoring.reports.model import Report
+from scoring.sources.numbers import fmt, quantize
+from scoring.store import views
+from scoring.store.schema import CampaignRow, UnitRow
+from scoring.web.site import Ctx, Web, not_found
+
+
+def result(web: Web, cid: str) -> CampaignResult:
+    """The campaign scored as it stands (cached until the store changes); 404 if none."""
+
+    def compute() -> CampaignResult:
+        found = views.result(web.store, cid)
+        if found is None:
+            raise not_found(f"no campaign {cid!r}")
+        return found
+
+    return web.cache.get(f"result:{cid}", compute)
+
+
+def report(web: Web, cid: str) -> Report:
+    """The campaign's report as it stands, with what its charts need (cached likewise)."""
+    return web.cache.get(f"report:{cid}", lambda: build(web.store, cid))
+
+
+def campaign_or_404(web: Web, cid: str) -> CampaignRow:
+    """The campaign the URL names; 404 if none."""
+    row = views.campaign(web.store, cid)
+    if row is None:
+        raise not_found(f"no campaign {cid!r}")
+    return row
+
+
+def unit_or_404(web: Web, cid: str, uid: str) -> UnitRow:
+    """The unit the URL names; 404 if none."""
+    row = views.unit(web.store, cid, uid)
+    if row is None:
+        raise not_found(f"no unit {uid!r} in campaign {cid!r}")
+    return row
+
+
+def places(result: CampaignResult) -> int:
+    """The decimals the campaign's index publishes figures with."""
+    return result.index.meta.rounding.places
+
+
+def q(x: Decimal | None, places: int) -> str | None:
+    """A figure as published (rounded to ``places``), or None."""
+    return None if x is None else fmt(quantize(x, places))
+
+
+def summary(r: UnitResult, places: int, group_size: int) -> dict[str, Any]:
+    """A unit's points, index, rank and class as the pages and the JSON show them."""
+    label = r.classification
+    return {
+        "points": q(r.points, places),
+        "max_points": q(r.max_points, places),
+        "index": q(r.index, places),
+        "rank": r.rank,
+        "group_size": group_size,
+        "class_vi": label.label_vi if label else None,
+        "class_en": label.label_en if label else None,
+    }
+
+
+def back(path: str, note: str = "") -> RedirectResponse:
+    """Go back to ``path`` after a change (303), with a note the page shows."""
+    return RedirectResponse(path + (f"?note={quote(note)}" if note else ""), status_code=303)
+
+
+def absent(ctx: Ctx, *names: str) -> str | None:
+    """The message for a post without some of the fields its form always sends, or None: an
+    absent field is not an empty one, and a write never reads it as one."""
+    posted = ctx.fields()
+    missing = [n for n in names if n not in posted]
+    if not missing:
+        return None
+    return (
+        f"the form came without its field(s) {', '.join(missing)}: nothing was changed; "
+        "reload the page and try again"
+    )
+
+
+def require(ctx: Ctx, *names: str) -> None:
+    """Refuse (400) a post without some of the fields its form always sends."""
+    message = absent(ctx, *names)
+    if message is not None:
+        raise SubmissionError(message)
+
+
+def version(ctx: Ctx) -> int:
+    """The unit version the form was read at: absent is refused (400); anything but the
+    digits of a version (empty, negative, not a number, absurdly long) cannot be the unit's
+    current version, so it is a conflict (409) like any stale one; there is no "no check"."""
+    require(ctx, "version")
+    raw = ctx.field("version")
+    if raw.isascii() and raw.isdigit() and len(raw) < 12:
+        return int(raw)
+    raise ConflictError(
+        f"the form's version {raw[:20]!r} is not the unit's current version: reload the page "
+        "and apply your change again"
+    )

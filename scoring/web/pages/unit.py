@@ -1,0 +1,128 @@
+"""One unit's pages: its page (self-assessment form or scores with appraisal), its trace, and
+its result as JSON.
+
+The unit page is also what a refused save shows again, with the posted values and what was
+wrong with them (``unit_page(..., values=…, errors=…, status=400)``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import JSONResponse, Response
+
+from scoring.errors import ParindexError
+from scoring.evaluation.trace import to_jsonable
+from scoring.reports.charts import profile_svg
+from scoring.simulation.gaps import gaps as find_gaps
+from scoring.store import views, workflow
+from scoring.web import forms
+from scoring.web.pages.common import (
+    campaign_or_404,
+    places,
+    q,
+    report,
+    result,
+    summary,
+    unit_or_404,
+)
+from scoring.web.routing import Router
+from scoring.web.site import Ctx, Web, not_found
+
+GAPS_SHOWN = 12  # "where points are lost" rows on a unit's page
+
+
+def register(router: Router) -> None:
+    """The routes that read one unit."""
+    router.add("GET", "/c/{cid}/u/{uid}", "unit.read", unit_page)
+    router.add("GET", "/c/{cid}/u/{uid}/trace", "trace.read", trace_page)
+    router.add("GET", "/api/c/{cid}/u/{uid}", "unit.read", unit_json)
+
+
+def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
+    """A unit: its form (officer, while a draft), or its scores with appraisal (appraiser)."""
+    camp = campaign_or_404(web, cid)
+    row = unit_or_404(web, cid, uid)
+    scored = result(web, cid)
+    shown = places(scored)
+    r = scored.unit(uid)
+    group = row.group_id
+    rows = forms.rows(scored.index, group)
+    sub = scored.submissions.get(uid)
+    values = extra.pop("values", None)
+    if values is None:
+        values = forms.values_of(sub.answers if sub else {}, ctx.lang)
+    gaps = []
+    if r is not None and sub is not None:
+        gaps = find_gaps(scored.index, scored, uid)[:GAPS_SHOWN]
+    notes = views.appraisal_notes(web.store, cid, uid)
+    profile = None
+    if r is not None:
+        try:
+            card = report(web, cid).scorecards.get(uid)
+            if card is not None:
+                profile = web.cache.get(f"profile:{cid}:{uid}", lambda: profile_svg(card))
+        except ParindexError:
+            profile = None
+    return web.page(
+        ctx,
+        "unit.html",
+        extra.pop("status", 200),
+        camp=camp,
+        unit=row,
+        r=r,
+        summary=summary(r, shown, len(scored.groups.get(group, []))) if r else None,
+        places=shown,
+        view=scored.index.groups[group],
+        rows=rows,
+        values=values,
+        steps={s.node: s for s in r.trace} if r is not None else {},
+        sub=sub,
+        editable=workflow.editable("answers", row.state, camp.state),
+        round=workflow.open_round(row.state, camp.state),
+        gaps=gaps,
+        explanations=notes.explanations,
+        changed_1=notes.changed_1,
+        profile=profile,
+        nexts=workflow.appraiser_moves(row.state),
+        q=lambda x: q(x, shown),
+        note=ctx.request.query_params.get("note"),
+        errors=extra.pop("errors", []),
+        field_errors=extra.pop("field_errors", {}),
+        unit_errors=[str(e) for e in scored.errors.get(uid, [])],
+    )
+
+
+def unit_json(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
+    """A unit's result as it stands, with its trace (JSON)."""
+    unit_or_404(web, cid, uid)
+    r = result(web, cid).unit(uid)
+    if r is None:
+        raise not_found(f"unit {uid} has no score yet")
+    return JSONResponse(to_jsonable(r))
+
+
+def trace_page(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
+    """Every step of the unit's score: rule, inputs, band, points, evidence, changes."""
+    camp = campaign_or_404(web, cid)
+    row = unit_or_404(web, cid, uid)
+    scored = result(web, cid)
+    r = scored.unit(uid)
+    if r is None:
+        raise not_found(f"unit {uid} has no score yet")
+    view = scored.index.groups[row.group_id]
+    titles = {k: v.node.title_vi for k, v in view.leaves.items()}
+    titles.update(
+        {k: v.title_vi for k, v in getattr(view, "nodes", {}).items() if hasattr(v, "title_vi")}
+    )
+    shown = places(scored)
+    return web.page(
+        ctx,
+        "trace.html",
+        camp=camp,
+        unit=row,
+        r=r,
+        titles=titles,
+        places=shown,
+        q=lambda x: q(x, shown),
+    )
