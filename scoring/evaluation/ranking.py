@@ -2,7 +2,10 @@
 
 Ranks are computed on the index rounded to ``ranking.precision`` decimals, then the declared
 tie-break keys; equal keys share a rank. ``competition`` gives 1, 2, 2, 4; ``dense`` 1, 2, 2, 3.
-Units with ``ranked: false`` are scored and classified but take no rank.
+Units with ``ranked: false`` are scored and classified but take no rank. Units that share a
+rank are listed in Vietnamese alphabetical order of their names (``vn_key``), as the published
+decisions list them (Lạng Sơn 2018, 86.8: Sở Công thương, Sở Ngoại vụ, Sở Y tế); so are the
+units that take no rank.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from scoring.evaluation.trace import ClassLabel, UnitResult
 from scoring.index import model as m
 from scoring.index.loader import Index
 from scoring.sources.numbers import quantize
+from scoring.sources.text import vn_key
 
 
 def classify(index_value: Decimal, group: m.Group, places: int) -> ClassLabel:
@@ -44,14 +48,15 @@ def rank_key(r: UnitResult, policy: m.Ranking, places: int) -> tuple[Decimal, ..
 
 
 def rank(results: Sequence[UnitResult], index: Index) -> list[UnitResult]:
-    """One group's results classified, ranked and sorted (best first, then by name)."""
+    """One group's results classified, ranked and sorted: best first, tied units in Vietnamese
+    alphabetical order of their names (then by id), the units without a rank last, by name."""
     meta = index.meta
     policy = meta.ranking
     out: list[UnitResult] = []
     places = meta.rounding.places
     ranked = sorted(
         (r for r in results if r.ranked and r.max_points > 0),
-        key=lambda r: (tuple(-k for k in rank_key(r, policy, places)), r.name, r.unit_id),
+        key=lambda r: (tuple(-k for k in rank_key(r, policy, places)), vn_key(r.name), r.unit_id),
     )
     prev: tuple[Decimal, ...] | None = None
     current = 0
@@ -63,7 +68,8 @@ def rank(results: Sequence[UnitResult], index: Index) -> list[UnitResult]:
         group = index.groups[r.group].group
         out.append(r.with_rank(current, classify(r.index, group, meta.rounding.places)))
     for r in sorted(
-        (r for r in results if not r.ranked or r.max_points == 0), key=lambda r: r.name
+        (r for r in results if not r.ranked or r.max_points == 0),
+        key=lambda r: (vn_key(r.name), r.unit_id),
     ):
         group = index.groups[r.group].group
         out.append(r.with_rank(None, classify(r.index, group, meta.rounding.places)))

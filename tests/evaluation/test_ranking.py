@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -84,3 +85,52 @@ def test_tie_break_compares_published_figures(mini_index, base) -> None:  # type
     index = _policy(mini_index, tie_break=["content"])
     units = [_with(base, "a", "86.9", "70.0004"), _with(base, "b", "86.9", "70.0001")]
     assert [r.rank for r in rank(units, index)] == [1, 1]
+
+
+def _named(base: UnitResult, uid: str, name: str, index: str, ranked: bool = True) -> UnitResult:
+    return dataclasses.replace(
+        _with(base, uid, index, ranked=ranked), name=unicodedata.normalize("NFD", name)
+    )
+
+
+def test_tied_units_are_listed_in_vietnamese_order(mini_index, base) -> None:  # type: ignore[no-untyped-def]
+    """Units tied at a rank come in Vietnamese alphabetical order (Đ before V, Ư after U), not
+    in code-point or input order, whichever form their names were typed in."""
+    units = [
+        _named(base, "a", "Huyện Văn Quan", "82"),
+        _named(base, "b", "Huyện Ưng Hòa", "82"),
+        _named(base, "c", "Huyện Đình Lập", "82"),
+        _named(base, "d", "Huyện Uông Bí", "82"),
+        _named(base, "e", "Huyện Ân Thi", "82"),
+        _named(base, "f", "Huyện Bắc Sơn", "82"),
+        _named(base, "g", "Thành phố Lạng Sơn", "90"),
+    ]
+    out = rank(units, mini_index)
+    assert [(r.unit_id, r.rank) for r in out] == [
+        ("g", 1),
+        ("e", 2),  # Ân
+        ("f", 2),  # Bắc
+        ("c", 2),  # Đình
+        ("d", 2),  # Uông
+        ("b", 2),  # Ưng
+        ("a", 2),  # Văn
+    ]
+
+
+def test_published_2018_ties_keep_the_decisions_order(mini_index, base) -> None:  # type: ignore[no-untyped-def]
+    """The three departments at 86.8 in QĐ 2633/QĐ-UBND come out as the decision lists them."""
+    names = ["Sở Y tế", "Sở Ngoại vụ", "Sở Công thương"]
+    units = [_named(base, f"u{i}", n, "86.8") for i, n in enumerate(names)]
+    out = rank(units, mini_index)
+    assert [unicodedata.normalize("NFC", r.name) for r in out] == names[::-1]
+
+
+def test_unranked_units_are_listed_in_vietnamese_order(mini_index, base) -> None:  # type: ignore[no-untyped-def]
+    """Units that take no rank follow the ranked ones, in Vietnamese order of their names."""
+    units = [
+        _named(base, "a", "Văn phòng UBND tỉnh", "90", ranked=False),
+        _named(base, "b", "Đài Phát thanh", "80", ranked=False),
+        _named(base, "c", "Sở Tài chính", "70"),
+        _named(base, "d", "Ban Dân tộc", "85", ranked=False),
+    ]
+    assert [r.unit_id for r in rank(units, mini_index)] == ["c", "d", "b", "a"]
