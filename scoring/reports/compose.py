@@ -32,6 +32,7 @@ from scoring.reports.model import (
     YearOver,
 )
 from scoring.sources.numbers import fmt, quantize
+from scoring.sources.text import vn_key
 
 Doc = Mapping[str, Any]
 Bands = Mapping[str, Sequence[tuple[ClassLabel, str]]]  # group -> (label, min), highest first
@@ -222,7 +223,8 @@ def _year_over(unit: AnnexRow, last: Mapping[str, Any] | None, doc: Doc | None) 
 def movers(
     doc: Doc, previous: Doc | None, count: int = MOVERS
 ) -> tuple[tuple[Mover, ...], tuple[Mover, ...]]:
-    """The ``count`` biggest rises and falls of the index since last year (ties by name)."""
+    """The ``count`` biggest rises and falls of the index since last year (equal changes in
+    Vietnamese alphabetical order of the names)."""
     if previous is None:
         return (), ()
     before = _units(previous)
@@ -248,8 +250,8 @@ def movers(
                     ),
                 )
             )
-    rises = sorted((m for m in moved if m[0] > 0), key=lambda m: (-m[0], m[1].name))
-    falls = sorted((m for m in moved if m[0] < 0), key=lambda m: (m[0], m[1].name))
+    rises = sorted((m for m in moved if m[0] > 0), key=lambda m: (-m[0], vn_key(m[1].name)))
+    falls = sorted((m for m in moved if m[0] < 0), key=lambda m: (m[0], vn_key(m[1].name)))
     return tuple(m for _, m in rises[:count]), tuple(m for _, m in falls[:count])
 
 
