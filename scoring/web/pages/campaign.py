@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse, Response
 
+from scoring.sources.text import vn_key
 from scoring.store import campaigns, moves, publication, views
 from scoring.web.figures import ranking_svg, yoy_svg
 from scoring.web.pages.common import back, campaign_or_404, places, report, require, result, summary
@@ -35,10 +36,16 @@ def home(web: Web, ctx: Ctx) -> Response:
 
 
 def campaign_page(web: Web, ctx: Ctx, cid: str) -> Response:
-    """The campaign's units with their workflow states, and its next step."""
+    """The campaign's units with their workflow states, and its next step; the units by group
+    (in the index's order), each group in Vietnamese alphabetical order of the names, so that
+    one is found by name as in any list a province keeps."""
     camp = campaign_or_404(web, cid)
     status = campaigns.status(web.store, cid)
     scored = result(web, cid)
+    groups = {gid: n for n, gid in enumerate(scored.index.groups)}
+    status["units"].sort(
+        key=lambda u: (groups.get(u["group"], len(groups)), vn_key(u["name"]), u["unit_id"])
+    )
     shown = places(scored)
     scores = {r.unit_id: summary(r, shown, len(rs)) for rs in scored.groups.values() for r in rs}
     return web.page(
