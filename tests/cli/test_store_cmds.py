@@ -11,6 +11,7 @@ import pytest
 from scoring.store.db import open_store
 from tests.support.cli import run
 from tests.support.paths import MINI, ROOT
+from tests.support.registers import two_years
 
 
 @pytest.fixture
@@ -213,3 +214,19 @@ def test_campaign_time_zone_option_and_file_key(db: str, mini_copy: Path) -> Non
     r = run(*base, "import", str(mini_copy))
     assert r.exit_code == 1 and f"campaign.yaml:{len(lines) + 1}:" in r.output
     assert "unknown time zone 'Hanoi'" in r.output
+
+
+def test_compare_says_the_joins_in_vietnamese(tmp_path: Path) -> None:
+    """parindex compare prints the merged, new, ended and conflicting units in Vietnamese."""
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    for folder in two_years(tmp_path):
+        assert run("--db", db, "campaign", "run", str(folder)).exit_code == 0
+    r = run("--db", db, "compare", "reg-a", "reg-b")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "Sở Nông nghiệp và Môi trường (chỉ số 93,00): kế thừa từ Sở A (chỉ số 93,00)" in text
+    assert "Sở Ngoại vụ (chỉ số 31,17; hoạt động từ 01/08/2018)" in text
+    assert "Huyện H (chỉ số 31,17); chấm dứt từ 01/07/2018 — Bãi bỏ cấp huyện" in text
+    assert "x: Sở X → Ban X" in text and "kế thừa từ Sở K" in text
+    doc = json.loads(run("--db", db, "compare", "reg-a", "reg-b", "--json").stdout)
+    assert doc["only_in_from"] == ["h", "x"] and doc["only_in_to"] == ["ngoai-vu", "x"]
