@@ -1,8 +1,9 @@
 """Two small campaigns whose units change between them, for the register's tests.
 
-Both are made from the mini campaign (its index is for 2018, so both years are 2018 campaigns
-under different ids). The earlier one, ``reg-a``, has Sở A, Sở B, Văn phòng C, Huyện H, Sở K and
-Sở X. The later one, ``reg-b``, has:
+Both are made from the mini campaign; the earlier one is a 2017 campaign (the mini index,
+rules and answers with their year set to 2017), the later one a 2018 campaign. The earlier
+one, ``reg-a``, has Sở A, Sở B, Văn phòng C, Huyện H, Sở K and Sở X. The later one, ``reg-b``,
+has:
 
 - ``nn``: Sở Nông nghiệp và Môi trường, merged from ``a`` and ``b`` (two predecessors);
 - ``c``: Văn phòng C, the same unit under the same id;
@@ -71,6 +72,10 @@ def campaign_folder(
             yaml.safe_dump({"units": units_answers}, allow_unicode=True), encoding="utf-8"
         )
     spec.update(extra)
+    if spec["year"] != 2018:  # the mini campaign's year, in its index, rules and answers
+        for path in [dest / "criteria.yaml", *dest.glob("rules/*"), *dest.glob("units/*")]:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("2018", str(spec["year"])), encoding="utf-8")
     (dest / "campaign.yaml").write_text(
         yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
@@ -79,6 +84,6 @@ def campaign_folder(
 
 def two_years(tmp: Path) -> tuple[Path, Path]:
     """The earlier (``reg-a``) and later (``reg-b``) campaign folders, made under ``tmp``."""
-    earlier = campaign_folder(tmp / "reg-a", "reg-a", [(*u, {}) for u in EARLIER])
+    earlier = campaign_folder(tmp / "reg-a", "reg-a", [(*u, {}) for u in EARLIER], year=2017)
     later = campaign_folder(tmp / "reg-b", "reg-b", LATER, ended=ENDED)
     return earlier, later
