@@ -230,3 +230,32 @@ def test_compare_says_the_joins_in_vietnamese(tmp_path: Path) -> None:
     assert "x: Sở X → Ban X" in text and "kế thừa từ Sở K" in text
     doc = json.loads(run("--db", db, "compare", "reg-a", "reg-b", "--json").stdout)
     assert doc["only_in_from"] == ["h", "x"] and doc["only_in_to"] == ["ngoai-vu", "x"]
+
+
+def test_a_units_file_with_a_date_outside_the_year_is_refused(tmp_path: Path) -> None:
+    """campaign create --units checks the register's dates against --year, at file:line."""
+    units = tmp_path / "units.yaml"
+    units.write_text(
+        "units:\n"
+        "  - {id: a, name: Sở A, group: department}\n"
+        "  - {id: b, name: Sở B, group: department, valid_from: 2019-03-01}\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+    r = run(
+        "--db",
+        db,
+        "campaign",
+        "create",
+        "u-2018",
+        "--year",
+        "2018",
+        "--index",
+        str(MINI / "criteria.yaml"),
+        "--rules",
+        str(MINI / "rules"),
+        "--units",
+        str(units),
+    )
+    assert r.exit_code == 1, r.output
+    assert f"{units}:3:" in r.output and "valid_from 01/03/2019 is not in 2018" in r.output
