@@ -18,6 +18,7 @@ from pydantic import (
     RootModel,
 )
 
+from scoring.campaign.register import check_register
 from scoring.campaign.submission import (
     Answer,
     Campaign,
@@ -54,6 +55,7 @@ def read_campaign(folder: Path) -> tuple[CampaignFile, Source, Any]:
         raise SubmissionError("expected a mapping with id, year and units", Location(str(path), 1))
     spec: CampaignFile = validate(CampaignFile, data, source, SubmissionError)
     check_listed_once(spec.units, source, data)
+    check_register(spec, source, data)
     return spec, source, data
 
 

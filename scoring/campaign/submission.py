@@ -96,7 +96,9 @@ class Answer(Frozen):
 
 
 class UnitSpec(Frozen):
-    """A unit as ``campaign.yaml`` lists it: id, name, group, tags, its file and submission date."""
+    """A unit as ``campaign.yaml`` lists it: id, name, group, tags, its file and submission date,
+    and its place in the register of units (``register``): the part of the year it existed
+    (``valid_from``, ``valid_to``) and the units of earlier years it continues or absorbs."""
 
     id: Slug
     name: Text
@@ -105,6 +107,18 @@ class UnitSpec(Frozen):
     ranked: StrictBool = True
     file: Text | None = None
     submitted_on: dt.date | None = None  # when the unit locked its self-assessment
+    valid_from: dt.date | None = None  # created during the year (None: existed on 1 January)
+    valid_to: dt.date | None = None  # ended during the year (None: still existed on 31 December)
+    predecessors: list[Slug] = []  # ids of earlier years' units it continues or absorbs
+
+
+class EndedUnit(Frozen):
+    """A unit of an earlier year that no longer exists and has no successor (``ended:``)."""
+
+    id: Slug
+    name: Text
+    on: dt.date  # the day it ceased to exist
+    note_vi: Text | None = None
 
 
 class Schedule(Frozen):
@@ -132,6 +146,7 @@ class CampaignFile(Frozen):
     appraisals: list[Text] = []  # appraisal round files, in order
     explanations: Text | None = None
     units: list[UnitSpec] = Field(min_length=1)
+    ended: list[EndedUnit] = []  # earlier years' units with no successor
 
 
 class UnitFile(Frozen):

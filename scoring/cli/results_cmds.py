@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,13 +25,16 @@ from scoring.cli.base import (
 )
 from scoring.cli.store_common import CampaignArg, JsonOpt, UnitArg, audit_app
 from scoring.errors import SubmissionError, suggest
+from scoring.sources.clock import show
 from scoring.sources.files import write_text
+from scoring.sources.numbers import decimal_comma
 
 # ---------------------------------------------------------------- results
 
 audit = lazy("scoring.store.audit")
 publication = lazy("scoring.store.publication")
 stored = lazy("scoring.store.stored")
+years = lazy("scoring.store.years")
 
 
 @app.command()
@@ -85,33 +88,79 @@ def compare(
     second: Annotated[str, typer.Argument(help="Campaign id or year.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Year over year: points, index and rank changes per unit and area.
+    """Year over year: points, index and rank changes per unit and area, units joined by the
+    register (merged, renamed, new, part-year, ended without a successor).
 
     Example: parindex compare 2018 2019
     """
 
     def body() -> None:
-        doc = publication.compare(store(read_only=True), first, second)
+        doc = years.compare(store(read_only=True), first, second)
         if as_json:
             print_json(doc)
             return
         from rich.table import Table
 
+        from scoring.campaign.register import part_year_vi
+
         table = Table(title=f"{doc['from']} → {doc['to']}", title_justify="left")
-        for col in ("Đơn vị", "Chỉ số", "Δ", "Hạng", "Δ hạng"):
+        for col in ("Đơn vị", "Chỉ số", "Δ", "Hạng", "Δ hạng", "Ghi chú"):
             table.add_column(col)
         for u in doc["units"]:
             r = u["rank"]
+            notes = [f"kế thừa từ {u['from_unit']['name']}"] if u["join"] == "renamed" else []
+            notes += [t for t in map(part_year_vi, u["part_year"]) if t]
             table.add_row(
                 u["name"],
-                f"{u['index'][0]} → {u['index'][1]}",
-                u["index"][2],
-                f"{r[0]} → {r[1]}",
+                f"{vn(u['index'][0])} → {vn(u['index'][1])}",
+                vn(u["index"][2]),
+                f"{r[0] if r[0] is not None else '—'} → {r[1] if r[1] is not None else '—'}",
                 "" if r[2] is None else f"{r[2]:+d}",
+                "; ".join(notes),
             )
         out.print(table)
+        for line in register_lines(doc):
+            out.print(line, markup=False)
 
     guard(body)
+
+
+def vn(figure: str) -> str:
+    """A figure as people read it here: with a decimal comma."""
+    return str(decimal_comma(figure))
+
+
+def register_lines(doc: dict[str, Any]) -> list[str]:
+    """The register's part of ``compare`` in Vietnamese: merged units beside their
+    predecessors (no change computed), new units, units with no successor, ids taken by
+    another body."""
+    from scoring.campaign.register import part_year_vi
+
+    def said(u: dict[str, Any]) -> str:
+        span = part_year_vi(u["part_year"])
+        return f"{u['name']} (chỉ số {vn(u['index'])}{'; ' + span if span else ''})"
+
+    lines: list[str] = []
+    if doc["merged"]:
+        lines.append("Đơn vị hợp nhất (không tính chênh lệch với từng đơn vị cũ):")
+        for m in doc["merged"]:
+            before = ", ".join(said(p) for p in m["predecessors"])
+            lines.append(f"  {said(m)}: kế thừa từ {before}")
+    if doc["new"]:
+        lines.append("Đơn vị mới (không có đơn vị tiền thân):")
+        lines += [f"  {said(n)}" for n in doc["new"]]
+    if doc["no_successor"]:
+        lines.append("Không có đơn vị kế thừa:")
+        for g in doc["no_successor"]:
+            end = f"; chấm dứt từ {show(g['ended_on'])}" if g["ended_on"] else ""
+            note = f" — {g['note_vi']}" if g["note_vi"] else ""
+            lines.append(f"  {said(g)}{end}{note}")
+    if doc["conflicts"]:
+        lines.append(
+            "Cùng mã nhưng khác tên, không ghép (khai báo predecessors nếu là một đơn vị):"
+        )
+        lines += [f"  {c['unit_id']}: {c['name_from']} → {c['name_to']}" for c in doc["conflicts"]]
+    return lines
 
 
 @app.command()

@@ -103,7 +103,7 @@ def campaign_create(
     def body() -> None:
         sched = Schedule(self_assessment_due=due, explanation_due=explanation_due)
         rules_dir = index_files(None, index, rules)[1]
-        specs = roster.read_units(units) if units is not None else []
+        specs = roster.read_units(units, year) if units is not None else []
         row = campaigns.create(
             store(),
             campaign_id,

@@ -3,7 +3,9 @@
 ``build`` takes the latest published run of a campaign (its score document and traces, exactly
 as stored). A campaign not yet published is scored as it stands and marked DRAFT. Last year's
 published campaign, when there is one, gives the year-over-year changes: named with
-``previous``, or else the published campaign of the year before that shares the most units.
+``previous``, or else the published campaign of the year before that shares the most units;
+this year's units are joined to last year's by the register stored with this campaign
+(``scoring.campaign.register``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from scoring.store.db import Store
 from scoring.store.publication import compute, latest_run, published, resolve
 from scoring.store.schema import CampaignRow, RunRow
 from scoring.store.stored import campaign_row, explanation_rows, index_for, units_of
+from scoring.store.years import year_join
 
 
 def build(
@@ -53,6 +56,7 @@ def build(
             traces = {r.unit_id: to_jsonable(r) for rs in result.groups.values() for r in rs}
         last_id = _previous(s, row, previous)
         last = published(s, last_id) if last_id else None
+        register = year_join(s, last_id, campaign_id) if last_id else None
         explained = _explanations(s, campaign_id)
     meta = Meta(
         campaign=doc["campaign"],
@@ -84,6 +88,7 @@ def build(
         titles=adjustment_titles(index),
         explained=explained,
         previous=last,
+        register=register,
     )
 
 
@@ -120,13 +125,19 @@ def _explanations(s: Session, cid: str) -> Explained:
 
 
 def _previous(s: Session, row: CampaignRow, named: str | None) -> str | None:
-    """Last year's published campaign: the one named, else found by year and shared units."""
+    """Last year's published campaign: the one named, else found by year and by the units it
+    shares (by id, or as a predecessor in the register)."""
     if named is not None:
         cid = resolve(s, named)
         if cid == row.id:
             raise WorkflowError(f"--previous {named!r} is the campaign itself", Location("store"))
         return cid
-    mine = {u.unit_id for u in units_of(s, row.id)}
+    # a unit continues the ids it was and those the register says it continues
+    mine = {
+        uid
+        for u in units_of(s, row.id)
+        for uid in (u.unit_id, *json.loads(u.predecessors_json or "[]"))
+    }
     best: tuple[int, str] | None = None
     for cid in s.exec(select(CampaignRow.id).where(CampaignRow.year == row.year - 1)):
         if s.exec(select(RunRow.id).where(RunRow.campaign_id == cid)).first() is None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
+from scoring.campaign.register import YearJoin, same_name
 from scoring.evaluation.aggregate import percent
 from scoring.evaluation.trace import ClassLabel
 from scoring.reports.model import (
@@ -30,6 +31,13 @@ from scoring.reports.model import (
     Report,
     Scorecard,
     YearOver,
+)
+from scoring.reports.years import (
+    earlier_units,
+    joined,
+    merged_from,
+    part_year_of,
+    unit_changes,
 )
 from scoring.sources.numbers import fmt, quantize
 from scoring.sources.text import vn_key
@@ -58,12 +66,6 @@ def _percent(points: str, top: str) -> float | None:
     return None if share is None else float(share)
 
 
-def _units(doc: Doc | None) -> dict[str, Mapping[str, Any]]:
-    if doc is None:
-        return {}
-    return {u["unit_id"]: u for g in doc["groups"] for u in g["units"]}
-
-
 def compose_report(
     doc: Doc,
     traces: Mapping[str, Mapping[str, Any]],
@@ -73,9 +75,12 @@ def compose_report(
     titles: Titles | None = None,
     explained: Explained | None = None,
     previous: Doc | None = None,
+    register: YearJoin | None = None,
 ) -> Report:
-    """The report of a score document, its units' traces and last year's document."""
-    before = _units(previous)
+    """The report of a score document, its units' traces and last year's document, its units
+    joined to last year's by ``register`` (``years.joined`` says how without one)."""
+    join = joined(doc, previous, register)
+    before = earlier_units(join, previous)
     groups: list[GroupReport] = []
     cards: dict[str, Scorecard] = {}
     for g in doc["groups"]:
@@ -97,10 +102,13 @@ def compose_report(
                 lines=lines,
                 adjustments=adjustments,
                 previous=_year_over(unit, before.get(unit.unit_id), previous),
+                merged_from=merged_from(join, previous, unit.unit_id),
+                part_year_vi=part_year_of(join, unit.unit_id),
             )
-    rises, falls = movers(doc, previous)
+    rises, falls = movers(doc, previous, before)
     errors = tuple((e["unit_id"], tuple(e["errors"])) for e in doc.get("errors", []))
-    return Report(meta, tuple(groups), cards, rises, falls, errors)
+    changes = unit_changes(join, doc, previous)
+    return Report(meta, tuple(groups), cards, rises, falls, errors, changes)
 
 
 def _group(
@@ -216,18 +224,30 @@ def _year_over(unit: AnnexRow, last: Mapping[str, Any] | None, doc: Doc | None) 
         rank=rank,
         classification=label(last.get("classification")),
         index_change=signed(Decimal(unit.index) - Decimal(last["index"])),
-        rank_change=None if rank is None or unit.rank is None else rank - unit.rank,
+        # a rank is a place within a group: none gained or lost across groups
+        rank_change=None
+        if rank is None or unit.rank is None or last["group"] != unit.group
+        else rank - unit.rank,
+        from_name=None
+        if last["unit_id"] == unit.unit_id and same_name(last["name"], unit.name)
+        else last["name"],
     )
 
 
 def movers(
-    doc: Doc, previous: Doc | None, count: int = MOVERS
+    doc: Doc,
+    previous: Doc | None,
+    before: Mapping[str, Mapping[str, Any]] | None = None,
+    count: int = MOVERS,
 ) -> tuple[tuple[Mover, ...], tuple[Mover, ...]]:
     """The ``count`` biggest rises and falls of the index since last year (equal changes in
-    Vietnamese alphabetical order of the names)."""
+    Vietnamese alphabetical order of the names), among the units joined like for like
+    (``before``: last year's unit by this year's id; by default joined by id with the names
+    checked)."""
     if previous is None:
         return (), ()
-    before = _units(previous)
+    if before is None:
+        before = earlier_units(joined(doc, previous, None), previous)
     moved = []
     for g in doc["groups"]:
         for u in g["units"]:

@@ -158,6 +158,34 @@ class YearOver:
     classification: ClassLabel | None
     index_change: str  # signed
     rank_change: int | None  # places gained (positive: better)
+    from_name: str | None = None  # the unit it continues under another id or name (register)
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """A unit's published result of the year before, as the register's lists show it."""
+
+    unit_id: str
+    name: str
+    index: str
+    rank: int | None
+    part_year_vi: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChanges:
+    """How the units changed since last year, by the register: units merged from several
+    (figures side by side, no change computed), renamed, new, ended with no successor, and ids
+    another body took (not compared)."""
+
+    merged: tuple[tuple[Prior, tuple[Prior, ...]], ...] = ()  # (this year's unit, predecessors)
+    renamed: tuple[tuple[Prior, Prior], ...] = ()  # (last year's unit, this year's)
+    new: tuple[Prior, ...] = ()
+    ended: tuple[tuple[Prior, str | None, str | None], ...] = ()  # (unit, dd/mm/yyyy, note)
+    conflicts: tuple[tuple[str, str, str], ...] = ()  # (id, last year's name, this year's)
+
+    def __bool__(self) -> bool:
+        return any((self.merged, self.renamed, self.new, self.ended, self.conflicts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +199,8 @@ class Scorecard:
     lines: tuple[Line, ...]
     adjustments: tuple[Line, ...]
     previous: YearOver | None = None
+    merged_from: tuple[Prior, ...] = ()  # a merged unit: its predecessors, side by side
+    part_year_vi: str | None = None  # "hoạt động từ 01/08/2025": it existed part of the year
 
     @property
     def changes(self) -> Iterator[tuple[Line, AppraisalEntry]]:
@@ -273,6 +303,7 @@ class Report:
     rises: tuple[Mover, ...] = ()
     falls: tuple[Mover, ...] = ()
     errors: tuple[tuple[str, tuple[str, ...]], ...] = ()  # units that could not be scored
+    unit_changes: UnitChanges = UnitChanges()  # since last year, by the register
 
     @property
     def units(self) -> tuple[AnnexRow, ...]:

@@ -185,18 +185,40 @@ def add_units(
                 group_id=u.group,
                 tags_json=json.dumps(sorted(u.tags)),
                 ranked=u.ranked,
+                valid_from=u.valid_from.isoformat() if u.valid_from else None,
+                valid_to=u.valid_to.isoformat() if u.valid_to else None,
+                predecessors_json=json.dumps(list(u.predecessors)),
             )
         )
+        detail: dict[str, Any] = {"name": nfc(u.name), "group": u.group, "tags": sorted(u.tags)}
+        # the register's facts, only when the unit has them (older entries keep their shape)
+        if u.valid_from or u.valid_to:
+            detail["valid"] = [str(u.valid_from or ""), str(u.valid_to or "")]
+        if u.predecessors:
+            detail["predecessors"] = list(u.predecessors)
         audit.record(
-            s,
-            at=at,
-            actor=actor,
-            action="unit.add",
-            campaign=cid,
-            unit=u.id,
-            detail={"name": nfc(u.name), "group": u.group, "tags": sorted(u.tags)},
+            s, at=at, actor=actor, action="unit.add", campaign=cid, unit=u.id, detail=detail
         )
     s.flush()
+
+
+def record_ended(s: Session, spec: CampaignFile, actor: str, at: str) -> None:
+    """Store the ``ended:`` list of a campaign file (the register's units of earlier years
+    with no successor) when it differs from the one stored, with its audit entry."""
+    camp = campaign_row(s, spec.id, lock=True)
+    ended = audit.canonical([e.model_dump(mode="json", exclude_none=True) for e in spec.ended])
+    if ended == camp.ended_json:
+        return
+    camp.ended_json = ended
+    s.add(camp)
+    audit.record(
+        s,
+        at=at,
+        actor=actor,
+        action="campaign.ended",
+        campaign=spec.id,
+        detail={"ended": [e.id for e in spec.ended]},
+    )
 
 
 def create_from_spec(s: Session, spec: CampaignFile, folder: Path, actor: str, at: str) -> None:

@@ -30,7 +30,7 @@ from scoring.errors import (
 from scoring.index.loader import Index
 from scoring.sources.yamlsrc import is_dir, read_text
 from scoring.store import audit, workflow
-from scoring.store.campaigns import add_units, create_from_spec
+from scoring.store.campaigns import add_units, create_from_spec, record_ended
 from scoring.store.db import Store
 from scoring.store.schema import CampaignRow, DocumentRow, UnitRow
 from scoring.store.stored import bump, campaign_row, index_for, sha256, stamp, unit_row, units_of
@@ -211,6 +211,7 @@ def import_folder(store: Store, folder: Path, *, actor: str, now: dt.datetime) -
         camp = campaign_row(s, spec.id)
         index = index_for(s, camp.index_hash)
         add_units(s, spec.id, spec.units, index, actor, at)
+        record_ended(s, spec, actor, at)
         report = ImportReport(spec.id, created)
         rows = {u.unit_id: u for u in units_of(s, spec.id)}
         for u in spec.units:

@@ -1,4 +1,4 @@
-"""Publishing a campaign's results, re-verifying them from storage, comparing years.
+"""Publishing a campaign's results, re-verifying them from storage (comparing years: ``years``).
 
 A published run stores the score document and every unit's trace together with the hashes of
 the index, the inputs and the appraisal changes that fed it. Nothing that fed a run can change
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -266,51 +265,3 @@ def resolve(s: Session, ref: str) -> str:
                 f"several campaigns for {ref}: {', '.join(ids)}; name one", Location("store")
             )
     return campaign_row(s, ref).id
-
-
-def compare(store: Store, ref_a: str, ref_b: str) -> dict[str, Any]:
-    """Points, index and rank deltas per unit and area between two published campaigns."""
-    with store.read() as s:
-        a_id, b_id = resolve(s, ref_a), resolve(s, ref_b)
-        a, b = _units(published(s, a_id)), _units(published(s, b_id))
-    rows = []
-    for uid in [u for u in b if u in a]:
-        ua, ub = a[uid], b[uid]
-        areas_a = {x["id"]: Decimal(x["points"]) for x in ua["areas"]}
-        rows.append(
-            {
-                "unit_id": uid,
-                "name": ub["name"],
-                "group": ub["group"],
-                "points": [ua["points"], ub["points"], _delta(ua["points"], ub["points"])],
-                "index": [ua["index"], ub["index"], _delta(ua["index"], ub["index"])],
-                "rank": [
-                    ua["rank"],
-                    ub["rank"],
-                    None if ua["rank"] is None or ub["rank"] is None else ua["rank"] - ub["rank"],
-                ],
-                "areas": [
-                    {
-                        "id": x["id"],
-                        "from": str(areas_a.get(x["id"], "")),
-                        "to": x["points"],
-                        "delta": _delta(str(areas_a[x["id"]]), x["points"])
-                        if x["id"] in areas_a
-                        else None,
-                    }
-                    for x in ub["areas"]
-                ],
-            }
-        )
-    return {
-        "from": a_id,
-        "to": b_id,
-        "units": rows,
-        "only_in_from": sorted(set(a) - set(b)),
-        "only_in_to": sorted(set(b) - set(a)),
-    }
-
-
-def _delta(a: str, b: str) -> str:
-    d = Decimal(b) - Decimal(a)
-    return f"+{d}" if d > 0 else str(d)

@@ -14,7 +14,8 @@ from pathlib import Path
 from pydantic import Field
 
 from scoring.campaign.folder import check_listed_once
-from scoring.campaign.submission import UnitSpec
+from scoring.campaign.register import check_register
+from scoring.campaign.submission import CampaignFile, UnitSpec
 from scoring.errors import Location, SubmissionError, WorkflowError
 from scoring.index.fields import Frozen
 from scoring.sources.located import validate
@@ -31,8 +32,9 @@ class UnitsFile(Frozen):
     units: list[UnitSpec] = Field(min_length=1)
 
 
-def read_units(path: Path) -> list[UnitSpec]:
-    """The units of a units file, checked (shape, ids, no unit listed twice)."""
+def read_units(path: Path, year: int | None = None) -> list[UnitSpec]:
+    """The units of a units file, checked (shape, ids, no unit listed twice; and, for a
+    campaign of ``year``, their register: dates in the year, predecessors)."""
     data, source = load_yaml_file(path)
     if not isinstance(data, dict):
         raise SubmissionError(
@@ -40,6 +42,8 @@ def read_units(path: Path) -> list[UnitSpec]:
         )
     spec: UnitsFile = validate(UnitsFile, data, source, SubmissionError)
     check_listed_once(spec.units, source, data)
+    if year is not None:  # the file is laid out as campaign.yaml's units: located alike
+        check_register(CampaignFile(id="units", year=year, units=spec.units), source, data)
     return spec.units
 
 

@@ -45,6 +45,8 @@ class CampaignRow(SQLModel, table=True):
         sa_column_kwargs={"server_default": "Asia/Ho_Chi_Minh"},
     )
     version: int = 1
+    # the register's units of earlier years with no successor (``ended:``), as canonical JSON
+    ended_json: str = Field(default="[]", sa_column_kwargs={"server_default": "[]"})
 
 
 class UnitRow(SQLModel, table=True):
@@ -63,6 +65,10 @@ class UnitRow(SQLModel, table=True):
     late: bool = False
     submitted_at: str | None = None
     version: int = 1  # optimistic lock: every change bumps it
+    # the register: the part of the year it existed (ISO dates) and the units it continues
+    valid_from: str | None = None
+    valid_to: str | None = None
+    predecessors_json: str = Field(default="[]", sa_column_kwargs={"server_default": "[]"})
 
 
 class DocumentRow(SQLModel, table=True):

@@ -171,9 +171,13 @@ def spec_of(row: CampaignRow, units: list[UnitRow]) -> CampaignFile:
                 group=u.group_id,
                 tags=json.loads(u.tags_json),
                 ranked=u.ranked,
+                valid_from=u.valid_from,
+                valid_to=u.valid_to,
+                predecessors=json.loads(u.predecessors_json or "[]"),
             )
             for u in units
         ],
+        ended=json.loads(row.ended_json or "[]"),
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 from scoring.store.db import open_store
 from tests.support.cli import run
 from tests.support.paths import MINI, ROOT
+from tests.support.registers import two_years
 
 
 @pytest.fixture
@@ -213,3 +214,48 @@ def test_campaign_time_zone_option_and_file_key(db: str, mini_copy: Path) -> Non
     r = run(*base, "import", str(mini_copy))
     assert r.exit_code == 1 and f"campaign.yaml:{len(lines) + 1}:" in r.output
     assert "unknown time zone 'Hanoi'" in r.output
+
+
+def test_compare_says_the_joins_in_vietnamese(tmp_path: Path) -> None:
+    """parindex compare prints the merged, new, ended and conflicting units in Vietnamese."""
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    for folder in two_years(tmp_path):
+        assert run("--db", db, "campaign", "run", str(folder)).exit_code == 0
+    r = run("--db", db, "compare", "reg-a", "reg-b")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "Sở Nông nghiệp và Môi trường (chỉ số 93,00): kế thừa từ Sở A (chỉ số 93,00)" in text
+    assert "Sở Ngoại vụ (chỉ số 31,17; hoạt động từ 01/08/2018)" in text
+    assert "Huyện H (chỉ số 31,17); chấm dứt từ 01/07/2018 — Bãi bỏ cấp huyện" in text
+    assert "x: Sở X → Ban X" in text and "kế thừa từ Sở K" in text
+    doc = json.loads(run("--db", db, "compare", "reg-a", "reg-b", "--json").stdout)
+    assert doc["only_in_from"] == ["h", "x"] and doc["only_in_to"] == ["ngoai-vu", "x"]
+
+
+def test_a_units_file_with_a_date_outside_the_year_is_refused(tmp_path: Path) -> None:
+    """campaign create --units checks the register's dates against --year, at file:line."""
+    units = tmp_path / "units.yaml"
+    units.write_text(
+        "units:\n"
+        "  - {id: a, name: Sở A, group: department}\n"
+        "  - {id: b, name: Sở B, group: department, valid_from: 2019-03-01}\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+    r = run(
+        "--db",
+        db,
+        "campaign",
+        "create",
+        "u-2018",
+        "--year",
+        "2018",
+        "--index",
+        str(MINI / "criteria.yaml"),
+        "--rules",
+        str(MINI / "rules"),
+        "--units",
+        str(units),
+    )
+    assert r.exit_code == 1, r.output
+    assert f"{units}:3:" in r.output and "valid_from 01/03/2019 is not in 2018" in r.output

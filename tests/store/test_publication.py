@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from scoring.errors import WorkflowError
-from scoring.store import appraisal, audit, cycle, publication
+from scoring.store import appraisal, audit, cycle, publication, years
 from scoring.store.appraisal import AppraisalChange
 from scoring.store.schema import AppraisalRow, AuditRow, DocumentRow, RunRow
 from tests.support.paths import MINI
@@ -154,7 +154,7 @@ def test_compare_two_years(store, mini_copy: Path) -> None:  # type: ignore[no-u
         unit.read_text(encoding="utf-8").replace("{done_on: null}", "{done_on: 2018-01-10}")
     )
     cycle.run_cycle(store, mini_copy, actor="snv")
-    doc = publication.compare(store, "mini-2018", "mini-bis")
+    doc = years.compare(store, "mini-2018", "mini-bis")
     c = next(u for u in doc["units"] if u["unit_id"] == "c")
     assert c["points"][2] == "+10.00" and c["areas"][0]["delta"] == "+10.00"
     assert c["rank"] == [2, 2, 0]

@@ -19,9 +19,12 @@ from typer.testing import CliRunner
 
 from scoring.cli import app as cli
 from scoring.store import accounts
+from scoring.store.cycle import run_cycle
+from scoring.store.db import open_store
 from scoring.store.schema import AppraisalRow, AuditRow, CampaignRow, DocumentRow, UnitRow
 from scoring.web import create_app
 from tests.support.paths import SAMPLES
+from tests.support.registers import two_years
 from tests.support.web import (
     CID,
     NOW,
@@ -755,3 +758,22 @@ def test_names_with_dollar_signs_draw(st, client: TestClient) -> None:  # type: 
     sign_in(client, "thamdinh")
     assert client.get(f"/c/{CID}/ranking").status_code == 200
     assert client.get(f"/c/{CID}/u/{OTHER}").status_code == 200
+
+
+def test_ranking_lists_the_units_that_changed_by_the_register(tmp_path: Path) -> None:
+    """The ranking page joins last year by the register: merged, new, ended, id conflicts."""
+    st = open_store(f"sqlite:///{tmp_path / 'reg.db'}")
+    for folder in two_years(tmp_path):
+        run_cycle(st, folder, actor="seed")
+    accounts.add(st, "quantri", "admin", PASSWORD, display_name="Quản trị", actor="seed", now=NOW)
+    c = TestClient(create_app(st, clock=lambda: NOW))
+    sign_in(c, "quantri")
+    page = c.get("/c/reg-b/ranking")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "Đơn vị thay đổi so với năm trước (reg-a)" in text
+    assert "Sở Nông nghiệp và Môi trường (93,00): kế thừa từ Sở A (93,00), Sở B (31,17)" in text
+    assert "Sở Ngoại vụ: đơn vị mới, hoạt động từ 01/08/2018" in text
+    assert "Huyện H (31,17): không có đơn vị kế thừa, chấm dứt từ 01/07/2018" in text
+    assert "x: Sở X → Ban X: cùng mã nhưng khác đơn vị, không so sánh" in text
+    assert "Sở K (đổi tên): kế thừa từ Sở K" in text
