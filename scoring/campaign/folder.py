@@ -27,6 +27,13 @@ from scoring.campaign.submission import (
     UnitFile,
     UnitSpec,
 )
+from scoring.campaign.survey_tally import (
+    FormsInput,
+    Tally,
+    combined,
+    count_forms,
+    read_forms_input,
+)
 from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, unknown_id
 from scoring.index.fields import Text
 from scoring.index.kinds import every_input
@@ -88,7 +95,29 @@ def load_campaign(folder: Path) -> Campaign:
         for kind in ("survey", "council")
         if (name := getattr(spec, kind))
     }
+    found = survey_source(spec, folder)
+    if found is not None:
+        sources["survey"] = found[0]
     return assemble_campaign(spec, source, data, folder, units, sources)
+
+
+def forms_input(spec: CampaignFile, folder: Path) -> FormsInput | None:
+    """The survey design and forms ``campaign.yaml`` names (``survey_forms:``), read."""
+    ref = spec.survey_forms
+    if ref is None:
+        return None
+    return read_forms_input(folder / ref.design, [folder / f for f in ref.files])
+
+
+def survey_source(spec: CampaignFile, folder: Path) -> tuple[NamedText, Tally] | None:
+    """When the campaign counts raw forms: the survey-file text they amount to (beside the
+    survey file's own answers, if it names one) under the design's name, and the tally."""
+    given = forms_input(spec, folder)
+    if given is None:
+        return None
+    counted = count_forms(given, {u.id: u.group for u in spec.units})
+    survey = (str(folder / spec.survey), read_text(folder / spec.survey)) if spec.survey else None
+    return (given.design_name, combined(survey, counted, given.design_name)), counted
 
 
 def assemble_campaign(
