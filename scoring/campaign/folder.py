@@ -109,10 +109,13 @@ def forms_input(spec: CampaignFile, folder: Path) -> FormsInput | None:
     return read_forms_input(folder / ref.design, [folder / f for f in ref.files])
 
 
-def survey_source(spec: CampaignFile, folder: Path) -> tuple[NamedText, Tally] | None:
+def survey_source(
+    spec: CampaignFile, folder: Path, given: FormsInput | None = None
+) -> tuple[NamedText, Tally] | None:
     """When the campaign counts raw forms: the survey-file text they amount to (beside the
-    survey file's own answers, if it names one) under the design's name, and the tally."""
-    given = forms_input(spec, folder)
+    survey file's own answers, if it names one) under the design's name, and the tally
+    (``given``: the design and forms, already read)."""
+    given = given or forms_input(spec, folder)
     if given is None:
         return None
     counted = count_forms(given, {u.id: u.group for u in spec.units})

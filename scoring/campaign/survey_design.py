@@ -22,8 +22,8 @@ from pydantic import Field
 from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, suggest
 from scoring.index.fields import Frozen, Id, Slug, Text, Whole
 from scoring.index.loader import Index
-from scoring.sources.yamlsrc import Source, load_yaml
 from scoring.sources.located import trail_for, validate
+from scoring.sources.yamlsrc import Source, load_yaml
 
 Positive = Annotated[Whole, Field(ge=1)]
 
@@ -82,7 +82,14 @@ def read_design(text: str, name: str) -> tuple[SurveyDesign, Source, Any]:
         seen: set[str] = set()
         for i, opt in enumerate(q.options):
             if opt in seen:
-                errors.append(_at(source, data, ("questions", qid, "options", i), f"option {opt!r} is listed twice"))
+                errors.append(
+                    _at(
+                        source,
+                        data,
+                        ("questions", qid, "options", i),
+                        f"option {opt!r} is listed twice",
+                    )
+                )
             seen.add(opt)
     if errors:
         raise ErrorList.of(errors)
@@ -97,14 +104,18 @@ def check_design(index: Index, design: SurveyDesign, source: Source, data: Any) 
         for g in where:
             if g not in index.groups:
                 path = ("groups", where.index(g)) if key == "groups" else ("quota", "groups", g)
-                errors.append(_at(source, data, path, f"unknown unit group {g!r}", suggest(g, index.groups)))
+                errors.append(
+                    _at(source, data, path, f"unknown unit group {g!r}", suggest(g, index.groups))
+                )
     for qid, q in design.questions.items():
         here = ("questions", qid, "leaf")
         for g in groups:
             item = index.groups[g].leaves.get(q.leaf) if g in index.groups else None
             if item is None:
                 hint = suggest(q.leaf, index.groups[g].leaves) if g in index.groups else None
-                errors.append(_at(source, data, here, f"no scored item {q.leaf!r} in group {g!r}", hint))
+                errors.append(
+                    _at(source, data, here, f"no scored item {q.leaf!r} in group {g!r}", hint)
+                )
                 continue
             assert item.handler is not None and item.node.rule is not None
             weights = item.handler.answer_weights(item.node.rule)

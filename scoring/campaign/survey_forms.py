@@ -22,14 +22,21 @@ import datetime as dt
 import hashlib
 import io
 import re
-import zipfile
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scoring.campaign.survey_design import SurveyDesign
-from scoring.errors import ErrorList, InputFileError, Location, ParindexError, SubmissionError
-from scoring.errors import suggest, unknown_id
+from scoring.errors import (
+    ErrorList,
+    InputFileError,
+    Location,
+    ParindexError,
+    SubmissionError,
+    suggest,
+    unknown_id,
+)
 from scoring.sources.text import nfc
 
 FIXED = ("form_id", "unit", "respondent", "mode", "date")
@@ -146,18 +153,18 @@ def _csv_rows(name: str, data: bytes) -> Iterator[tuple[int, list[Cell]]]:
 
 
 def _xlsx_rows(name: str, data: bytes) -> Iterator[tuple[int, list[Cell]]]:
-    import openpyxl  # only XLSX forms need it
+    from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs; XLSX only
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputFileError(f"not an .xlsx workbook ({exc})", Location(name)) from None
-    try:
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_xlsx_cell(v) for v in values]
-    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about features it drops
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
         book.close()
+    except Exception as exc:  # openpyxl raises KeyError, TypeError, XML errors… on damaged files
+        raise InputFileError(f"not an .xlsx workbook ({exc!r})", Location(name)) from None
+    for number, values in enumerate(rows, start=1):
+        yield number, [_xlsx_cell(v) for v in values]
 
 
 def _xlsx_cell(value: Any) -> Cell:
@@ -226,7 +233,9 @@ def _form(
     width = max(columns.values()) + 1
     for i in range(width, len(cells)):
         if cells[i] != "":
-            errors.append(SubmissionError("a value in a column with no header", Location(name, number, i + 1)))
+            errors.append(
+                SubmissionError("a value in a column with no header", Location(name, number, i + 1))
+            )
     fid, unit, resp, mode = (str(cell(k)) for k in ("form_id", "unit", "respondent", "mode"))
     if not fid:
         errors.append(SubmissionError("no form id", at("form_id")))
@@ -234,9 +243,15 @@ def _form(
         errors.append(unknown_id("unknown unit", unit, units, location=at("unit")))
     elif not design.rates(units[unit]):
         errors.append(
-            SubmissionError(f"unit {unit} is of group {units[unit]!r}, which the survey does not rate", at("unit"))
+            SubmissionError(
+                f"unit {unit} is of group {units[unit]!r}, which the survey does not rate",
+                at("unit"),
+            )
         )
-    for key, value, known in (("respondent", resp, design.respondents), ("mode", mode, design.modes)):
+    for key, value, known in (
+        ("respondent", resp, design.respondents),
+        ("mode", mode, design.modes),
+    ):
         if value not in known:
             what = "respondent group" if key == "respondent" else "mode"
             errors.append(unknown_id(f"unknown {what}", value, known, location=at(key)))

@@ -110,7 +110,9 @@ def tally(
         known = options.setdefault(q.leaf, [])
         known.extend(o for o in q.options if o not in known)
     rated = [uid for uid, g in units.items() if design.rates(g)]
-    counts = {uid: {leaf: dict.fromkeys(opts, 0) for leaf, opts in options.items()} for uid in rated}
+    counts = {
+        uid: {leaf: dict.fromkeys(opts, 0) for leaf, opts in options.items()} for uid in rated
+    }
     sample: Counter[str] = Counter()
     respondents: dict[str, Counter[str]] = {uid: Counter() for uid in rated}
     modes: dict[str, Counter[str]] = {uid: Counter() for uid in rated}

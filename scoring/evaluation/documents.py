@@ -97,7 +97,9 @@ def score_document(result: CampaignResult) -> dict[str, Any]:
                 "id": gid,
                 "title_vi": result.index.groups[gid].group.title_vi,
                 "title_en": result.index.groups[gid].group.title_en,
-                "satisfaction": percent(group_satisfaction(sat[r.unit_id] for r in results), places),
+                "satisfaction": percent(
+                    group_satisfaction(sat[r.unit_id] for r in results), places
+                ),
                 "units": [unit_document(r, places, sat[r.unit_id]) for r in results],
             }
             for gid, results in result.groups.items()
