@@ -27,6 +27,7 @@ from scoring.campaign.submission import (
     UnitFile,
     UnitSpec,
 )
+from scoring.campaign.survey_design import check_design
 from scoring.campaign.survey_tally import (
     FormsInput,
     Tally,
@@ -37,6 +38,7 @@ from scoring.campaign.survey_tally import (
 from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, unknown_id
 from scoring.index.fields import Text
 from scoring.index.kinds import every_input
+from scoring.index.loader import Index
 from scoring.sources.jsonsrc import load_json
 from scoring.sources.located import trail_for, validate
 from scoring.sources.text import nfc
@@ -107,6 +109,15 @@ def forms_input(spec: CampaignFile, folder: Path) -> FormsInput | None:
     if ref is None:
         return None
     return read_forms_input(folder / ref.design, [folder / f for f in ref.files])
+
+
+def check_forms_design(index: Index, folder: Path) -> None:
+    """Refuse, located in the design file, a survey design the index cannot score (when the
+    campaign folder counts raw forms): before its forms are counted into answers."""
+    spec = read_campaign_file(folder)
+    given = forms_input(spec, folder if is_dir(folder) else folder.parent)
+    if given is not None:
+        check_design(index, given.design, given.source, given.data)
 
 
 def survey_source(
