@@ -28,9 +28,18 @@ from scoring.campaign.submission import (
     UnitFile,
     UnitSpec,
 )
+from scoring.campaign.survey_design import check_design
+from scoring.campaign.survey_tally import (
+    FormsInput,
+    Tally,
+    combined,
+    count_forms,
+    read_forms_input,
+)
 from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, unknown_id
 from scoring.index.fields import Text
 from scoring.index.kinds import every_input
+from scoring.index.loader import Index
 from scoring.sources.jsonsrc import load_json
 from scoring.sources.located import trail_for, validate
 from scoring.sources.text import nfc
@@ -90,7 +99,41 @@ def load_campaign(folder: Path) -> Campaign:
         for kind in ("survey", "council")
         if (name := getattr(spec, kind))
     }
+    found = survey_source(spec, folder)
+    if found is not None:
+        sources["survey"] = found[0]
     return assemble_campaign(spec, source, data, folder, units, sources)
+
+
+def forms_input(spec: CampaignFile, folder: Path) -> FormsInput | None:
+    """The survey design and forms ``campaign.yaml`` names (``survey_forms:``), read."""
+    ref = spec.survey_forms
+    if ref is None:
+        return None
+    return read_forms_input(folder / ref.design, [folder / f for f in ref.files])
+
+
+def check_forms_design(index: Index, folder: Path) -> None:
+    """Refuse, located in the design file, a survey design the index cannot score (when the
+    campaign folder counts raw forms): before its forms are counted into answers."""
+    spec = read_campaign_file(folder)
+    given = forms_input(spec, folder if is_dir(folder) else folder.parent)
+    if given is not None:
+        check_design(index, given.design, given.source, given.data)
+
+
+def survey_source(
+    spec: CampaignFile, folder: Path, given: FormsInput | None = None
+) -> tuple[NamedText, Tally] | None:
+    """When the campaign counts raw forms: the survey-file text they amount to (beside the
+    survey file's own answers, if it names one) under the design's name, and the tally
+    (``given``: the design and forms, already read)."""
+    given = given or forms_input(spec, folder)
+    if given is None:
+        return None
+    counted = count_forms(given, {u.id: u.group for u in spec.units})
+    survey = (str(folder / spec.survey), read_text(folder / spec.survey)) if spec.survey else None
+    return (given.design_name, combined(survey, counted, given.design_name)), counted
 
 
 def assemble_campaign(

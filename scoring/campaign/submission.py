@@ -131,6 +131,13 @@ class Schedule(Frozen):
     publish_on: dt.date | None = None
 
 
+class SurveyForms(Frozen):
+    """``survey_forms:`` of ``campaign.yaml``: the survey design and the raw forms files."""
+
+    design: Text
+    files: list[Text] = Field(min_length=1)
+
+
 class CampaignFile(Frozen):
     """The whole of ``campaign.yaml``: its index, files, schedule, time zone and units."""
 
@@ -139,6 +146,7 @@ class CampaignFile(Frozen):
     index: Text | None = None
     rules: Text | None = None
     survey: Text | None = None
+    survey_forms: SurveyForms | None = None
     council: Text | None = None
     schedule: Schedule = Schedule()
     late_submission: Literal["flag", "refuse"] = "flag"

@@ -13,6 +13,7 @@ from scoring.cli import (  # noqa: F401  # importing a command module registers 
     robustness_cmds,
     simulate_cmds,
     store_cmds,
+    survey_cmds,
     web_cmds,
 )
 from scoring.cli.base import EXIT_INTERRUPT, app

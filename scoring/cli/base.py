@@ -208,6 +208,7 @@ def print_ranking(doc: dict[str, Any], tz: str | None = None) -> None:
             ("Tối đa", "right"),
             ("Chỉ số", "right"),
             ("Xếp loại", "left"),
+            ("Hài lòng (%)", "right"),
         ):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for u in g["units"]:
@@ -218,8 +219,11 @@ def print_ranking(doc: dict[str, Any], tz: str | None = None) -> None:
                 u["max_points"],
                 u["index"],
                 (u["classification"] or {}).get("label_vi", ""),
+                u.get("satisfaction") or "—",  # runs published before it have none
             )
         out.print(table)
+        if g.get("satisfaction") is not None:
+            out.print(f"Chỉ số hài lòng bình quân của nhóm: {g['satisfaction']} %", markup=False)
     for g in doc["groups"]:
         for u in g["units"]:
             for w in u["warnings"]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from scoring.campaign.folder import load_campaign, read_campaign_file
+from scoring.campaign.folder import check_forms_design, load_campaign, read_campaign_file
 from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
@@ -170,6 +170,7 @@ def report_unscored(result: CampaignResult) -> int:
 
 def _score(campaign: Path, index: Path | None, rules: Path | None) -> CampaignResult:
     idx = load_index(*index_files(campaign, index, rules))
+    check_forms_design(idx, campaign)
     return score_campaign(idx, load_campaign(campaign))
 
 

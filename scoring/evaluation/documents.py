@@ -6,19 +6,23 @@ the unrounded index for auditors. Every Decimal is a string, so no reader loses 
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from scoring.errors import ParindexError
 from scoring.evaluation.ranking import CampaignResult
+from scoring.evaluation.satisfaction import group_satisfaction, unit_satisfaction
 from scoring.evaluation.trace import Step, UnitResult, to_jsonable
-from scoring.sources.numbers import fmt, quantize
+from scoring.sources.numbers import fmt, quantize, to_decimal
 
 SCORE_FORMAT = "parindex.score/1"
 TRACE_FORMAT = "parindex.trace/1"
 
 
-def unit_document(r: UnitResult, places: int) -> dict[str, Any]:
-    """One unit's published figures."""
+def unit_document(
+    r: UnitResult, places: int, satisfaction: Fraction | None = None
+) -> dict[str, Any]:
+    """One unit's published figures (``satisfaction``: its satisfaction percentage, exact)."""
 
     def q(x: Any) -> str:
         return fmt(quantize(x, places))
@@ -49,8 +53,14 @@ def unit_document(r: UnitResult, places: int) -> dict[str, Any]:
             }
             for a in r.areas
         ],
+        "satisfaction": percent(satisfaction, places),
         "warnings": list(r.warnings),
     }
+
+
+def percent(x: Fraction | None, places: int) -> str | None:
+    """A satisfaction percentage as published (rounded like the index), or None."""
+    return None if x is None else fmt(quantize(to_decimal(x), places))
 
 
 def error_document(unit: str, errors: list[ParindexError]) -> dict[str, Any]:
@@ -62,6 +72,15 @@ def score_document(result: CampaignResult) -> dict[str, Any]:
     """The whole campaign's published figures, per group in rank order."""
     meta = result.index.meta
     places = meta.rounding.places
+    sat = {
+        r.unit_id: (
+            unit_satisfaction(result.index, result.ready[r.unit_id])
+            if r.unit_id in result.ready
+            else None
+        )
+        for results in result.groups.values()
+        for r in results
+    }
     return {
         "format": SCORE_FORMAT,
         "campaign": result.campaign_id,
@@ -78,7 +97,10 @@ def score_document(result: CampaignResult) -> dict[str, Any]:
                 "id": gid,
                 "title_vi": result.index.groups[gid].group.title_vi,
                 "title_en": result.index.groups[gid].group.title_en,
-                "units": [unit_document(r, places) for r in results],
+                "satisfaction": percent(
+                    group_satisfaction(sat[r.unit_id] for r in results), places
+                ),
+                "units": [unit_document(r, places, sat[r.unit_id]) for r in results],
             }
             for gid, results in result.groups.items()
         ],

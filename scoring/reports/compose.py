@@ -150,6 +150,7 @@ def _group(
         lowest=fmt(min(indices)) if indices else None,
         median=fmt(quantize(median(indices), places)) if indices else None,
         highest=fmt(max(indices)) if indices else None,
+        satisfaction=g.get("satisfaction"),
     )
 
 
@@ -210,6 +211,7 @@ def _unit(
         classification=label(u.get("classification")),
         areas=tuple(areas),
         warnings=tuple(u.get("warnings", ())),
+        satisfaction=u.get("satisfaction"),  # runs published before it have none
     )
 
 

@@ -63,6 +63,7 @@ class AnnexRow:
     classification: ClassLabel | None
     areas: tuple[AreaScore, ...]
     warnings: tuple[str, ...] = ()
+    satisfaction: str | None = None  # the satisfaction index (%), None without survey counts
 
     @property
     def rank_text(self) -> str:
@@ -232,6 +233,7 @@ class GroupReport:
     lowest: str | None
     median: str | None
     highest: str | None
+    satisfaction: str | None = None  # the mean of the units' satisfaction indices (%)
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,6 +92,19 @@ def exists(path: Path) -> bool:
 
 def read_text(path: Path) -> str:
     """The file's text as UTF-8, or an InputFileError naming the file."""
+    data = read_bytes(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputFileError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            Location(str(path), line),
+        ) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file within the size limit, or an InputFileError naming it."""
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -110,14 +123,7 @@ def read_text(path: Path) -> str:
         raise InputFileError("is a directory, expected a file", Location(str(path))) from None
     except OSError as exc:
         raise InputFileError(f"cannot read: {exc.strerror}", Location(str(path))) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputFileError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            Location(str(path), line),
-        ) from None
+    return data
 
 
 def load_yaml_file(path: Path) -> tuple[Any, Source]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring.campaign.appraisal_files import parse_appraisals, parse_explanations
-from scoring.campaign.folder import read_campaign
+from scoring.campaign.folder import read_campaign, survey_source
 from scoring.campaign.submission import CampaignFile
 from scoring.errors import ErrorList
 from scoring.sources.yamlsrc import is_dir, read_text
@@ -121,7 +121,11 @@ def _imported(store: Store, spec: CampaignFile, folder: Path) -> bool:
         name = getattr(spec, kind)
         if name:
             want[(kind, "")] = folder / name
-    return all(docs.get(key) == sha256(read_text(path)) for key, path in want.items())
+    texts = {key: read_text(path) for key, path in want.items()}
+    counted = survey_source(spec, folder)
+    if counted is not None:  # the survey stored is what the forms count to
+        texts[("survey", "")] = counted[0][1]
+    return all(docs.get(key) == sha256(text) for key, text in texts.items())
 
 
 def _unit_states(store: Store, cid: str) -> dict[str, str]:

@@ -16,9 +16,17 @@ from typing import Any
 
 from sqlmodel import Session
 
-from scoring.campaign.folder import read_campaign, read_unit_text, stored_unit_text
+from scoring.campaign.folder import (
+    forms_input,
+    read_campaign,
+    read_unit_text,
+    stored_unit_text,
+    survey_source,
+)
 from scoring.campaign.ready import prepare
 from scoring.campaign.submission import Submission, UnitSpec
+from scoring.campaign.survey_design import check_design
+from scoring.campaign.survey_tally import FormsInput, Tally, count_forms
 from scoring.campaign.surveys import check_source, merged, stored_units
 from scoring.errors import (
     ErrorList,
@@ -28,7 +36,7 @@ from scoring.errors import (
     WorkflowError,
 )
 from scoring.index.loader import Index
-from scoring.sources.yamlsrc import is_dir, read_text
+from scoring.sources.yamlsrc import dump_yaml, is_dir, read_text
 from scoring.store import audit, workflow
 from scoring.store.campaigns import add_units, create_from_spec, record_ended
 from scoring.store.db import Store
@@ -160,6 +168,7 @@ def _import_source(
     actor: str,
     at: str,
     replace: bool = False,
+    forms: dict[str, Any] | None = None,
 ) -> list[str]:
     camp = campaign_row(s, cid)
     if camp.state == "published":
@@ -182,9 +191,89 @@ def _import_source(
             "mode": "replace" if replace else "merge",
             "updated": sorted(named),
             "dropped": sorted(set(before) - set(named)) if replace else [],
+            **({"forms": forms} if forms else {}),
         },
     )
     return list(named)
+
+
+def import_forms(
+    store: Store,
+    cid: str,
+    given: FormsInput,
+    *,
+    actor: str,
+    now: dt.datetime,
+    replace: bool = False,
+) -> Tally:
+    """Count raw survey forms and store the survey results they give (before publication);
+    return the tally. The design is checked against the campaign's index and every form
+    against the design and the units first: one problem and nothing is stored.
+
+    The forms own the leaves their questions feed; every other survey answer stays. Merging,
+    each unit with forms in these files takes their counts (a unit's forms come in one
+    import), the others keep theirs; ``replace`` gives every unit the survey rates these
+    files' counts (a unit with no form falls below the minimum). The audit entry records
+    each file's SHA-256 and row count and the derived results' SHA-256."""
+    with store.transaction() as s:
+        camp = campaign_row(s, cid)
+        if camp.state == "published":
+            raise WorkflowError(f"campaign {cid} is published: its survey results are frozen")
+        index = index_for(s, camp.index_hash)
+        check_design(index, given.design, given.source, given.data)
+        rows = units_of(s, cid)
+        counted = count_forms(given, {u.unit_id: u.group_id for u in rows})
+        derived = counted.answers()
+        if not replace:
+            derived = {u: a for u, a in derived.items() if counted.units[u].sample}
+        if not derived:
+            where = given.files[0][0] if given.files else given.design_name
+            raise SubmissionError(
+                "the forms rate no unit: nothing would be stored", Location(where)
+            )
+        row = s.get(DocumentRow, (cid, "survey", ""))
+        stored = stored_units(row.text) if row is not None else {}
+        fed = set(given.design.leaves())
+        out: dict[str, Any] = {}
+        for uid, answers in stored.items():
+            kept = {k: v for k, v in (answers or {}).items() if not (replace and k in fed)}
+            if kept or uid in derived:
+                out[uid] = kept
+        for uid, answers in derived.items():
+            out.setdefault(uid, {}).update(answers)
+        text = dump_yaml({"units": out})
+        specs = {u.unit_id: unit_spec(u) for u in rows}
+        check_source(index, "survey", text, f"{given.design_name} (counted)", specs)
+        _store_document(
+            s,
+            cid,
+            "survey",
+            "",
+            text,
+            actor,
+            stamp(now),
+            detail={
+                "mode": "replace" if replace else "merge",
+                "updated": sorted(derived),
+                "dropped": [],
+                "forms": forms_detail(counted),
+            },
+        )
+        return counted
+
+
+def forms_detail(counted: Tally) -> dict[str, Any]:
+    """What the audit keeps of an import of forms: the files, the results' hash, the units
+    below the minimum and the rule applied to them."""
+    return {
+        # the file's name without its folder: a folder moved is the same input
+        "files": [
+            {"name": Path(f.name).name, "sha256": f.sha256, "rows": f.rows} for f in counted.files
+        ],
+        "results_sha256": counted.results_hash(),
+        "below_minimum": counted.below_minimum(),
+        "rule": counted.design.below_minimum,
+    }
 
 
 @dataclass
@@ -227,9 +316,15 @@ def import_folder(store: Store, folder: Path, *, actor: str, now: dt.datetime) -
             _store_document(s, spec.id, "unit", u.id, text, actor, at, unit=u.id)
             bump(s, rows[u.id], None)
             report.stored.append(u.id)
+        given = forms_input(spec, folder)
+        counted = None if given is None else survey_source(spec, folder, given)
+        if given is not None and counted is not None:
+            check_design(index, given.design, given.source, given.data)
+            (name, text), tally_ = counted
+            _import_source(s, spec.id, "survey", text, name, actor, at, forms=forms_detail(tally_))
         for kind in ("survey", "council"):
             name = getattr(spec, kind)
-            if name:
+            if name and not (kind == "survey" and counted is not None):
                 _import_source(
                     s, spec.id, kind, read_text(folder / name), str(folder / name), actor, at
                 )

@@ -37,6 +37,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "points": ("Điểm", "Points"),
     "index": ("Chỉ số", "Index"),
     "class": ("Xếp loại", "Class"),
+    "satisfaction": ("Hài lòng (%)", "Satisfaction (%)"),
+    "satisfaction_mean": ("Chỉ số hài lòng bình quân của nhóm", "Group's mean satisfaction"),
     "max": ("Điểm tối đa", "Max"),
     "self_score": ("Điểm tự chấm", "Self-score"),
     "appraised": ("Điểm thẩm định", "Appraised"),

@@ -148,7 +148,8 @@ def vn(figure: str) -> str:
 
 
 def test_annex_html_rows_equal_the_stored_document(files: Path, docs: dict[str, Any]) -> None:
-    """Each unit's annex row holds exactly the published rank, name, area points and totals."""
+    """Each unit's annex row holds exactly the published rank, name, area points, totals and
+    satisfaction index."""
     rows = _rows((files / "annex.html").read_text(encoding="utf-8"))
     doc = docs["langson-2019"]
     assert set(rows) == {u["unit_id"] for u in units(doc)}
@@ -163,8 +164,9 @@ def test_annex_html_rows_equal_the_stored_document(files: Path, docs: dict[str, 
             cells = rows[u["unit_id"]]
             assert cells[1] == nfc(u["name"])
             expected = [vn(x) for x in expected_areas + [u[k] for k in figures]]
-            assert cells[2:-1] == expected  # with a decimal comma, as Vietnamese readers write
-            assert cells[-1] == u["classification"]["label_vi"]
+            assert cells[2:-2] == expected  # with a decimal comma, as Vietnamese readers write
+            assert cells[-2] == u["classification"]["label_vi"]
+            assert cells[-1] == vn(u["satisfaction"])  # the satisfaction index beside it
             assert cells[0].lstrip("=") == str(u["rank"])
 
 
@@ -427,12 +429,14 @@ def test_a_kept_chart_figure_draws_as_a_new_one(report: Report) -> None:
 
 
 def test_summary_counts_classes_and_describes_the_distribution(report: Report) -> None:
-    """Class counts add up to the group; the summary shows lowest, median, highest and charts."""
+    """Class counts add up to the group; the summary shows lowest, median, highest, the mean
+    satisfaction and charts."""
     page = render_html(report, "summary")
     for g in report.groups:
         assert sum(c.count for c in g.classes) == len(g.units)
         assert g.lowest == min((u.index for u in g.units), key=Decimal)
         assert g.median is not None and g.median in page
+        assert g.satisfaction is not None and vn(g.satisfaction) in page  # the group's mean
     assert page.count("<svg") == len(report.groups)
     assert 'id="dist-department-' in page and 'id="dist-district-' in page
 

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 GOLDEN = ROOT / "tests" / "golden"
 MINI = DATA / "mini"
+MINI_FORMS = DATA / "mini-forms"  # the mini campaign's survey as raw forms
 SAMPLES = ROOT / "samples" / "2018"
 # the console script of the repository's venv, for tests that run parindex as a process
 PARINDEX = str(ROOT / ".venv" / "bin" / "parindex")

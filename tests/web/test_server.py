@@ -383,6 +383,8 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     assert ok.status_code == 303
     ranking = a.get(f"/c/{CID}/ranking")
     assert ranking.status_code == 200 and ranking.text.count("<svg") >= 2
+    assert "Hài lòng (%)" in ranking.text  # the satisfaction index beside the PAR index
+    assert "Chỉ số hài lòng bình quân của nhóm" in ranking.text
     k = _client(st, clock)
     sign_in(k, "kiemtoan")
     trace = k.get(f"/c/{CID}/u/{OWN}/trace")

@@ -186,6 +186,11 @@ class Handler(ABC, Generic[S]):
         """The standard error of the item's share of max from its trace inputs (a survey)."""
         return 0.0
 
+    def answer_weights(self, rule: S) -> Mapping[str, Decimal] | None:
+        """The options of a survey question counted into the item, each with its weight in
+        [0, 1] (``None``: the kind does not count answers, so no question can feed it)."""
+        return None
+
 
 # ---------------------------------------------------------------- helpers of the kinds
 

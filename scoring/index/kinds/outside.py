@@ -121,6 +121,10 @@ class SurveyWeighted(Handler[SurveyWeightedRule]):
             var = sum(c * (float(weights[k]) - p) ** 2 for k, c in counts.items()) / (n - 1)
         return math.sqrt(var / n)
 
+    def answer_weights(self, rule: SurveyWeightedRule) -> Mapping[str, Decimal]:
+        """The options the rule weighs: what a raw survey form's question may answer."""
+        return rule.weights
+
 
 class CouncilJudgmentRule(RuleSpec):
     """``council_judgment``: a score the council sets, one of ``levels`` when they are given."""
