@@ -82,8 +82,9 @@ def load_register(data: Data, path: Path = REGISTER_2025) -> Register:
     before = {u.id for u in load(CASES).cases.units}  # the 2018 sample's units
     problems = [f"{u.id}: not a 2025 unit" for u in register.units if u.id not in ours]
     for u in register.units:
-        problems += [f"{u.id}: predecessor {p} is not a 2018 unit" for p in u.predecessors
-                     if p not in before]
+        problems += [
+            f"{u.id}: predecessor {p} is not a 2018 unit" for p in u.predecessors if p not in before
+        ]
     continued = {p for u in register.units for p in u.predecessors}
     for e in register.ended:
         if e.id not in before or e.id in continued:
