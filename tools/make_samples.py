@@ -1,12 +1,14 @@
-"""Generate the Lạng Sơn sample campaigns (samples/2018/, samples/2019/) from criteria.yaml.
+"""Generate the Lạng Sơn sample campaigns (samples/2018/, samples/2019/, samples/2025/).
 
-    python tools/make_samples.py              # rewrites samples/2018/ and samples/2019/
-    python tools/make_samples.py --out DIR    # writes DIR/2018/ and DIR/2019/ instead
+    python tools/make_samples.py              # rewrites samples/2018/, 2019/ and 2025/
+    python tools/make_samples.py --out DIR    # writes DIR/2018/, DIR/2019/ and DIR/2025/
 
 Per year it writes campaign.yaml (units, schedule, submission dates), units/<unit-id>.yaml
 (self-assessments), survey.yaml and council.yaml in the shape of README.md, "Campaign
 directory", then the workflow files: appraisal-1.yaml, explanations.yaml and appraisal-2.yaml.
 2019 also gets its own index, samples/2019/criteria.yaml (criteria.yaml moved to 2019).
+2025 (tools/samplegen/year2025.py) is drawn from its own data against the hand-written
+samples/2025/criteria.yaml, with its register of units.
 
 The designed cases (ties, N/A answers, missing evidence, late reports, bonuses and penalties,
 hand-set appraisal changes and explanations) are in tools/samplegen/cases.yaml, every sentence
@@ -26,6 +28,7 @@ if str(ROOT) not in sys.path:  # run as a script, the repository root is not on 
     sys.path.insert(0, str(ROOT))
 
 from tools.samplegen.writing import generate  # noqa: E402  (needs the path set above)
+from tools.samplegen.year2025 import generate_2025  # noqa: E402  (likewise)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -34,6 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "samples", help="output folder")
     args = parser.parse_args(argv)
     generate(args.out)
+    generate_2025(args.out)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from tools.samplegen.writing import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
-YEARS = ("2018", "2019")
+YEARS = ("2018", "2019", "2025")
 
 
 def files(folder: Path) -> dict[str, bytes]:
