@@ -28,6 +28,7 @@ def _doc(year: int, at: int) -> dict[str, Any]:
             "name": unicodedata.normalize("NFD", name) if i % 2 else name,
             "index": row[at],
             "rank": None,
+            "group": "district",
         }
         for i, (uid, name, *row) in enumerate(UNITS)
     ]
