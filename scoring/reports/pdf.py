@@ -85,7 +85,8 @@ def _row(u: AnnexRow, group: GroupReport) -> list[str]:
         a = u.area(aid)
         cells.append("—" if a is None else vn(a.points) if a.applicable else "KAD")
     figures = (u.content, u.survey, u.bonus, u.penalty, u.points, u.max_points, u.index)
-    return [*cells, *(vn(x) for x in figures), u.class_vi]
+    satisfaction = vn(u.satisfaction) if u.satisfaction is not None else "—"
+    return [*cells, *(vn(x) for x in figures), u.class_vi, satisfaction]
 
 
 def _annex(report: Report) -> dict[str, Any]:

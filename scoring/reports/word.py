@@ -39,11 +39,12 @@ BODY, HEADING, TABLE, FOOTER = Pt(13), Pt(14), Pt(12), Pt(9)
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 COLUMNS = (  # header, width
     ("STT", Mm(12)),
-    ("Tên đơn vị", Mm(70)),
+    ("Tên đơn vị", Mm(58)),
     ("Điểm", Mm(19)),
     ("Chỉ số", Mm(19)),
-    ("Xếp loại", Mm(22)),
-    ("Xếp hạng", Mm(23)),
+    ("Xếp loại", Mm(20)),
+    ("Hài lòng (%)", Mm(17)),
+    ("Xếp hạng", Mm(20)),
 )
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 BLANK = "……"
@@ -156,7 +157,15 @@ def _group(doc: DocumentObject, number: int, group: GroupReport) -> None:
     table.autofit = False
     rows = [tuple(title for title, _ in COLUMNS)]
     rows += [
-        (str(r), u.name, vn(u.points), vn(u.index), u.class_vi, rank_text(u))
+        (
+            str(r),
+            u.name,
+            vn(u.points),
+            vn(u.index),
+            u.class_vi,
+            vn(u.satisfaction) if u.satisfaction is not None else "—",
+            rank_text(u),
+        )
         for r, u in enumerate(group.units, start=1)
     ]
     # row by row: python-docx's table.cell(r, c) walks the whole table at each call

@@ -45,6 +45,7 @@ FIGURES = (
 )
 INFO_SHEET = "Thông tin"
 NOT_APPLICABLE = "KAD"  # không áp dụng: an area that does not apply to the unit
+NO_FIGURE = "—"  # no figure: a unit with no survey answers has no satisfaction index
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def _group_table(report: Report, group: GroupReport) -> AnnexTable:
         *(f"{aid}. {nfc(t)}" for aid, t, _ in group.areas),
         *(label for _, label in FIGURES),
         "Xếp loại",
+        "Hài lòng (%)",
         "Ghi chú",
         "Mã đơn vị",
     ]
@@ -181,7 +183,10 @@ def _group_table(report: Report, group: GroupReport) -> AnnexTable:
             a = u.area(aid)
             values.append(number(a.points, meta.places) if a and a.applicable else NOT_APPLICABLE)
         values += [number(getattr(u, key), meta.places) for key, _ in FIGURES]
-        values += [nfc(u.class_vi), _note(u), u.unit_id]
+        satisfaction = (
+            number(u.satisfaction, meta.places) if u.satisfaction is not None else NO_FIGURE
+        )
+        values += [nfc(u.class_vi), satisfaction, _note(u), u.unit_id]
         rows.append(values)
     title = f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {meta.year} — {meta.province}"
     status = "DỰ THẢO / DRAFT — chưa công bố" if meta.draft else f"Công bố: lần {meta.run_id}"
@@ -200,12 +205,13 @@ def _group_table(report: Report, group: GroupReport) -> AnnexTable:
         notes=(
             f"Hạng theo chỉ số làm tròn {meta.rank_precision} chữ số thập phân; "
             f"đồng hạng: {policy}.",
-            "KAD: không áp dụng (not applicable).",
+            "KAD: không áp dụng (not applicable). Hài lòng: chỉ số hài lòng (satisfaction, %); "
+            "—: không có phiếu khảo sát (no survey answers).",
             f"Chỉ số (index): {meta.index_id}; mã kiểm tra nội dung (content hash): "
             f"{meta.content_hash}",
         ),
         print_header=f"{meta.campaign} — {nfc(group.title_vi)}",
-        centred=frozenset({NOT_APPLICABLE}),
+        centred=frozenset({NOT_APPLICABLE, NO_FIGURE}),
     )
 
 

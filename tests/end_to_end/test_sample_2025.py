@@ -4,7 +4,9 @@ into a temporary store."""
 
 from __future__ import annotations
 
+import csv
 import json
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -123,14 +125,26 @@ def test_the_published_reduced_scale_follows_the_same_rule(published: dict[str, 
     assert all(units[u]["max_points"] != "100.00" for u in REDUCED)
 
 
-def test_the_survey_file_holds_realistic_samples() -> None:
-    """Tens to a hundred-plus respondents per question; no entry for units not surveyed."""
+def test_the_survey_comes_as_thousands_of_raw_forms() -> None:
+    """forms.csv holds thousands of answered forms, 30 to 120 per surveyed unit, and none for
+    the units not surveyed; survey.yaml keeps only the SIPAS values the forms do not give."""
+    with (FOLDER / "forms.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    per_unit = Counter(r["unit"] for r in rows)
+    assert len(rows) > 5000 and len(per_unit) == 78 and not set(REDUCED) & set(per_unit)
+    assert min(per_unit.values()) >= 30 and max(per_unit.values()) >= 100
     data, _source = load_yaml_file(FOLDER / "survey.yaml")
-    assert not set(REDUCED) & set(data["units"])
-    counts = [
-        sum(a["responses"].values())
-        for leaves in data["units"].values()
-        for a in leaves.values()
-        if "responses" in a
-    ]
-    assert len(data["units"]) == 78 and min(counts) >= 30 and max(counts) >= 100
+    assert all("responses" not in a for leaves in data["units"].values() for a in leaves.values())
+
+
+def test_the_forms_count_to_each_leafs_responses() -> None:
+    """A unit's responses per survey leaf, as the campaign reads them, are its forms counted
+    by hand."""
+    design, _source = load_yaml_file(FOLDER / "survey-design.yaml")
+    with (FOLDER / "forms.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["unit"] == "so-tu-phap"]
+    sub = load_campaign(FOLDER).submissions["so-tu-phap"]
+    for q, spec in design["questions"].items():
+        by_hand = Counter(r[q] for r in rows if r[q])
+        got = {k: int(v) for k, v in sub.answers[spec["leaf"]].responses.items() if int(v)}
+        assert got == dict(by_hand), q

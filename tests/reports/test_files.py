@@ -187,7 +187,8 @@ def test_annex_marks_ties_as_the_tie_policy_says(report: Report, docs: dict[str,
 def test_excel_reopens_with_numbers_equal_to_the_document(
     files: Path, docs: dict[str, Any]
 ) -> None:
-    """Every figure of the Excel annex is a numeric cell showing the published string."""
+    """Every figure of the Excel annex (the satisfaction index included) is a numeric cell
+    showing the published string."""
     wb = load_workbook(files / "annex.xlsx", data_only=True)
     doc = docs["langson-2019"]
     seen = 0
@@ -203,6 +204,7 @@ def test_excel_reopens_with_numbers_equal_to_the_document(
                 ("points", "Tổng điểm"),
                 ("index", "Chỉ số"),
                 ("bonus", "Điểm thưởng"),
+                ("satisfaction", "Hài lòng (%)"),
             ):
                 cell = row[title]
                 assert type(cell.value) in (int, float) and cell.number_format == "0.00"
@@ -221,7 +223,7 @@ def test_excel_reopens_with_numbers_equal_to_the_document(
 def test_word_annex_is_laid_out_for_the_decision(files: Path, docs: dict[str, Any]) -> None:
     """The Word annex reads back (python-docx) as A4 portrait, administrative margins, Times
     New Roman 13, the heading block with blanks, and one table per group whose rows hold the
-    published total, index, class and rank (decimal comma; ties said)."""
+    published total, index, class, satisfaction index and rank (decimal comma; ties said)."""
     doc = Document(str(files / "annex.docx"))
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(0.5)
@@ -245,13 +247,15 @@ def test_word_annex_is_laid_out_for_the_decision(files: Path, docs: dict[str, An
     assert len(doc.tables) == len(doc_groups)
     for table, g in zip(doc.tables, doc_groups, strict=True):
         rows = [[c.text for c in r.cells] for r in table.rows]
-        assert rows[0] == ["STT", "Tên đơn vị", "Điểm", "Chỉ số", "Xếp loại", "Xếp hạng"]
+        assert rows[0] == [
+            "STT", "Tên đơn vị", "Điểm", "Chỉ số", "Xếp loại", "Hài lòng (%)", "Xếp hạng"
+        ]  # fmt: skip
         ranks = [u["rank"] for u in g["units"]]
         for i, (row, u) in enumerate(zip(rows[1:], g["units"], strict=True), start=1):
             tied = ranks.count(u["rank"]) > 1
             rank = f"{u['rank']} (đồng hạng)" if tied else str(u["rank"])
             expected = [str(i), nfc(u["name"]), vn(u["points"]), vn(u["index"]),
-                        u["classification"]["label_vi"], rank]  # fmt: skip
+                        u["classification"]["label_vi"], vn(u["satisfaction"]), rank]  # fmt: skip
             assert row == expected
             assert all(unicodedata.is_normalized("NFC", c) for c in row)
     assert "langson-2019 · chỉ số / index" in doc.sections[0].footer.paragraphs[0].text
@@ -261,8 +265,8 @@ def test_word_annex_is_laid_out_for_the_decision(files: Path, docs: dict[str, An
 def test_pdf_text_has_every_unit_with_its_total_and_index(
     files: Path, docs: dict[str, Any]
 ) -> None:
-    """The annex PDF's text shows every unit's name, and on its row its total and index;
-    footers are there."""
+    """The annex PDF's text shows every unit's name, and on its row its total, index and
+    satisfaction index; footers are there."""
     text = pdf_text(files / "annex.pdf")
     for u in units(docs["langson-2019"]):
         name = nfc(u["name"])
@@ -270,6 +274,7 @@ def test_pdf_text_has_every_unit_with_its_total_and_index(
         row = pdf_row(files / "annex.pdf", " ".join(name.split()[:4])).split()
         assert row[0].lstrip("=") == str(u["rank"]), name
         assert vn(u["points"]) in row and vn(u["index"]) in row, name
+        assert row[-1] == vn(u["satisfaction"]), name  # the satisfaction index, last
     assert "Trang 1 / 2" in text and "Trang 2 / 2" in text
     assert f"langson-2019 · chỉ số / index langson-2019 {report_hash(docs)}" in text
     assert "lập lúc / generated 2020-01-15 09:30 UTC" in text

@@ -18,8 +18,11 @@ from typing import Any
 from pydantic import model_validator
 
 from scoring import load_index
+from scoring.sources.files import write_text
+from scoring.sources.yamlsrc import dump_yaml, load_yaml_file
 from tools.samplegen.context import Context
 from tools.samplegen.data import CASES, HERE, Data, Record, load, read
+from tools.samplegen.forms import design_yaml, forms_from_survey, write_forms_csv
 from tools.samplegen.scorer import Scorer
 from tools.samplegen.writing import ROOT, RULES, write_year
 from tools.samplegen.yamlout import dump
@@ -31,6 +34,7 @@ REGISTER_2025 = HERE / "register2025.yaml"
 CRITERIA_2025 = ROOT / "samples" / str(YEAR) / "criteria.yaml"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 COMMUNE_GROUP = "xa-phuong"
+MINIMUM_SAMPLE = 30  # forms a unit needs for its survey to count
 
 
 class Succession(Record):
@@ -166,6 +170,38 @@ def add_time_zone(folder: Path) -> None:
     path.write_text(text.replace(mark, f"{mark}time_zone: {TIME_ZONE}\n"), encoding="utf-8")
 
 
+def add_forms(folder: Path) -> None:
+    """The survey as its raw forms: ``forms.csv`` (one row per answered form) and
+    ``survey-design.yaml`` drawn from survey.yaml's counts, which the forms then count back to;
+    survey.yaml keeps only what no form gives, and campaign.yaml names the forms. A unit below
+    the minimum sample of 30 forms has its survey leaves not applicable (rescaled, as Thanh
+    Hóa scores units without a survey on 84)."""
+    path = folder / "survey.yaml"
+    survey, _ = load_yaml_file(path)
+    design, rows = forms_from_survey(survey["units"], year=YEAR, seed=YEAR, minimum=MINIMUM_SAMPLE)
+    design["below_minimum"] = "not_applicable"
+    write_text(folder / "survey-design.yaml", design_yaml(design))
+    write_forms_csv(folder / "forms.csv", rows, list(design["questions"]))
+    fed = {q["leaf"] for q in design["questions"].values()}
+    kept = {
+        uid: {leaf: answer for leaf, answer in answers.items() if leaf not in fed}
+        for uid, answers in survey["units"].items()
+    }
+    header = "".join(
+        line + "\n"
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    )
+    note = (
+        "# The counted leaves come from forms.csv (survey-design.yaml); this file keeps the rest.\n"
+    )
+    write_text(path, header + note + dump_yaml({"units": {u: a for u, a in kept.items() if a}}))
+    camp = folder / "campaign.yaml"
+    text = camp.read_text(encoding="utf-8")
+    forms = "survey_forms: {design: survey-design.yaml, files: [forms.csv]}\n"
+    write_text(camp, text.replace("survey: survey.yaml\n", "survey: survey.yaml\n" + forms, 1))
+
+
 def generate_2025(out: Path, data: Data | None = None) -> None:
     """Write the 2025 campaign into ``out/2025``: the index copy, the year, the register."""
     data = data or load_2025()
@@ -180,4 +216,5 @@ def generate_2025(out: Path, data: Data | None = None) -> None:
         write_year(Context(data, year, index, Scorer(index), folder))
     add_time_zone(folder)
     drop_unsurveyed(folder, data)
+    add_forms(folder)
     write_register(folder, data, register)
