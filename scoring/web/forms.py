@@ -151,6 +151,13 @@ def parse(form: Mapping[str, str], form_rows: list[Row]) -> Parsed:
         if docs:
             ans["evidence"] = docs
         if ans:
+            # a date left empty on an answered row is "not done" (done_on: null), which the
+            # form shows as an empty date; without this a stored "not done" could not be saved
+            # back unchanged
+            for inp in row.inputs:
+                empty = not form.get(key(row.id, inp.name), "").strip()
+                if inp.type == "date" and empty and not ans.get("na"):
+                    ans[inp.name] = None
             out.answers[row.id] = ans
     return out
 

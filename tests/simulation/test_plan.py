@@ -80,12 +80,12 @@ def _priced(node: str, gain: Decimal | str, cost: str) -> Candidate:
 
 
 SAMPLE_TARGETS = [
-    ("ban-dan-toc", ClassTarget("Tốt")),
-    ("huyen-cao-loc", ClassTarget("tot")),
+    ("ban-dan-toc", ClassTarget("Xuất sắc")),
+    ("huyen-van-quan", ClassTarget("xuat-sac")),
     ("huyen-cao-loc", RankTarget(1)),
     ("so-ngoai-vu", RankTarget(3)),
     ("huyen-loc-binh", RankTarget(4)),
-    ("so-tu-phap", IndexTarget(D(85))),
+    ("so-tu-phap", IndexTarget(D(90))),
 ]
 
 
@@ -180,14 +180,14 @@ def test_unreachable_rank_with_tiny_candidates(mini: CampaignResult) -> None:
 
 @pytest.mark.parametrize(
     "target",
-    [RankTarget(1), ClassTarget("xuat-sac"), ClassTarget("Yếu"), IndexTarget(D("91.87"))],
+    [RankTarget(1), ClassTarget("xuat-sac"), ClassTarget("Yếu"), IndexTarget(D("91.18"))],
 )
 def test_already_met_target_returns_an_empty_plan(samples: CampaignResult, target: Target) -> None:
     """A target the unit already meets gives no changes, no cost and says so."""
     p = plan(samples.index, samples, "so-tai-chinh", target, FREE)
     assert p.reachable and p.already_met and p.changes == ()
     assert (p.cost, p.after.gain, p.needed_gain) == (0, 0, 0)
-    assert p.message == "already met: index 91.87, class Xuất sắc, rank 1"
+    assert p.message == "already met: index 91.18, class Xuất sắc, rank 1"
 
 
 # ---------------------------------------------------------------- costs
@@ -199,17 +199,17 @@ def test_costs_from_a_yaml_file_change_the_chosen_plan(
     """Making yes/no answers dear in a costs file steers the plan to other inputs."""
     from scoring.simulation.gaps import load_costs
 
-    cheap = plan(samples.index, samples, "ban-dan-toc", ClassTarget("tot"), FREE)
+    cheap = plan(samples.index, samples, "so-tu-phap", IndexTarget(D(90)), FREE)
     assert any(name == "value" for c in cheap.changes for name, _ in c.candidate.changes)
     path = tmp_path / "costs.yaml"
     path.write_text('default: 1\ninputs: {"*.value": 10}\n', encoding="utf-8")
     dear = load_costs(path)
-    p = plan(samples.index, samples, "ban-dan-toc", ClassTarget("tot"), dear)
+    p = plan(samples.index, samples, "so-tu-phap", IndexTarget(D(90)), dear)
     assert p.reachable and p.changes != cheap.changes
     assert not any(name == "value" for c in p.changes for name, _ in c.candidate.changes)
     assert p.cost == sum(dear.cost(c.candidate) for c in p.changes)
     assert p.cost < sum(dear.cost(c.candidate) for c in cheap.changes)
-    assert _reached(samples, "ban-dan-toc", ClassTarget("tot"), [c.candidate for c in p.changes])
+    assert _reached(samples, "so-tu-phap", IndexTarget(D(90)), [c.candidate for c in p.changes])
 
 
 # ---------------------------------------------------------------- rounding and ties
@@ -228,20 +228,21 @@ def test_class_threshold_is_the_published_rounding(mini: CampaignResult) -> None
 
 
 def test_rank_target_counts_a_tie_at_the_ranking_precision(samples: CampaignResult) -> None:
-    """Rank 4 is shared by 88.97 and 89.04 (both 89.0 at one decimal): 88.95 ties with them."""
-    me = samples.unit("so-cong-thuong")
-    assert me is not None and me.rank == 6 and me.max_points == 100
-    need = CONTEXT.subtract(D("88.95"), me.points)  # exact: 34 digits
+    """Rank 11 is shared by 87.85 (twice) and 87.91 (all 87.9 at one decimal): 87.85 ties
+    with them."""
+    me = samples.unit("ban-quan-ly-khu-kinh-te-cua-khau-dong-dang-lang-son")
+    assert me is not None and me.rank == 14 and me.max_points == 100
+    need = CONTEXT.subtract(D("87.85"), me.points)  # exact: 34 digits
     exact = [_priced("1.1.1", need, "1")]
     p = plan(
-        samples.index, samples, me.unit_id, RankTarget(4), Priced(), options=exact, rescore=False
+        samples.index, samples, me.unit_id, RankTarget(11), Priced(), options=exact, rescore=False
     )
-    assert p.needed_gain == need and p.reachable and p.after.rank == 4
+    assert p.needed_gain == need and p.reachable and p.after.rank == 11
     short = [_priced("1.1.1", CONTEXT.subtract(need, D("0.0001")), "1")]
     p = plan(
-        samples.index, samples, me.unit_id, RankTarget(4), Priced(), options=short, rescore=False
+        samples.index, samples, me.unit_id, RankTarget(11), Priced(), options=short, rescore=False
     )
-    assert not p.reachable and p.after.rank == 6
+    assert not p.reachable and p.after.rank == 14
 
 
 def _with_ranking(result: CampaignResult, ranking: m.Ranking) -> CampaignResult:
@@ -273,8 +274,8 @@ def test_tie_break_is_won_on_survey_or_avoided_above_the_tie(
 def test_dense_ranks_count_distinct_figures(samples: CampaignResult) -> None:
     """Under dense ranking, rank 5 is the fifth distinct ranked index (88.6 -> already met)."""
     dense = _with_ranking(samples, m.Ranking(tie_policy="dense", precision=1))
-    assert dense.unit("so-cong-thuong").rank == 5  # type: ignore[union-attr]
-    p = plan(dense.index, dense, "so-cong-thuong", RankTarget(5), FREE)
+    assert dense.unit("so-ke-hoach-va-dau-tu").rank == 5  # type: ignore[union-attr]
+    p = plan(dense.index, dense, "so-ke-hoach-va-dau-tu", RankTarget(5), FREE)
     assert p.already_met
     p = plan(dense.index, dense, "so-xay-dung", RankTarget(5), FREE)
     assert p.reachable and p.after.rank is not None and p.after.rank <= 5
@@ -353,14 +354,14 @@ def test_bad_targets_are_refused_with_a_message(
 
 def test_cli_plan_prints_changes_totals_and_before_after() -> None:
     """`parindex plan` prints each change, the totals and the figures before and after."""
-    r = run("plan", "ban-dan-toc", "--to", "Tốt", "--campaign", str(SAMPLES))
+    r = run("plan", "ban-dan-toc", "--to", "Xuất sắc", "--campaign", str(SAMPLES))
     assert r.exit_code == 0, r.output
     expected = [
-        "class Tốt (tot): index ≥ 80",
-        "7.4.1",
-        "level → iso-2015",
-        "Khá → Tốt",
-        "71.33 → 80.21",
+        "class Xuất sắc (xuat-sac): index ≥ 90",
+        "1.4.1",
+        "level → hoan-thanh",
+        "Tốt → Xuất sắc",
+        "81.51 → 90.03",
         "reached with",
         "parindex simulate ban-dan-toc --set",
     ]
@@ -374,7 +375,7 @@ def test_cli_plan_json_document() -> None:
     assert r.exit_code == 0, r.output
     doc: dict[str, Any] = json.loads(r.stdout)
     assert doc["format"] == "parindex.plan/1" and doc["target"] == {"kind": "rank", "rank": 3}
-    assert doc["reachable"] is True and doc["before"]["rank"] == 4 and doc["after"]["rank"] == 3
+    assert doc["reachable"] is True and doc["before"]["rank"] == 11 and doc["after"]["rank"] == 2
     assert doc["changes"][0]["set"] and isinstance(doc["cost"], str)
 
 

@@ -167,7 +167,10 @@ def test_same_seed_same_report_other_seed_other_draws(samples: CampaignResult) -
 def test_designed_ties_cannot_be_told_apart(report: RobustnessReport) -> None:
     """The samples' designed ties come out as pairs that cannot be told apart, near 50/50."""
     pairs = {frozenset((p.a, p.b)): p for g in report.groups for p in g.pairs}
-    for a, b in (("so-y-te", "so-xay-dung"), ("huyen-bac-son", "huyen-van-quan")):
+    for a, b in (
+        ("so-giao-thong-van-tai", "so-khoa-hoc-va-cong-nghe"),
+        ("huyen-bac-son", "huyen-trang-dinh"),
+    ):
         p = pairs[frozenset((a, b))]
         assert 0.3 < p.p_above < 0.7 and 0.3 < p.p_below < 0.7
         assert math.isclose(p.p_above + p.p_below + p.p_tie, 1.0)
@@ -210,7 +213,7 @@ def test_document_is_json_with_decimal_strings(report: RobustnessReport) -> None
     doc = json.loads(json.dumps(report.document()))
     assert doc["format"] == "parindex.robustness/1" and doc["draws"] == DRAWS
     unit = doc["groups"][0]["units"][0]
-    assert unit["unit_id"] == "so-tai-chinh" and unit["index"] == "91.87"
+    assert unit["unit_id"] == "so-tai-chinh" and unit["index"] == "91.18"
     assert doc["spec"]["appraisal_tolerance"]["council_judgment"] == 0.1
 
 
@@ -360,15 +363,17 @@ def test_cli_prints_a_table() -> None:
     assert r.exit_code == 0, r.output
     assert "5–95 %" in r.stdout and "P(giữ hạng)" in r.stdout and "Huyện Bắc Sơn" in r.stdout
     assert "cannot be told apart" in r.stdout
-    assert "Sở Xây dựng ~ Sở Y tế" in r.stdout
+    assert "Sở Giao thông vận tải ~ Sở Khoa học và Công nghệ" in r.stdout
 
 
 def test_cli_table_for_one_unit() -> None:
     """--unit prints the unit's row and the pairs it is in, named in full."""
-    r = runner.invoke(app, ["robustness", str(SAMPLES), "--draws", "500", "--unit", "so-y-te"])
+    r = runner.invoke(
+        app, ["robustness", str(SAMPLES), "--draws", "500", "--unit", "so-khoa-hoc-va-cong-nghe"]
+    )
     assert r.exit_code == 0, r.output
-    assert "Sở Y tế" in r.stdout and "Sở Tài chính" not in r.stdout
-    assert "Sở Xây dựng ~ Sở Y tế" in r.stdout
+    assert "Sở Khoa học và Công nghệ" in r.stdout and "Sở Tài chính" not in r.stdout
+    assert "Sở Giao thông vận tải ~ Sở Khoa học và Công nghệ" in r.stdout
 
 
 def test_cli_json_for_one_unit() -> None:

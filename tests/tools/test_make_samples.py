@@ -51,9 +51,10 @@ def test_regenerating_reproduces_the_samples_byte_for_byte(regenerated: Path, ye
 
 
 def test_a_changed_case_or_sentence_changes_the_files_that_hold_it(tmp_path: Path) -> None:
-    """A new round-1 target for one unit changes appraisal round 1, a new council reason
-    changes council.yaml, and the self-assessments stay as they were: the byte comparison
-    above sees a change in the data."""
+    """A new round-1 target for one unit changes appraisal round 1 (and the survey, which
+    calibration moves to keep the published figure), a new council reason changes
+    council.yaml, and the self-assessments stay as they were: the byte comparison above sees
+    a change in the data."""
     data = load()
     y2018 = data.cases.years[0]
     assert y2018.year == 2018 and y2018.round_1_targets["so-tai-chinh"] == 2
@@ -67,15 +68,18 @@ def test_a_changed_case_or_sentence_changes_the_files_that_hold_it(tmp_path: Pat
     generate(tmp_path, changed)
     assert not (tmp_path / "2019").exists()
     differ = differing(tmp_path / "2018", SAMPLES / "2018")
-    assert "appraisal-1.yaml" in differ and "council.yaml" in differ
+    assert "appraisal-1.yaml" in differ and "council.yaml" in differ and "survey.yaml" in differ
     assert not [name for name in differ if name.startswith("units/")]
 
 
 def test_a_case_naming_an_unknown_unit_is_refused_when_loaded(tmp_path: Path) -> None:
     """A unit id mistyped in cases.yaml stops the generator before it draws anything."""
     text = CASES.read_text(encoding="utf-8")
-    typo = text.replace("ties: {so-xay-dung: so-y-te,", "ties: {so-xay-dung: so-y-tee,")
+    typo = text.replace(
+        "ties: {so-khoa-hoc-va-cong-nghe: so-giao-thong-van-tai,",
+        "ties: {so-khoa-hoc-va-cong-nghe: so-giao-thong-van-taii,",
+    )
     assert typo != text
     (tmp_path / "cases.yaml").write_text(typo, encoding="utf-8")
-    with pytest.raises(ParindexError, match="so-y-tee"):
+    with pytest.raises(ParindexError, match="so-giao-thong-van-taii"):
         load(cases=tmp_path / "cases.yaml")

@@ -21,13 +21,15 @@ from fastapi.testclient import TestClient
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
+from scoring import Index
+from scoring.campaign.submission import Answer
 from scoring.cli import app as cli
 from scoring.errors import SubmissionError
 from scoring.store import accounts, moves
 from scoring.store.appraisal import AppraisalChange, appraise
 from scoring.store.db import Store
 from scoring.store.schema import AccountRow, AuditRow, SessionRow, UnitRow
-from scoring.web import create_app
+from scoring.web import create_app, forms
 from scoring.web.app import trusted
 from tests.support.web import CID, NOW, OWN, PASSWORD, open_copy, sign_in, to_appraisal
 from tests.support.webforms import form
@@ -370,3 +372,18 @@ def test_user_unlock_cli(tmp_path: Path) -> None:
     assert nobody.exit_code == 1 and "no account 'nobody'" in nobody.output
     assert len(_audit(st, "account.unlock")) == 1
     st.close()
+
+
+def test_a_deadline_not_done_is_read_back_as_not_done(real_index: Index) -> None:
+    """A stored "not done" (done_on: null) shows as an empty date and, posted back with the rest
+    of its row, is read as not done again; a row left wholly empty stays unanswered."""
+    by_id = {r.id: r for r in forms.rows(real_index, "department")}
+    row = by_id["2.2.1"]
+    shown = forms.values_of(
+        {"2.2.1": Answer.model_validate({"done_on": None, "self_score": 0})}, "vi"
+    )
+    posted = {name: shown.get(name, "") for name in forms.fields_of(row)}
+    assert posted[forms.key("2.2.1", "done_on")] == ""
+    assert forms.parse(posted, [row]).answers == {"2.2.1": {"done_on": None, "self_score": 0}}
+    empty = {name: "" for name in forms.fields_of(row)}
+    assert forms.parse(empty, [row]).answers == {}

@@ -42,6 +42,7 @@ class Unit(Record):
     group: str
     tags: list[str] = []
     suffix: str
+    decision_name: str | None = None  # the name a published decision prints, if not ``name``
 
 
 class Schedule(Record):
@@ -108,6 +109,9 @@ class Year(Record):
     adjustment_changes: list[AdjustmentChange]
     round_1_targets: dict[str, Decimal]
     designed_explanations: list[DesignedExplanation]
+    # a published decision (CSV beside cases.yaml) the year's published indices must equal;
+    # copied into the year's folder as published-decision.csv
+    published: str | None = None
 
     def named_units(self) -> set[str]:
         """Every unit id this year's cases name."""

@@ -17,6 +17,8 @@ from typing import Any
 from scoring import Index, UnitResult, load_campaign, prepare, score_unit, score_units
 from scoring.campaign.submission import Answer, Submission, UnitSpec
 from scoring.errors import ErrorList
+from scoring.evaluation.inputs import Appraisals
+from scoring.sources.yamlsrc import Source
 
 # what an answer holds besides the rule's inputs
 NOT_INPUTS = frozenset({"self_score", "note", "evidence", "na"})
@@ -27,6 +29,13 @@ def exact(value: Any) -> Any:
     """A drawn value as the unit file gives it to scoring: a float is written, and read back,
     as the decimal of its shortest repr."""
     return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+def frozen(value: Any) -> Hashable:
+    """An input as a cache key: a mapping (a survey leaf's responses) as its sorted items."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, frozen(v)) for k, v in value.items()))
+    return value  # a scalar: numbers, dates, strings and booleans hash as they are
 
 
 class Scorer:
@@ -46,24 +55,30 @@ class Scorer:
         points depend on its own answer only.
         """
         inputs = {k: exact(v) for k, v in answer.items() if k not in NOT_INPUTS}
-        key = (group, leaf, evidence, tuple(sorted(inputs.items())))
+        key = (group, leaf, evidence, tuple(sorted((k, frozen(v)) for k, v in inputs.items())))
         if key not in self._points:
             written = {**inputs, "evidence": PROBE_EVIDENCE} if evidence else inputs
             sub = Submission(
                 UnitSpec(id="probe", name="probe", group=group),
                 answers={leaf: Answer.model_validate(written)},
             )
+            item = self.index.groups[group].leaves[leaf]
+            if item.node.assessed_by != "self":  # read as a survey or council file gives it
+                sub.where[("source", leaf)] = (Source("probe"), (item.node.assessed_by,), None)
             node = score_unit(self.index, prepare(self.index, sub)).nodes[leaf]
             # a leaf left out of the applicable maximum is not applicable (a probe unit has no
             # tags, so nothing exempts it)
             self._points[key] = None if node.max == 0 else node.points
         return self._points[key]
 
-    def campaign(self, folder: Path) -> dict[str, UnitResult]:
-        """Every unit of the campaign folder, scored; any unit the library refuses is an
-        error (the generator must write campaigns that score)."""
+    def campaign(
+        self, folder: Path, appraisals: Mapping[str, Appraisals] | None = None
+    ) -> dict[str, UnitResult]:
+        """Every unit of the campaign folder, scored (with ``appraisals``, per unit, applied:
+        the published figures); any unit the library refuses is an error (the generator must
+        write campaigns that score)."""
         campaign = load_campaign(folder)
         if campaign.errors:
             raise ErrorList.of(e for errors in campaign.errors.values() for e in errors)
         ready = [prepare(self.index, sub) for sub in campaign.submissions.values()]
-        return {r.unit_id: r for r in score_units(self.index, ready)}
+        return {r.unit_id: r for r in score_units(self.index, ready, appraisals)}

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
 from scoring import load_index
 from tools.samplegen.answers import build
 from tools.samplegen.appraise import Appraisal, appraise
+from tools.samplegen.calibrate import applied, calibrate, check
 from tools.samplegen.context import Context
-from tools.samplegen.data import Data, Prose, load
+from tools.samplegen.data import HERE, Data, Prose, load
 from tools.samplegen.scorer import Scorer
 from tools.samplegen.views import unit_views
 from tools.samplegen.wording import vdate
@@ -26,6 +28,7 @@ from tools.samplegen.yamlout import Block, dump, quote_ids
 ROOT = Path(__file__).resolve().parents[2]
 CRITERIA = ROOT / "criteria.yaml"
 RULES = ROOT / "rules"
+DECISION = "published-decision.csv"  # a calibrated year's decision, beside its files
 
 
 def criteria_for(year: int, base_year: int, prose: Prose) -> str:
@@ -127,6 +130,12 @@ def write_appraisal(ctx: Context, ap: Appraisal) -> None:
     dump(out / "explanations.yaml", doc, header, files.generated)
 
 
+def write_answers(ctx: Context, name: str, header: str, answers: dict[str, Any]) -> None:
+    """survey.yaml or council.yaml: the answers per unit."""
+    body = {"units": {u: quote_ids(a) for u, a in answers.items()}}
+    dump(ctx.out / f"{name}.yaml", body, header, ctx.prose.files.generated)
+
+
 def write_year(ctx: Context) -> Appraisal:
     """Draw and write one year's campaign folder; the appraisal drawn is returned."""
     y, out, files = ctx.year, ctx.out, ctx.prose.files
@@ -150,11 +159,16 @@ def write_year(ctx: Context) -> Appraisal:
         ("survey", files.survey, drawn.survey),
         ("council", files.council, drawn.council),
     ):
-        body = {"units": {u: quote_ids(a) for u, a in answers.items()}}
-        dump(out / f"{name}.yaml", body, header, files.generated)
+        write_answers(ctx, name, header, answers)
 
     ap = appraise(ctx, unit_views(ctx, drawn, ctx.scorer.campaign(out)))
     write_appraisal(ctx, ap)
+    if y.published is not None:  # the survey moved until the published figures are the decision's
+        appraisals = {u.id: applied(ap, u.id) for u in ctx.units}
+        survey = calibrate(ctx, drawn.survey, ctx.scorer.campaign(out, appraisals))
+        write_answers(ctx, "survey", files.survey, survey)
+        check(ctx, ctx.scorer.campaign(out, appraisals))
+        shutil.copyfile(HERE / y.published, out / DECISION)
     return ap
 
 
