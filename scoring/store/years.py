@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from scoring.campaign.register import Link, YearJoin, join_years, part_year
+from scoring.sources.text import vn_key
 from scoring.store.db import Store
 from scoring.store.publication import published, resolve
 from scoring.store.stored import campaign_row, spec_of, units_of
@@ -91,6 +92,10 @@ def compare(store: Store, ref_a: str, ref_b: str) -> dict[str, Any]:
         for g in join.gone
         if g.unit.id in a
     ]
+    for listing in (merged, new, gone, conflicts):  # names, not ranks: in Vietnamese order
+        listing.sort(
+            key=lambda x: (vn_key(str(x.get("name", x.get("name_to", "")))), str(x.get("unit_id")))
+        )
     return {
         "from": a_id,
         "to": b_id,

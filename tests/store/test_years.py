@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from scoring.sources.text import vn_key
 from scoring.store import cycle, years
 from scoring.store.db import Store
 from scoring.store.schema import AuditRow, CampaignRow, UnitRow
@@ -74,3 +75,11 @@ def test_a_renamed_unit_is_compared_like_for_like(compared: dict[str, Any]) -> N
     assert k2["index"] == ["93.00", "24.60", "-68.40"]
     c = next(u for u in compared["units"] if u["unit_id"] == "c")
     assert c["join"] == "same" and c["index"][2] == "0.00"
+
+
+def test_the_lists_of_names_are_in_vietnamese_order(compared: dict[str, Any]) -> None:
+    """New units and units without a successor are listed by name in Vietnamese order."""
+    for key in ("new", "no_successor"):
+        names = [u["name"] for u in compared[key]]
+        assert len(names) >= 2, key  # the order below is checked on a real list
+        assert names == sorted(names, key=vn_key), key
