@@ -201,15 +201,30 @@ def _scorecard(card: Scorecard) -> dict[str, Any]:
                 else f" (giảm / down {-p.rank_change})" if p.rank_change < 0
                 else " (giữ nguyên / same)"
             )  # fmt: skip
+        successor = f"; kế thừa từ / successor of {p.from_name}" if p.from_name else ""
         previous = {
             "year": p.year,
             "text": (
-                f"({p.campaign}): chỉ số / index {vn(p.index)} → {vn(u.index)} "
+                f"({p.campaign}{successor}): chỉ số / index {vn(p.index)} → {vn(u.index)} "
                 f"({vn(p.index_change)}); hạng / rank {p.rank if p.rank is not None else '—'} → "
                 f"{u.rank if u.rank is not None else '—'}{moved}; xếp loại / class "
                 f"{p.classification.label_vi if p.classification else '—'} → {u.class_vi or '—'}."
             ),
         }
+    register = []  # what the register of units says of this unit (issue 15), as HTML says it
+    if card.part_year_vi:
+        register.append(f"Đơn vị {card.part_year_vi} (existed part of the year).")
+    if card.previous is None and card.merged_from:
+        merged = "; ".join(
+            f"{m.name} (chỉ số / index {vn(m.index)}"
+            + (f", hạng / rank {m.rank}" if m.rank is not None else "")
+            + ")"
+            for m in card.merged_from
+        )
+        register.append(
+            f"Kế thừa từ / successor of: {merged}. Đơn vị hợp nhất: không so sánh chênh lệch "
+            "với từng đơn vị cũ (a merged unit: no single change is computed)."
+        )
     adjustments = []
     for line in card.adjustments:
         data = _line(line)
@@ -233,6 +248,7 @@ def _scorecard(card: Scorecard) -> dict[str, Any]:
             ["Thay đổi khi thẩm định", "appraisal changes", str(len(list(card.changes)))],
         ],
         "previous": previous,
+        "register": register,
         "warnings": list(u.warnings),
         "areas": areas,
         "chart": charts.profile_svg(card),

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import unicodedata
+from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from scoring.reports import build
 from scoring.reports.html import render_html
 from scoring.reports.model import Report
+from scoring.reports.pdf import write_pdf
 from scoring.store.cycle import run_cycle
 from scoring.store.db import open_store
 from tests.support.registers import two_years
@@ -74,3 +78,25 @@ def test_the_summary_lists_every_change_of_units(report: Report) -> None:
     assert "Huyện H (chỉ số 2017: 31,17): không có đơn vị kế thừa, chấm dứt từ 01/07/2018" in page
     assert "Sở Ngoại vụ: đơn vị mới, hoạt động từ 01/08/2018" in page
     assert "x: Sở X → Ban X: cùng mã nhưng khác đơn vị" in page
+
+
+def _pdf_words(report: Report, unit: str, path: Path) -> str:
+    """The text of a unit's PDF scorecard, whitespace collapsed."""
+    write_pdf(report, path, "scorecard", unit)
+    doc = pdfium.PdfDocument(path)
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def test_the_pdf_scorecards_say_what_the_register_says(report: Report, tmp_path: Path) -> None:
+    """The PDF scorecard of a merged unit names its predecessors with no change, a renamed
+    unit's says whose successor it is, and a new body's that it existed part of the year."""
+    merged = _pdf_words(report, "nn", tmp_path / "nn.pdf")
+    assert "Kế thừa từ / successor of: Sở A (chỉ số / index 93,00" in merged
+    assert "không so sánh chênh lệch" in merged
+    assert "kế thừa từ / successor of Sở K" in _pdf_words(report, "k2", tmp_path / "k2.pdf")
+    new = _pdf_words(report, "ngoai-vu", tmp_path / "nv.pdf")
+    assert "Đơn vị hoạt động từ 01/08/2018" in new
