@@ -17,7 +17,17 @@ from typing import Any
 
 import pytest
 
-from scoring.reports import FORMATS, Report, build, charts, fonts, outputs, pdf, prepare, write_all
+from scoring.reports import (
+    FORMATS,
+    Report,
+    build,
+    charts,
+    fonts,
+    make_folders,
+    outputs,
+    pdf,
+    write_all,
+)
 from scoring.reports import html as pages
 from scoring.store import cycle
 from scoring.store.db import Store, open_store
@@ -60,7 +70,7 @@ def test_publication_set_2018(benchmark: Any, store: Store, tmp_path: Path) -> N
         report = build(store, "langson-2018", generated_at=AT)
         folder = tmp_path / f"out{next(_n)}"
         planned = outputs(report, folder, FORMATS)
-        prepare(folder, planned)
+        make_folders(folder, planned)
         for _ in write_all(report, planned):
             pass
         cpu.append(time.process_time() - used)
