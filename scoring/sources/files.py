@@ -101,9 +101,10 @@ def atomic_open(
         yield fh
 
 
-def write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` all or nothing; the path written."""
-    with atomic_open(path, encoding=encoding) as fh:
+def write_text(path: Path, text: str, encoding: str = "utf-8", newline: str | None = None) -> Path:
+    """Write ``text`` to ``path`` all or nothing; the path written. ``newline`` as ``open``
+    takes it: ``"\n"`` or ``""`` write line ends as they are in ``text`` on every system."""
+    with atomic_open(path, encoding=encoding, newline=newline) as fh:
         fh.write(text)
     return path
 

@@ -109,8 +109,9 @@ def forms_csv(rows: list[dict[str, str]], questions: list[str]) -> str:
 
 
 def write_forms_csv(path: Path, rows: list[dict[str, str]], questions: list[str]) -> Path:
-    """Write the forms to ``path`` (atomically) as ``forms_csv`` gives them."""
-    return write_text(path, forms_csv(rows, questions))
+    """Write the forms to ``path`` (atomically) as ``forms_csv`` gives them (its CRLF kept as
+    they are, on Windows too)."""
+    return write_text(path, forms_csv(rows, questions), newline="")
 
 
 def design_yaml(design: Mapping[str, Any]) -> str:

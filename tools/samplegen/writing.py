@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring import load_index
+from scoring.sources.files import write_text
 from tools.samplegen.answers import build
 from tools.samplegen.appraise import Appraisal, appraise
 from tools.samplegen.calibrate import applied, calibrate, check
@@ -107,7 +108,7 @@ def write_campaign(ctx: Context, submitted: dict[str, dt.date]) -> None:
     publish = f"  publish_on: {ctx.year.schedule.publish_on.isoformat()}\n"
     text = text.replace(publish, f"{publish[:-1]}  # {ctx.year.publish_note}\n")
     text = text.replace("late_submission: flag\n", "late_submission: flag  # flag | refuse\n")
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text, newline="\n")
 
 
 def write_appraisal(ctx: Context, ap: Appraisal) -> None:
@@ -182,6 +183,6 @@ def generate(out: Path, data: Data | None = None) -> None:
         index = base
         if year.own_index:
             own = folder / "criteria.yaml"
-            own.write_text(criteria_for(year.year, base.meta.year, data.prose), encoding="utf-8")
+            write_text(own, criteria_for(year.year, base.meta.year, data.prose), newline="\n")
             index = load_index(own, RULES)
         write_year(Context(data, year, index, Scorer(index), folder))

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from scoring.sources.files import write_text
+
 
 class LeafId(str):
     """A leaf id, always written in double quotes."""
@@ -68,4 +70,4 @@ def dump(path: Path, data: Any, header: str, generated: str) -> None:
         width=1000,
         default_flow_style=None,
     )
-    path.write_text(f"# {header}\n# {generated}\n{text}", encoding="utf-8")
+    write_text(path, f"# {header}\n# {generated}\n{text}", newline="\n")

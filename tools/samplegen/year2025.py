@@ -142,7 +142,7 @@ def write_register(folder: Path, data: Data, register: Register) -> None:
         f"note_vi: '{e['note_vi']}'}}\n"
         for e in ended
     ]
-    path.write_text("".join([*lines, "ended:\n", *rows]), encoding="utf-8")
+    write_text(path, "".join([*lines, "ended:\n", *rows]), newline="\n")
 
 
 def _flow(value: Any) -> str:
@@ -159,7 +159,7 @@ def drop_unsurveyed(folder: Path, data: Data) -> None:
     text = path.read_text(encoding="utf-8")
     for unit in data.cases.units:
         text = text.replace(f"\n  {unit.id}: {{}}\n", "\n")
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text, newline="\n")
 
 
 def add_time_zone(folder: Path) -> None:
@@ -167,7 +167,7 @@ def add_time_zone(folder: Path) -> None:
     path = folder / "campaign.yaml"
     text = path.read_text(encoding="utf-8")
     mark = "late_submission: flag  # flag | refuse\n"
-    path.write_text(text.replace(mark, f"{mark}time_zone: {TIME_ZONE}\n"), encoding="utf-8")
+    write_text(path, text.replace(mark, f"{mark}time_zone: {TIME_ZONE}\n"), newline="\n")
 
 
 def add_forms(folder: Path) -> None:
@@ -180,7 +180,7 @@ def add_forms(folder: Path) -> None:
     survey, _ = load_yaml_file(path)
     design, rows = forms_from_survey(survey["units"], year=YEAR, seed=YEAR, minimum=MINIMUM_SAMPLE)
     design["below_minimum"] = "not_applicable"
-    write_text(folder / "survey-design.yaml", design_yaml(design))
+    write_text(folder / "survey-design.yaml", design_yaml(design), newline="\n")
     write_forms_csv(folder / "forms.csv", rows, list(design["questions"]))
     fed = {q["leaf"] for q in design["questions"].values()}
     kept = {
@@ -195,11 +195,19 @@ def add_forms(folder: Path) -> None:
     note = (
         "# The counted leaves come from forms.csv (survey-design.yaml); this file keeps the rest.\n"
     )
-    write_text(path, header + note + dump_yaml({"units": {u: a for u, a in kept.items() if a}}))
+    write_text(
+        path,
+        header + note + dump_yaml({"units": {u: a for u, a in kept.items() if a}}),
+        newline="\n",
+    )
     camp = folder / "campaign.yaml"
     text = camp.read_text(encoding="utf-8")
     forms = "survey_forms: {design: survey-design.yaml, files: [forms.csv]}\n"
-    write_text(camp, text.replace("survey: survey.yaml\n", "survey: survey.yaml\n" + forms, 1))
+    write_text(
+        camp,
+        text.replace("survey: survey.yaml\n", "survey: survey.yaml\n" + forms, 1),
+        newline="\n",
+    )
 
 
 def generate_2025(out: Path, data: Data | None = None) -> None:
@@ -210,7 +218,7 @@ def generate_2025(out: Path, data: Data | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     own = folder / "criteria.yaml"
     if own.resolve() != CRITERIA_2025.resolve():
-        own.write_bytes(CRITERIA_2025.read_bytes())
+        write_text(own, CRITERIA_2025.read_text(encoding="utf-8"), newline="\n")
     index = load_index(own, RULES)
     for year in data.cases.years:
         write_year(Context(data, year, index, Scorer(index), folder))
