@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +37,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "samples", help="output folder")
     args = parser.parse_args(argv)
-    generate(args.out)
-    generate_2025(args.out)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    # all or nothing: every year is drawn into a draft folder first, and a year's folder is
+    # replaced only once all of them are written (a failure leaves samples/ as it was)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".draft-") as tmp:
+        draft = Path(tmp)
+        generate(draft)
+        generate_2025(draft)
+        for year in sorted(p for p in draft.iterdir() if p.is_dir()):
+            target, old = out / year.name, draft / f"{year.name}.old"
+            if target.exists():
+                target.rename(old)
+            year.rename(target)
 
 
 if __name__ == "__main__":
