@@ -1,40 +1,38 @@
-"""National-scale benchmark harness: a generated campaign and the competitors of the engine.
+"""National-scale benchmark harness: a generated campaign and the engine of record's sides.
 
-Used only by ``benchmarks/test_national_speed.py`` and ``tests/evaluation/test_batch_stream.py``;
-nothing in ``scoring`` imports it.
+Used only by ``benchmarks/`` and ``tests/evaluation/test_batch_stream.py``; nothing in
+``scoring`` imports it. Its competitors live beside it: ``benchmarks/fast_exact.py`` (the
+exact plain-Python floor) and ``benchmarks/zen_national.py`` (zen-engine).
 
 - ``national``: a seeded, deterministic campaign of ``n`` prepared units over every group of
   ``criteria.yaml`` (every rule kind the index uses), with deliberate ties (units that copy
   another unit's answers), missing evidence on evidence-required leaves, not-applicable areas
   (units tagged ``no_procedures``), answers left out, and units' own ``na: true`` answers.
-- ``hand_loop``: the floor for Python, a plain loop over the same compiled rules that records
-  each leaf's matched band and points as compact tuples.
-- ``zen_decisions`` / ``zen_loop``: the same index as GoRules zen-engine decision tables (one
-  table per leaf, hit policy "first"), evaluated with its trace on.
+- ``engine_traced`` / ``engine_untraced``: the engine of record with every unit's complete
+  trace produced and frozen, or without building traces.
+- ``naive_loop``: NOT a floor, kept for reference: a plain loop that decides and scores every
+  leaf afresh, Decimal by Decimal, with no memo and no aggregation.
 
-``hand_loop`` and ``zen_loop`` return the same shape, one tuple per unit:
+``naive_loop`` (and ``zen_national.zen_loop``) return one tuple per unit:
 ``(unit id, sum of the leaf points, [(leaf id, branch, points), ...])`` with every leaf of the
 unit's group in order; a leaf left out as not applicable (exempt by a tag, or answered
 ``na: true``) is ``(leaf id, None, None)``, and a branch whose handler says "not applicable"
-(e.g. a zero denominator counted as N/A) has points ``None``. What they leave out, on purpose:
-bonuses and penalties, appraisal changes, the "grant_full" strategy of N/A leaves and the
-rescale; the sum is the plain sum of the leaf points. The engine of record does all of that;
-the comparison is about deciding and scoring leaves, which is where the engines differ.
+(e.g. a zero denominator counted as N/A) has points ``None``. What they leave out: bonuses and
+penalties, the "grant_full" strategy of N/A leaves, node sums and the rescale (the sum is the
+plain sum of the leaf points), which is why they are not like for like with the engine.
 """
 
 from __future__ import annotations
 
 import decimal
-import json
 import random
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from benchmarks.test_scoring_speed import _prepare_all, iter_submissions
-from scoring import Ready
+from scoring import Ready, UnitResult, score_units
 from scoring.campaign.submission import Answer, Submission, UnitSpec
 from scoring.evaluation.outcomes import leaf_facts
 from scoring.index.kinds import MISSING, Branch
@@ -43,9 +41,6 @@ from scoring.sources.numbers import CONTEXT, ZERO
 
 LeafRecord = tuple[str, str | None, Decimal | None]  # (leaf id, branch, points)
 UnitRecord = tuple[str, Decimal, list[LeafRecord]]  # (unit id, sum of leaf points, leaves)
-
-if TYPE_CHECKING:
-    import zen  # zen-engine: imported when used, so the generator works without it
 
 NA_TAG = "no_procedures"
 
@@ -136,7 +131,31 @@ def leaf_evaluations(index: Index, units: Sequence[Ready]) -> int:
     return sum(per_group[r.group] for r in units)
 
 
-# ---------------------------------------------------------------- the hand-written loop
+# ---------------------------------------------------------------- the engine of record
+
+
+def engine_untraced(index: Index, units: Sequence[Ready], jobs: int = 1) -> list[UnitResult]:
+    """The engine of record without building traces: ``score_units``' results (a trace is
+    built only when someone reads it)."""
+    return score_units(index, units, jobs=jobs)
+
+
+def engine_traced(index: Index, units: Sequence[Ready], jobs: int = 1) -> list[UnitResult]:
+    """The engine of record with every unit's complete trace produced and frozen.
+
+    The one place that says what "traced" costs the engine: at merge, switch it to the compact
+    frozen traces of issue 18 (i18-trace) when ``score_units`` produces them. Today:
+    ``score_units`` (which scores each unit from a snapshot of its inputs, ``inputs.frozen_batch``),
+    then every unit's steps built (``LazySteps`` materialised into a tuple of frozen ``Step``
+    records, reasons in both languages), the results kept with their traces.
+    """
+    results = score_units(index, units, jobs=jobs)
+    for res in results:
+        len(res.trace)  # builds and keeps the unit's steps
+    return results
+
+
+# ---------------------------------------------------------------- the naive loop (not a floor)
 
 # (status, lo, lo inclusive, hi, hi inclusive, branch id), in the index's branch order
 _Band = tuple[str, int | None, bool, int | None, bool, str]
@@ -158,8 +177,8 @@ def _hand_plan(index: Index) -> dict[str, list[tuple[str, Item, tuple[_Band, ...
     return plan
 
 
-def hand_loop(index: Index, units: Sequence[Ready]) -> list[UnitRecord]:
-    """Each unit's leaves decided and scored by a plain Python loop (see the module doc).
+def naive_loop(index: Index, units: Sequence[Ready]) -> list[UnitRecord]:
+    """Each unit's leaves decided and scored by a naive plain Python loop (see the module doc).
 
     Per leaf: the engine's fact (status, encoded value, evidence flag) from
     ``scoring.evaluation.outcomes.leaf_facts``; the first branch whose status matches and
@@ -205,172 +224,11 @@ def hand_loop(index: Index, units: Sequence[Ready]) -> list[UnitRecord]:
     return out
 
 
-# ---------------------------------------------------------------- zen-engine (GoRules JDM)
-
-
-def _zen_bound(b: Branch) -> str:
-    """A branch's encoded bounds as a zen unary expression on the column's value."""
-    lo, hi = b.lo, b.hi
-    if lo is None and hi is None:
-        return ""  # any value (also none: the statuses without a value)
-    if lo is None:
-        return f"{'<=' if b.hi_incl else '<'} {hi}"
-    if hi is None:
-        return f"{'>=' if b.lo_incl else '>'} {lo}"
-    if lo == hi and b.lo_incl and b.hi_incl:
-        return str(lo)
-    return f"{'[' if b.lo_incl else '('}{lo}..{hi}{']' if b.hi_incl else ')'}"
-
-
-def _zen_table(name: str, item: Item) -> dict[str, Any]:
-    """One leaf as a decision table: a row per branch (two for an evidence-gated leaf)."""
-    inputs = [
-        {"id": "s", "name": "status", "type": "expression", "field": f"{name}.s"},
-        {"id": "v", "name": "value", "type": "expression", "field": f"{name}.v"},
-    ]
-    outputs = [{"id": "b", "name": "branch", "type": "expression", "field": f"{name}.b"}]
-    if item.gated:
-        inputs.append({"id": "e", "name": "evidence", "type": "expression", "field": f"{name}.e"})
-        outputs.append({"id": "g", "name": "gate", "type": "expression", "field": f"{name}.g"})
-    rules = []
-    for b in item.branches:
-        row = {"s": json.dumps(b.status), "v": _zen_bound(b), "b": json.dumps(b.id)}
-        if item.gated:  # evidence flag 0: the branch holds and the evidence gate too
-            rules.append({"_id": f"{b.id}#evidence_gate", **row, "e": "0", "g": "true"})
-            rules.append({"_id": b.id, **row, "e": "", "g": "false"})
-        else:
-            rules.append({"_id": b.id, **row})
-    return {
-        "id": name,
-        "type": "decisionTableNode",
-        "name": item.code,
-        "position": {"x": 0, "y": 0},
-        "content": {"hitPolicy": "first", "inputs": inputs, "outputs": outputs, "rules": rules},
-    }
-
-
-def zen_graph(items: Sequence[tuple[str, Item]]) -> dict[str, Any]:
-    """A JDM graph: one input node feeding one table per leaf, all merged into one output."""
-    nodes: list[dict[str, Any]] = [
-        {"id": "in", "type": "inputNode", "name": "unit", "position": {"x": 0, "y": 0}},
-        {"id": "out", "type": "outputNode", "name": "leaves", "position": {"x": 0, "y": 0}},
-    ]
-    edges = []
-    for name, item in items:
-        nodes.append(_zen_table(name, item))
-        edges.append({"id": f"in-{name}", "type": "edge", "sourceId": "in", "targetId": name})
-        edges.append({"id": f"{name}-out", "type": "edge", "sourceId": name, "targetId": "out"})
-    return {"contentType": "application/vnd.gorules.decision", "nodes": nodes, "edges": edges}
-
-
-@dataclass
-class ZenIndex:
-    """The index as zen-engine decisions: one graph per group, keyed by the group id."""
-
-    engine: zen.ZenEngine
-    decisions: dict[str, zen.ZenDecision]  # group -> the compiled graph
-    contents: dict[str, str]  # group -> the JDM document (what the loader serves)
-    leaves: dict[str, list[tuple[str, Item]]]  # group -> (field name in the context, leaf)
-
-
-def zen_decisions(index: Index) -> ZenIndex:
-    """Every group's leaves as one JDM graph of decision tables, loaded into a ZenEngine.
-
-    The context of a unit has one object per applicable leaf, ``{"L<i>": {"s": status,
-    "v": encoded value, "e": evidence flag}}`` (the same integers the durable-rules facts
-    carry); each table reads its leaf's object and writes ``{"L<i>": {"b": branch, "g":
-    gate}}``. ``engine.evaluate(group, ...)`` loads the group's graph through the loader.
-    """
-    import zen
-
-    leaves = {
-        g: [(f"L{i}", item) for i, item in enumerate(view.leaves.values())]
-        for g, view in index.groups.items()
-    }
-    contents = {g: json.dumps(zen_graph(items)) for g, items in leaves.items()}
-    engine = zen.ZenEngine({"loader": lambda key: contents[key]})
-    decisions = {g: engine.create_decision(c) for g, c in contents.items()}
-    return ZenIndex(engine, decisions, contents, leaves)
-
-
-def zen_context(z: ZenIndex, index: Index, r: Ready) -> dict[str, dict[str, Any]]:
-    """A unit's zen input: the engine facts of its applicable leaves (N/A leaves left out)."""
-    keys = leaf_facts(index.groups[r.group], r)
-    ctx: dict[str, dict[str, Any]] = {}
-    for name, item in z.leaves[r.group]:
-        key = keys.get(item.id)
-        if key is None:
-            continue
-        fact: dict[str, Any] = {"s": key[2]}
-        if key[3] is not None:
-            fact["v"] = key[3]
-        if key[4] is not None:
-            fact["e"] = key[4]
-        ctx[name] = fact
-    return ctx
-
-
-def zen_loop(
-    z: ZenIndex,
-    index: Index,
-    units: Sequence[Ready],
-    trace: bool = True,
-    via_engine: bool = False,
-) -> list[UnitRecord]:
-    """Each unit evaluated by zen-engine with its trace on, then scored like ``hand_loop``:
-    the handler's points of the branch zen chose, 0 under the evidence gate zen chose.
-
-    By default the group's compiled ``ZenDecision`` is evaluated (``decision.evaluate(ctx,
-    {"trace": True})``), the fastest way measured; ``via_engine`` goes through
-    ``engine.evaluate(group, ctx, ...)`` and its loader instead, which loads the graph again
-    on every call (about 1.5 ms a unit more here). The trace zen returns holds, per table,
-    its whole input and the row that matched; the matched row's ``_id`` is checked against
-    the output and the rest is dropped (every table's trace repeats the unit's whole context,
-    about 185 KB of JSON a unit: 12,000 of them kept would not fit in memory).
-    """
-    opts = {"trace": trace}
-    out: list[UnitRecord] = []
-    with decimal.localcontext(CONTEXT):
-        for r in units:
-            ctx = zen_context(z, index, r)
-            if via_engine:
-                resp = z.engine.evaluate(r.group, ctx, opts)
-            else:
-                resp = z.decisions[r.group].evaluate(ctx, opts)
-            result = resp["result"]
-            tr = resp.get("trace") if trace else None
-            prepared = r.leaves
-            records: list[LeafRecord] = []
-            total = ZERO
-            for name, item in z.leaves[r.group]:
-                got = result.get(name)
-                if got is None:
-                    records.append((item.id, None, None))
-                    continue
-                bid, gated = got["b"], got.get("g", False)
-                if tr is not None:
-                    row = tr[name]["traceData"]["rule"]["_id"]
-                    if row != (f"{bid}#evidence_gate" if gated else bid):
-                        raise AssertionError(f"zen trace of {name} says {row}, output {got}")
-                if bid == MISSING:
-                    pts: Decimal | None = ZERO
-                else:
-                    assert item.handler is not None
-                    pts = item.handler.points(item.node.rule, bid, prepared[item.id], item.max)
-                if gated and pts is not None:
-                    pts = ZERO
-                records.append((item.id, bid, pts))
-                if pts is not None:
-                    total += pts
-            out.append((r.unit.id, total, records))
-    return out
-
-
 # ---------------------------------------------------------------- the engine's own records
 
 
 def engine_records(index: Index, results: Sequence[Any]) -> list[UnitRecord]:
-    """The engine of record's leaf steps in the same shape as ``hand_loop``'s records."""
+    """The engine of record's leaf steps in the same shape as ``naive_loop``'s records."""
     out: list[UnitRecord] = []
     with decimal.localcontext(CONTEXT):
         for res in results:

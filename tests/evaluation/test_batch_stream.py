@@ -12,14 +12,12 @@ import pytest
 from benchmarks.national import (
     NA_TAG,
     engine_records,
-    hand_loop,
     leaf_evaluations,
+    naive_loop,
     national,
     national_stream,
-    zen_decisions,
-    zen_graph,
-    zen_loop,
 )
+from benchmarks.zen_national import zen_decisions, zen_graph, zen_loop
 from scoring import Index, ParindexError, Ready, UnitResult, dumps, score_units
 from scoring.campaign.ready import NA
 from scoring.campaign.submission import Submission, UnitSpec
@@ -119,11 +117,11 @@ def test_generator_has_missing_evidence_na_areas_and_missing_answers(
     assert na_answers > 0
 
 
-def test_hand_loop_matches_engine_leaf_by_leaf(
+def test_naive_loop_matches_engine_leaf_by_leaf(
     index: Index, units: list[Ready], engine: list[Any]
 ) -> None:
-    """The hand-written loop picks the engine's branch and points for every leaf of every unit."""
-    hand = hand_loop(index, units)
+    """The naive loop picks the engine's branch and points for every leaf of every unit."""
+    hand = naive_loop(index, units)
     assert _by_leaf(hand) == _by_leaf(engine)
     assert sum(len(recs) for _, _, recs in hand) == leaf_evaluations(index, units)
 
@@ -148,17 +146,19 @@ def test_zen_through_its_loader_matches_engine(
 
 
 def test_zen_graph_has_a_table_per_leaf_and_a_row_per_branch(index: Index) -> None:
-    """Each group's JDM graph: one first-hit table per leaf, a row per branch (two if gated)."""
+    """Each group's JDM graph: one first-hit table per leaf and per bonus/penalty of the group,
+    a row per branch (two if gated)."""
     _zen()
     z = zen_decisions(index)
     for g, view in index.groups.items():
-        doc = zen_graph(z.leaves[g])
+        doc = zen_graph(z.tables[g])
         tables = [n for n in doc["nodes"] if n["type"] == "decisionTableNode"]
-        assert len(tables) == len(view.leaves) == len(doc["edges"]) // 2
-        for table, item in zip(tables, view.leaves.values(), strict=True):
+        claims = sum(1 for a in index.adjustments if g in a.groups)
+        assert len(tables) == len(view.leaves) + claims == len(doc["edges"]) // 2
+        for table, (_, code, branches, gated) in zip(tables, z.tables[g], strict=True):
             assert table["content"]["hitPolicy"] == "first"
-            rows = len(item.branches) * (2 if item.gated else 1)
-            assert len(table["content"]["rules"]) == rows
+            assert table["name"] == code
+            assert len(table["content"]["rules"]) == len(branches) * (2 if gated else 1)
 
 
 def _whole(results: list[UnitResult]) -> list[tuple[str, tuple[Any, ...], list[Any]]]:
