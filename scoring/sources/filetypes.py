@@ -165,6 +165,14 @@ def _check_size(name: str, width: int, height: int) -> None:
         )
 
 
+def size_text(size: int, lang: str = "vi") -> str:
+    """A file's size as people read it: KB under a megabyte, else MB, one decimal (with a
+    decimal comma in Vietnamese)."""
+    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    text = f"{value:.1f}"
+    return f"{text.replace('.', ',') if lang == 'vi' else text} {unit}"
+
+
 def _mb(size: int, lang: str) -> str:
     text = f"{size / (1024 * 1024):.1f}"
     return text.replace(".", ",") if lang == "vi" else text

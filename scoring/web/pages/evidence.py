@@ -19,12 +19,12 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from scoring.sources import clock
-from scoring.sources.filetypes import MAX_BYTES, TYPES, Bilingual
+from scoring.sources.filetypes import MAX_BYTES, TYPES, Bilingual, size_text
 from scoring.store import accounts, evidence, views, workflow
 from scoring.store.accounts import Account
 from scoring.store.evidence import Attachment, EvidenceClosed
 from scoring.store.schema import CampaignRow, UnitRow
-from scoring.web import i18n, policy
+from scoring.web import policy
 from scoring.web.pages.common import back, result
 from scoring.web.pages.unit import unit_page
 from scoring.web.routing import Router
@@ -43,7 +43,7 @@ def register(router: Router) -> None:
         evidence_panel=lambda request, camp, unit, me, lang: panel(
             web, request, camp, unit, me, lang
         ),
-        evidence_size=size_label,
+        evidence_size=size_text,
         evidence_kind=lambda media_type: TYPES[media_type][1],
     )
 
@@ -180,9 +180,3 @@ def disposition(name: str) -> str:
     ascii_name = "".join(c for c in ascii_name if c.isascii() and c.isprintable())
     ascii_name = ascii_name.replace('"', "").replace("\\", "") or "tai-lieu"
     return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def size_label(size: int, lang: str) -> str:
-    """A file's size as people read it: KB under a megabyte, else MB, one decimal."""
-    value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
-    return f"{i18n.number(f'{value:.1f}', lang)} {unit}"
