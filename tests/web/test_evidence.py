@@ -211,3 +211,18 @@ def _version(st: Store) -> str:
     unit = views.unit(st, CID, OWN)
     assert unit is not None
     return str(unit.version)
+
+
+def test_a_file_posted_to_a_form_that_takes_none_is_refused(st: Store) -> None:
+    """Only the upload route takes a file: the same file posted with the answers form is
+    refused (400) and nothing is stored."""
+    c = _client(st, "canbo")
+    before = len(_rows(st, AuditRow))
+    r = c.post(
+        f"{UNIT}/answers",
+        data={"csrf": csrf_of(c), "version": _version(st)},
+        files={"file": ("a.pdf", files.pdf(), "application/pdf")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400
+    assert len(_rows(st, AuditRow)) == before and _rows(st, EvidenceBlob) == []
