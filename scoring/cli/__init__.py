@@ -6,6 +6,7 @@ import sys
 
 from scoring.cli import (  # noqa: F401  # importing a command module registers its commands
     appraisal_cmds,
+    evidence_cmds,
     index_cmds,
     plan_cmds,
     report_cmds,

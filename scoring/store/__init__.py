@@ -5,5 +5,6 @@ the hash-chained log. ``campaigns`` opens a campaign and adds its units, ``impor
 unit, survey and council files, ``moves`` steps units and the campaign through ``workflow``'s
 states, ``roster`` changes its units, ``appraisal`` and ``publication`` write the appraisal
 rounds and the published runs; ``stored`` reads a campaign back, ``views`` and ``drafts`` serve
-the web pages; ``cycle`` replays a whole folder; ``accounts`` holds the web app's users.
+the web pages; ``cycle`` replays a whole folder; ``accounts`` holds the web app's users;
+``evidence`` keeps the units' evidence files, once per content.
 """

@@ -9,6 +9,7 @@ floating-point columns. Schema changes go through the Alembic migrations in
 
 from __future__ import annotations
 
+from sqlalchemy import Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 
@@ -190,3 +191,38 @@ class SessionRow(SQLModel, table=True):
     csrf: str = Field(max_length=64)
     created_at: str
     expires_at: str
+
+
+# --- evidence documents (scoring/store/evidence.py, migration 0005) -------------------------
+
+
+class EvidenceBlob(SQLModel, table=True):
+    """The bytes of an evidence file, once per content (keyed by their SHA-256)."""
+
+    __tablename__ = "evidence_blob"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    media_type: str = Field(max_length=40)  # found from the content, never the name
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: str
+
+
+class EvidenceFile(SQLModel, table=True):
+    """An evidence file attached to a leaf of a unit: by its self-assessment (``answers``) or
+    by its explanation of an appraisal change (``explanation``)."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (Index("ix_evidence_file_unit", "campaign_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=100)
+    unit_id: str = Field(max_length=100)
+    node_id: str = Field(max_length=100)
+    stage: str = Field(max_length=20)  # answers | explanation
+    sha256: str = Field(foreign_key="evidence_blob.sha256", index=True, max_length=64)
+    name: str = Field(max_length=200)  # as the uploader's computer called it, made safe
+    size: int
+    media_type: str = Field(max_length=40)
+    uploader: str = Field(max_length=100)
+    at: str

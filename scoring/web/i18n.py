@@ -134,6 +134,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "nothing_lost": ("Không mất điểm nào.", "No points lost."),
     "explanations": ("Giải trình của đơn vị", "The unit's explanations"),
     "late": ("nộp muộn", "late"),
+    # --- evidence files (area i16-evidence: pages/evidence.py, _evidence.html) ---
+    "ev_title": ("Tài liệu kiểm chứng đính kèm", "Attached evidence files"),
+    "ev_files": ("Tệp đính kèm", "Files"),
+    "ev_file": ("Tệp (PDF hoặc ảnh)", "File (PDF or image)"),
+    "ev_upload": ("Tải lên", "Upload"),
+    "ev_help": (
+        "PDF, PNG, JPEG hoặc WebP, tối đa {mb} MB; loại tệp được kiểm tra theo nội dung, "
+        "không theo tên tệp.",
+        "PDF, PNG, JPEG or WebP, at most {mb} MB; the type is checked by the content, not "
+        "by the file's name.",
+    ),
+    "ev_none": ("Chưa có tệp đính kèm.", "No files attached."),
+    "ev_same": (
+        "Tệp này đã được đính kèm cho tiêu chí này; không lưu thêm.",
+        "This file is already attached to this item; nothing was added.",
+    ),
+    "ev_choose_again": (
+        "Tệp chưa được lưu; hãy chọn lại tệp.",
+        "The file was not stored; choose it again.",
+    ),
+    "ev_remove": ("Gỡ tệp", "Remove"),
+    "ev_remove_confirm": ("Gỡ tệp này khỏi tiêu chí?", "Remove this file from the item?"),
+    "ev_explained": (
+        "Giải trình và tài liệu kèm theo (vòng 2)",
+        "Explanations and their files (round 2)",
+    ),
+    "ev_by": ("tải lên bởi", "uploaded by"),
 }
 
 STATES: dict[str, tuple[str, str]] = {

@@ -48,6 +48,9 @@ ACTIONS: dict[str, Rule] = {
     "campaign.publish": _r("admin"),
     "accounts.read": _r("admin"),
     "accounts.write": _r("admin"),
+    # evidence files: read by whoever reads the unit, changed by its own officers only
+    "evidence.read": _r("appraiser", "auditor", "admin", own=True),
+    "evidence.write": _r(own=True),
 }
 
 

@@ -22,12 +22,16 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
+from scoring.sources.filetypes import MAX_BYTES
 from scoring.store import accounts
 from scoring.web import policy
 from scoring.web.site import COOKIE, Ctx, Web, language
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 MAX_BODY = 1_000_000  # bytes of a posted form
+# bytes of a posted form with one file: twice the largest file accepted, so that a file a
+# little too large is refused by the evidence check, with its reason beside the field
+MAX_UPLOAD = 2 * MAX_BYTES
 
 
 class NeedSignIn(Exception):
@@ -60,21 +64,33 @@ class Router:
         self.web = web
         self.specs: list[RouteSpec] = []
 
-    def add(self, method: str, path: str, action: str, handler: Callable[..., Any]) -> None:
+    def add(
+        self,
+        method: str,
+        path: str,
+        action: str,
+        handler: Callable[..., Any],
+        *,
+        upload: bool = False,
+    ) -> None:
         """Declare a route with the action it needs; the check runs before the handler, which
-        is called as ``handler(web, ctx, **path_params)``."""
+        is called as ``handler(web, ctx, **path_params)``. Only an ``upload`` route takes a
+        file (one, of at most ``MAX_UPLOAD`` bytes with the form)."""
         assert action in policy.ACTIONS, action
         web = self.web
 
         async def endpoint(request: Request) -> Response:
-            ctx = await check(web, request, action)
-            params = dict(request.path_params)
-            if inspect.iscoroutinefunction(handler):
-                result = await handler(web, ctx, **params)
-            else:  # argon2, scoring and charts take time: never on the event loop
-                result = await run_in_threadpool(handler, web, ctx, **params)
-            assert isinstance(result, Response)
-            return result
+            try:
+                ctx = await check(web, request, action, upload=upload)
+                params = dict(request.path_params)
+                if inspect.iscoroutinefunction(handler):
+                    result = await handler(web, ctx, **params)
+                else:  # argon2, scoring and charts take time: never on the event loop
+                    result = await run_in_threadpool(handler, web, ctx, **params)
+                assert isinstance(result, Response)
+                return result
+            finally:  # an uploaded file's temporary copy goes, refused or not
+                await request.close()
 
         endpoint.__name__ = handler.__name__
         endpoint.__doc__ = handler.__doc__
@@ -84,14 +100,15 @@ class Router:
             methods=[method],
             name=handler.__name__,
             summary=(handler.__doc__ or handler.__name__).strip().splitlines()[0],
-            openapi_extra=openapi(method, path, action),
+            openapi_extra=openapi(method, path, action, upload),
         )
         self.specs.append(RouteSpec(method, path, action, handler.__name__))
 
 
-def openapi(method: str, path: str, action: str) -> dict[str, Any]:
+def openapi(method: str, path: str, action: str, upload: bool = False) -> dict[str, Any]:
     """What the OpenAPI schema says of a route: its path parameters, its form body (every
-    field a string), and the action it needs (``x-parindex-action``)."""
+    field a string; an upload's ``file`` binary), and the action it needs
+    (``x-parindex-action``)."""
     extra: dict[str, Any] = {
         "x-parindex-action": action,
         "parameters": [
@@ -105,17 +122,22 @@ def openapi(method: str, path: str, action: str) -> dict[str, Any]:
             "required": False,
             "content": {"application/x-www-form-urlencoded": {"schema": form}},
         }
+        if upload:
+            fields = {"file": {"type": "string", "format": "binary"}}
+            multipart = {**form, "properties": fields}
+            extra["requestBody"]["content"] = {"multipart/form-data": {"schema": multipart}}
     return extra
 
 
-async def check(web: Web, request: Request, action: str) -> Ctx:
-    """The request as a handler sees it, once it passed the checks ``action`` needs."""
+async def check(web: Web, request: Request, action: str, *, upload: bool = False) -> Ctx:
+    """The request as a handler sees it, once it passed the checks ``action`` needs (a
+    file in the form only for an ``upload`` route)."""
     token = request.cookies.get(COOKIE, "")
     found = accounts.session(web.store, token, now=web.clock()) if 0 < len(token) < 200 else None
     account, csrf = found if found else (None, "")
     ctx = Ctx(request, account, csrf, language(request))
     if request.method not in SAFE:
-        ctx.form = await _form(request)
+        ctx.form = await _form(request, MAX_UPLOAD if upload else MAX_BODY, int(upload))
     if action == policy.PUBLIC:
         return ctx
     if account is None:
@@ -129,22 +151,20 @@ async def check(web: Web, request: Request, action: str) -> Ctx:
     return ctx
 
 
-async def _form(request: Request) -> FormData:
+async def _form(request: Request, limit: int, files: int) -> FormData:
     length = request.headers.get("content-length")
-    if length is not None and (
-        not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY
-    ):
+    if length is not None and (not (length.isascii() and length.isdigit()) or int(length) > limit):
         raise HTTPException(413, "the form is too large")
     kind = request.headers.get("content-type", "")
     if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        _limit_body(request)
-        return await request.form(max_files=0, max_fields=5000)
+        _limit_body(request, limit)
+        return await request.form(max_files=files, max_fields=5000)
     return FormData()
 
 
-def _limit_body(request: Request) -> None:
+def _limit_body(request: Request, limit: int) -> None:
     """Count the bytes as they arrive (a chunked body has no Content-Length): past
-    ``MAX_BODY`` the request ends with 413 before more is read."""
+    ``limit`` the request ends with 413 before more is read."""
     receive = request._receive  # starlette's documented way to wrap what a request reads
     seen = 0
 
@@ -152,7 +172,7 @@ def _limit_body(request: Request) -> None:
         nonlocal seen
         message = await receive()
         seen += len(message.get("body", b""))
-        if seen > MAX_BODY:
+        if seen > limit:
             raise HTTPException(413, "the form is too large")
         return message
 

@@ -31,7 +31,7 @@ def test_opening_twice_is_harmless(tmp_path: Path) -> None:
     st = open_store(url)
     with st.engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    assert version == "0004"
+    assert version == "0005"
     st.close()
 
 

@@ -47,6 +47,8 @@ EXPECTED: dict[str, tuple[set[str], bool]] = {
     "campaign.publish": ({"admin"}, False),
     "accounts.read": ({"admin"}, False),
     "accounts.write": ({"admin"}, False),
+    "evidence.read": (STAFF, True),
+    "evidence.write": (set(), True),
 }
 # bodies that a permitted request rejects without changing anything
 BODY = {
@@ -57,7 +59,7 @@ BODY = {
     "password": "",
     "active": "1",
 }
-PARAMS = {"cid": CID, "username": "no-such-user", "code": "vi"}
+PARAMS = {"cid": CID, "username": "no-such-user", "code": "vi", "fid": "999999"}
 SKIP = {("POST", "/login"), ("POST", "/logout")}  # sign-in and sign-out have their own tests
 
 
