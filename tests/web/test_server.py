@@ -373,7 +373,7 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     assert "Thẩm định — Vòng 1" in page.text
     fields = form(page.text, "/appraise")
     no_reason = a.post(f"/c/{CID}/u/{OWN}/appraise", data=fields | {"s:1.1.3": "0,5"})
-    assert no_reason.status_code == 400 and "needs a reason" in no_reason.text
+    assert no_reason.status_code == 400 and "Hãy ghi lý do" in no_reason.text
     reason = "Báo cáo <b>không</b> có phụ lục kết quả"
     ok = a.post(
         f"/c/{CID}/u/{OWN}/appraise",
