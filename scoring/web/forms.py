@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.index.compiled import Item
-from scoring.index.kinds import handler
+from scoring.index.kinds import every_input, handler
 from scoring.index.loader import Index
 from scoring.sources.yamlsrc import dump_yaml
 from scoring.web.i18n import date, number, parse_date, parse_number, t
@@ -155,8 +155,10 @@ def kind_labels(view: Any, lang: str) -> dict[str, str]:
 
 
 def trace_labels(view: Any, lang: str) -> dict[str, dict[str, str]]:
-    """Each leaf's inputs by field name, labelled for people, for the trace's inputs column."""
-    out = {}
+    """Each leaf's inputs by field name, labelled for people, for the trace's inputs column;
+    under ``*`` every kind's inputs (for a bonus or penalty, which is not a leaf)."""
+    every = {i.name: (i.label_en if lang == "en" else i.label_vi) for i in every_input().values()}
+    out = {"*": every}
     for leaf_id, item in view.leaves.items():
         if item.node.rule is not None:
             h = handler(item.node.rule)

@@ -143,7 +143,8 @@ for door in VERSIONED:
         (door, "version huge", lambda b, v: b | {"version": "9" * 30}, 409, "version"),
     ]  # fmt: skip
 CASES += [
-    ("answers", "version only", lambda b, v: {"version": str(v)}, 400, "thiếu các trường của 64 tiêu chí"),
+    ("answers", "version only", lambda b, v: {"version": str(v)}, 400,
+     "thiếu các trường của 64 tiêu chí"),
     ("answers", "one leaf's fields missing",
      lambda b, v: {k: x for k, x in b.items() if not k.startswith("a:1.1.3:")}, 400, "(1.1.3)"),
     ("answers", "one input missing",
