@@ -17,6 +17,7 @@ from scoring.store.accounts import Account
 from scoring.store.audit import ChainProblem
 from scoring.store.db import Store
 from scoring.store.schema import (
+    AccountRow,
     AppraisalRow,
     AuditHead,
     AuditRow,
@@ -120,3 +121,12 @@ def audit_page(store: Store, page: int) -> AuditPage:
         )
         zones = {c.id: c.time_zone for c in s.exec(select(CampaignRow))}
     return AuditPage(rows, zones, checked, problems, page, len(rows) == AUDIT_PAGE)
+
+
+# ---- i16-forms: people's names on the appraiser's view
+
+
+def display_names(store: Store) -> dict[str, str]:
+    """Every account's display name by username, so pages name people, not their logins."""
+    with store.read() as s:
+        return {a.username: a.display_name for a in s.exec(select(AccountRow))}

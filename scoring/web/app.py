@@ -122,6 +122,12 @@ def _errors(app: FastAPI, web: Web) -> None:
         if request.method in SAFE and not _wants_json(request):
             target = quote(request.url.path, safe="/")
             return RedirectResponse(f"/login?next={target}", status_code=303)
+        if not _wants_json(request):
+            # a form posted after the session expired: a page in the reader's language with
+            # a sign-in link back to the form, whose values the browser kept (app.js)
+            back = quote(request.url.path.rsplit("/", 1)[0] or "/", safe="/")
+            ctx = Ctx(request, None, "", language(request))
+            return web.page(ctx, "expired.html", 401, next=f"/login?next={back}")
         return reply(request, 401, "sign in first", [])
 
     @app.exception_handler(Forbidden)

@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.index.compiled import Item
-from scoring.index.kinds import handler
+from scoring.index.kinds import every_input, handler
 from scoring.index.loader import Index
 from scoring.sources.yamlsrc import dump_yaml
-from scoring.web.i18n import date, number, parse_date, parse_number
+from scoring.web.i18n import date, number, parse_date, parse_number, t
 
 MAX_EVIDENCE_LINES = 50
 MAX_FIELD = 2000  # characters of any one field
@@ -32,7 +32,23 @@ class Input:
     type: str  # bool | number | whole | date | level | responses | text
     label_vi: str
     label_en: str
-    choices: tuple[tuple[str, str], ...] = ()  # (value, label) for bool and level
+    help_vi: str = ""
+    help_en: str = ""
+    # (value, Vietnamese label, English label) of a bool or level input: people see the label
+    choices: tuple[tuple[str, str, str], ...] = ()
+    bounds: tuple[Decimal, Decimal] | None = None  # the range a number must lie in
+
+    def label(self, lang: str) -> str:
+        """The field's label in ``lang``."""
+        return self.label_en if lang == "en" else self.label_vi
+
+    def help(self, lang: str) -> str:
+        """What to type in the field, in ``lang``."""
+        return self.help_en if lang == "en" else self.help_vi
+
+    def options(self, lang: str) -> list[tuple[str, str]]:
+        """The (value, label) pairs of a choice field, labelled in ``lang`` without codes."""
+        return [(v, en if lang == "en" else vi) for v, vi, en in self.choices]
 
 
 @dataclass(frozen=True)
@@ -60,15 +76,96 @@ def rows(index: Index, group: str) -> list[Row]:
         for name, inp in h.inputs.items():
             if name == "reason":
                 continue
-            choices: tuple[tuple[str, str], ...] = ()
+            choices: tuple[tuple[str, str, str], ...] = ()
             if inp.type == "bool":
-                choices = (("true", "Có / Yes"), ("false", "Không / No"))
+                choices = (("true", "Có", "Yes"), ("false", "Không", "No"))
             elif inp.type == "level":
                 levels = h.choices(node.rule, name)
-                choices = tuple((c.value, f"{c.value}: {c.label_vi}") for c in levels)
-            inputs.append(Input(name, inp.type, inp.label_vi, inp.label_en, choices))
+                choices = tuple((c.value, c.label_vi, c.label_en) for c in levels)
+            bounds = h.bounds(node.rule, name) if inp.type == "number" else None
+            inputs.append(
+                Input(
+                    name,
+                    inp.type,
+                    inp.label_vi,
+                    inp.label_en,
+                    inp.help_vi,
+                    inp.help_en,
+                    choices,
+                    bounds,
+                )
+            )
         out.append(Row(item, tuple(inputs)))
         assert leaf_id == node.id
+    return out
+
+
+def labels(form_rows: list[Row], lang: str) -> dict[str, str]:
+    """Every field of the form by its name, as people read it: "1.1.1 — Ngày hoàn thành"."""
+    out: dict[str, str] = {}
+    for row in form_rows:
+        for inp in row.inputs:
+            out[key(row.id, inp.name)] = f"{row.id} — {inp.label(lang)}"
+        for name, text in (("self_score", "self_score"), ("evidence", "evidence"), ("na", "na")):
+            out[key(row.id, name)] = f"{row.id} — {t(text, lang)}"
+    return out
+
+
+def shown_inputs(form_rows: list[Row], answers: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """What each leaf's answer says, for the appraiser: "Tử số: 45 · Mẫu số: 50"; a level or
+    yes/no by its label, a date as dd/mm/yyyy, a number with the language's decimal mark."""
+    out: dict[str, str] = {}
+    for row in form_rows:
+        ans = answers.get(row.id)
+        if ans is None:
+            continue
+        data = ans.model_dump(exclude_unset=True)
+        if data.get("na"):
+            out[row.id] = t("na", lang)
+            continue
+        parts = []
+        for inp in row.inputs:
+            if inp.name not in data:
+                continue
+            value = data[inp.name]
+            if inp.choices:
+                raw = ("true" if value else "false") if isinstance(value, bool) else str(value)
+                text = dict(inp.options(lang)).get(raw, raw)
+            elif value is None:
+                text = "—"
+            elif isinstance(value, dt.date):
+                text = date(value)
+            elif isinstance(value, Decimal | int):
+                text = number(str(value), lang)
+            else:
+                text = str(value)
+            parts.append(f"{inp.label(lang)}: {text}")
+        out[row.id] = " · ".join(parts)
+    return out
+
+
+def kind_labels(view: Any, lang: str) -> dict[str, str]:
+    """Each leaf's rule kind for people ("Tỷ lệ theo khoảng"), by leaf id, for the trace."""
+    out = {}
+    for leaf_id, item in view.leaves.items():
+        if item.node.rule is not None:
+            h = handler(item.node.rule)
+            out[leaf_id] = h.label_en if lang == "en" else h.label_vi
+    return out
+
+
+def trace_labels(view: Any, lang: str) -> dict[str, dict[str, str]]:
+    """Each leaf's inputs by field name, labelled for people, for the trace's inputs column;
+    under ``*`` every kind's inputs (for a bonus or penalty, which is not a leaf)."""
+    every = {i.name: (i.label_en if lang == "en" else i.label_vi) for i in every_input().values()}
+    out = {"*": every}
+    for leaf_id, item in view.leaves.items():
+        if item.node.rule is not None:
+            h = handler(item.node.rule)
+            out[leaf_id] = {
+                name: (inp.label_en if lang == "en" else inp.label_vi)
+                for name, inp in h.inputs.items()
+            }
     return out
 
 
@@ -121,10 +218,10 @@ def fields_of(row: Row) -> list[str]:
     ]
 
 
-def parse(form: Mapping[str, str], form_rows: list[Row]) -> Parsed:
+def parse(form: Mapping[str, str], form_rows: list[Row], lang: str = "vi") -> Parsed:
     """Read the posted fields of ``form_rows``; unknown fields are ignored. A leaf whose
     fields are absent (not posted at all, unlike posted empty) is listed in ``missing`` and
-    not read: an absent field is not an answer cleared."""
+    not read: an absent field is not an answer cleared. Errors are written in ``lang``."""
     out = Parsed()
     for row in form_rows:
         if any(name not in form for name in fields_of(row)):
@@ -134,20 +231,17 @@ def parse(form: Mapping[str, str], form_rows: list[Row]) -> Parsed:
         for inp in row.inputs:
             raw = form.get(key(row.id, inp.name), "").strip()
             if raw:
-                _set(out, ans, row.id, inp, raw)
+                _set(out, ans, row.id, inp, raw, lang)
         if form.get(key(row.id, "na")):
             ans["na"] = True
         score = form.get(key(row.id, "self_score"), "").strip()
         if score:
-            try:
-                ans["self_score"] = parse_number(score)
-            except ValueError as exc:
-                out.errors[key(row.id, "self_score")] = str(exc)
+            _self_score(out, ans, row, score, lang)
         note = form.get(key(row.id, "note"), "").strip()
         if note:
             ans["note"] = note[:MAX_FIELD]
         evidence = form.get(key(row.id, "evidence"), "")
-        docs = _evidence(evidence, row.id, out)
+        docs = _evidence(evidence, row.id, out, lang)
         if docs:
             ans["evidence"] = docs
         if ans:
@@ -162,48 +256,80 @@ def parse(form: Mapping[str, str], form_rows: list[Row]) -> Parsed:
     return out
 
 
-def missing_message(leaves: list[str]) -> str:
+def missing_message(leaves: list[str], lang: str = "vi") -> str:
     """What the page says of a form posted without the fields of ``leaves``."""
-    shown = ", ".join(leaves[:8]) + (f" and {len(leaves) - 8} more" if len(leaves) > 8 else "")
-    return (
-        f"the form came without the fields of {len(leaves)} item(s) ({shown}): nothing was "
-        "saved; reload the page and save again"
-    )
+    shown = ", ".join(leaves[:8]) + (f" (+{len(leaves) - 8})" if len(leaves) > 8 else "")
+    return say("form_missing", lang, count=len(leaves), leaves=shown)
 
 
-def _set(out: Parsed, ans: dict[str, Any], leaf: str, inp: Input, raw: str) -> None:
+def say(key_: str, lang: str, **values: Any) -> str:
+    """The interface text ``key_`` in ``lang`` with ``values`` put in its blanks."""
+    return t(key_, lang).format(**values)
+
+
+def _set(out: Parsed, ans: dict[str, Any], leaf: str, inp: Input, raw: str, lang: str) -> None:
     name = key(leaf, inp.name)
-    try:
-        if len(raw) > MAX_FIELD:
-            raise ValueError("too long")
-        if inp.type == "bool":
-            if raw not in ("true", "false"):
-                raise ValueError(f"{raw!r}: choose yes or no")
-            ans[inp.name] = raw == "true"
-        elif inp.type == "date":
+    if len(raw) > MAX_FIELD:
+        out.errors[name] = say("err_long", lang, limit=MAX_FIELD)
+        return
+    if inp.type == "bool":
+        if raw not in ("true", "false"):
+            out.errors[name] = say("err_choose", lang)
+            return
+        ans[inp.name] = raw == "true"
+    elif inp.type == "date":
+        try:
             ans[inp.name] = parse_date(raw)
+        except ValueError:
+            out.errors[name] = say("err_date", lang, raw=raw)
+    elif inp.type in ("whole", "number"):
+        value = _number(out, name, raw, lang)
+        if value is None:
+            return
+        if inp.type == "whole" and (value != value.to_integral_value() or value < 0):
+            out.errors[name] = say("err_whole", lang, raw=raw)
         elif inp.type == "whole":
-            value = parse_number(raw)
-            if value != value.to_integral_value():
-                raise ValueError(f"{raw!r} is not a whole number")
             ans[inp.name] = int(value)
-        elif inp.type == "number":
-            ans[inp.name] = parse_number(raw)
-        elif inp.type == "level":
-            if raw not in {c for c, _ in inp.choices}:
-                raise ValueError(f"{raw!r} is not one of the levels")
-            ans[inp.name] = raw
+        elif inp.bounds is not None and not inp.bounds[0] <= value <= inp.bounds[1]:
+            lo, hi = (number(str(b), lang) for b in inp.bounds)
+            out.errors[name] = say("err_range", lang, raw=raw, lo=lo, hi=hi)
         else:
-            ans[inp.name] = raw
-    except ValueError as exc:
-        out.errors[name] = str(exc)
+            ans[inp.name] = value
+    elif inp.type == "level":
+        if raw not in {c[0] for c in inp.choices}:
+            out.errors[name] = say("err_choose", lang)
+            return
+        ans[inp.name] = raw
+    else:
+        ans[inp.name] = raw
 
 
-def _evidence(text: str, leaf: str, out: Parsed) -> list[dict[str, Any]]:
+def _number(out: Parsed, name: str, raw: str, lang: str) -> Decimal | None:
+    try:
+        return parse_number(raw)
+    except ValueError:
+        out.errors[name] = say("err_number", lang, raw=raw)
+        return None
+
+
+def _self_score(out: Parsed, ans: dict[str, Any], row: Row, raw: str, lang: str) -> None:
+    """The unit's own score of the leaf: a number from 0 to the leaf's maximum."""
+    name = key(row.id, "self_score")
+    value = _number(out, name, raw, lang)
+    if value is None:
+        return
+    top = Decimal(row.item.node.max)
+    if not Decimal(0) <= value <= top:
+        out.errors[name] = say("err_range", lang, raw=raw, lo="0", hi=number(str(top), lang))
+        return
+    ans["self_score"] = value
+
+
+def _evidence(text: str, leaf: str, out: Parsed, lang: str) -> list[dict[str, Any]]:
     docs: list[dict[str, Any]] = []
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > MAX_EVIDENCE_LINES:
-        out.errors[key(leaf, "evidence")] = f"at most {MAX_EVIDENCE_LINES} documents"
+        out.errors[key(leaf, "evidence")] = say("err_documents", lang, limit=MAX_EVIDENCE_LINES)
         return []
     for line in lines:
         parts = [p.strip() for p in line.split(";", 2)]
@@ -211,8 +337,8 @@ def _evidence(text: str, leaf: str, out: Parsed) -> list[dict[str, Any]]:
         if len(parts) > 1 and parts[1]:
             try:
                 doc["date"] = parse_date(parts[1])
-            except ValueError as exc:
-                out.errors[key(leaf, "evidence")] = str(exc)
+            except ValueError:
+                out.errors[key(leaf, "evidence")] = say("err_date", lang, raw=parts[1])
                 continue
         if len(parts) > 2 and parts[2]:
             doc["title"] = parts[2][:MAX_FIELD]

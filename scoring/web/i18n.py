@@ -161,6 +161,104 @@ TEXT: dict[str, tuple[str, str]] = {
         "Explanations and their files (round 2)",
     ),
     "ev_by": ("tải lên bởi", "uploaded by"),
+    # ---- i16-forms: the forms' labels, errors beside the field, deadlines, appraiser's view
+    "form_missing": (
+        "Biểu mẫu gửi lên thiếu các trường của {count} tiêu chí ({leaves}): chưa lưu gì; "
+        "hãy tải lại trang rồi lưu lại.",
+        "The form came without the fields of {count} item(s) ({leaves}): nothing was saved; "
+        "reload the page and save again.",
+    ),
+    "form_fields_missing": (
+        "Biểu mẫu gửi lên thiếu trường {names}: chưa thay đổi gì; hãy tải lại trang rồi thử lại.",
+        "The form came without its field(s) {names}: nothing was changed; reload the page and "
+        "try again.",
+    ),
+    "err_long": ("Quá dài (tối đa {limit} ký tự).", "Too long (at most {limit} characters)."),
+    "err_choose": ("Hãy chọn một trong các phương án.", "Choose one of the options."),
+    "err_date": (
+        "“{raw}” không phải là ngày (dd/mm/yyyy).",
+        "“{raw}” is not a date (dd/mm/yyyy).",
+    ),
+    "err_number": (
+        "“{raw}” không phải là số (chỉ gồm chữ số, dấu phẩy thập phân).",
+        "“{raw}” is not a number (digits, with a decimal point).",
+    ),
+    "err_whole": (
+        "“{raw}” phải là số nguyên không âm.",
+        "“{raw}” must be a whole number, 0 or more.",
+    ),
+    "err_range": (
+        "“{raw}” nằm ngoài khoảng cho phép, từ {lo} đến {hi}.",
+        "“{raw}” is outside the allowed range, {lo} to {hi}.",
+    ),
+    "err_documents": (
+        "Tối đa {limit} tài liệu.",
+        "At most {limit} documents.",
+    ),
+    "err_reason": (
+        "Hãy ghi lý do thay đổi điểm.",
+        "Give the reason for the change.",
+    ),
+    "err_no_change": (
+        "Hãy nhập ít nhất một điểm mới (kèm lý do).",
+        "Enter at least one new score (with its reason).",
+    ),
+    "err_no_explanation": (
+        "Hãy viết ít nhất một nội dung giải trình.",
+        "Write at least one explanation.",
+    ),
+    "err_conflict": (
+        "Trong lúc anh/chị nhập liệu, người khác đã lưu thay đổi cho đơn vị này. Số liệu "
+        "anh/chị vừa nhập vẫn được giữ bên dưới: hãy kiểm tra lại rồi bấm Lưu để ghi đè.",
+        "Someone else saved this unit while you were typing. What you typed is kept below: "
+        "check it, then save again to replace their change.",
+    ),
+    "err_refused": ("Chưa lưu được: {detail}", "Not saved: {detail}"),
+    "err_window_closed": (
+        "Đã hết hạn giải trình ({due}): không thể gửi giải trình.",
+        "The explanation window closed on {due}: explanations can no longer be sent.",
+    ),
+    "err_submission_closed": (
+        "Đã hết hạn nộp bản tự đánh giá ({due}); kỳ đánh giá không nhận hồ sơ nộp muộn.",
+        "The self-assessment deadline ({due}) has passed; the campaign refuses late files.",
+    ),
+    "session_expired": ("Phiên đăng nhập đã hết hạn", "Your session has expired"),
+    "session_expired_help": (
+        "Số liệu anh/chị đã nhập được giữ lại trên trình duyệt này. Hãy đăng nhập lại: "
+        "biểu mẫu sẽ mở lại với các giá trị đã nhập.",
+        "What you typed is kept in this browser. Sign in again: the form will open again "
+        "with the values you typed.",
+    ),
+    "sign_in_again": ("Đăng nhập lại và quay về biểu mẫu", "Sign in again and return to the form"),
+    "unsaved": ("chưa lưu", "unsaved"),
+    "restored": (
+        "Đã khôi phục số liệu chưa lưu từ lần nhập trước: hãy kiểm tra rồi bấm Lưu.",
+        "Unsaved values from your last visit were restored: check them, then save.",
+    ),
+    "leave_warning": (
+        "Có thay đổi chưa lưu. Rời trang sẽ mất các thay đổi này.",
+        "There are unsaved changes. Leaving the page loses them.",
+    ),
+    "deadlines": ("Thời hạn", "Deadlines"),
+    "due_self": ("Nộp bản tự đánh giá", "Self-assessment due"),
+    "due_explanation": ("Giải trình", "Explanations due"),
+    "due_none": ("chưa đặt", "not set"),
+    "due_closed": ("đã hết hạn", "closed"),
+    "due_open": ("còn hạn", "open"),
+    "late_refused": ("không nhận nộp muộn", "late files refused"),
+    "late_flagged": ("nộp muộn được ghi nhận", "late files flagged"),
+    "round_1": ("Vòng 1", "Round 1"),
+    "round_2": ("Vòng 2", "Round 2"),
+    "round_correction": ("Vòng đính chính", "Correction round"),
+    "self_inputs": ("Số liệu tự đánh giá", "The unit's figures"),
+    "differs": ("khác điểm tự chấm", "differs from the self-score"),
+    "explanation_of": ("Giải trình của đơn vị", "The unit's explanation"),
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
+    "kind": ("Loại quy tắc", "Rule kind"),
+    "applicable_na": ("không áp dụng", "not applicable"),
+    "bonus": ("Điểm thưởng", "Bonus"),
+    "penalty": ("Điểm trừ", "Penalty"),
 }
 
 STATES: dict[str, tuple[str, str]] = {
@@ -181,6 +279,12 @@ def t(key: str, lang: str) -> str:
     """The interface text ``key`` in ``lang`` (Vietnamese unless ``en``)."""
     vi, en = TEXT[key]
     return en if lang == "en" else vi
+
+
+def round_name(round_: Any, lang: str) -> str:
+    """An appraisal round for people: Vòng 1, Vòng 2, Vòng đính chính (or in English)."""
+    key = f"round_{round_}"
+    return t(key, lang) if key in TEXT else f"{t('round', lang)} {round_}"
 
 
 def state(key: str, lang: str) -> str:

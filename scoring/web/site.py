@@ -128,6 +128,7 @@ class Web:
         env.filters["num"] = i18n.number
         env.filters["vdate"] = _vdate
         env.globals["state_label"] = i18n.state
+        env.globals["round_name"] = i18n.round_name
         env.globals["role_label"] = lambda r: accounts.ROLE_VI.get(r, r)
 
     def zone(self, cid: str | None) -> str | None:

@@ -119,7 +119,10 @@ DOORS: dict[str, tuple[str, str, str, str, Body]] = {
     ),
 }
 VERSIONED = ("answers", "submit", "explain", "appraise", "advance")
-ABSENT = "the form came without"
+ABSENT = "Biểu mẫu gửi lên thiếu"  # the page speaks Vietnamese unless English is picked
+# a stale version on a form people type into is shown beside the form, in Vietnamese
+CONFLICT = {"answers": "người khác đã lưu", "submit": "người khác đã lưu",
+            "explain": "người khác đã lưu", "appraise": "người khác đã lưu"}  # fmt: skip
 
 # (door, how the body the page sends is changed, status, message in the page)
 CASES: list[tuple[str, str, Callable[[Body, int], Body], int, str]] = []
@@ -133,12 +136,15 @@ for door in VERSIONED:
         (door, "version abc", lambda b, v: b | {"version": "abc"}, 409, "version"),
         (door, "version -1", lambda b, v: b | {"version": "-1"}, 409, "version"),
         (door, "version ²", lambda b, v: b | {"version": "²"}, 409, "version"),
-        (door, "version +1", lambda b, v: b | {"version": str(v + 1)}, 409, "changed by someone"),
-        (door, "version -1 step", lambda b, v: b | {"version": str(v - 1)}, 409, "changed by"),
+        (door, "version +1", lambda b, v: b | {"version": str(v + 1)}, 409,
+         CONFLICT.get(door, "changed by someone")),
+        (door, "version -1 step", lambda b, v: b | {"version": str(v - 1)}, 409,
+         CONFLICT.get(door, "changed by")),
         (door, "version huge", lambda b, v: b | {"version": "9" * 30}, 409, "version"),
     ]  # fmt: skip
 CASES += [
-    ("answers", "version only", lambda b, v: {"version": str(v)}, 400, "the fields of 64 item"),
+    ("answers", "version only", lambda b, v: {"version": str(v)}, 400,
+     "thiếu các trường của 64 tiêu chí"),
     ("answers", "one leaf's fields missing",
      lambda b, v: {k: x for k, x in b.items() if not k.startswith("a:1.1.3:")}, 400, "(1.1.3)"),
     ("answers", "one input missing",
@@ -147,9 +153,9 @@ CASES += [
      lambda b, v: {k: x for k, x in b.items() if k != "a:1.2.1:evidence"}, 400, "(1.2.1)"),
     ("answers", "no answer fields",
      lambda b, v: {k: x for k, x in b.items() if not k.startswith("a:")}, 400, ABSENT),
-    ("explain", "no explanation", lambda b, v: b | {"e:1.1.1": ""}, 400, "at least one"),
+    ("explain", "no explanation", lambda b, v: b | {"e:1.1.1": ""}, 400, "ít nhất một"),
     ("appraise", "no new score", lambda b, v: {k: x for k, x in b.items() if k[:2] != "s:"},
-     400, "at least one new score"),
+     400, "ít nhất một điểm mới"),
     ("advance", "no target", lambda b, v: {k: x for k, x in b.items() if k != "target"}, 400,
      "target"),
     ("campaign.advance", "no target", lambda b, v: {k: x for k, x in b.items() if k != "target"},
@@ -201,7 +207,7 @@ def test_the_empty_save_that_wiped_a_self_assessment(open_store: Store) -> None:
     csrf = form(c.get(UNIT).text, "/answers")["csrf"]
     before = _snapshot(open_store)
     r = c.post(UNIT + "/answers", headers={"X-CSRF-Token": csrf}, follow_redirects=False)
-    assert r.status_code == 400 and "the fields of 64 item(s)" in r.text
+    assert r.status_code == 400 and "thiếu các trường của 64 tiêu chí" in r.text
     assert _snapshot(open_store) == before
     shown = form(r.text, "/answers")  # the page shows what is stored, not blanks to save
     assert shown["a:1.1.3:value"] and shown["version"] == str(_version(open_store))

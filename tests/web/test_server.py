@@ -373,7 +373,7 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     assert "Thẩm định — Vòng 1" in page.text
     fields = form(page.text, "/appraise")
     no_reason = a.post(f"/c/{CID}/u/{OWN}/appraise", data=fields | {"s:1.1.3": "0,5"})
-    assert no_reason.status_code == 400 and "needs a reason" in no_reason.text
+    assert no_reason.status_code == 400 and "Hãy ghi lý do" in no_reason.text
     reason = "Báo cáo <b>không</b> có phụ lục kết quả"
     ok = a.post(
         f"/c/{CID}/u/{OWN}/appraise",
@@ -393,8 +393,8 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     row = row[: row.index("</tr>")]
     assert "1,50 → 0,50" in row
     assert "Báo cáo &lt;b&gt;không&lt;/b&gt; có phụ lục kết quả" in row  # escaped, not markup
-    assert "thamdinh" in row and "20/11/2018" in row  # who and when (dd/mm/yyyy, Vietnam time)
-    assert "value_bands" in row  # the rule
+    assert "Người thamdinh" in row and "20/11/2018" in row  # who (by name) and when
+    assert "Giá trị theo khoảng" in row  # the rule kind, in Vietnamese (not value_bands)
     log = k.get("/audit")
     assert "Chuỗi băm toàn vẹn" in log.text and "appraisal" in log.text
     # the auditor changes nothing

@@ -19,7 +19,15 @@ from scoring.index.kinds.base import AnswerError, Branch, Input, Problem, number
 from scoring.sources.numbers import encode_bound, has_places
 
 # the number the banded kinds read (a boolean's ``value`` is another input, ``value:bool``)
-VALUE_INPUT = Input("value", "number", "Giá trị", "Value", key="value:number")
+VALUE_INPUT = Input(
+    "value",
+    "number",
+    "Giá trị",
+    "Value",
+    key="value:number",
+    help_vi="Số liệu của đơn vị (số thập phân dùng dấu phẩy, ví dụ 92,5)",
+    help_en="The unit's figure (decimals with a point, e.g. 92.5)",
+)
 
 
 class Band(Frozen):

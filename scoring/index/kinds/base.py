@@ -96,6 +96,9 @@ class Input:
     label_vi: str
     label_en: str
     key: str = ""  # defaults to ``name``
+    # what the form says under the field: what to type, and in which unit
+    help_vi: str = ""
+    help_en: str = ""
 
     def __post_init__(self) -> None:
         if not self.key:

@@ -48,7 +48,17 @@ class Boolean(Handler[BooleanRule]):
     spec = BooleanRule
     doc = "Yes/no task: full points if done."
     label_vi, label_en = "Có / không", "Yes / no"
-    inputs = named(Input("value", "bool", "Có / Không", "Yes / no", key="value:bool"))
+    inputs = named(
+        Input(
+            "value",
+            "bool",
+            "Có / Không",
+            "Yes / no",
+            key="value:bool",
+            help_vi="Chọn Có nếu đơn vị đáp ứng yêu cầu của tiêu chí",
+            help_en="Choose Yes if the unit meets the item's requirement",
+        )
+    )
     adjustable = True
 
     def check(self, rule: BooleanRule, top: Decimal) -> list[Problem]:
@@ -106,7 +116,16 @@ class Deadline(Handler[DeadlineRule]):
     spec = DeadlineRule
     doc = "Done by the due date, late (optionally by days), or not done."
     label_vi, label_en = "Thời hạn", "Deadline"
-    inputs = named(Input("done_on", "date", "Ngày hoàn thành", "Date done"))
+    inputs = named(
+        Input(
+            "done_on",
+            "date",
+            "Ngày hoàn thành",
+            "Date done",
+            help_vi="Ngày ban hành hoặc hoàn thành (dd/mm/yyyy); để trống nếu chưa thực hiện",
+            help_en="Date issued or done (dd/mm/yyyy); leave empty if not done",
+        )
+    )
     adjustable = True
 
     def check(self, rule: DeadlineRule, top: Decimal) -> list[Problem]:
@@ -207,7 +226,16 @@ class OrdinalLevels(Handler[OrdinalLevelsRule]):
     spec = OrdinalLevelsRule
     doc = "One of several named levels, each with its points."
     label_vi, label_en = "Mức độ", "Levels"
-    inputs = named(Input("level", "level", "Mức độ đạt được", "Level reached"))
+    inputs = named(
+        Input(
+            "level",
+            "level",
+            "Mức độ đạt được",
+            "Level reached",
+            help_vi="Chọn mức đơn vị đã đạt",
+            help_en="Choose the level the unit reached",
+        )
+    )
     adjustable = True
     tolerance = 0.05
 
@@ -269,8 +297,22 @@ class CompareToLimit(Handler[CompareToLimitRule]):
     doc = "Actual time against the legal limit: shorter/equal/longer."
     label_vi, label_en = "So với thời hạn", "Against the time limit"
     inputs = named(
-        Input("actual", "number", "Thời gian thực tế", "Actual time"),
-        Input("limit", "number", "Thời hạn quy định", "Legal limit"),
+        Input(
+            "actual",
+            "number",
+            "Thời gian thực tế",
+            "Actual time",
+            help_vi="Thời gian thực tế đã dùng (cùng đơn vị với thời hạn quy định)",
+            help_en="The time actually taken (in the legal limit's unit)",
+        ),
+        Input(
+            "limit",
+            "number",
+            "Thời hạn quy định",
+            "Legal limit",
+            help_vi="Thời hạn theo quy định (ví dụ số ngày làm việc)",
+            help_en="The legal time limit (e.g. working days)",
+        ),
     )
     adjustable = True
 

@@ -25,7 +25,16 @@ from scoring.index.kinds.base import (
 )
 from scoring.sources.numbers import encode_bound
 
-COUNT_INPUTS = named(Input("count", "whole", "Số lượng", "Count"))
+COUNT_INPUTS = named(
+    Input(
+        "count",
+        "whole",
+        "Số lượng",
+        "Count",
+        help_vi="Số trường hợp trong năm (số nguyên, 0 nếu không có)",
+        help_en="How many cases in the year (a whole number, 0 if none)",
+    )
+)
 
 
 def prepare_count(answer: Mapping[str, Any]) -> Prepared:

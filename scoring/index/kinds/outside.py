@@ -54,7 +54,14 @@ class SurveyWeighted(Handler[SurveyWeightedRule]):
     doc = "Survey answers A/B/C/D weighted, averaged, × max."
     label_vi, label_en = "Khảo sát", "Survey"
     inputs = named(
-        Input("responses", "responses", "Số phiếu trả lời", "Responses per option"),
+        Input(
+            "responses",
+            "responses",
+            "Số phiếu trả lời",
+            "Responses per option",
+            help_vi="Số phiếu trả lời theo từng phương án",
+            help_en="The number of responses per option",
+        ),
     )
     assessors = frozenset({"self", "survey"})
     set_elsewhere = True
@@ -141,7 +148,14 @@ class CouncilJudgment(Handler[CouncilJudgmentRule]):
     doc = "A score set by the council, with a mandatory reason."
     label_vi, label_en = "Hội đồng chấm", "Council score"
     inputs = named(
-        Input("score", "number", "Điểm hội đồng", "Council score"),
+        Input(
+            "score",
+            "number",
+            "Điểm hội đồng",
+            "Council score",
+            help_vi="Điểm do Hội đồng chấm",
+            help_en="The score the council gave",
+        ),
         Input("reason", "text", "Lý do", "Reason"),
     )
     assessors = frozenset({"council"})

@@ -40,8 +40,22 @@ from scoring.sources.numbers import ZERO, encode_bound, has_places, times_over, 
 ZeroDenominator = Literal["full", "zero", "not_applicable"]
 PERCENT = (Decimal(0), Decimal(100))
 RATE_INPUTS = named(
-    Input("numerator", "whole", "Tử số", "Numerator"),
-    Input("denominator", "whole", "Mẫu số", "Denominator"),
+    Input(
+        "numerator",
+        "whole",
+        "Tử số",
+        "Numerator",
+        help_vi="Số đạt yêu cầu (ví dụ số hồ sơ giải quyết đúng hạn)",
+        help_en="How many met the requirement (e.g. files settled on time)",
+    ),
+    Input(
+        "denominator",
+        "whole",
+        "Mẫu số",
+        "Denominator",
+        help_vi="Tổng số (ví dụ tổng số hồ sơ tiếp nhận)",
+        help_en="The total (e.g. all files received)",
+    ),
 )
 ZERO_DEN = Branch(
     "zero_denominator", "Mẫu số bằng 0", "Zero denominator", status="zero_denominator"

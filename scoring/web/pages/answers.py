@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse, Response
 
-from scoring.errors import ErrorList, ParindexError, SubmissionError
+from scoring.errors import ConflictError, ErrorList, ParindexError, WorkflowError
 from scoring.simulation.gaps import Gap
 from scoring.simulation.gaps import gaps as find_gaps
 from scoring.store import drafts, imports, moves
@@ -30,41 +30,40 @@ def register(router: Router) -> None:
     router.add("POST", "/api/c/{cid}/u/{uid}/simulate", "unit.simulate", simulate)
 
 
+def rows_of(web: Web, cid: str, uid: str) -> list[forms.Row]:
+    """The rows of the unit's form."""
+    return forms.rows(result(web, cid).index, unit_or_404(web, cid, uid).group_id)
+
+
 def unit_file(web: Web, ctx: Ctx, cid: str, uid: str) -> tuple[str, forms.Parsed]:
     """The posted form as the unit file's text, and the fields that could not be read."""
     row = unit_or_404(web, cid, uid)
     scored = result(web, cid)
     rows = forms.rows(scored.index, row.group_id)
-    parsed = forms.parse(ctx.fields(), rows)
+    parsed = forms.parse(ctx.fields(), rows, ctx.lang)
     stored = scored.submissions.get(uid)
     return forms.unit_text(uid, scored.index.id, stored, parsed.answers, rows), parsed
 
 
 def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """Store the form as the unit's self-assessment (draft, campaign open). A post without
-    the fields of every leaf the form shows, or without its version, changes nothing (400)."""
+    the fields of every leaf the form shows, or without its version, changes nothing (400).
+    Every refusal shows the form again with every value typed, each message beside its field;
+    after a version conflict the form takes the current version, so saving again applies it."""
     text, parsed = unit_file(web, ctx, cid, uid)
     posted = ctx.fields()
+    lang = ctx.lang
     refused = [m for m in [absent(ctx, "version")] if m]
     values = posted
     if parsed.missing:
-        refused.append(forms.missing_message(parsed.missing))
+        refused.append(forms.missing_message(parsed.missing, lang))
         # the leaves that were not posted show what is stored, not blanks to save next time
         sub = result(web, cid).submissions.get(uid)
-        stored = forms.values_of(sub.answers if sub else {}, ctx.lang)
+        stored = forms.values_of(sub.answers if sub else {}, lang)
         gone = set(parsed.missing)
         values = {k: v for k, v in stored.items() if k.split(":")[1] in gone} | posted
     if refused or parsed.errors:
-        return unit_page(
-            web,
-            ctx,
-            cid,
-            uid,
-            values=values,
-            field_errors=parsed.errors,
-            errors=refused + [f"{k[2:]}: {v}" for k, v in parsed.errors.items()],
-            status=400,
-        )
+        return _again(web, ctx, cid, uid, values, refused, parsed.errors, 400)
     expected = version(ctx)
     try:
         imports.import_unit(
@@ -78,20 +77,58 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
             expected_version=expected,
             replace=True,  # every leaf's field was posted: one left empty is meant to be dropped
         )
-    except (SubmissionError, ErrorList) as exc:
+    except ConflictError:
+        kept = {k: v for k, v in posted.items() if k != "version"}
+        return _again(web, ctx, cid, uid, kept, [forms.say("err_conflict", lang)], {}, 409)
+    except ParindexError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
-        return unit_page(
-            web, ctx, cid, uid, values=posted, errors=[str(e) for e in errors], status=400
-        )
+        status = 409 if isinstance(exc, WorkflowError) else 400
+        messages = [forms.say("err_refused", lang, detail=str(e)) for e in errors]
+        return _again(web, ctx, cid, uid, posted, messages, {}, status)
     return back(f"/c/{cid}/u/{uid}", "saved")
 
 
-def submit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
-    """Lock the self-assessment (draft → submitted)."""
-    expected = version(ctx)
-    moves.submit(
-        web.store, cid, uid, actor=ctx.user.username, now=web.clock(), expected_version=expected
+def _again(
+    web: Web,
+    ctx: Ctx,
+    cid: str,
+    uid: str,
+    values: dict[str, str],
+    messages: list[str],
+    field_errors: dict[str, str],
+    status: int,
+) -> Response:
+    """The unit's page again with the form as typed: the messages above it, and each field's
+    message beside it (listed above as well, named as people read the field)."""
+    named = forms.labels(rows_of(web, cid, uid), ctx.lang)
+    return unit_page(
+        web,
+        ctx,
+        cid,
+        uid,
+        values=values,
+        field_errors=field_errors,
+        errors=messages + [f"{named.get(k, k)}: {v}" for k, v in field_errors.items()],
+        dirty=True,
+        status=status,
     )
+
+
+def submit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
+    """Lock the self-assessment (draft → submitted); a refusal (someone saved meanwhile, the
+    deadline passed) is shown on the unit's page, in the page's language."""
+    expected = version(ctx)
+    try:
+        moves.submit(
+            web.store, cid, uid, actor=ctx.user.username, now=web.clock(), expected_version=expected
+        )
+    except ConflictError:
+        return unit_page(
+            web, ctx, cid, uid, errors=[forms.say("err_conflict", ctx.lang)], status=409
+        )
+    except WorkflowError as exc:
+        message = forms.say("err_refused", ctx.lang, detail=exc.message)
+        return unit_page(web, ctx, cid, uid, errors=[message], status=409)
     return back(f"/c/{cid}/u/{uid}", "submitted")
 
 
@@ -103,10 +140,14 @@ def simulate(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     text, parsed = unit_file(web, ctx, cid, uid)
     if parsed.missing:  # absent fields are not cleared answers: no score to show for them
         return JSONResponse(
-            {"errors": {"": forms.missing_message(parsed.missing)}}, status_code=400
+            {"errors": {"": forms.missing_message(parsed.missing, ctx.lang)}}, status_code=400
         )
     if parsed.errors:
-        return JSONResponse({"errors": parsed.errors}, status_code=422)
+        named = forms.labels(rows_of(web, cid, uid), ctx.lang)
+        return JSONResponse(
+            {"errors": parsed.errors, "labels": {k: named.get(k, k) for k in parsed.errors}},
+            status_code=422,
+        )
     try:
         draft = drafts.score_draft(scored, row, text, f"web:{cid}/units/{uid}.yaml")
     except ParindexError as exc:

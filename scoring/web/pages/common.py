@@ -19,6 +19,7 @@ from scoring.reports.model import Report
 from scoring.sources.numbers import fmt, quantize
 from scoring.store import views
 from scoring.store.schema import CampaignRow, UnitRow
+from scoring.web import i18n
 from scoring.web.site import Ctx, Web, not_found
 
 
@@ -91,10 +92,7 @@ def absent(ctx: Ctx, *names: str) -> str | None:
     missing = [n for n in names if n not in posted]
     if not missing:
         return None
-    return (
-        f"the form came without its field(s) {', '.join(missing)}: nothing was changed; "
-        "reload the page and try again"
-    )
+    return i18n.t("form_fields_missing", ctx.lang).format(names=", ".join(missing))
 
 
 def require(ctx: Ctx, *names: str) -> None:

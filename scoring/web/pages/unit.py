@@ -7,6 +7,8 @@ wrong with them (``unit_page(..., values=…, errors=…, status=400)``).
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.responses import JSONResponse, Response
@@ -15,7 +17,9 @@ from scoring.errors import ParindexError
 from scoring.evaluation.trace import to_jsonable
 from scoring.reports.charts import profile_svg
 from scoring.simulation.gaps import gaps as find_gaps
+from scoring.sources import clock
 from scoring.store import views, workflow
+from scoring.store.schema import CampaignRow
 from scoring.web import forms
 from scoring.web.pages.common import (
     campaign_or_404,
@@ -30,6 +34,32 @@ from scoring.web.routing import Router
 from scoring.web.site import Ctx, Web, not_found
 
 GAPS_SHOWN = 12  # "where points are lost" rows on a unit's page
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline as a unit's page shows it: its last minute in the campaign's zone."""
+
+    key: str  # the i18n key of its name
+    shown: str  # dd/mm/yyyy HH:MM in the campaign's zone, or "" when not set
+    closed: bool
+
+
+def deadlines(camp: CampaignRow, now: dt.datetime) -> dict[str, Deadline]:
+    """The campaign's deadlines (submission, explanations) and whether each has passed: a
+    deadline is a day, the last one allowed, in the campaign's zone (as the store checks it)."""
+    out = {}
+    for key, due in (
+        ("due_self", camp.self_assessment_due),
+        ("due_explanation", camp.explanation_due),
+    ):
+        shown = ""
+        if due:
+            day = dt.date.fromisoformat(due)
+            last = dt.datetime.combine(day, dt.time(23, 59), clock.zone(camp.time_zone))
+            shown = clock.show(last, camp.time_zone)
+        out[key] = Deadline(key, shown, clock.is_late(now, due, camp.time_zone))
+    return out
 
 
 def register(router: Router) -> None:
@@ -56,6 +86,12 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
     if r is not None and sub is not None:
         gaps = find_gaps(scored.index, scored, uid)[:GAPS_SHOWN]
     notes = views.appraisal_notes(web.store, cid, uid)
+    due = deadlines(camp, web.clock())
+    # a campaign that refuses late files closes the form with its deadline (the store refuses too)
+    submission_closed = camp.late_submission == "refuse" and due["due_self"].closed
+    by_node: dict[str, list[Any]] = {}
+    for e in notes.explanations:
+        by_node.setdefault(e.node_id, []).append(e)
     profile = None
     if r is not None:
         try:
@@ -78,7 +114,15 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
         values=values,
         steps={s.node: s for s in r.trace} if r is not None else {},
         sub=sub,
-        editable=workflow.editable("answers", row.state, camp.state),
+        editable=workflow.editable("answers", row.state, camp.state) and not submission_closed,
+        submission_closed=submission_closed,
+        deadlines=list(due.values()),
+        explanation_open=not due["due_explanation"].closed,
+        explained=by_node,
+        people=views.display_names(web.store),
+        shown_inputs=forms.shown_inputs(rows, sub.answers if sub else {}, ctx.lang),
+        labels=forms.labels(rows, ctx.lang),
+        dirty=extra.pop("dirty", False),
         round=workflow.open_round(row.state, camp.state),
         gaps=gaps,
         explanations=notes.explanations,
@@ -89,6 +133,10 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
         note=ctx.request.query_params.get("note"),
         errors=extra.pop("errors", []),
         field_errors=extra.pop("field_errors", {}),
+        # what an appraisal or explanation form shown again after an error keeps, and its
+        # messages beside the form
+        posted=extra.pop("posted", {}),
+        form_errors=extra.pop("form_errors", {}),
         unit_errors=[str(e) for e in scored.errors.get(uid, [])],
     )
 
@@ -123,6 +171,9 @@ def trace_page(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         unit=row,
         r=r,
         titles=titles,
+        kinds=forms.kind_labels(view, ctx.lang),
+        inputs=forms.trace_labels(view, ctx.lang),
+        people=views.display_names(web.store),
         places=shown,
         q=lambda x: q(x, shown),
     )

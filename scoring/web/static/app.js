@@ -29,9 +29,16 @@ function liveScore(form) {
       });
       const data = await res.json();
       if (ticket !== sent) return; // a newer request is on its way
+      for (const span of form.querySelectorAll("span.error[data-for]")) span.textContent = "";
       if (!res.ok) {
-        status.textContent = Object.entries(data.errors || { "": data.error || res.status })
-          .map(([k, v]) => (k ? k.replace(/^a:/, "") + ": " : "") + v).join("; ");
+        const labels = data.labels || {};
+        const errors = data.errors || { "": data.error || res.status };
+        for (const [k, v] of Object.entries(errors)) {
+          const beside = k && form.querySelector(`span.error[data-for="${CSS.escape(k)}"]`);
+          if (beside) beside.textContent = v;
+        }
+        status.textContent = Object.entries(errors)
+          .map(([k, v]) => (k ? (labels[k] || k) + ": " : "") + v).join("; ");
         status.classList.add("error");
         return;
       }
@@ -79,6 +86,67 @@ function liveScore(form) {
   form.addEventListener("change", later);
 }
 
+// Nothing typed is lost: a form with data-guard warns before the page is left with unsaved
+// changes (the language switch included), and the live box says "chưa lưu" until saved. A
+// form with data-keep also keeps what is typed in sessionStorage, so a save refused because
+// the session expired comes back, after signing in again, with the values typed.
+function guard(form) {
+  let dirty = form.dataset.dirty === "1";
+  const unsaved = document.querySelector('#live [data-k="unsaved"]');
+  const keepKey = form.dataset.keep ? "parindex:" + form.dataset.keep : null;
+  const mark = (on) => {
+    dirty = on;
+    if (unsaved && form.id === "answers") unsaved.hidden = !on;
+  };
+  const keep = () => {
+    if (!keepKey) return;
+    const values = {};
+    for (const el of form.elements) {
+      if (!el.name || el.type === "hidden") continue;
+      values[el.name] = el.type === "checkbox" ? (el.checked ? "on" : "") : el.value;
+    }
+    try { sessionStorage.setItem(keepKey, JSON.stringify(values)); } catch (e) { /* full */ }
+  };
+  if (keepKey) {
+    const note = new URLSearchParams(window.location.search).get("note");
+    if (note === "saved" || note === "submitted") {
+      sessionStorage.removeItem(keepKey);
+    } else if (!dirty) {
+      // the server shows the form as stored: put back what was typed and not saved
+      const kept = sessionStorage.getItem(keepKey);
+      if (kept) {
+        let changed = false;
+        for (const [name, value] of Object.entries(JSON.parse(kept))) {
+          const el = form.elements.namedItem(name);
+          if (!el || el.type === "hidden") continue;
+          if (el.type === "checkbox") {
+            if (el.checked !== (value === "on")) { el.checked = value === "on"; changed = true; }
+          } else if (el.value !== value) { el.value = value; changed = true; }
+        }
+        if (changed) {
+          mark(true);
+          const note = document.createElement("p");
+          note.className = "note";
+          note.setAttribute("role", "status");
+          note.textContent = form.dataset.restored || "";
+          form.before(note);
+          form.dispatchEvent(new Event("change"));
+        }
+      }
+    }
+  }
+  mark(dirty);
+  form.addEventListener("input", () => { mark(true); keep(); });
+  form.addEventListener("change", () => { if (dirty) keep(); });
+  form.addEventListener("submit", () => { keep(); dirty = false; });
+  window.addEventListener("beforeunload", (e) => {
+    if (!dirty) return;
+    e.preventDefault();
+    e.returnValue = form.dataset.guard;
+    return form.dataset.guard;
+  });
+}
+
 function filterTable(input) {
   const table = document.getElementById(input.dataset.filter);
   if (!table) return;
@@ -93,6 +161,7 @@ function filterTable(input) {
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("answers");
   if (form && form.dataset.simulate) liveScore(form);
+  for (const f of document.querySelectorAll("form[data-guard]")) guard(f);
   for (const input of document.querySelectorAll("input[data-filter]")) filterTable(input);
   for (const f of document.querySelectorAll("form[data-confirm]")) {
     f.addEventListener("submit", (e) => { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });

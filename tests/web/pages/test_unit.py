@@ -1,0 +1,170 @@
+"""A unit's pages as people read them: every page of every role free of raw field names and
+English state codes in Vietnamese; the deadlines; the appraiser's view of the unit's figures,
+self-score against points, explanations and people's names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from scoring.campaign.appraisal_files import ExplanationEntry
+from scoring.index.kinds import every_input
+from scoring.store import moves
+from scoring.store.appraisal import AppraisalChange, appraise, respond
+from scoring.store.db import Store
+from scoring.store.workflow import CAMPAIGN_STATES, UNIT_STATES
+from scoring.web import create_app
+from scoring.web.app import routes
+from tests.support.web import CID, NOW, OTHER, OWN, ROLE_USER, open_copy, sign_in, to_appraisal
+
+UNIT = f"/c/{CID}/u/{OWN}"
+
+
+class _Visible(HTMLParser):
+    """The words a reader sees or hears: text outside scripts, and the attributes shown."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "svg"):
+            self._skip += 1
+        for k, v in attrs:
+            if k in ("title", "aria-label", "placeholder", "alt") and v:
+                self.words.append(v)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "svg"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.words.append(data)
+
+
+def visible(html: str) -> str:
+    """The page's visible text and spoken attributes, one string."""
+    p = _Visible()
+    p.feed(html)
+    return " ".join(p.words)
+
+
+FIELD_NAMES = sorted(
+    {inp.name for inp in every_input().values()} | {"self_score", "na", "evidence"}
+)
+STATE_CODES = sorted(set(UNIT_STATES) | set(CAMPAIGN_STATES))
+RAW = re.compile(
+    r"(?<![\w/.-])(" + "|".join(map(re.escape, FIELD_NAMES + STATE_CODES)) + r")(?![\w/-])"
+)
+
+
+@pytest.fixture(scope="module")
+def st(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The campaign in appraisal: the officer's unit changed in round 1, explained, moved on
+    to round 2 (so every part of the unit page shows); the other unit just submitted."""
+    store = open_copy(tmp_path_factory.mktemp("unit-pages"))
+    to_appraisal(store)
+    change = AppraisalChange("1.1.3", Decimal("0.5"), "Thiếu phụ lục", "thamdinh")
+    appraise(store, CID, OWN, "1", [change], actor="thamdinh", now=NOW)
+    for target in ("appraised_1", "explanation"):
+        moves.advance_unit(store, CID, OWN, target, actor="thamdinh", now=NOW)
+    entry = ExplanationEntry(node="1.1.3", text="Phụ lục đã gửi bổ sung", author="canbo")
+    respond(store, CID, OWN, [entry], actor="canbo", now=NOW)
+    yield store
+    store.close()
+
+
+def _client(st: Store, user: str) -> TestClient:
+    c = TestClient(create_app(st, clock=lambda: NOW))
+    assert sign_in(c, user).status_code == 303
+    return c
+
+
+def _pages(c: TestClient) -> list[str]:
+    """Every page (GET, not the JSON API) the app has, its ids filled with the samples'."""
+    app = c.app
+    out = []
+    for spec in routes(app):  # type: ignore[arg-type]
+        # the audit log for people and the publication's verify page are i16-ops's: add them
+        # here when their Vietnamese texts land
+        skip = ("/api", "/static", "/lang", "/audit")
+        if spec.method != "GET" or spec.path.startswith(skip) or spec.path.endswith("/verify"):
+            continue
+        path = spec.path.replace("{cid}", CID).replace("{uid}", OWN)
+        if "{" not in path:
+            out.append(path)
+    return [*out, f"/c/{CID}/u/{OTHER}"]
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_USER))
+def test_no_page_shows_raw_field_names_or_state_codes_in_vietnamese(st: Store, role: str) -> None:
+    """Every page a role can open, in Vietnamese, names fields by their labels and states by
+    their Vietnamese names: no done_on, numerator, self_score, draft or appraised_1."""
+    c = _client(st, ROLE_USER[role])
+    seen = 0
+    for path in _pages(c):
+        r = c.get(path)
+        if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
+            continue
+        seen += 1
+        # "where points are lost" (#gaps) is written by scoring/simulation, which the CLI's
+        # texts share: its own test is i16-cli's; remove this cut when its labels land
+        html = re.sub(r'<table class="gaps".*?</table>', "", r.text, flags=re.S)
+        found = sorted(set(RAW.findall(visible(html))))
+        assert not found, (role, path, found)
+    assert seen >= 3, role
+
+
+def test_the_form_labels_fields_with_help_and_levels_without_codes(tmp_path: Path) -> None:
+    """The officer's form labels each input in Vietnamese with its help text, and a level's
+    choices show their labels only."""
+    store = open_copy(tmp_path)
+    c = _client(store, "canbo")
+    page = c.get(UNIT).text
+    assert "Ngày hoàn thành" in page and "Ngày ban hành hoặc hoàn thành" in page
+    assert "Tử số" in page and "số hồ sơ giải quyết đúng hạn" in page
+    assert re.search(r'<option value="true"[^>]*>Có</option>', page)
+    assert not re.search(r"<option value=\"[^\"]+\"[^>]*>\w+: ", page)  # "code: label" gone
+    store.close()
+
+
+def test_the_unit_page_shows_its_deadlines_in_local_time(st: Store) -> None:
+    """The unit's page lists the submission and explanation deadlines as dd/mm/yyyy HH:MM."""
+    page = _client(st, "canbo").get(UNIT).text
+    block = page[page.index('id="deadlines"') :]
+    block = block[: block.index("</dl>")]
+    assert "Nộp bản tự đánh giá" in block and "Giải trình" in block
+    assert re.search(r"\d\d/\d\d/\d{4} 23:59", block) or "chưa đặt" in block
+
+
+def test_the_appraiser_sees_figures_differences_explanations_and_names(st: Store) -> None:
+    """The appraiser's table shows the unit's figures beside the points, marks where the
+    self-score and the points differ, shows the explanation next to its item and names
+    people by their display names."""
+    page = _client(st, "thamdinh").get(UNIT).text
+    row = page[page.index('id="leaf-1.1.3"') :]
+    row = row[: row.index("</tr>")]
+    assert "Giá trị:" in row  # the unit's figure for 1.1.3, labelled
+    assert "Phụ lục đã gửi bổ sung" in row and "Người canbo" in row
+    assert "Người thamdinh" in row and not re.search(r"(?<!Người )thamdinh ·", row)
+    assert "Vòng 1" in row
+    assert 'class="differs"' in page
+
+
+def test_english_is_english_everywhere_on_the_form(tmp_path: Path) -> None:
+    """With English picked, the form's labels, help and choices are English."""
+    store = open_copy(tmp_path)
+    c = _client(store, "canbo")
+    c.get("/lang/en")
+    page = c.get(UNIT).text
+    assert "Date done" in page and "Numerator" in page and ">Yes</option>" in page
+    assert "Ngày hoàn thành" not in page and ">Có</option>" not in page
+    store.close()
