@@ -203,6 +203,10 @@ def test_explanations_carry_their_files_to_the_appraiser_in_round_2(st: Store) -
     assert text in row[1] and "so-van-ban-den.pdf" in row[1]
     assert re.search(rf'href="{UNIT}/evidence/\d+"', row[1])
     assert 'type="file"' not in page  # the appraiser uploads nothing
+    # and in the item's own row of the appraisal table, beside its points and explanation
+    item = re.search(rf'<tr id="leaf-{re.escape(LEAF)}"[^>]*>(.*?)</tr>', page, re.S)
+    assert item is not None
+    assert text in item[1] and "so-van-ban-den.pdf" in item[1]
 
 
 def _version(st: Store) -> str:
