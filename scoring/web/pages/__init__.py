@@ -7,6 +7,7 @@ routes (with the action each needs) on the app's router.
 - ``answers``: a unit's self-assessment: save, submit, re-score unsaved
 - ``appraisal``: the appraiser's changes, the unit's explanations, moving the unit on
 - ``admin``: the audit log, verifying published runs, the accounts
+- ``bulk``: moving every eligible unit of a campaign on at once, after a confirmation page
 
 ``common`` holds what they share. Handlers parse the request, call the library (``store``,
 ``simulation``, ``reports``) and render: no scoring, workflow rule or SQL of their own.
@@ -14,11 +15,11 @@ routes (with the action each needs) on the app's router.
 
 from __future__ import annotations
 
-from scoring.web.pages import admin, answers, appraisal, campaign, signin, unit
+from scoring.web.pages import admin, answers, appraisal, bulk, campaign, signin, unit
 from scoring.web.routing import Router
 
 
 def register(router: Router) -> None:
     """Every page area's routes on ``router`` (the table the access tests enumerate)."""
-    for area in (signin, campaign, unit, answers, appraisal, admin):
+    for area in (signin, campaign, unit, answers, appraisal, admin, bulk):
         area.register(router)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from scoring.errors import SubmissionError, WorkflowError
 from scoring.store import accounts, publication, views
 from scoring.web import policy
-from scoring.web.pages.common import back, campaign_or_404, require
+from scoring.web.pages.common import back, campaign_or_404, confirmed, require
 from scoring.web.routing import Router
 from scoring.web.site import Ctx, Web
 
@@ -59,13 +59,22 @@ def accounts_page(web: Web, ctx: Ctx) -> Response:
     rows = accounts.listing(web.store)
     now = web.clock()
     locked = {a.username for a in rows if accounts.is_locked(a, now) or a.failed_logins}
+    units = views.unit_choices(web.store)
     return web.page(
-        ctx, "accounts.html", rows=rows, roles=accounts.ROLES, locked=locked, error=None
+        ctx,
+        "accounts.html",
+        rows=rows,
+        roles=accounts.ROLES,
+        locked=locked,
+        units=units,
+        unit_names=dict(units),
+        error=None,
     )
 
 
 def add_account(web: Web, ctx: Ctx) -> Response:
-    """Create an account from the form (username, role, password; name and unit optional)."""
+    """Create an account from the form (username, role, password; name optional; an
+    officer's unit picked from the campaigns' units, any other refused)."""
     require(ctx, "username", "role", "password")
     accounts.add(
         web.store,
@@ -76,16 +85,19 @@ def add_account(web: Web, ctx: Ctx) -> Response:
         unit=ctx.field("unit").strip() or None,
         actor=ctx.user.username,
         now=web.clock(),
+        known_units={uid for uid, _ in views.unit_choices(web.store)},
     )
     return back("/admin/accounts", "saved")
 
 
 def set_active(web: Web, ctx: Ctx, username: str) -> Response:
-    """Enable (``active=1``) or disable (``active=0``) an account."""
+    """Enable (``active=1``) or disable (``active=0``, once confirmed) an account."""
     require(ctx, "active")
     if ctx.field("active") not in ("0", "1"):
         raise SubmissionError(f"active {ctx.field('active')[:20]!r}: 1 (enable) or 0 (disable)")
     policy.check_active_change(ctx.user, username)
+    if ctx.field("active") == "0":
+        confirmed(ctx)
     accounts.set_active(
         web.store, username, ctx.field("active") == "1", actor=ctx.user.username, now=web.clock()
     )

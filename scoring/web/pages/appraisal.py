@@ -16,7 +16,14 @@ from scoring.errors import SubmissionError
 from scoring.store import moves, workflow
 from scoring.store.appraisal import AppraisalChange, appraise, respond
 from scoring.web import forms
-from scoring.web.pages.common import back, campaign_or_404, require, unit_or_404, version
+from scoring.web.pages.common import (
+    back,
+    campaign_or_404,
+    confirmed,
+    require,
+    unit_or_404,
+    version,
+)
 from scoring.web.routing import Router
 from scoring.web.site import Ctx, Web, decimal
 
@@ -96,6 +103,7 @@ def advance_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     require(ctx, "target", "version")
     expected = version(ctx)
     workflow.check_appraiser_move(ctx.field("target"))
+    confirmed(ctx)
     moves.advance_unit(
         web.store,
         cid,
