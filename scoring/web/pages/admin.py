@@ -1,7 +1,7 @@
-"""Oversight and administration: the audit log, verifying published runs, and the accounts.
+"""Oversight and administration: verifying published runs, and the accounts.
 
-The audit log is read-only through the web (its one route reads); verifying recomputes every
-published run of a campaign from what is stored. Account changes are the store's, audited.
+Verifying recomputes every published run of a campaign from what is stored. Account changes
+are the store's, audited.
 """
 
 from __future__ import annotations
@@ -17,30 +17,12 @@ from scoring.web.site import Ctx, Web
 
 
 def register(router: Router) -> None:
-    """The audit, verify and account routes."""
-    router.add("GET", "/audit", "audit.read", audit_page)
+    """The verify and account routes (the audit log's is in ``pages.audit``)."""
     router.add("GET", "/c/{cid}/verify", "publication.verify", verify_page)
     router.add("GET", "/admin/accounts", "accounts.read", accounts_page)
     router.add("POST", "/admin/accounts", "accounts.write", add_account)
     router.add("POST", "/admin/accounts/{username}/active", "accounts.write", set_active)
     router.add("POST", "/admin/accounts/{username}/unlock", "accounts.write", unlock)
-
-
-def audit_page(web: Web, ctx: Ctx) -> Response:
-    """The audit log, newest first, and whether its hash chain is intact."""
-    raw = ctx.request.query_params.get("page", "1")
-    page = int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1
-    log = views.audit_page(web.store, page)
-    return web.page(
-        ctx,
-        "audit.html",
-        rows=log.rows,
-        zones=log.zones,
-        checked=log.checked,
-        problems=log.problems,
-        page=log.page,
-        more=log.more,
-    )
 
 
 def verify_page(web: Web, ctx: Ctx, cid: str) -> Response:
