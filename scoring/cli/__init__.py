@@ -16,6 +16,7 @@ from scoring.cli import (  # noqa: F401  # importing a command module registers 
     store_cmds,
     survey_cmds,
     web_cmds,
+    workflow_cmds,
 )
 from scoring.cli.base import EXIT_INTERRUPT, app
 

@@ -14,13 +14,14 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, col, delete, select
 
-from scoring.errors import AccessError, SubmissionError, WorkflowError
+from scoring.errors import AccessError, SubmissionError, WorkflowError, unknown_id
 from scoring.store import audit
 from scoring.store.db import Store
 from scoring.store.schema import AccountRow, SessionRow
@@ -89,9 +90,13 @@ def add(
     unit: str | None = None,
     actor: str,
     now: dt.datetime,
+    known_units: Collection[str] | None = None,
 ) -> Account:
-    """Create an account (the password is hashed here and never kept)."""
+    """Create an account (the password is hashed here and never kept). Given
+    ``known_units`` (the web app's: the campaigns' units), an officer's unit must be one."""
     check_new(username, role, unit, password)
+    if unit and known_units is not None and unit not in known_units:
+        raise unknown_id("no unit", unit, known_units, "in any campaign")
     at = stamp(now)
     with store.transaction() as s:
         if s.get(AccountRow, username) is not None:

@@ -37,7 +37,7 @@ from scoring.errors import (
 )
 from scoring.index.loader import Index
 from scoring.sources.yamlsrc import dump_yaml, is_dir, read_text
-from scoring.store import audit, workflow
+from scoring.store import audit, auditlog, workflow
 from scoring.store.campaigns import add_units, create_from_spec, record_ended
 from scoring.store.db import Store
 from scoring.store.schema import CampaignRow, DocumentRow, UnitRow
@@ -84,14 +84,21 @@ def _check_unit_text(
     return sub, list(prepare(index, sub).warnings)
 
 
-def _dropped(s: Session, cid: str, uid: str, new: Submission) -> list[str]:
-    """What the stored self-assessment of ``uid`` answers that ``new`` leaves out: leaf ids,
-    then bonus and penalty ids, each in the stored file's order."""
+def _stored(s: Session, cid: str, uid: str, spec: UnitSpec) -> Submission | None:
+    """The unit's stored self-assessment, read, or None when it has none."""
     row = s.get(DocumentRow, (cid, "unit", uid))
     if row is None:
-        return []
-    old = Submission(new.unit)
+        return None
+    old = Submission(spec)
     read_unit_text(row.text, f"store:{cid}/units/{uid}.yaml", old)
+    return old
+
+
+def _dropped(old: Submission | None, new: Submission) -> list[str]:
+    """What the stored self-assessment ``old`` answers that ``new`` leaves out: leaf ids,
+    then bonus and penalty ids, each in the stored file's order."""
+    if old is None:
+        return []
     return [k for k in old.answers if k not in new.answers] + [
         k for k in old.adjustments if k not in new.adjustments
     ]
@@ -120,7 +127,8 @@ def import_unit(
         workflow.check_editable("answers", uid, unit.state, camp.state)
         index = index_for(s, camp.index_hash)
         sub, warnings = _check_unit_text(index, unit_spec(unit), text, name)
-        if not replace and (lost := _dropped(s, cid, uid, sub)):
+        before = _stored(s, cid, uid, unit_spec(unit))
+        if not replace and (lost := _dropped(before, sub)):
             raise SubmissionError(
                 f"unit {uid}: this file leaves out {len(lost)} answer(s) already stored "
                 f"({', '.join(lost)}); importing it would drop them. Add them to the file, "
@@ -128,7 +136,11 @@ def import_unit(
                 Location(name),
             )
         stored_text = stored_unit_text(text, name)
-        _store_document(s, cid, "unit", uid, stored_text, actor, stamp(now), unit=uid)
+        # the fields that changed, for the people reading the log (hashes alone tell nothing)
+        changes = {"changes": auditlog.answer_changes(before, sub)}
+        _store_document(
+            s, cid, "unit", uid, stored_text, actor, stamp(now), unit=uid, detail=changes
+        )
         bump(s, unit, expected_version)
         return warnings
 

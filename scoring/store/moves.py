@@ -6,10 +6,11 @@ each in one transaction with its audit entry.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from scoring.errors import (
-    WorkflowError,
-)
+from sqlmodel import Session
+
+from scoring.errors import WorkflowError
 from scoring.sources import clock
 from scoring.store import audit, workflow
 from scoring.store.db import Store
@@ -30,29 +31,45 @@ def submit(
     with store.transaction() as s:
         camp = campaign_row(s, cid)
         unit = unit_row(s, cid, uid, lock=True)
-        workflow.check_unit_move(uid, unit.state, "submitted", camp.state)
-        if s.get(DocumentRow, (cid, "unit", uid)) is None:
-            raise WorkflowError(f"unit {uid} has no self-assessment to submit")
-        # the deadline is a day in the campaign's zone, not in UTC
-        late = clock.is_late(now, camp.self_assessment_due, camp.time_zone)
-        if late and camp.late_submission == "refuse":
-            raise WorkflowError(
-                f"unit {uid} submits on {clock.show(now, camp.time_zone)} "
-                f"({camp.time_zone}), after the deadline "
-                f"{clock.show(camp.self_assessment_due)}: the campaign refuses late files"
-            )
-        unit.state, unit.late, unit.submitted_at = "submitted", late, stamp(now)
-        bump(s, unit, expected_version)
-        audit.record(
-            s,
-            at=stamp(now),
-            actor=actor,
-            action="unit.submit",
-            campaign=cid,
-            unit=uid,
-            detail={"late": late, "deadline": camp.self_assessment_due},
+        return submit_in(s, camp, unit, actor=actor, now=now, expected_version=expected_version)
+
+
+def submit_in(
+    s: Session,
+    camp: CampaignRow,
+    unit: UnitRow,
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected_version: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> UnitRow:
+    """``submit`` inside the caller's transaction (``bulk`` submits many units in one);
+    ``detail`` is added to the audit entry's."""
+    cid, uid = camp.id, unit.unit_id
+    workflow.check_unit_move(uid, unit.state, "submitted", camp.state)
+    if s.get(DocumentRow, (cid, "unit", uid)) is None:
+        raise WorkflowError(f"unit {uid} has no self-assessment to submit")
+    # the deadline is a day in the campaign's zone, not in UTC
+    late = clock.is_late(now, camp.self_assessment_due, camp.time_zone)
+    if late and camp.late_submission == "refuse":
+        raise WorkflowError(
+            f"unit {uid} submits on {clock.show(now, camp.time_zone)} "
+            f"({camp.time_zone}), after the deadline "
+            f"{clock.show(camp.self_assessment_due)}: the campaign refuses late files"
         )
-        return unit
+    unit.state, unit.late, unit.submitted_at = "submitted", late, stamp(now)
+    bump(s, unit, expected_version)
+    audit.record(
+        s,
+        at=stamp(now),
+        actor=actor,
+        action="unit.submit",
+        campaign=cid,
+        unit=uid,
+        detail={"late": late, "deadline": camp.self_assessment_due, **(detail or {})},
+    )
+    return unit
 
 
 def advance_unit(
@@ -71,19 +88,37 @@ def advance_unit(
     with store.transaction() as s:
         camp = campaign_row(s, cid)
         unit = unit_row(s, cid, uid, lock=True)
-        workflow.check_unit_move(uid, unit.state, target, camp.state)
-        before, unit.state = unit.state, target
-        bump(s, unit, expected_version)
-        audit.record(
-            s,
-            at=stamp(now),
-            actor=actor,
-            action="unit.advance",
-            campaign=cid,
-            unit=uid,
-            detail={"from": before, "to": target},
+        return advance_in(
+            s, camp, unit, target, actor=actor, now=now, expected_version=expected_version
         )
-        return unit
+
+
+def advance_in(
+    s: Session,
+    camp: CampaignRow,
+    unit: UnitRow,
+    target: str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    expected_version: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> UnitRow:
+    """``advance_unit`` (not a submission) inside the caller's transaction (``bulk`` moves
+    many units in one); ``detail`` is added to the audit entry's."""
+    workflow.check_unit_move(unit.unit_id, unit.state, target, camp.state)
+    before, unit.state = unit.state, target
+    bump(s, unit, expected_version)
+    audit.record(
+        s,
+        at=stamp(now),
+        actor=actor,
+        action="unit.advance",
+        campaign=camp.id,
+        unit=unit.unit_id,
+        detail={"from": before, "to": target, **(detail or {})},
+    )
+    return unit
 
 
 def advance_campaign(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from scoring.evaluation.ranking import CampaignResult
+from scoring.sources.text import vn_key
 from scoring.store import audit, publication
 from scoring.store.accounts import Account
 from scoring.store.audit import ChainProblem
@@ -130,3 +131,53 @@ def display_names(store: Store) -> dict[str, str]:
     """Every account's display name by username, so pages name people, not their logins."""
     with store.read() as s:
         return {a.username: a.display_name for a in s.exec(select(AccountRow))}
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A campaign's latest published run as people are told of it, and whether appraisal
+    corrections recorded since are waiting for their own publication."""
+
+    run: int
+    kind: str  # publish | correction
+    at: str  # ISO, UTC
+    publisher: str  # the account's display name (the actor's name if it has no account)
+    pending: int  # appraisal changes recorded after this run
+
+
+def publication_info(store: Store, cid: str) -> Publication | None:
+    """The latest published run of ``cid`` and the corrections pending since, or None
+    before the first publication."""
+    with store.read() as s:
+        run = publication.latest_run(s, cid)
+        if run is None:
+            return None
+        account = s.get(AccountRow, run.actor)
+        pending = s.exec(
+            select(func.count())
+            .select_from(AppraisalRow)
+            .where(
+                AppraisalRow.campaign_id == cid,
+                col(AppraisalRow.id) > run.last_appraisal_id,
+            )
+        ).one()
+        return Publication(
+            run.id or 0,
+            run.kind,
+            run.at,
+            account.display_name if account is not None else run.actor,
+            int(pending),
+        )
+
+
+def unit_choices(store: Store) -> list[tuple[str, str]]:
+    """Every unit of every campaign as (id, name), its name as the newest campaign has it,
+    in Vietnamese alphabetical order of the names: what an officer's account may belong to."""
+    with store.read() as s:
+        rows = s.exec(
+            select(UnitRow.unit_id, UnitRow.name, CampaignRow.year)
+            .join(CampaignRow, col(CampaignRow.id) == col(UnitRow.campaign_id))
+            .order_by(col(CampaignRow.year))
+        )
+        names = {uid: name for uid, name, _ in rows}  # a later year's name wins
+    return sorted(names.items(), key=lambda u: (vn_key(u[1]), u[0]))

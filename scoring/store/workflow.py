@@ -24,6 +24,17 @@ UNIT_MOVES: dict[tuple[str, str], str] = {
 }
 CAMPAIGN_MOVES = {("open", "appraisal"), ("appraisal", "review"), ("review", "published")}
 
+# a state as people name it: (Vietnamese, English); the library's own messages to people
+# (``bulk``'s reasons) use it, the web app has its interface's copy in ``web.i18n``
+STATE_NAMES: dict[str, tuple[str, str]] = {
+    "draft": ("Dự thảo", "draft"),
+    "submitted": ("Đã nộp", "submitted"),
+    "appraised_1": ("Đã thẩm định vòng 1", "appraised (round 1)"),
+    "explanation": ("Giải trình", "explanation"),
+    "appraised_2": ("Đã thẩm định vòng 2", "appraised (round 2)"),
+    "final": ("Hoàn tất", "final"),
+}
+
 # what may change in which state: (unit state, campaign state)
 EDITABLE = {
     "answers": ({"draft"}, {"open"}),
@@ -122,3 +133,23 @@ def check_appraiser_move(target: str) -> None:
     """Refuse an appraiser's move of a unit to ``submitted`` (the unit's own act)."""
     if target == "submitted":
         raise WorkflowError("a unit submits its own self-assessment; an appraiser cannot")
+
+
+def bulk_steps(campaign_state: str) -> list[tuple[str, str]]:
+    """The unit moves (from, to) that may be made for every eligible unit at once while the
+    campaign is ``campaign_state``: each move allowed then, but a submission, which is the
+    units' own act (the CLI's ``submit-all`` does it for them)."""
+    return [
+        (c, t)
+        for (c, t), needed in UNIT_MOVES.items()
+        if needed == campaign_state and t != "submitted"
+    ]
+
+
+def source_of(target: str) -> str:
+    """The state a unit moves to ``target`` from; refused for a state no move leads to."""
+    found = [c for (c, t) in UNIT_MOVES if t == target]
+    if not found:
+        steps = ", ".join(t for (_, t) in UNIT_MOVES)
+        raise WorkflowError(f"no unit moves to {target!r}; the steps are: {steps}")
+    return found[0]

@@ -259,7 +259,102 @@ TEXT: dict[str, tuple[str, str]] = {
     "applicable_na": ("không áp dụng", "not applicable"),
     "bonus": ("Điểm thưởng", "Bonus"),
     "penalty": ("Điểm trừ", "Penalty"),
+    # --- i16-ops: bulk steps, confirmations, publication, administration, audit log ---
+    "confirm_needed": (
+        "Bước này không hoàn tác được: hãy đánh dấu ô «Tôi xác nhận…» rồi gửi lại. "
+        "Chưa có thay đổi nào.",
+        "This step cannot be undone: tick «I confirm…» and send again. Nothing was changed.",
+    ),
+    "confirm_advance": (
+        "Tôi xác nhận chuyển bước (không hoàn tác được).",
+        "I confirm this move (it cannot be undone).",
+    ),
+    "confirm_publish": (
+        "Tôi xác nhận công bố kết quả (không hoàn tác được).",
+        "I confirm publishing the results (it cannot be undone).",
+    ),
+    "confirm_correction": (
+        "Tôi xác nhận công bố đính chính (không hoàn tác được).",
+        "I confirm publishing the correction (it cannot be undone).",
+    ),
+    "confirm_disable": (
+        "Tôi xác nhận khóa tài khoản này (các phiên đăng nhập của tài khoản kết thúc).",
+        "I confirm disabling this account (its sessions end).",
+    ),
+    "bulk": ("Chuyển hàng loạt", "Bulk step"),
+    "bulk_units": ("đơn vị", "units"),
+    "bulk_move": ("Các đơn vị sẽ chuyển bước", "Units that will move"),
+    "bulk_blocked": ("Các đơn vị không đủ điều kiện", "Units not eligible"),
+    "bulk_confirm": (
+        "Tôi xác nhận chuyển bước tất cả các đơn vị trên (không hoàn tác được).",
+        "I confirm moving every unit above (it cannot be undone).",
+    ),
+    "bulk_none": ("Không có đơn vị nào đủ điều kiện.", "No unit is eligible."),
+    "bulk_done": ("Đã chuyển bước các đơn vị.", "The units were moved on."),
+    "why_not": ("Lý do", "Why not"),
+    "back": ("Quay lại", "Back"),
+    "publication": ("Kết quả công bố", "Published result"),
+    "run": ("Lần công bố số", "Run"),
+    "published_at": ("Công bố lúc", "Published on"),
+    "publisher": ("Người công bố", "Published by"),
+    "run_publish": ("công bố", "publication"),
+    "run_correction": ("đính chính", "correction"),
+    "pending_correction": ("Đính chính chưa công bố", "Correction not yet published"),
+    "pending_help": (
+        "Có điều chỉnh thẩm định sau lần công bố gần nhất; kết quả công bố chưa bao gồm.",
+        "Appraisal changes were made after the last publication; the published result "
+        "does not include them yet.",
+    ),
+    "unit_pick": ("— chọn đơn vị —", "— pick a unit —"),
+    "locked_until": ("khóa đến", "until"),
+    "failures": ("lần đăng nhập sai", "failed sign-ins"),
+    "action": ("Thao tác", "Action"),
+    "details": ("Chi tiết", "Details"),
+    "person": ("Người thực hiện", "Person"),
+    "date_from": ("Từ ngày", "From"),
+    "date_to": ("Đến ngày", "To"),
+    "any": ("— tất cả —", "— any —"),
+    "filter": ("Lọc", "Filter"),
+    "node": ("Tiêu chí", "Item"),
+    "changed_fields": ("Thay đổi", "Changes"),
+    "no_diff": (
+        "mục ghi trước khi nhật ký lưu các thay đổi: chỉ có mã băm",
+        "written before the log kept changes: hashes only",
+    ),
+    "no_change": ("không thay đổi câu trả lời", "no answer changed"),
+    "empty": ("(trống)", "(empty)"),
 }
+
+# i16-ops: audit actions as people name them: action -> (Vietnamese, English)
+ACTIONS: dict[str, tuple[str, str]] = {
+    "campaign.create": ("Tạo kỳ đánh giá", "Campaign created"),
+    "campaign.advance": ("Chuyển bước kỳ đánh giá", "Campaign moved on"),
+    "campaign.publish": ("Công bố kết quả", "Results published"),
+    "campaign.correction": ("Công bố đính chính", "Correction published"),
+    "campaign.ended": ("Ghi nhận đơn vị chấm dứt", "Ended units recorded"),
+    "unit.add": ("Thêm đơn vị", "Unit added"),
+    "unit.import": ("Lưu bản tự đánh giá", "Self-assessment saved"),
+    "unit.submit": ("Nộp bản tự đánh giá", "Self-assessment submitted"),
+    "unit.advance": ("Chuyển bước đơn vị", "Unit moved on"),
+    "survey.import": ("Nhập kết quả khảo sát", "Survey results imported"),
+    "council.import": ("Nhập kết quả hội đồng", "Council results imported"),
+    "appraisal.round_1": ("Thẩm định vòng 1", "Appraisal round 1"),
+    "appraisal.round_2": ("Thẩm định vòng 2", "Appraisal round 2"),
+    "appraisal.round_correction": ("Thẩm định đính chính", "Appraisal correction"),
+    "explanation.add": ("Giải trình", "Explanation"),
+    "account.create": ("Tạo tài khoản", "Account created"),
+    "account.enable": ("Mở khóa tài khoản", "Account enabled"),
+    "account.disable": ("Khóa tài khoản", "Account disabled"),
+    "account.lock": ("Khóa do đăng nhập sai", "Locked after failed sign-ins"),
+    "account.unlock": ("Gỡ khóa đăng nhập", "Sign-in unlocked"),
+}
+
+
+def action(key: str, lang: str) -> str:
+    """An audit action as people name it in ``lang`` (the action itself if it has none)."""
+    vi, en = ACTIONS.get(key, (key, key))
+    return en if lang == "en" else vi
+
 
 STATES: dict[str, tuple[str, str]] = {
     "draft": ("Dự thảo", "draft"),

@@ -42,6 +42,7 @@ ACTIONS: dict[str, Rule] = {
     "explanation.write": _r(own=True),
     "appraisal.write": _r("appraiser"),
     "unit.advance": _r("appraiser"),
+    "units.advance": _r("appraiser"),  # every eligible unit at once (pages/bulk)
     "audit.read": _r("auditor", "admin"),
     "publication.verify": _r("auditor", "admin"),
     "campaign.advance": _r("admin"),

@@ -41,6 +41,7 @@ EXPECTED: dict[str, tuple[set[str], bool]] = {
     "explanation.write": (set(), True),
     "appraisal.write": ({"appraiser"}, False),
     "unit.advance": ({"appraiser"}, False),
+    "units.advance": ({"appraiser"}, False),
     "audit.read": ({"auditor", "admin"}, False),
     "publication.verify": ({"auditor", "admin"}, False),
     "campaign.advance": ({"admin"}, False),

@@ -101,8 +101,9 @@ DOORS: dict[str, tuple[str, str, str, str, Body]] = {
         "/appraise",
         {"s:1.1.3": "0,5", "r:1.1.3": "Thiếu phụ lục"},
     ),
-    "advance": ("explaining_store", "thamdinh", UNIT, "/advance", {}),
-    "campaign.advance": ("open_store", "quantri", f"/c/{CID}", "/advance", {}),
+    # the moves' "Tôi xác nhận…" box ticked, as a person confirming would (i16-ops)
+    "advance": ("explaining_store", "thamdinh", UNIT, "/advance", {"confirm": "1"}),
+    "campaign.advance": ("open_store", "quantri", f"/c/{CID}", "/advance", {"confirm": "1"}),
     "account.add": (
         "open_store",
         "quantri",
@@ -115,7 +116,7 @@ DOORS: dict[str, tuple[str, str, str, str, Body]] = {
         "quantri",
         "/admin/accounts",
         "/admin/accounts/canbo2/active",
-        {},
+        {"confirm": "1"},
     ),
 }
 VERSIONED = ("answers", "submit", "explain", "appraise", "advance")

@@ -344,6 +344,7 @@ def test_officer_explains_round_one_changes(st, clock: Clock) -> None:  # type: 
             for fm in forms(a.get(f"/c/{CID}/u/{OWN}").text)
             if fm["action"].endswith("/advance") and fm["fields"].get("target") == target
         )
+        f |= {"confirm": "1"}  # the "Tôi xác nhận…" box
         assert (
             a.post(f"/c/{CID}/u/{OWN}/advance", data=f, follow_redirects=False).status_code == 303
         )
@@ -529,6 +530,9 @@ def test_admin_creates_and_disables_an_account(st, clock: Clock) -> None:  # typ
     assert sign_in(other, "moi", "mật-khẩu-mới-123").status_code == 303
     page = c.get("/admin/accounts")
     f = next(x["fields"] for x in forms(page.text) if x["action"] == "/admin/accounts/moi/active")
+    assert c.post("/admin/accounts/moi/active", data=f).status_code == 400  # not confirmed
+    assert other.get("/", follow_redirects=False).status_code == 200  # so still signed in
+    f |= {"confirm": "1"}
     assert c.post("/admin/accounts/moi/active", data=f, follow_redirects=False).status_code == 303
     assert other.get("/", follow_redirects=False).status_code == 303  # its session ended
     weak = fields | {"username": "yeu", "password": "short"}

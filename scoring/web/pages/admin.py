@@ -1,7 +1,7 @@
-"""Oversight and administration: the audit log, verifying published runs, and the accounts.
+"""Oversight and administration: verifying published runs, and the accounts.
 
-The audit log is read-only through the web (its one route reads); verifying recomputes every
-published run of a campaign from what is stored. Account changes are the store's, audited.
+Verifying recomputes every published run of a campaign from what is stored. Account changes
+are the store's, audited.
 """
 
 from __future__ import annotations
@@ -11,36 +11,18 @@ from fastapi.responses import Response
 from scoring.errors import SubmissionError, WorkflowError
 from scoring.store import accounts, publication, views
 from scoring.web import policy
-from scoring.web.pages.common import back, campaign_or_404, require
+from scoring.web.pages.common import back, campaign_or_404, confirmed, require
 from scoring.web.routing import Router
 from scoring.web.site import Ctx, Web
 
 
 def register(router: Router) -> None:
-    """The audit, verify and account routes."""
-    router.add("GET", "/audit", "audit.read", audit_page)
+    """The verify and account routes (the audit log's is in ``pages.audit``)."""
     router.add("GET", "/c/{cid}/verify", "publication.verify", verify_page)
     router.add("GET", "/admin/accounts", "accounts.read", accounts_page)
     router.add("POST", "/admin/accounts", "accounts.write", add_account)
     router.add("POST", "/admin/accounts/{username}/active", "accounts.write", set_active)
     router.add("POST", "/admin/accounts/{username}/unlock", "accounts.write", unlock)
-
-
-def audit_page(web: Web, ctx: Ctx) -> Response:
-    """The audit log, newest first, and whether its hash chain is intact."""
-    raw = ctx.request.query_params.get("page", "1")
-    page = int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1
-    log = views.audit_page(web.store, page)
-    return web.page(
-        ctx,
-        "audit.html",
-        rows=log.rows,
-        zones=log.zones,
-        checked=log.checked,
-        problems=log.problems,
-        page=log.page,
-        more=log.more,
-    )
 
 
 def verify_page(web: Web, ctx: Ctx, cid: str) -> Response:
@@ -59,13 +41,22 @@ def accounts_page(web: Web, ctx: Ctx) -> Response:
     rows = accounts.listing(web.store)
     now = web.clock()
     locked = {a.username for a in rows if accounts.is_locked(a, now) or a.failed_logins}
+    units = views.unit_choices(web.store)
     return web.page(
-        ctx, "accounts.html", rows=rows, roles=accounts.ROLES, locked=locked, error=None
+        ctx,
+        "accounts.html",
+        rows=rows,
+        roles=accounts.ROLES,
+        locked=locked,
+        units=units,
+        unit_names=dict(units),
+        error=None,
     )
 
 
 def add_account(web: Web, ctx: Ctx) -> Response:
-    """Create an account from the form (username, role, password; name and unit optional)."""
+    """Create an account from the form (username, role, password; name optional; an
+    officer's unit picked from the campaigns' units, any other refused)."""
     require(ctx, "username", "role", "password")
     accounts.add(
         web.store,
@@ -76,16 +67,19 @@ def add_account(web: Web, ctx: Ctx) -> Response:
         unit=ctx.field("unit").strip() or None,
         actor=ctx.user.username,
         now=web.clock(),
+        known_units={uid for uid, _ in views.unit_choices(web.store)},
     )
     return back("/admin/accounts", "saved")
 
 
 def set_active(web: Web, ctx: Ctx, username: str) -> Response:
-    """Enable (``active=1``) or disable (``active=0``) an account."""
+    """Enable (``active=1``) or disable (``active=0``, once confirmed) an account."""
     require(ctx, "active")
     if ctx.field("active") not in ("0", "1"):
         raise SubmissionError(f"active {ctx.field('active')[:20]!r}: 1 (enable) or 0 (disable)")
     policy.check_active_change(ctx.user, username)
+    if ctx.field("active") == "0":
+        confirmed(ctx)
     accounts.set_active(
         web.store, username, ctx.field("active") == "1", actor=ctx.user.username, now=web.clock()
     )

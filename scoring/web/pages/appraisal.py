@@ -21,6 +21,7 @@ from scoring.web import forms, i18n
 from scoring.web.pages.common import (
     back,
     campaign_or_404,
+    confirmed,
     require,
     result,
     unit_or_404,
@@ -185,6 +186,7 @@ def advance_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     require(ctx, "target", "version")
     expected = version(ctx)
     workflow.check_appraiser_move(ctx.field("target"))
+    confirmed(ctx)
     moves.advance_unit(
         web.store,
         cid,

@@ -11,9 +11,18 @@ from typing import Any
 from fastapi.responses import JSONResponse, Response
 
 from scoring.sources.text import vn_key
-from scoring.store import campaigns, moves, publication, views
+from scoring.store import campaigns, moves, publication, views, workflow
 from scoring.web.figures import ranking_svg, yoy_svg
-from scoring.web.pages.common import back, campaign_or_404, places, report, require, result, summary
+from scoring.web.pages.common import (
+    back,
+    campaign_or_404,
+    confirmed,
+    places,
+    report,
+    require,
+    result,
+    summary,
+)
 from scoring.web.policy import SIGNED_IN
 from scoring.web.routing import Router
 from scoring.web.site import Ctx, Web
@@ -48,12 +57,17 @@ def campaign_page(web: Web, ctx: Ctx, cid: str) -> Response:
     )
     shown = places(scored)
     scores = {r.unit_id: summary(r, shown, len(rs)) for rs in scored.groups.values() for r in rs}
+    at = [u["state"] for u in status["units"]]
+    # each bulk step the campaign's state allows, with how many units are at its first state
+    steps = [(a, b, at.count(a)) for a, b in workflow.bulk_steps(camp.state)]
     return web.page(
         ctx,
         "campaign.html",
         camp=camp,
         status=status,
         scores=scores,
+        steps=steps,
+        published=views.publication_info(web.store, cid),
         errors={k: [str(e) for e in v] for k, v in scored.errors.items()},
         note=ctx.request.query_params.get("note"),
     )
@@ -81,7 +95,14 @@ def ranking_page(web: Web, ctx: Ctx, cid: str) -> Response:
         return out
 
     svgs = web.cache.get(f"charts:{cid}:{lang}", charts)
-    return web.page(ctx, "ranking.html", camp=camp, report=shown, svgs=svgs)
+    return web.page(
+        ctx,
+        "ranking.html",
+        camp=camp,
+        report=shown,
+        svgs=svgs,
+        published=views.publication_info(web.store, cid),
+    )
 
 
 def ranking_json(web: Web, ctx: Ctx, cid: str) -> Response:
@@ -100,8 +121,9 @@ def ranking_json(web: Web, ctx: Ctx, cid: str) -> Response:
 
 
 def advance_campaign(web: Web, ctx: Ctx, cid: str) -> Response:
-    """Move the campaign to its next state (the form's ``target``)."""
+    """Move the campaign to its next state (the form's ``target``), once confirmed."""
     require(ctx, "target")
+    confirmed(ctx)
     moves.advance_campaign(
         web.store, cid, ctx.field("target"), actor=ctx.user.username, now=web.clock()
     )
@@ -109,7 +131,9 @@ def advance_campaign(web: Web, ctx: Ctx, cid: str) -> Response:
 
 
 def publish(web: Web, ctx: Ctx, cid: str) -> Response:
-    """Publish the campaign's results as they stand (with the form's ``reason``, if any)."""
+    """Publish the campaign's results as they stand (with the form's ``reason``, if any),
+    once confirmed: a publication or correction cannot be undone."""
+    confirmed(ctx)
     publication.publish(
         web.store, cid, actor=ctx.user.username, now=web.clock(), reason=ctx.field("reason") or None
     )

@@ -114,3 +114,10 @@ def version(ctx: Ctx) -> int:
         f"the form's version {raw[:20]!r} is not the unit's current version: reload the page "
         "and apply your change again"
     )
+
+
+def confirmed(ctx: Ctx) -> None:
+    """Refuse (400, nothing changed) an irreversible step whose form's "Tôi xác nhận…" box
+    was not ticked: the check is here, on the server, not only in the browser."""
+    if ctx.field("confirm") != "1":
+        raise SubmissionError(i18n.t("confirm_needed", ctx.lang))

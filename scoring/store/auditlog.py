@@ -1,0 +1,177 @@
+"""The audit log for people: who (by name), which unit (by name), which fields changed.
+
+``answer_changes`` is what a saved self-assessment's audit entry carries (``detail.changes``),
+computed at write time from the stored answers and the new ones: each (item, field, old,
+new), values as JSON (numbers as exact decimal strings, dates ISO). Entries written before it
+hold only the files' hashes. ``people_page`` reads one filtered page of the log with the names
+and input labels a reader needs; the web app writes the values as people write them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from scoring.campaign.submission import Submission
+from scoring.index.kinds import handler
+from scoring.index.loader import Index
+from scoring.sources import clock
+from scoring.sources.text import vn_key
+from scoring.store.db import Store
+from scoring.store.schema import AccountRow, AuditRow, CampaignRow, UnitRow
+from scoring.store.stored import index_for, stamp
+
+PAGE = 100  # entries on one page
+# the answer fields every leaf has, as people name them: (Vietnamese, English)
+COMMON_FIELDS = {
+    "self_score": ("Điểm tự chấm", "Self-score"),
+    "evidence": ("Tài liệu kiểm chứng", "Evidence"),
+    "na": ("Không áp dụng", "Not applicable"),
+    "note": ("Ghi chú", "Note"),
+}
+
+
+def answer_changes(old: Submission | None, new: Submission) -> list[dict[str, Any]]:
+    """Every answer field that differs between the stored self-assessment ``old`` and
+    ``new``, in the items' order: ``{"node", "field", "old", "new"}`` (None: not given)."""
+    before = old.answers if old is not None else {}
+    out: list[dict[str, Any]] = []
+    for leaf in [*before, *(k for k in new.answers if k not in before)]:
+        a = before[leaf].model_dump(mode="json", exclude_unset=True) if leaf in before else {}
+        b = (
+            new.answers[leaf].model_dump(mode="json", exclude_unset=True)
+            if leaf in new.answers
+            else {}
+        )
+        for name in [*a, *(k for k in b if k not in a)]:
+            if a.get(name) != b.get(name):
+                out.append({"node": leaf, "field": name, "old": a.get(name), "new": b.get(name)})
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """One answer field changed by a save: its item, its label, the values before and after."""
+
+    node: str
+    field: str
+    label_vi: str
+    label_en: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit entry as people read it."""
+
+    row: AuditRow
+    actor_name: str
+    unit_name: str | None
+    changes: list[Change] | None  # None: the entry carries no list (older saves, other actions)
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a reader narrows the log to (each None: any)."""
+
+    unit: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    since: dt.date | None = None  # in Vietnam's time zone, inclusive
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """One page of the filtered log, newest first, and the choices of each filter."""
+
+    entries: list[Entry]
+    page: int
+    more: bool
+    units: list[tuple[str, str]] = field(default_factory=list)  # (id, name), Vietnamese order
+    people: list[tuple[str, str]] = field(default_factory=list)  # (username, name)
+    actions: list[str] = field(default_factory=list)
+
+
+def _label(index: Index, node: str, name: str) -> tuple[str, str]:
+    if name in COMMON_FIELDS:
+        return COMMON_FIELDS[name]
+    for view in index.groups.values():
+        item = view.leaves.get(node)
+        if item is not None and item.node.rule is not None:
+            inp = handler(item.node.rule).inputs.get(name)
+            if inp is not None:
+                return inp.label_vi, inp.label_en
+    return name, name
+
+
+def _midnight(day: dt.date) -> str:
+    """The stamp of a local day's start (Vietnam's zone): the log's times are UTC."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=clock.zone(None))
+    return stamp(start)
+
+
+def _changes(s: Session, row: AuditRow, detail: dict[str, Any]) -> list[Change] | None:
+    raw = detail.get("changes")
+    if not isinstance(raw, list) or row.campaign_id is None:
+        return None
+    camp = s.get(CampaignRow, row.campaign_id)
+    if camp is None:
+        return None
+    index = index_for(s, camp.index_hash)
+    return [
+        Change(c["node"], c["field"], *_label(index, c["node"], c["field"]), c["old"], c["new"])
+        for c in raw
+    ]
+
+
+def people_page(store: Store, filters: Filters, page: int = 1) -> PeoplePage:
+    """Page ``page`` (1 is the newest) of the log narrowed by ``filters``, with names."""
+    q = select(AuditRow)
+    for column, value in (
+        (AuditRow.unit_id, filters.unit),
+        (AuditRow.actor, filters.actor),
+        (AuditRow.action, filters.action),
+    ):
+        if value:
+            q = q.where(column == value)
+    if filters.since is not None:
+        q = q.where(col(AuditRow.at) >= _midnight(filters.since))
+    if filters.until is not None:
+        q = q.where(col(AuditRow.at) < _midnight(filters.until + dt.timedelta(days=1)))
+    with store.read() as s:
+        rows = list(
+            s.exec(q.order_by(col(AuditRow.seq).desc()).offset((page - 1) * PAGE).limit(PAGE))
+        )
+        names = {a.username: a.display_name for a in s.exec(select(AccountRow))}
+        units: dict[str, str] = {}
+        by_campaign: dict[tuple[str, str], str] = {}
+        year = {c.id: c.year for c in s.exec(select(CampaignRow))}
+        for u in sorted(s.exec(select(UnitRow)), key=lambda u: year.get(u.campaign_id, 0)):
+            units[u.unit_id] = u.name  # the newest campaign's name wins
+            by_campaign[u.campaign_id, u.unit_id] = u.name
+        entries = []
+        for r in rows:
+            detail = json.loads(r.detail_json)
+            unit_name = None
+            if r.unit_id:
+                unit_name = by_campaign.get((r.campaign_id or "", r.unit_id), units.get(r.unit_id))
+            entries.append(
+                Entry(r, names.get(r.actor, r.actor), unit_name, _changes(s, r, detail), detail)
+            )
+        actors = sorted(set(s.exec(select(AuditRow.actor).distinct())))
+        actions = sorted(set(s.exec(select(AuditRow.action).distinct())))
+    return PeoplePage(
+        entries,
+        page,
+        len(rows) == PAGE,
+        sorted(units.items(), key=lambda u: (vn_key(u[1]), u[0])),
+        sorted(((a, names.get(a, a)) for a in actors), key=lambda p: (vn_key(p[1]), p[0])),
+        actions,
+    )
