@@ -342,6 +342,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "appraisal.round_2": ("Thẩm định vòng 2", "Appraisal round 2"),
     "appraisal.round_correction": ("Thẩm định đính chính", "Appraisal correction"),
     "explanation.add": ("Giải trình", "Explanation"),
+    "evidence.add": ("Đính kèm tài liệu kiểm chứng", "Evidence file attached"),
+    "evidence.remove": ("Gỡ tài liệu kiểm chứng", "Evidence file removed"),
     "account.create": ("Tạo tài khoản", "Account created"),
     "account.enable": ("Mở khóa tài khoản", "Account enabled"),
     "account.disable": ("Khóa tài khoản", "Account disabled"),

@@ -82,3 +82,19 @@ def test_filters_narrow_the_log(st: Store) -> None:
 def test_values_are_written_as_people_write_them(value: object, lang: str, text: str) -> None:
     """Booleans, numbers, dates and evidence in the log read as in the form."""
     assert shown(value, lang) == text
+
+
+def test_every_action_the_store_records_has_a_name_for_people() -> None:
+    """Each literal audit action written in scoring/store has a Vietnamese and an English name."""
+    import re
+
+    from scoring.web import i18n
+    from tests.support.paths import ROOT
+
+    written = {
+        m
+        for f in (ROOT / "scoring" / "store").glob("*.py")
+        for m in re.findall(r'action="([a-z_]+\.[a-z_0-9]+)"', f.read_text(encoding="utf-8"))
+    }
+    assert {"evidence.add", "unit.submit", "account.unlock"} <= written  # the scan sees them
+    assert sorted(written - set(i18n.ACTIONS)) == []
