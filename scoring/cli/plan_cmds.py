@@ -180,7 +180,9 @@ def plan_cmd(
     ] = None,
     campaign: Annotated[
         str,
-        typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store."),
+        typer.Option(
+            "--campaign", "-c", help="Campaign folder, or a campaign id or year in the store."
+        ),
     ] = "samples/2018",
     costs: Annotated[
         Path | None,
