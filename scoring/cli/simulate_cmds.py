@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from scoring.errors import SubmissionError
+from scoring.evaluation.trace import to_jsonable
 from scoring.sources.numbers import fmt, quantize
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def gaps(
             if c is None:
                 return None
             return {
-                "changes": {n: losses.show_value(v) for n, v in c.changes},
+                "changes": {n: to_jsonable(v) for n, v in c.changes},  # exact, ISO dates
                 "points": fmt(c.points),
                 "gain": fmt(c.gain),
             }

@@ -91,6 +91,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "in_days_late": ("Số ngày trễ", "Days late"),
     "in_source": ("Nguồn", "Source"),
     "in_rate": ("Tỷ lệ (%)", "Rate (%)"),
+    "in_evidence": ("Tài liệu kiểm chứng", "Evidence"),
     # the notes of a trace step
     "note_appraised": ("đã thẩm định", "appraised"),
     "note_evidence_missing": ("thiếu tài liệu kiểm chứng", "no evidence given"),
@@ -183,6 +184,8 @@ def input_label(kind: str | None, name: str) -> str:
 
     h = HANDLERS.get(kind or "")
     spec = h.inputs.get(name) if h is not None else None
+    if kind is None:  # no kind at hand (a proposed change): the first kind reading ``name``
+        spec = next((k.inputs[name] for k in HANDLERS.values() if name in k.inputs), None)
     if spec is not None:
         return pick(spec.label_vi, spec.label_en)
     return t(f"in_{name}") if f"in_{name}" in TEXT else name
