@@ -395,6 +395,8 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     assert "Báo cáo &lt;b&gt;không&lt;/b&gt; có phụ lục kết quả" in row  # escaped, not markup
     assert "thamdinh" in row and "20/11/2018" in row  # who and when (dd/mm/yyyy, Vietnam time)
     assert "value_bands" in row  # the rule
+    assert "Khoảng [" not in trace.text and "Trên 90 đến 100" in row  # bands in words
+    assert not re.search(r"\d[.,]\d{20,}", trace.text)  # no 34-digit figures
     log = k.get("/audit")
     assert "Chuỗi băm toàn vẹn" in log.text and "appraisal" in log.text
     # the auditor changes nothing
