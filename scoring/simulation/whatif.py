@@ -113,8 +113,10 @@ def _typed(text: str, raw: str, spec: Input | None) -> Any:
             ) from None
     data, _ = load_yaml(f"v: {typed}", "--set")
     value = data["v"] if isinstance(data, dict) else None
-    if spec is not None and spec.type in ("number", "whole") and isinstance(value, str):
-        what = "a whole number, e.g. 12" if spec.type == "whole" else "a number, e.g. 0,5 or 0.5"
+    number = spec is not None and spec.type in ("number", "whole")
+    if number and isinstance(value, str) and not _not_finite(value):  # NaN: said below
+        whole = spec is not None and spec.type == "whole"
+        what = "a whole number, e.g. 12" if whole else "a number, e.g. 0,5 or 0.5"
         raise SubmissionError(f"{text!r}: {value!r} is not {what}", Location("--set"))
     return value
 
