@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,8 @@ from scoring.campaign.appraisal_files import ExplanationEntry, parse_appraisals,
 from scoring.campaign.submission import EvidenceRef
 from scoring.cli.base import actor, app, guard, lazy, now, out, store
 from scoring.cli.store_common import CampaignArg, VersionOpt, survey_app
-from scoring.errors import SubmissionError
+from scoring.errors import Location, SubmissionError
+from scoring.sources.said import parse_figure
 from scoring.sources.yamlsrc import read_text
 
 # ---------------------------------------------------------------- appraisal
@@ -62,11 +62,15 @@ def appraise(
         for item in set_:
             node, _, value = item.partition("=")
             try:
-                score = Decimal(value)
-            except InvalidOperation:
-                score = Decimal("NaN")
-            if not node.strip() or not score.is_finite():
-                raise SubmissionError(f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0.5")
+                score = parse_figure(value, f"--set {item}")
+            except ValueError as exc:
+                raise SubmissionError(
+                    f"{exc}; expected NODE=POINTS, e.g. 1.1.1=0,5", Location("--set")
+                ) from None
+            if not node.strip():
+                raise SubmissionError(
+                    f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0,5", Location("--set")
+                )
             changes.append(appraisal.AppraisalChange(node.strip(), score, reason, actor()))
         version = appraisal.appraise(
             st,

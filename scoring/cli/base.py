@@ -20,6 +20,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from scoring.cli import texts
+from scoring.cli.texts import t
 from scoring.errors import EngineError, ErrorList, ParindexError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPT = 0, 1, 2, 3, 130
@@ -57,6 +59,13 @@ _state: dict[str, Any] = {"debug": False, "db": None, "actor": None, "at": None}
 T = TypeVar("T")
 
 
+def lang_option(value: str) -> str:
+    """A --lang option: vi or en."""
+    if value.strip().lower() not in ("vi", "en"):
+        raise typer.BadParameter(f"{value!r}: use vi (Tiếng Việt) or en (English)")
+    return value.strip().lower()
+
+
 @app.callback()
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of bugs.")] = False,
@@ -80,9 +89,20 @@ def main(
             "campaign opened.",
         ),
     ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            envvar="PARINDEX_LANG",
+            help="Language of tables and texts: vi (default) or en ($PARINDEX_LANG). "
+            "--json is the same in both.",
+            callback=lang_option,
+        ),
+    ] = "vi",
 ) -> None:
     """parindex: the PAR index as data, scored by durable-rules, every point traced."""
     _state.update(debug=debug, db=db, actor=actor, at=at)
+    texts.use(lang)
 
 
 def say(message: str) -> None:
@@ -178,6 +198,27 @@ def now(campaign: str | None = None, *, time_zone: str | None = None) -> dt.date
     return moment
 
 
+def campaign_of(ref: str) -> str:
+    """The stored campaign a person names by its id or its year (``2019``); an unknown one is
+    refused with the nearest id or year, a year with two campaigns lists them (exit 1)."""
+
+    def named() -> str:
+        from scoring.errors import StorageError
+
+        try:
+            st = store(read_only=True)
+        except StorageError:  # no store yet: the command itself says so (or creates it)
+            return ref
+        return str(stored.campaign_named(st, ref))
+
+    return guard(named)
+
+
+def campaign_option(ref: str | None) -> str | None:
+    """A campaign argument or option (callback): the id, a year resolved to its campaign."""
+    return None if ref is None else campaign_of(ref)
+
+
 def campaign_zone(cid: str) -> str | None:
     """The time zone a stored campaign's times are shown in (None: the default zone)."""
     found = stored.campaign_clock(store(), cid)
@@ -190,40 +231,44 @@ def print_json(doc: Any) -> None:
 
 
 def print_ranking(doc: dict[str, Any], tz: str | None = None) -> None:
-    """The ranking tables of a score document, one per group (times in the zone ``tz``)."""
-    from scoring.sources.clock import show
-
+    """The ranking tables of a score document, one per group (times in the zone ``tz``):
+    figures with a decimal comma in Vietnamese, labels in the chosen language."""
     idx = doc["index"]
     run = doc.get("run")
-    head = f"{doc['campaign']} ({doc['year']}) — index {idx['id']}, hash {idx['content_hash'][:12]}"
+    head = (
+        f"{doc['campaign']} ({doc['year']}) — {t('index_word')} {idx['id']}, "
+        f"{t('hash')} {idx['content_hash'][:12]}"
+    )
     if run:
-        head += f" — published run {run['id']} ({run['kind']}, {show(run['at'], tz)})"
+        kind = t(f"run_{run['kind']}") if f"run_{run['kind']}" in texts.TEXT else run["kind"]
+        head += f" — {t('published_run')} {run['id']} ({kind}, {texts.when(run['at'], tz)})"
     out.print(head, markup=False)
     for g in doc["groups"]:
-        table = Table(title=f"{g['title_vi']} / {g['title_en']}", title_justify="left")
+        table = Table(title=texts.pick(g["title_vi"], g["title_en"]), title_justify="left")
         for col, justify in (
-            ("Hạng", "right"),
-            ("Đơn vị", "left"),
-            ("Điểm", "right"),
-            ("Tối đa", "right"),
-            ("Chỉ số", "right"),
-            ("Xếp loại", "left"),
-            ("Hài lòng (%)", "right"),
+            ("rank", "right"),
+            ("unit", "left"),
+            ("points", "right"),
+            ("max", "right"),
+            ("index", "right"),
+            ("class", "left"),
+            ("satisfaction", "right"),
         ):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+            table.add_column(t(col), justify=justify)  # type: ignore[arg-type]
         for u in g["units"]:
+            label = u["classification"] or {}
             table.add_row(
                 "" if u["rank"] is None else str(u["rank"]),
                 u["name"],
-                u["points"],
-                u["max_points"],
-                u["index"],
-                (u["classification"] or {}).get("label_vi", ""),
-                u.get("satisfaction") or "—",  # runs published before it have none
+                texts.num(u["points"]),
+                texts.num(u["max_points"]),
+                texts.num(u["index"]),
+                texts.pick(label.get("label_vi", ""), label.get("label_en")),
+                texts.num(u.get("satisfaction")),  # runs published before it have none: —
             )
         out.print(table)
         if g.get("satisfaction") is not None:
-            out.print(f"Chỉ số hài lòng bình quân của nhóm: {g['satisfaction']} %", markup=False)
+            out.print(f"{t('group_satisfaction')}: {texts.pct(g['satisfaction'])}", markup=False)
     for g in doc["groups"]:
         for u in g["units"]:
             for w in u["warnings"]:
@@ -231,44 +276,50 @@ def print_ranking(doc: dict[str, Any], tz: str | None = None) -> None:
 
 
 def print_trace(
-    doc: dict[str, Any], explanations: list[dict[str, Any]] | None = None, tz: str | None = None
+    doc: dict[str, Any],
+    explanations: list[dict[str, Any]] | None = None,
+    tz: str | None = None,
+    places: int | None = None,
 ) -> None:
-    """A unit's trace as text: each step, its rule, inputs, evidence and appraisal changes
-    (times in the zone ``tz``)."""
-    from scoring.sources.clock import show
-
+    """A unit's trace as text: each step, its rule, inputs, evidence and appraisal changes,
+    figures at ``places`` decimals with a decimal comma, band notation in words, times in the
+    zone ``tz`` (the exact trace is ``explain --json``)."""
     out.print(
-        f"{doc['name']} ({doc['unit_id']}) — index {doc['index']['id']} "
+        f"{doc['name']} ({doc['unit_id']}) — {t('index_word')} {doc['index']['id']} "
         f"{doc['index']['content_hash'][:12]}",
         markup=False,
     )
     said = {e["node_id"]: e for e in explanations or []}
+    en = texts.lang() == "en"
     for s in doc["steps"]:
-        pts = "—" if s["points"] is None else s["points"]
-        out.print(f"  {s['node']:<10} {pts:>8} / {s['max']:<6} {s['reason_vi']}", markup=False)
+        pts = texts.num(s["points"], places)
+        why = texts.reason(s["reason_en"] if en else s["reason_vi"], places)
+        out.print(
+            f"  {s['node']:<10} {pts:>8} / {texts.num(s['max'], places):<6} {why}", markup=False
+        )
         details = []
         if s["rule"]:
-            details.append(f"rule {s['rule']}")
+            details.append(f"{t('rule')} {s['rule']}")
         if s["inputs"]:
-            details.append("inputs " + json.dumps(s["inputs"], ensure_ascii=False))
+            details.append(
+                f"{t('inputs')} {texts.inputs(s['inputs'], s.get('kind'), tz, places or 2)}"
+            )
         if s["self_score"] is not None:
-            details.append(f"self-score {s['self_score']}")
+            details.append(f"{t('self_score')} {texts.num(s['self_score'])}")
         if s["evidence"]:
-            details.append("evidence " + "; ".join(e.get("doc", "") for e in s["evidence"]))
+            details.append(f"{t('evidence')} " + "; ".join(e.get("doc", "") for e in s["evidence"]))
         if s["notes"]:
-            details.append("notes " + ", ".join(s["notes"]))
+            details.append(f"{t('notes')} " + ", ".join(texts.note(n, places) for n in s["notes"]))
         if details:
             out.print("             " + " | ".join(details), markup=False)
         for a in s.get("appraisal") or []:
+            who = t("appraisal", round=a["round"], at=texts.when(a["at"], tz), who=a["appraiser"])
             out.print(
-                f"             appraisal round {a['round']} {show(a['at'], tz)} by "
-                f"{a['appraiser']}: {a['from']} → {a['to']} — {a['reason']}",
+                f"             {who}: {texts.num(a['from'])} → {texts.num(a['to'])} — "
+                f"{a['reason']}",
                 markup=False,
             )
         if s["node"] in said:
             e = said[s["node"]]
-            out.print(
-                f"             explanation {show(e['at'], tz)} by {e['author']}: {e['text']}",
-                markup=False,
-            )
-        out.print(f"             {s['reason_en']}", markup=False, style="dim")
+            who = t("explanation", at=texts.when(e["at"], tz), who=e["author"])
+            out.print(f"             {who}: {e['text']}", markup=False)

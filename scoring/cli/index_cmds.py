@@ -16,6 +16,7 @@ from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
     app,
+    campaign_of,
     campaign_zone,
     err,
     guard,
@@ -205,7 +206,9 @@ def explain(
     node: Annotated[str | None, typer.Argument(help="Node id, e.g. 1.1 (default: all).")] = None,
     campaign: Annotated[
         str,
-        typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store."),
+        typer.Option(
+            "--campaign", "-c", help="Campaign folder, or a campaign id or year in the store."
+        ),
     ] = "samples/2018",
     index: IndexOpt = None,
     rules: RulesOpt = None,
@@ -224,14 +227,16 @@ def explain(
             if result.unit(unit) is None and unit in result.errors:
                 raise ErrorList(result.errors[unit])
             doc, explanations = _unit_trace(result, unit, node), None
+            places = result.index.meta.rounding.places
         else:
-            doc, explanations = _stored_trace(campaign, unit, node)
-            tz = campaign_zone(campaign)
+            cid = campaign_of(campaign)
+            doc, explanations, places = _stored_trace(cid, unit, node)
+            tz = campaign_zone(cid)
         if as_json:
             doc["explanations"] = explanations or []
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
             return
-        print_trace(doc, explanations, tz)
+        print_trace(doc, explanations, tz, places)
 
     guard(body)
 
@@ -252,9 +257,11 @@ def _unit_trace(
 
 def _stored_trace(
     cid: str, unit: str, node: str | None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A unit's trace from the store (as published, else as it stands) and its explanations."""
+) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+    """A unit's trace from the store (as published, else as it stands), its explanations and
+    the index's places."""
     st = store(read_only=True)
     held, result = publication.scored(st, cid, as_published=True)
     doc = _unit_trace(result, unit, node, [u.unit_id for u in held.units])
-    return to_jsonable(doc), stored.explanations(st, cid, unit)
+    places = result.index.meta.rounding.places
+    return to_jsonable(doc), stored.explanations(st, cid, unit), places

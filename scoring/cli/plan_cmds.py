@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shlex
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
@@ -11,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from scoring.cli import texts
 from scoring.cli.base import app, guard, lazy, out, print_json
 from scoring.cli.index_cmds import campaign_result
+from scoring.cli.texts import t
 from scoring.errors import SubmissionError
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import to_jsonable
@@ -109,53 +110,53 @@ def _target(to: str | None, rank: int | None, index: str | None) -> Target:
     return planning.IndexTarget(value)  # type: ignore[no-any-return]  # lazily imported module
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, list):
-        return "thêm tài liệu kiểm chứng"  # evidence added
-    if isinstance(v, Decimal):
-        return fmt(v)
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)
-
-
 def _print(p: Plan, places: int) -> None:
-    def q(x: Decimal) -> str:
-        return fmt(quantize(x, places))
+    """The plan for people: each change, its gain and cost, and the standing before and after
+    (figures with a decimal comma in Vietnamese; the exact plan is ``--json``)."""
 
-    out.print(f"{p.name} ({p.unit_id}) — {p.goal}", markup=False)
+    def q(x: Decimal) -> str:
+        return texts.num(x, places)
+
+    out.print(f"{p.name} ({p.unit_id}) — {texts.reason(p.goal, places)}", markup=False)
     if p.changes:
         table = Table(title_justify="left")
         for col, justify in (
-            ("Mục", "left"),
-            ("Thay đổi", "left"),
-            ("Điểm", "right"),
-            ("Tăng", "right"),
-            ("Chi phí", "right"),
+            ("item", "left"),
+            ("change", "left"),
+            ("points", "right"),
+            ("gain", "right"),
+            ("cost", "right"),
         ):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+            table.add_column(t(col), justify=justify)  # type: ignore[arg-type]
         for ch in p.changes:
             c = ch.candidate
             table.add_row(
                 c.node,
-                "; ".join(f"{name} → {_value(v)}" for name, v in c.changes),
+                "; ".join(
+                    f"{texts.input_label(None, name)} → {texts.value(v)}" for name, v in c.changes
+                ),
                 q(c.points),
                 "+" + q(c.gain),
-                fmt(ch.cost),
+                texts.num(ch.cost),
             )
         table.add_section()
-        table.add_row("", f"{len(p.changes)} thay đổi", "", "+" + q(p.after.gain), fmt(p.cost))
+        table.add_row(
+            "", t("changes_n", n=len(p.changes)), "", "+" + q(p.after.gain), texts.num(p.cost)
+        )
         out.print(table)
     b, a = p.before, p.after
-    rank = f"  Hạng      {b.rank} → {a.rank}" if b.rank is not None or a.rank is not None else ""
+    rank = ""
+    if b.rank is not None or a.rank is not None:
+        rank = f"  {t('rank'):<9} {b.rank or '—'} → {a.rank or '—'}"
     step = Decimal(1).scaleb(-places)
     need = p.needed_gain.quantize(step, rounding=ROUND_CEILING)
     for line in (
-        f"  Cần tăng  {fmt(need)} điểm" if p.needed_gain > 0 else "",
-        f"  Chỉ số    {q(b.index)} → {q(a.index)}",
-        f"  Xếp loại  {b.classification.label_vi} → {a.classification.label_vi}",
+        f"  {t('need'):<9} {texts.num(need)} {t('points_word')}" if p.needed_gain > 0 else "",
+        f"  {t('index'):<9} {q(b.index)} → {q(a.index)}",
+        f"  {t('class'):<9} {texts.pick(b.classification.label_vi, b.classification.label_en)}"
+        f" → {texts.pick(a.classification.label_vi, a.classification.label_en)}",
         rank,
-        f"  {p.message}",
+        f"  {texts.reason(p.message, places)}",
     ):
         if line:
             out.print(line, markup=False)
@@ -163,7 +164,9 @@ def _print(p: Plan, places: int) -> None:
         sets = " ".join(
             f"--set {shlex.quote(s)}" for ch in p.changes for s in set_texts(ch.candidate)
         )
-        out.print(f"  check: parindex simulate {p.unit_id} {sets}", markup=False, style="dim")
+        out.print(
+            f"  {t('check')}: parindex simulate {p.unit_id} {sets}", markup=False, style="dim"
+        )
 
 
 @app.command("plan")
@@ -180,7 +183,9 @@ def plan_cmd(
     ] = None,
     campaign: Annotated[
         str,
-        typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store."),
+        typer.Option(
+            "--campaign", "-c", help="Campaign folder, or a campaign id or year in the store."
+        ),
     ] = "samples/2018",
     costs: Annotated[
         Path | None,

@@ -13,6 +13,7 @@ from scoring.cli.base import (
     EXIT_OK,
     actor,
     app,
+    campaign_option,
     campaign_zone,
     err,
     guard,
@@ -23,7 +24,7 @@ from scoring.cli.base import (
     print_ranking,
     store,
 )
-from scoring.cli.store_common import CampaignArg, JsonOpt, UnitArg, audit_app
+from scoring.cli.store_common import CampaignArg, CampaignOpt, JsonOpt, UnitArg, audit_app
 from scoring.errors import SubmissionError, suggest
 from scoring.sources.clock import show
 from scoring.sources.files import write_text
@@ -201,7 +202,12 @@ def export(
 @app.command()
 def template(
     unit: UnitArg,
-    campaign: Annotated[str, typer.Option("--campaign", help="Campaign id in the store.")],
+    campaign: Annotated[
+        str,
+        typer.Option(
+            "--campaign", help="Campaign id in the store, or its year.", callback=campaign_option
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx to write.")],
 ) -> None:
     """Write a unit's Excel self-assessment template (one row per leaf, scoring text, max).
@@ -240,7 +246,7 @@ def audit_verify() -> None:
 
 @audit_app.command("list")
 def audit_list(
-    campaign: Annotated[str | None, typer.Option("--campaign")] = None,
+    campaign: CampaignOpt = None,
     unit: Annotated[str | None, typer.Option("--unit")] = None,
     node: Annotated[str | None, typer.Option("--node")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000)] = 50,

@@ -77,7 +77,9 @@ def _print(report: RobustnessReport, names: dict[str, str]) -> None:
 def robustness_cmd(
     campaign: Annotated[
         str,
-        typer.Argument(help="Campaign folder (with campaign.yaml), or a campaign id in the store."),
+        typer.Argument(
+            help="Campaign folder (with campaign.yaml), or a campaign id or year in the store."
+        ),
     ],
     uncertainty: Annotated[
         Path | None,

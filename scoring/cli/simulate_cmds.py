@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from scoring.errors import SubmissionError
+from scoring.evaluation.trace import to_jsonable
 from scoring.sources.numbers import fmt, quantize
 
 if TYPE_CHECKING:
     from scoring.simulation.gaps import Candidate
+from scoring.cli import texts
 from scoring.cli.base import app, guard, lazy, out, print_json
 from scoring.cli.index_cmds import campaign_result
+from scoring.cli.texts import t
 
 CampaignOpt = Annotated[
-    str, typer.Option("--campaign", "-c", help="Campaign folder, or a campaign id in the store.")
+    str,
+    typer.Option(
+        "--campaign", "-c", help="Campaign folder, or a campaign id or year in the store."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -50,40 +57,52 @@ def simulate(
     """
 
     def body() -> None:
-        texts = list(set_ or [])
+        typed = list(set_ or [])
         if load is not None:
             if scenarios is None:
                 raise SubmissionError("--load needs --scenarios FILE")
             owner, saved = whatif.load_scenario(scenarios, load)
             if owner != unit:
                 raise SubmissionError(f"scenario {load!r} is for unit {owner}, not {unit}")
-            texts = saved + texts
-        if not texts:
+            typed = saved + typed
+        if not typed:
             raise SubmissionError("give at least one --set NODE=VALUE (or --load NAME)")
         result = campaign_result(campaign)
-        changes = [whatif.parse_change(result.index, result, unit, t) for t in texts]
+        changes = [whatif.parse_change(result.index, result, unit, x) for x in typed]
         w = whatif.simulate(result.index, result, unit, changes)
         if save is not None:
             if scenarios is None:
                 raise SubmissionError("--save needs --scenarios FILE")
             whatif.save_scenario(scenarios, unit, save, changes)
-        doc = whatif.summary(w, result.index.meta.rounding.places)
+        places = result.index.meta.rounding.places
+        doc = whatif.summary(w, places)
         if as_json:
             print_json(doc)
             return
-        out.print(f"{w.after.name} ({unit}): " + "; ".join(doc["changes"]), markup=False)
-        for key, label in (
-            ("points", "Điểm"),
-            ("index", "Chỉ số"),
-            ("rank", "Hạng"),
-            ("class", "Xếp loại"),
-        ):
+        shown = [f"{c.node}.{c.field}={texts.value(c.value)}" for c in changes]
+        out.print(f"{w.after.name} ({unit}): " + "; ".join(shown), markup=False)
+        en = texts.lang() == "en"
+        pair: dict[str, Callable[[Any], str]] = {
+            "points": texts.num,
+            "index": texts.num,
+            "rank": str,
+            "class": str,
+        }
+        for key in ("points", "index", "rank", "class"):
             a, b = doc[key]
-            out.print(f"  {label:<9} {a} → {b}", markup=False)
+            if key == "class" and en:
+                a, b = (x.label_en if x else None for x in (w.class_before, w.class_after))
+            a, b = ("—" if x is None else pair[key](x) for x in (a, b))
+            out.print(f"  {t(key):<9} {a} → {b}", markup=False)
         for m in doc["moved"]:
-            out.print(f"  {m['node']:<8} {m['from']} → {m['to']}  {m['reason_vi']}", markup=False)
+            why = texts.reason(m["reason_en"] if en else m["reason_vi"], places)
+            out.print(
+                f"  {m['node']:<8} {texts.num(m['from'], places)} → "
+                f"{texts.num(m['to'], places)}  {why}",
+                markup=False,
+            )
         if save:
-            out.print(f"saved as scenario {save!r} in {scenarios}", markup=False)
+            out.print(t("saved_scenario", name=save, file=scenarios), markup=False)
 
     guard(body)
 
@@ -109,7 +128,7 @@ def gaps(
             if c is None:
                 return None
             return {
-                "changes": {n: losses.show_value(v) for n, v in c.changes},
+                "changes": {n: to_jsonable(v) for n, v in c.changes},  # exact, ISO dates
                 "points": fmt(c.points),
                 "gain": fmt(c.gain),
             }
@@ -133,20 +152,22 @@ def gaps(
             print_json({"unit_id": unit, "gaps": rows})
             return
         total = quantize(sum((g.lost for g in found), start=Decimal(0)), places)
-        out.print(
-            f"{unit}: {len(found)} items below their maximum, {fmt(total)} points lost",
-            markup=False,
-        )
-        for g, row in zip(found, rows, strict=True):
+        lead = t("gaps_head", unit=unit, n=len(found), lost=texts.num(total, places))
+        out.print(lead, markup=False)
+        en = texts.lang() == "en"
+        for g in found:
+            pts, mx = texts.num(g.points, places), texts.num(g.max, places)
+            why = texts.reason(g.why_en if en else g.why_vi, places)
             out.print(
-                f"  {g.node:<8} {row['points']:>5}/{row['max']:<5} −{row['lost']:<6} {g.why_vi}",
+                f"  {g.node:<8} {pts:>5}/{mx:<5} −{texts.num(g.lost, places):<6} {why}",
                 markup=False,
             )
             for word, c in (("next", g.next), ("full", g.full)):
                 if c is not None and (word == "next" or c != g.next):
-                    moves = ", ".join(f"{n} → {losses.show_value(v)}" for n, v in c.changes)
-                    out.print(f"           {word}: {moves} (+{fmt(c.gain)})", markup=False)
+                    moves = ", ".join(f"{n} → {texts.value(v)}" for n, v in c.changes)
+                    gain = texts.num(c.gain, places)
+                    out.print(f"           {t(word)}: {moves} (+{gain})", markup=False)
             if not g.controllable:
-                out.print("           (not an input the unit controls)", markup=False)
+                out.print(f"           {t('not_controllable')}", markup=False)
 
     guard(body)

@@ -9,11 +9,13 @@ from typing import Annotated, Any, Literal
 import typer
 
 from scoring.campaign.submission import Schedule, UnitSpec
+from scoring.cli import texts
 from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
     actor,
     app,
+    campaign_option,
     campaign_zone,
     err,
     guard,
@@ -38,6 +40,7 @@ from scoring.cli.store_common import (
     unit_app,
     zone_option,
 )
+from scoring.cli.texts import t
 from scoring.errors import InputFileError, Location, SubmissionError
 from scoring.sources.yamlsrc import exists, is_dir, read_text
 
@@ -138,21 +141,22 @@ def campaign_status(campaign_id: CampaignArg, as_json: JsonOpt = False) -> None:
         if as_json:
             print_json(st)
             return
-        from scoring.sources.clock import show
-
         tz = st["time_zone"]
+        late = st["late_submission"]
+        late = t(f"late_{late}") if f"late_{late}" in texts.TEXT else late
         out.print(
-            f"{st['campaign']} ({st['year']}): {st['state']} — index {st['index']}; "
-            f"opened {show(st['created_at'], tz)} ({tz}); "
-            f"self-assessment due {show(st['self_assessment_due']) or '—'}, explanations due "
-            f"{show(st['explanation_due']) or '—'}, late files: {st['late_submission']}",
+            f"{st['campaign']} ({st['year']}): {texts.state(st['state'])} — "
+            f"{t('index_word')} {st['index']}; {t('opened')} {texts.when(st['created_at'], tz)} "
+            f"({tz}); {t('self_due')} {texts.when(st['self_assessment_due'])}, "
+            f"{t('explain_due')} {texts.when(st['explanation_due'])}, {t('late_files')}: {late}",
             markup=False,
         )
         for u in st["units"]:
-            flag = " (late)" if u["late"] else ""
-            when = show(u["submitted_at"], tz)
+            flag = f" ({t('late')})" if u["late"] else ""
+            when = texts.when(u["submitted_at"], tz) if u["submitted_at"] else ""
             out.print(
-                f"  {u['unit_id']:<52} {u['state']:<12} v{u['version']:<4} {when}{flag}",
+                f"  {u['unit_id']:<52} {texts.state(u['state']):<20} v{u['version']:<4} "
+                f"{when}{flag}",
                 markup=False,
             )
 
@@ -211,7 +215,12 @@ def import_(
         ),
     ],
     campaign: Annotated[
-        str | None, typer.Option("--campaign", help="Campaign id (for a single file).")
+        str | None,
+        typer.Option(
+            "--campaign",
+            help="Campaign id or year (for a single file).",
+            callback=campaign_option,
+        ),
     ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Unit id (for an .xlsx).")] = None,
     expected: VersionOpt = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from scoring.cli.base import app
+from scoring.cli.base import app, campaign_option
 from scoring.errors import SubmissionError
 from scoring.index.fields import SLUG_PATTERN, SLUG_RULE
 
@@ -21,7 +21,19 @@ app.add_typer(survey_app, name="survey")
 app.add_typer(audit_app, name="audit")
 app.add_typer(unit_app, name="unit")
 
-CampaignArg = Annotated[str, typer.Argument(help="Campaign id in the store, e.g. langson-2018.")]
+CampaignArg = Annotated[
+    str,
+    typer.Argument(
+        help="Campaign id in the store, e.g. langson-2018, or its year (2018).",
+        callback=campaign_option,
+    ),
+]
+CampaignOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--campaign", help="Campaign id in the store, or its year.", callback=campaign_option
+    ),
+]
 UnitArg = Annotated[str, typer.Argument(help="Unit id, e.g. so-tai-chinh.")]
 VersionOpt = Annotated[
     int | None,

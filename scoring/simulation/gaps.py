@@ -8,6 +8,7 @@ prices a candidate for the planner (``plan``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,8 +25,10 @@ from scoring.index.fields import Frozen, Num
 from scoring.index.kinds import MISSING, Proposal
 from scoring.index.loader import Index, Item
 from scoring.simulation.whatif import EVIDENCE, scored_unit
+from scoring.sources.clock import show
 from scoring.sources.located import validate
-from scoring.sources.numbers import ZERO, fmt
+from scoring.sources.numbers import ZERO
+from scoring.sources.said import figure, people
 from scoring.sources.yamlsrc import load_yaml_file
 
 
@@ -83,7 +86,7 @@ def gaps(index: Index, result: CampaignResult, unit_id: str) -> list[Gap]:
         full = next(
             (c for c in sorted(better, key=lambda c: c.distance) if c.points == step.max), None
         )
-        why_vi, why_en = _why(step, item)
+        why_vi, why_en = _why(step, item, index.meta.rounding.places)
         out.append(
             Gap(
                 step.node,
@@ -101,8 +104,10 @@ def gaps(index: Index, result: CampaignResult, unit_id: str) -> list[Gap]:
     return sorted(out, key=lambda g: (-g.recoverable, -g.lost, g.node))
 
 
-def _why(step: Step, item: Item) -> tuple[str, str]:
-    """Why a leaf lost points, in Vietnamese and English."""
+def _why(step: Step, item: Item, places: int) -> tuple[str, str]:
+    """Why a leaf lost points, in Vietnamese and English, as people write it (the trace's
+    reason with its figures at ``places`` decimals, decimal commas in Vietnamese, bands in
+    words: ``scoring.sources.said``)."""
     if step.appraisal:
         last = step.appraisal[-1]
         return (
@@ -113,12 +118,10 @@ def _why(step: Step, item: Item) -> tuple[str, str]:
         return "Thiếu tài liệu kiểm chứng", "No evidence given"
     if step.branch == MISSING:
         return "Chưa khai", "No answer given"
+    vi, en = people(step.reason_vi, "vi", places), people(step.reason_en, "en", places)
     if item.handler is not None and item.handler.set_elsewhere:
-        return (
-            f"{step.reason_vi} (do khảo sát/hội đồng chấm)",
-            f"{step.reason_en} (set by the survey or the council)",
-        )
-    return step.reason_vi, step.reason_en
+        return f"{vi} (do khảo sát/hội đồng chấm)", f"{en} (set by the survey or the council)"
+    return vi, en
 
 
 def candidates(index: Index, result: CampaignResult, unit_id: str) -> list[Candidate]:
@@ -152,7 +155,8 @@ def candidates(index: Index, result: CampaignResult, unit_id: str) -> list[Candi
                 continue
             names = tuple((name, value) for name, _, value in changes)
             dist = tuple(d for _, d, _ in changes)
-            label = ", ".join(f"{n} → {show_value(v)}" for n, v in names)
+            label_vi = ", ".join(f"{n} → {show_value(v)}" for n, v in names)
+            label_en = ", ".join(f"{n} → {show_value(v, 'en')}" for n, v in names)
             out.append(
                 Candidate(
                     step.node,
@@ -160,19 +164,25 @@ def candidates(index: Index, result: CampaignResult, unit_id: str) -> list[Candi
                     pts,
                     pts - step.points,
                     sum(dist, ZERO),
-                    f"{item.node.title_vi}: {label}",
-                    f"{step.node}: {label}",
+                    f"{item.node.title_vi}: {label_vi}",
+                    f"{step.node}: {label_en}",
                     dist,
                 )
             )
     return out
 
 
-def show_value(value: Any) -> str:
-    """A proposed input value as a person reads it (evidence: "thêm tài liệu", add a document)."""
+def show_value(value: Any, lang: str = "vi") -> str:
+    """A proposed input value as a person reads it: a decimal comma in Vietnamese, a date
+    dd/mm/yyyy, yes/no; evidence reads "thêm tài liệu" (add a document)."""
+    vi = lang != "en"
     if isinstance(value, list):
-        return "thêm tài liệu"
-    return fmt(value) if isinstance(value, Decimal) else str(value)
+        return "thêm tài liệu" if vi else "add a document"
+    if isinstance(value, bool):
+        return ("có" if value else "không") if vi else ("yes" if value else "no")
+    if isinstance(value, dt.date):
+        return show(value)
+    return figure(value, lang) if isinstance(value, Decimal | int) else str(value)
 
 
 def _points(index: Index, item: Item, ans: Answer | None, changes: Proposal) -> Decimal | None:

@@ -9,6 +9,8 @@ be kept in a scenario file. ``gaps`` finds the changes worth making; ``plan`` ch
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +25,7 @@ from scoring.evaluation.incremental import rescore
 from scoring.evaluation.ranking import CampaignResult, rank
 from scoring.evaluation.trace import ClassLabel, Step, UnitResult
 from scoring.index.fields import Frozen
-from scoring.index.kinds import handler
+from scoring.index.kinds import Input, handler
 from scoring.index.loader import Index
 from scoring.sources.files import write_text
 from scoring.sources.located import validate
@@ -31,6 +33,8 @@ from scoring.sources.numbers import ZERO, fmt, quantize
 from scoring.sources.yamlsrc import dump_yaml, exists, load_yaml, load_yaml_file
 
 EVIDENCE = "evidence"
+_COMMA = re.compile(r"[+-]?\d{1,15},\d{1,12}")  # 0,5 as Vietnamese write it
+_DMY = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")  # 31/01/2018
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,7 @@ def parse_change(index: Index, result: CampaignResult, unit_id: str, text: str) 
             f"{node} has no input {field_name!r}; it reads {', '.join(inputs)}",
             suggestion=suggest(field_name, inputs),
         )
-    data, _ = load_yaml(f"v: {raw.strip()}", "--set")
-    value = data["v"] if isinstance(data, dict) else None
+    value = _typed(text, raw, handler(rule).inputs.get(field_name))
     if field_name != EVIDENCE and isinstance(value, str) and _not_finite(value):
         raise SubmissionError(
             f"{text!r}: {value!r} is not a number parindex accepts (write a finite number)",
@@ -91,6 +94,31 @@ def parse_change(index: Index, result: CampaignResult, unit_id: str, text: str) 
     if field_name == EVIDENCE and value is not None and not isinstance(value, list):
         value = [{"doc": str(value)}]
     return InputChange(node, field_name, value)
+
+
+def _typed(text: str, raw: str, spec: Input | None) -> Any:
+    """The value of ``--set NODE=VALUE`` as typed: YAML (12, true, 2018-01-31), a number also
+    as Vietnamese write it (``0,5``), a date also as dd/mm/yyyy; a number or date input given
+    something else is refused here, located at --set, not later in the unit's file."""
+    typed = raw.strip()
+    if spec is not None and spec.type in ("number", "whole") and _COMMA.fullmatch(typed):
+        return Decimal(typed.replace(",", "."))
+    if spec is not None and spec.type == "date" and _DMY.fullmatch(typed):
+        day, month, year = (int(x) for x in typed.split("/"))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise SubmissionError(
+                f"{text!r}: {typed!r} is not a date (dd/mm/yyyy)", Location("--set")
+            ) from None
+    data, _ = load_yaml(f"v: {typed}", "--set")
+    value = data["v"] if isinstance(data, dict) else None
+    number = spec is not None and spec.type in ("number", "whole")
+    if number and isinstance(value, str) and not _not_finite(value):  # NaN: said below
+        whole = spec is not None and spec.type == "whole"
+        what = "a whole number, e.g. 12" if whole else "a number, e.g. 0,5 or 0.5"
+        raise SubmissionError(f"{text!r}: {value!r} is not {what}", Location("--set"))
+    return value
 
 
 def _not_finite(text: str) -> bool:

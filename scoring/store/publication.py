@@ -17,18 +17,19 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from scoring.campaign.surveys import missing_results
-from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, WorkflowError
+from scoring.errors import ErrorList, Location, ParindexError, WorkflowError
 from scoring.evaluation.documents import score_document
 from scoring.evaluation.ranking import CampaignResult, score_campaign
 from scoring.evaluation.trace import to_jsonable
 from scoring.store import audit
 from scoring.store.audit import canonical
 from scoring.store.db import Store
-from scoring.store.schema import CampaignRow, RunRow
+from scoring.store.schema import RunRow
 from scoring.store.stored import (
     Stored,
     appraisal_rows,
     appraisals_hash,
+    campaign_ref,
     campaign_row,
     load,
     sha256,
@@ -251,17 +252,5 @@ def scored(store: Store, cid: str, *, as_published: bool = False) -> tuple[Store
 
 
 def resolve(s: Session, ref: str) -> str:
-    """A campaign id from an id or a year."""
-    if s.get(CampaignRow, ref) is not None:
-        return ref
-    # a year: ASCII digits of a plausible length ("²".isdigit() is true but int() refuses it,
-    # and a 20-digit year overflows the store's integer)
-    if ref.isascii() and ref.isdigit() and len(ref) <= 6:
-        ids = list(s.exec(select(CampaignRow.id).where(CampaignRow.year == int(ref))))
-        if len(ids) == 1:
-            return ids[0]
-        if len(ids) > 1:
-            raise SubmissionError(
-                f"several campaigns for {ref}: {', '.join(ids)}; name one", Location("store")
-            )
-    return campaign_row(s, ref).id
+    """A campaign id from an id or a year (``stored.campaign_ref``)."""
+    return campaign_ref(s, ref)

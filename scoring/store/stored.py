@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from scoring.campaign.folder import NamedText, assemble_campaign
 from scoring.campaign.submission import Campaign, CampaignFile, UnitSpec
-from scoring.errors import ConflictError, Location, StorageError, unknown_id
+from scoring.errors import ConflictError, Location, StorageError, SubmissionError, unknown_id
 from scoring.evaluation.inputs import Appraisal
 from scoring.index.loader import Index, index_from_texts
 from scoring.sources.yamlsrc import Source
@@ -57,6 +57,40 @@ def campaign_row(session: Session, cid: str, lock: bool = False) -> CampaignRow:
         every = list(session.exec(select(CampaignRow.id)))
         raise unknown_id("no campaign", cid, every, "in the store", Location("store"))
     return row
+
+
+def campaign_ref(session: Session, ref: str) -> str:
+    """The campaign a person names by its id or by its year (``2019``): every command and
+    page that takes a campaign id takes a year too, through here.
+
+    A year with no campaign is refused naming the nearest id or year; a year with several
+    campaigns is refused listing them, since guessing would act on the wrong one.
+    """
+    ref = ref.strip()
+    if session.get(CampaignRow, ref) is not None:
+        return ref
+    rows = list(session.exec(select(CampaignRow.id, CampaignRow.year)))
+    # a year: ASCII digits of a plausible length ("²".isdigit() is true but int() refuses it,
+    # and a 20-digit year overflows the store's integer)
+    if ref.isascii() and ref.isdigit() and len(ref) <= 6:
+        ids = sorted(cid for cid, year in rows if year == int(ref))
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise SubmissionError(
+                f"several campaigns for {ref}: {', '.join(ids)}; name one by its id",
+                Location("store"),
+            )
+        years = sorted({str(year) for _, year in rows})
+        raise unknown_id("no campaign for the year", ref, years, "in the store", Location("store"))
+    every = sorted(cid for cid, _ in rows)
+    raise unknown_id("no campaign", ref, every, "in the store", Location("store"))
+
+
+def campaign_named(store: Store, ref: str) -> str:
+    """``campaign_ref`` in one read: a campaign id from an id or a year."""
+    with store.read() as s:
+        return campaign_ref(s, ref)
 
 
 def unit_row(session: Session, cid: str, uid: str, lock: bool = False) -> UnitRow:

@@ -28,6 +28,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from scoring.errors import SubmissionError
+from scoring.sources import said
 from scoring.store import accounts, views
 from scoring.store.accounts import Account
 from scoring.store.db import Store
@@ -127,6 +128,11 @@ class Web:
         env.autoescape = True
         env.filters["num"] = i18n.number
         env.filters["vdate"] = _vdate
+        # i16-cli: a trace reason or input for people (bands in words, figures at the
+        # index's places, decimal commas), as the CLI writes it
+        env.filters["said"] = lambda text, lang="vi", places=2: said.people(
+            "" if text is None else str(text), lang, places
+        )
         env.globals["state_label"] = i18n.state
         env.globals["round_name"] = i18n.round_name
         env.globals["role_label"] = lambda r: accounts.ROLE_VI.get(r, r)

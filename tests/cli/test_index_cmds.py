@@ -50,7 +50,7 @@ def test_score_prints_ranking_tables() -> None:
     """score prints a table per group with rank, unit, points, index and class."""
     r = run("score", str(MINI))
     assert r.exit_code == 0, r.output
-    assert "Sở A" in r.stdout and "93.00" in r.stdout and "Tốt" in r.stdout
+    assert "Sở A" in r.stdout and "93,00" in r.stdout and "Tốt" in r.stdout
 
 
 def test_score_json_document() -> None:
@@ -88,7 +88,7 @@ def test_explain_whole_and_below_a_node() -> None:
     """explain prints each rule that fired, its inputs and points; NODE narrows it."""
     r = run("explain", "b", "1", "--campaign", str(MINI))
     assert r.exit_code == 0, r.output
-    assert "rule 1.2#late_2" in r.stdout and "days_late" in r.stdout
+    assert "quy tắc 1.2#late_2" in r.stdout and "Số ngày trễ" in r.stdout
     assert "S.1" not in r.stdout
     j = run("explain", "b", "--campaign", str(MINI), "--json")
     doc = json.loads(j.stdout)

@@ -23,7 +23,7 @@ def test_campaign_run_status_verify_audit(db: str) -> None:
     """The whole cycle, then status, verify, audit verify and explain with history."""
     r = run("--db", db, "--actor", "snv", "campaign", "run", str(MINI))
     assert r.exit_code == 0, r.output
-    assert "published run 1" in r.stdout and "Sở A" in r.stdout and "90.50" in r.stdout
+    assert "lần công bố 1" in r.stdout and "Sở A" in r.stdout and "90,50" in r.stdout
     r = run("--db", db, "campaign", "status", "mini-2018", "--json")
     st = json.loads(r.stdout)
     assert st["state"] == "published" and {u["state"] for u in st["units"]} == {"final"}
@@ -31,6 +31,8 @@ def test_campaign_run_status_verify_audit(db: str) -> None:
     r = run("--db", db, "audit", "verify")
     assert r.exit_code == 0 and "chain intact" in r.stdout
     r = run("--db", db, "explain", "a", "1.4", "--campaign", "mini-2018")
+    assert "thẩm định vòng 2" in r.stdout and "giải trình" in r.stdout
+    r = run("--db", db, "--lang", "en", "explain", "a", "1.4", "--campaign", "2018")
     assert "appraisal round 2" in r.stdout and "explanation" in r.stdout
     r = run("--db", db, "audit", "list", "--campaign", "mini-2018", "--unit", "a", "--json")
     actions = [e["action"] for e in json.loads(r.stdout)]
@@ -175,8 +177,8 @@ def test_at_is_local_and_checked_and_audit_shows_both_times(db: str) -> None:
         r = run(*base, "--at", when, "submit", "mini-2018", uid)
         assert r.exit_code == code and said in r.output, (when, r.output)
     r = run("--db", db, "campaign", "status", "mini-2018")
-    assert "opened 20/11/2018 07:00 (Asia/Ho_Chi_Minh)" in r.stdout
-    assert "due 30/11/2018" in r.stdout and "01/12/2018 01:00 (late)" in r.stdout
+    assert "mở ngày 20/11/2018 07:00 (Asia/Ho_Chi_Minh)" in r.stdout
+    assert "hạn tự đánh giá 30/11/2018" in r.stdout and "01/12/2018 01:00 (nộp muộn)" in r.stdout
     r = run("--db", db, "audit", "list", "--unit", "b")
     assert r.exit_code == 0 and "written" in r.stdout and "effective" in r.stdout
     line = next(x for x in r.stdout.splitlines() if "unit.submit" in x)

@@ -24,7 +24,7 @@ def test_score_json_publishes_satisfaction(tmp_path: Path) -> None:
         "c": "62.86",
     }
     table = run("score", str(folder)).stdout
-    assert "Hài lòng (%)" in table and "66.67" in table and "49.84 %" in table
+    assert "Hài lòng (%)" in table and "66,67" in table and "49,84 %" in table
 
 
 def test_quota_report_lists_shortfall_and_below_minimum(tmp_path: Path) -> None:

@@ -357,11 +357,11 @@ def test_cli_plan_prints_changes_totals_and_before_after() -> None:
     r = run("plan", "ban-dan-toc", "--to", "Xuất sắc", "--campaign", str(SAMPLES))
     assert r.exit_code == 0, r.output
     expected = [
-        "class Xuất sắc (xuat-sac): index ≥ 90",
+        "class Xuất sắc (xuat-sac): index từ 90 trở lên",
         "1.4.1",
-        "level → hoan-thanh",
+        "Mức độ đạt được → hoan-thanh",
         "Tốt → Xuất sắc",
-        "81.51 → 90.03",
+        "81,51 → 90,03",
         "reached with",
         "parindex simulate ban-dan-toc --set",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -111,10 +112,26 @@ def test_bad_changes_are_refused(result, text: str, message: str) -> None:  # ty
 
 
 def test_wrong_value_type_is_refused(result) -> None:  # type: ignore[no-untyped-def]
-    """A value of the wrong type fails like it would in a unit file."""
-    change = parse_change(result.index, result, "so-tai-chinh", "3.4.1.numerator=many")
+    """A value of the wrong type is refused where it is typed, located at --set."""
+    with pytest.raises(SubmissionError, match="whole number") as caught:
+        parse_change(result.index, result, "so-tai-chinh", "3.4.1.numerator=many")
+    assert "--set" in str(caught.value)
+    change = parse_change(result.index, result, "so-tai-chinh", "3.4.1.numerator=12.5")
     with pytest.raises(SubmissionError, match="whole number"):
         simulate(result.index, result, "so-tai-chinh", [change])
+
+
+def test_decimal_comma_and_day_first_dates_are_accepted(result) -> None:  # type: ignore[no-untyped-def]
+    """``1.1.3=92,5`` reads as 92.5 and ``done_on=03/02/2018`` as 3 February 2018."""
+    comma = parse_change(result.index, result, "so-tai-chinh", "1.1.3=92,5")
+    point = parse_change(result.index, result, "so-tai-chinh", "1.1.3=92.5")
+    assert comma.value == point.value == Decimal("92.5")
+    day = parse_change(result.index, result, "so-tai-chinh", "1.1.1.done_on=03/02/2018")
+    assert day.value == dt.date(2018, 2, 3)
+    with pytest.raises(SubmissionError, match="not a date"):
+        parse_change(result.index, result, "so-tai-chinh", "1.1.1.done_on=31/02/2018")
+    with pytest.raises(SubmissionError, match="not a number"):
+        parse_change(result.index, result, "so-tai-chinh", "1.1.3=1,000.5")
 
 
 def test_scenarios_save_and_load(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

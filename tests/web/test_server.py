@@ -262,7 +262,7 @@ def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
     lost = {g["node"]: g for g in moved["gaps"]}  # where points are lost, as typed
     assert "1.1.2" not in {g["node"] for g in first["gaps"]}
     assert lost["1.1.2"]["points"] == "0.00 / 0.50" and lost["1.1.2"]["recoverable"] == "0.50"
-    assert "value → True" in lost["1.1.2"]["why"]
+    assert "value → có" in lost["1.1.2"]["why"]
     before, after = first["summary"], moved["summary"]
     assert float(before["points"]) - float(after["points"]) == pytest.approx(0.5)
     assert after["rank"] >= before["rank"] and after["group_size"] == 20
@@ -396,6 +396,8 @@ def test_appraiser_lowers_a_score_with_a_reason_and_the_auditor_finds_it(st, clo
     assert "Báo cáo &lt;b&gt;không&lt;/b&gt; có phụ lục kết quả" in row  # escaped, not markup
     assert "Người thamdinh" in row and "20/11/2018" in row  # who (by name) and when
     assert "Giá trị theo khoảng" in row  # the rule kind, in Vietnamese (not value_bands)
+    assert "Khoảng [" not in trace.text and "Trên 90 đến 100" in row  # bands in words
+    assert not re.search(r"\d[.,]\d{20,}", trace.text)  # no 34-digit figures
     log = k.get("/audit")
     assert "Chuỗi băm toàn vẹn" in log.text and "appraisal" in log.text
     # the auditor changes nothing

@@ -1,0 +1,212 @@
+"""The CLI's words for people, in Vietnamese (the default) or English (``--lang en`` or
+``PARINDEX_LANG=en``), and its figures and times as people write them.
+
+Human output only: ``--json`` prints the exact documents (points as decimal strings with a
+point, times ISO 8601). Figures go through ``scoring.sources.said`` (decimal comma in
+Vietnamese, the index's places), times through ``scoring.sources.clock.show`` (dd/mm/yyyy
+HH:MM in the campaign's zone), the same helpers the web app uses.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scoring.sources import said
+from scoring.sources.clock import show
+
+_chosen = {"lang": "vi"}
+
+# key -> (Vietnamese, English)
+TEXT: dict[str, tuple[str, str]] = {
+    "rank": ("Hạng", "Rank"),
+    "unit": ("Đơn vị", "Unit"),
+    "points": ("Điểm", "Points"),
+    "max": ("Tối đa", "Max"),
+    "index": ("Chỉ số", "Index"),
+    "class": ("Xếp loại", "Class"),
+    "satisfaction": ("Hài lòng (%)", "Satisfaction (%)"),
+    "group_satisfaction": (
+        "Chỉ số hài lòng bình quân của nhóm",
+        "Group's average satisfaction index",
+    ),
+    "index_word": ("bộ chỉ số", "index"),
+    "hash": ("mã băm", "hash"),
+    "published_run": ("lần công bố", "published run"),
+    "run_final": ("chính thức", "final"),
+    "run_correction": ("đính chính", "correction"),
+    "rule": ("quy tắc", "rule"),
+    "inputs": ("số liệu", "inputs"),
+    "self_score": ("tự chấm", "self-score"),
+    "evidence": ("tài liệu kiểm chứng", "evidence"),
+    "notes": ("ghi chú", "notes"),
+    "appraisal": (
+        "thẩm định vòng {round} lúc {at}, {who}",
+        "appraisal round {round} {at} by {who}",
+    ),
+    "explanation": ("giải trình lúc {at}, {who}", "explanation {at} by {who}"),
+    "gaps_head": (
+        "{unit}: {n} mục chưa đạt tối đa, mất {lost} điểm",
+        "{unit}: {n} items below their maximum, {lost} points lost",
+    ),
+    "next": ("bậc kế tiếp", "next"),
+    "full": ("đủ điểm", "full"),
+    "not_controllable": (
+        "(không phải số liệu đơn vị tự khai)",
+        "(not an input the unit controls)",
+    ),
+    "add_evidence": ("thêm tài liệu kiểm chứng", "add a supporting document"),
+    "item": ("Mục", "Item"),
+    "change": ("Thay đổi", "Change"),
+    "gain": ("Tăng", "Gain"),
+    "cost": ("Chi phí", "Cost"),
+    "changes_n": ("{n} thay đổi", "{n} changes"),
+    "need": ("Cần tăng", "Needed"),
+    "points_word": ("điểm", "points"),
+    "check": ("kiểm tra", "check"),
+    "saved_scenario": (
+        "đã lưu kịch bản {name!r} trong {file}",
+        "saved as scenario {name!r} in {file}",
+    ),
+    "yes": ("có", "yes"),
+    "no": ("không", "no"),
+    "true": ("có", "true"),
+    "false": ("không", "false"),
+    "late": ("nộp muộn", "late"),
+    "opened": ("mở ngày", "opened"),
+    "self_due": ("hạn tự đánh giá", "self-assessment due"),
+    "explain_due": ("hạn giải trình", "explanations due"),
+    "late_files": ("hồ sơ nộp muộn", "late files"),
+    "late_refuse": ("không nhận", "refused"),
+    "compare_change": ("Δ", "Δ"),
+    "rank_change": ("Δ hạng", "Δ rank"),
+    "note": ("Ghi chú", "Note"),
+    "median": ("Trung vị", "Median"),
+    "p_keep": ("P(giữ hạng)", "P(keep rank)"),
+    "not_ranked": ("không xếp hạng", "not ranked"),
+    "run_publish": ("chính thức", "final"),
+    "late_flag": ("nhận, đánh dấu nộp muộn", "accepted, flagged late"),
+    # values a rule works out from the answers (not inputs the unit types)
+    "in_due": ("Hạn", "Due"),
+    "in_days_late": ("Số ngày trễ", "Days late"),
+    "in_source": ("Nguồn", "Source"),
+    "in_rate": ("Tỷ lệ (%)", "Rate (%)"),
+    "in_evidence": ("Tài liệu kiểm chứng", "Evidence"),
+    # the notes of a trace step
+    "note_appraised": ("đã thẩm định", "appraised"),
+    "note_evidence_missing": ("thiếu tài liệu kiểm chứng", "no evidence given"),
+}
+
+# workflow and campaign states (the same words as the web app's, in scoring.web.i18n)
+STATES: dict[str, tuple[str, str]] = {
+    "draft": ("Dự thảo", "draft"),
+    "submitted": ("Đã nộp", "submitted"),
+    "appraised_1": ("Đã thẩm định vòng 1", "appraised (round 1)"),
+    "explanation": ("Giải trình", "explanation"),
+    "appraised_2": ("Đã thẩm định vòng 2", "appraised (round 2)"),
+    "final": ("Hoàn tất", "final"),
+    "open": ("Đang mở", "open"),
+    "appraisal": ("Thẩm định", "appraisal"),
+    "review": ("Xem xét", "review"),
+    "published": ("Đã công bố", "published"),
+}
+
+
+def use(lang: str | None) -> None:
+    """Choose the language of the human output (``en``, else Vietnamese)."""
+    _chosen["lang"] = said.lang_of(lang)
+
+
+def lang() -> str:
+    """The chosen language: ``vi`` or ``en``."""
+    return _chosen["lang"]
+
+
+def t(key: str, **values: Any) -> str:
+    """The text ``key`` in the chosen language, ``{names}`` filled from ``values``."""
+    vi, en = TEXT[key]
+    text = en if lang() == "en" else vi
+    return text.format(**values) if values else text
+
+
+def state(key: str | None) -> str:
+    """A workflow or campaign state's label (the state itself if it has none)."""
+    if key is None:
+        return "—"
+    vi, en = STATES.get(key, (key, key))
+    return en if lang() == "en" else vi
+
+
+def pick(vi: str | None, en: str | None) -> str:
+    """The Vietnamese or the English of a pair from the data (English falls back to
+    Vietnamese where the index gives none)."""
+    return (en or vi or "") if lang() == "en" else (vi or "")
+
+
+def num(value: object, places: int | None = None) -> str:
+    """A figure as people write it (``71,72``); ``—`` for None."""
+    return said.figure(value, lang(), places)
+
+
+def pct(value: object, places: int | None = None) -> str:
+    """A percentage as people write it (``74,21 %``)."""
+    return said.percent(value, lang(), places)
+
+
+def when(value: object, tz: str | None = None) -> str:
+    """A date (dd/mm/yyyy) or time (dd/mm/yyyy HH:MM in the zone ``tz``); ``—`` for none."""
+    return show(value, tz) or "—"
+
+
+def reason(text: str | None, places: int | None = None) -> str:
+    """A trace reason for people: band notation in words, figures rounded and with commas."""
+    return said.people(text, lang(), places)
+
+
+def value(v: Any, tz: str | None = None, places: int | None = None) -> str:
+    """An input value for people: numbers with a comma, dates dd/mm/yyyy, yes/no, documents."""
+    if isinstance(v, bool):
+        return t("true" if v else "false")
+    if isinstance(v, list):
+        return t("add_evidence")
+    if v is None:
+        return "—"
+    text = str(v)
+    shown = show(text, tz)
+    if shown != text:  # an ISO date or time
+        return shown
+    return said.people(text, lang(), places)  # 42.4657… → 42,47; a document number as it is
+
+
+def input_label(kind: str | None, name: str) -> str:
+    """An input's label from the rule-kind registry ("Ngày hoàn thành"), else the name."""
+    from scoring.index.kinds import HANDLERS
+
+    h = HANDLERS.get(kind or "")
+    spec = h.inputs.get(name) if h is not None else None
+    if kind is None:  # no kind at hand (a proposed change): the first kind reading ``name``
+        spec = next((k.inputs[name] for k in HANDLERS.values() if name in k.inputs), None)
+    if spec is not None:
+        return pick(spec.label_vi, spec.label_en)
+    return t(f"in_{name}") if f"in_{name}" in TEXT else name
+
+
+def inputs(
+    values: dict[str, Any], kind: str | None = None, tz: str | None = None, places: int = 2
+) -> str:
+    """A step's inputs as ``label: value`` pairs for people (not JSON)."""
+    parts = []
+    for k, v in values.items():
+        shown = (
+            json.dumps(v, ensure_ascii=False)
+            if isinstance(v, dict | list)
+            else value(v, tz, places)
+        )
+        parts.append(f"{input_label(kind, k)}: {shown}")
+    return "; ".join(parts)
+
+
+def note(text: str, places: int | None = None) -> str:
+    """A trace step's note for people (``appraised`` → ``đã thẩm định``)."""
+    key = f"note_{text}"
+    return t(key) if key in TEXT else reason(text, places)

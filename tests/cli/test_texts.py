@@ -1,0 +1,193 @@
+"""The CLI's human output as people read it: a golden example of each command, in Vietnamese
+by default and in English with --lang en, while --json stays exact and ISO."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from scoring.cli import texts
+from tests.support.cli import run
+from tests.support.paths import MINI
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "2018"
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?")
+LONG = re.compile(r"\d[\d.,]{19,}")  # 20 or more digits: a raw Decimal
+
+
+def people_read(text: str) -> None:
+    """What no human output may hold: Decimal reprs, 20-digit figures, ISO dates or times,
+    band notation."""
+    assert "Decimal(" not in text
+    assert not LONG.search(text), LONG.search(text)
+    assert not ISO_TIME.search(text), ISO_TIME.search(text)
+    assert "Khoảng [" not in text and "Band [" not in text and ">=" not in text
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store holding the mini campaign's whole published year."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'parindex.db'}"
+    r = run("--db", url, "--actor", "snv", "campaign", "run", str(MINI))
+    assert r.exit_code == 0, r.output
+    return url
+
+
+def test_score_table_golden() -> None:
+    """score: Vietnamese headers, decimal commas, the group's satisfaction as a percentage."""
+    r = run("score", str(SAMPLE))
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    for word in ("Hạng", "Đơn vị", "Điểm", "Tối đa", "Chỉ số", "Xếp loại", "mã băm"):
+        assert word in out
+    assert "│ Sở Tài chính      │ 91,18 │ 100,00 │  91,18 │ Xuất sắc │        76,23 │" in out
+    assert "Chỉ số hài lòng bình quân của nhóm: 74,21 %" in out
+    people_read(out)
+    en = run("--lang", "en", "score", str(SAMPLE)).stdout
+    assert "Rank" in en and "91.18" in en and "Departments and agencies" in en
+    exact = json.loads(run("score", str(SAMPLE), "--json").stdout)
+    assert exact["groups"][0]["units"][0]["index"] == "91.18"
+
+
+def test_explain_golden() -> None:
+    """explain: points at the index's places, bands in words, input labels, dates dd/mm/yyyy."""
+    r = run("explain", "so-tai-chinh", "7.3", "--campaign", str(SAMPLE))
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "  7.3.1          2,00 / 2,00   Từ 30 đến 100: 2/2 điểm" in out
+    assert "Tử số: 62; Mẫu số: 146; Tỷ lệ (%): 42,47" in out
+    assert "  7.3.2          1,70 / 2,00   Tính theo tỷ lệ: 1,70/2 điểm" in out
+    people_read(out)
+    dates = run("explain", "so-tai-chinh", "1.1.1", "--campaign", str(SAMPLE)).stdout
+    assert "Ngày hoàn thành: 31/01/2018; Hạn: 31/01/2018; Số ngày trễ: 0" in dates
+    en = run("--lang", "en", "explain", "so-tai-chinh", "7.3", "--campaign", str(SAMPLE)).stdout
+    assert "From 30 to 100: 2 of 2" in en and "Numerator: 62" in en and "Từ 30" not in en
+    exact = json.loads(
+        run("explain", "so-tai-chinh", "7.3", "--campaign", str(SAMPLE), "--json").stdout
+    )
+    step = next(s for s in exact["steps"] if s["node"] == "7.3.2")
+    assert len(step["inputs"]["rate"]) > 20 and step["reason_vi"].startswith("Tính theo")
+
+
+def test_gaps_golden() -> None:
+    """gaps: points lost with decimal commas, 34-digit figures rounded, bands in words."""
+    r = run("gaps", "so-giao-duc-va-dao-tao", "--campaign", str(SAMPLE))
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert out.startswith("so-giao-duc-va-dao-tao: 27 mục chưa đạt tối đa, mất 16,91 điểm")
+    assert "  7.3.2     1,31/2,00  −0,69   Tính theo tỷ lệ: 1,31/2 điểm" in out
+    assert "  3.4.1     2,00/3,00  −1,00   Từ 95 đến dưới 100: 2/3 điểm" in out
+    assert "bậc kế tiếp: value → có (+1,00)" in out
+    people_read(out)
+    exact = json.loads(run("gaps", "so-giao-duc-va-dao-tao", "--json").stdout)
+    row = next(g for g in exact["gaps"] if g["node"] == "7.3.2")
+    assert row["points"].startswith("1.3107014388489208633")  # --json keeps the exact figure
+    assert next(g for g in exact["gaps"] if g["node"] == "3.2.2")["next"]["changes"] == {
+        "value": True
+    }
+
+
+def test_simulate_golden_with_decimal_comma_and_day_first_date() -> None:
+    """simulate: --set takes 92,5 and 03/02/2018; the result reads in Vietnamese."""
+    r = run(
+        "simulate",
+        "so-giao-duc-va-dao-tao",
+        "--set",
+        "1.1.3=92,5",
+        "--set",
+        "1.1.1.done_on=03/02/2018",
+    )
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "1.1.3.value=92,5; 1.1.1.done_on=03/02/2018" in out
+    assert "  Điểm      83,09 → 83,09" in out
+    assert "Trên 90 đến 100: 1,5/1,5 điểm" in out and "Trễ hạn (trên 0 ngày)" in out
+    people_read(out)
+    same = run("simulate", "so-giao-duc-va-dao-tao", "--set", "1.1.3=92.5", "--json")
+    assert json.loads(same.stdout)["changes"] == ["1.1.3.value=92.5"]
+
+
+@pytest.mark.parametrize("value", ["abc", "1,000.5", "nan"])
+def test_simulate_bad_value_is_located(value: str) -> None:
+    """A value that is not a number is exit 1 with a message naming --set, no traceback."""
+    r = run("simulate", "so-giao-duc-va-dao-tao", "--set", f"1.1.3={value}")
+    assert r.exit_code == 1 and "--set" in r.output and "Traceback" not in r.output
+
+
+def test_plan_golden() -> None:
+    """plan: Vietnamese headers and input labels, figures with commas, a check line."""
+    r = run("plan", "so-giao-duc-va-dao-tao", "--to", "xuat-sac")
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "│ 3.2.2 │ Có / Không → có" in out and "+7,00" in out
+    assert "  Chỉ số    83,09 → 90,09" in out and "từ 90 trở lên" in out
+    people_read(out)
+
+
+def test_status_and_year_golden(db: str) -> None:
+    """campaign status by year: Vietnamese states, dates dd/mm/yyyy HH:MM local time."""
+    r = run("--db", db, "campaign", "status", "2018")
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert out.startswith("mini-2018 (2018): Đã công bố — bộ chỉ số mini-2018; mở ngày ")
+    assert "Hoàn tất" in out and "final" not in out
+    people_read(out)
+    en = run("--db", db, "--lang", "en", "campaign", "status", "mini-2018").stdout
+    assert "published" in en and "self-assessment due" in en
+    exact = json.loads(run("--db", db, "campaign", "status", "2018", "--json").stdout)
+    assert exact["state"] == "published" and "T" in exact["created_at"]
+
+
+@pytest.mark.parametrize(
+    ("ref", "said"),
+    [
+        ("2019", "no campaign for the year '2019' in the store (did you mean '2018'?)"),
+        ("mini-2081", "no campaign 'mini-2081' in the store (did you mean 'mini-2018'?)"),
+    ],
+)
+def test_unknown_year_or_id_suggests(db: str, ref: str, said: str) -> None:
+    """A year or id naming no campaign is exit 1 with the nearest one."""
+    for args in (
+        ("campaign", "status", ref),
+        ("verify", ref),
+        ("explain", "a", "--campaign", ref),
+        ("audit", "list", "--campaign", ref),
+    ):
+        r = run("--db", db, *args)
+        assert r.exit_code == 1 and said in r.output, (args, r.output)
+
+
+def test_year_names_the_campaign_everywhere(db: str) -> None:
+    """verify, explain, publish's ranking and the audit log take the year for the id."""
+    assert run("--db", db, "verify", "2018").exit_code == 0
+    r = run("--db", db, "explain", "a", "1.4", "--campaign", "2018")
+    assert r.exit_code == 0 and "thẩm định vòng 2" in r.stdout
+    r = run("--db", db, "audit", "list", "--campaign", "2018", "--json")
+    assert r.exit_code == 0 and {e["campaign"] for e in json.loads(r.stdout)} == {"mini-2018"}
+
+
+def test_a_year_with_two_campaigns_is_ambiguous(db: str, tmp_path: Path) -> None:
+    """Two campaigns of one year: the year is refused, listing both ids."""
+    r = run(
+        "--db",
+        db,
+        "campaign",
+        "create",
+        "mini-2018-b",
+        "--year",
+        "2018",
+        "--index",
+        str(MINI / "criteria.yaml"),
+    )
+    assert r.exit_code == 0, r.output
+    r = run("--db", db, "campaign", "status", "2018")
+    assert r.exit_code == 1 and "several campaigns for 2018: mini-2018, mini-2018-b" in r.output
+
+
+def test_lang_option_is_checked() -> None:
+    """--lang takes vi or en; anything else is a usage error (exit 2)."""
+    assert run("--lang", "fr", "score", str(MINI)).exit_code == 2
+    assert texts.STATES.keys() >= {"draft", "submitted", "final", "published"}
