@@ -134,6 +134,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "nothing_lost": ("Không mất điểm nào.", "No points lost."),
     "explanations": ("Giải trình của đơn vị", "The unit's explanations"),
     "late": ("nộp muộn", "late"),
+    # -- i16-browser: phone and keyboard (skip link, landmarks, names of unlabelled inputs)
+    "skip": ("Bỏ qua đến nội dung chính", "Skip to main content"),
+    "main_nav": ("Điều hướng chính", "Main navigation"),
+    "self_score_of": ("Điểm tự chấm của tiêu chí", "Self-assessed score of item"),
+    "evidence_of": ("Tài liệu kiểm chứng của tiêu chí", "Evidence of item"),
+    # -- end i16-browser
 }
 
 STATES: dict[str, tuple[str, str]] = {
