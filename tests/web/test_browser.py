@@ -22,7 +22,7 @@ from tests.support.web import CID, OWN, open_copy, to_appraisal
 
 @pytest.fixture
 def browser(chromium: Any) -> Any:
-    """The session's Chromium (``tests/web/conftest.py``): skipped without it, failing instead
+    """This module's Chromium (``tests/web/conftest.py``): skipped without it, failing instead
     under ``$PARINDEX_REQUIRE_BROWSER``."""
     return chromium
 
