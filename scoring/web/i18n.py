@@ -323,6 +323,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "no_change": ("không thay đổi câu trả lời", "no answer changed"),
     "empty": ("(trống)", "(empty)"),
+    # -- i16-browser: phone and keyboard (skip link, landmarks, names of unlabelled inputs)
+    "skip": ("Bỏ qua đến nội dung chính", "Skip to main content"),
+    "main_nav": ("Điều hướng chính", "Main navigation"),
+    "self_score_of": ("Điểm tự chấm của tiêu chí", "Self-assessed score of item"),
+    "evidence_of": ("Tài liệu kiểm chứng của tiêu chí", "Evidence of item"),
+    # -- end i16-browser
 }
 
 # i16-ops: audit actions as people name them: action -> (Vietnamese, English)

@@ -2,114 +2,37 @@
 
 The app runs in uvicorn on loopback (a thread of this process) over a copy of the sample store.
 Chromium is the system's (``/usr/bin/chromium``, installed by ``.ci/run`` with apt), never a
-browser Playwright downloads. Screenshots go to ``test-artifacts/`` (``$PARINDEX_ARTIFACTS``).
-Without Chromium the tests are skipped, unless ``$PARINDEX_REQUIRE_BROWSER`` is set (CI sets
-it, so a missing browser fails there instead of passing silently).
+browser Playwright downloads; the server, sign-in and screenshots are ``tests/support/browser``'s.
+Screenshots go to ``test-artifacts/`` (``$PARINDEX_ARTIFACTS``). Without Chromium the tests are
+skipped, unless ``$PARINDEX_REQUIRE_BROWSER`` is set (CI sets it, so a missing browser fails
+there instead of passing silently). Phone, keyboard and axe-core checks are in
+``test_browser_layout.py`` and ``test_browser_a11y.py``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scoring.web import create_app
-from tests.support.paths import ROOT
-from tests.support.web import CID, NOW, OWN, PASSWORD, open_copy, to_appraisal
-
-CHROMIUM = os.environ.get("PARINDEX_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(os.environ.get("PARINDEX_ARTIFACTS", ROOT / "test-artifacts"))
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-REQUIRED = bool(os.environ.get("PARINDEX_REQUIRE_BROWSER"))
-
-if not Path(CHROMIUM).exists():
-    if REQUIRED:
-        raise RuntimeError(f"no Chromium at {CHROMIUM} (install Debian's chromium)")
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: apt-get install chromium, or set PARINDEX_CHROMIUM",
-        allow_module_level=True,
-    )
-
-if REQUIRED:  # a missing Playwright fails here too, rather than skipping
-    from playwright import sync_api
-else:
-    sync_api = pytest.importorskip("playwright.sync_api")
+from tests.support.browser import Server, shot, signed_in
+from tests.support.web import CID, OWN, open_copy, to_appraisal
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """The app in uvicorn on a free loopback port, in a thread."""
-
-    def __init__(self, store: Any) -> None:
-        import uvicorn
-
-        self.port = _free_port()
-        config = uvicorn.Config(
-            create_app(store, clock=lambda: NOW), host="127.0.0.1", port=self.port,
-            log_level="warning", lifespan="off",
-        )  # fmt: skip
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the web app did not start")
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+@pytest.fixture
+def browser(chromium: Any) -> Any:
+    """This module's Chromium (``tests/web/conftest.py``): skipped without it, failing instead
+    under ``$PARINDEX_REQUIRE_BROWSER``."""
+    return chromium
 
 
 def _page(browser: Any, base: str, user: str) -> Any:
-    ctx = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login")
-    page.fill('input[name="username"]', user)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('form.login button[type="submit"]')
-    page.wait_for_url(f"{base}/")
-    return page
+    return signed_in(browser, base, user)
 
 
 def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+    shot(page, name)
 
 
 def test_officer_fills_sees_the_score_move_and_submits(browser: Any, tmp_path: Path) -> None:

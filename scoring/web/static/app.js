@@ -158,7 +158,54 @@ function filterTable(input) {
   });
 }
 
+// -- i16-browser: phone and keyboard
+// The live score box sticks to the top of the window: its height goes to --live-h, so the
+// tables' headers stick below it and a focused field scrolls clear of it (app.css).
+function stickyRoom(live) {
+  const set = () => document.documentElement.style.setProperty("--live-h", live.offsetHeight + "px");
+  set();
+  if (window.ResizeObserver) new ResizeObserver(set).observe(live);
+}
+
+// A table wider than the window scrolls in its own box (app.css); a keyboard user reaches
+// and scrolls it only if it can take focus, so one that overflows gets a tab stop.
+function scrollBoxes() {
+  for (const table of document.querySelectorAll("main table")) {
+    const scrolls = table.scrollWidth > table.clientWidth + 1;
+    if (scrolls && !table.hasAttribute("tabindex")) {
+      table.tabIndex = 0;
+      table.dataset.scrollbox = "1";  // ours to take away again when the window widens
+    } else if (!scrolls && table.dataset.scrollbox) {
+      table.removeAttribute("tabindex");
+      delete table.dataset.scrollbox;
+    }
+  }
+}
+// Each cell without a data-label takes its column's header text, which a table reflowed into
+// cards on a phone shows above the cell (app.css).
+function labelCells() {
+  for (const table of document.querySelectorAll("main table")) {
+    const head = table.tHead && table.tHead.rows[0];
+    if (!head || [...head.cells].some((th) => th.colSpan > 1)) continue;
+    const names = [...head.cells].map((th) => th.textContent.trim());
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        if ([...row.cells].some((td) => td.colSpan > 1)) continue;
+        [...row.cells].forEach((td, i) => {
+          if (!td.dataset.label && names[i]) td.dataset.label = names[i];
+        });
+      }
+    }
+  }
+}
+// -- end i16-browser
+
 document.addEventListener("DOMContentLoaded", () => {
+  const live = document.getElementById("live");
+  if (live) stickyRoom(live);
+  labelCells();
+  scrollBoxes();
+  window.addEventListener("resize", scrollBoxes);
   const form = document.getElementById("answers");
   if (form && form.dataset.simulate) liveScore(form);
   for (const f of document.querySelectorAll("form[data-guard]")) guard(f);
