@@ -104,7 +104,7 @@ def test_appraiser_lowers_a_score_and_the_auditor_finds_it(browser: Any, tmp_pat
         step = auditor.locator('tr[id="step-1.1.3"]')
         text = step.inner_text()
         assert reason in text and "thamdinh" in text and "20/11/2018" in text
-        assert "value_bands" in text
+        assert "Giá trị theo khoảng" in text  # the rule kind, in words
         _shot(auditor, "auditor-trace")
         auditor.goto(f"{base}/audit")
         assert "Chuỗi băm toàn vẹn" in auditor.inner_text("main")
