@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from scoring.errors import Location, WorkflowError
 from scoring.evaluation.documents import score_document
+from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import ClassLabel, to_jsonable
 from scoring.index.loader import Index
 from scoring.reports.compose import Bands, Explained, Titles, compose_report
@@ -36,12 +37,14 @@ def build(
     *,
     previous: str | None = None,
     generated_at: dt.datetime | None = None,
+    scored: CampaignResult | None = None,
 ) -> Report:
     """The report of a campaign: as published, or its current state marked DRAFT.
 
     ``previous`` names last year's campaign (an id or a year); by default the published
     campaign of the year before with the most units in common, if any. ``generated_at`` is
-    printed in every footer (default: now, UTC)."""
+    printed in every footer (default: now, UTC). ``scored``: the campaign scored as it stands,
+    when the caller has it already (a draft report is then not scored again)."""
     when = generated_at or dt.datetime.now(dt.UTC)
     with store.read() as s:
         row = campaign_row(s, campaign_id)
@@ -51,7 +54,7 @@ def build(
             doc = published(s, campaign_id)
             traces: dict[str, Any] = json.loads(run.traces_json)
         else:
-            _, result = compute(s, campaign_id)
+            result = scored if scored is not None else compute(s, campaign_id)[1]
             doc = json.loads(json.dumps(to_jsonable(score_document(result))))
             traces = {r.unit_id: to_jsonable(r) for rs in result.groups.values() for r in rs}
         last_id = _previous(s, row, previous)

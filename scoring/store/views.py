@@ -58,6 +58,13 @@ def result(store: Store, cid: str) -> CampaignResult | None:
         return publication.compute(s, cid)[1]
 
 
+def published_run(store: Store, cid: str) -> int | None:
+    """The id of campaign ``cid``'s newest published run or correction, or None (none yet)."""
+    with store.read() as s:
+        run = publication.latest_run(s, cid)
+        return run.id if run is not None else None
+
+
 def campaigns_for(store: Store, account: Account) -> tuple[list[CampaignRow], dict[str, UnitRow]]:
     """The campaigns ``account`` may open, newest year first, and by campaign id the unit of
     an officer's in each (an officer sees only the campaigns its unit is in)."""

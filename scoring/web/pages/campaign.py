@@ -80,7 +80,7 @@ def ranking_page(web: Web, ctx: Ctx, cid: str) -> Response:
             }
         return out
 
-    svgs = web.cache.get(f"charts:{cid}:{lang}", charts)
+    svgs = web.cache.get(f"charts:{cid}:{lang}", charts, cid, years=True)
     return web.page(ctx, "ranking.html", camp=camp, report=shown, svgs=svgs)
 
 
