@@ -19,9 +19,11 @@ from scoring.store import appraisal, changes, moves, publication, views
 from scoring.store.appraisal import AppraisalChange
 from scoring.store.changes import Change
 from scoring.store.db import Store
+from scoring.store.stored import units_of
 from scoring.web import create_app
 from scoring.web.pages import common
 from scoring.web.site import Web
+from scoring.web.state import Cache
 from tests.support.web import CID, NOW, OWN, open_copy, sign_in, to_appraisal
 from tests.support.webforms import form
 
@@ -146,8 +148,6 @@ def test_a_workflow_move_shows_and_keeps_the_result(st: Store, whole: Counted) -
 def to_appraisal_rest(st: Store) -> None:
     """Every other unit submits and the campaign moves to appraisal."""
     with st.read() as s:
-        from scoring.store.stored import units_of
-
         left = [u.unit_id for u in units_of(s, CID) if u.state == "draft"]
     for uid in left:
         moves.submit(st, CID, uid, actor="seed", now=NOW)
@@ -206,8 +206,6 @@ def test_which_changes_rescore_unit_by_unit(
 
 def test_the_old_behaviour_is_kept_behind_a_switch(st: Store) -> None:
     """With ``PARINDEX_WEB_CACHE=store`` semantics any change moves every version."""
-    from scoring.web.state import Cache
-
     per, whole_store = Cache(st, per_campaign=True), Cache(st, per_campaign=False)
     a, b = per.version("other"), whole_store.version("other")
     moves.submit(st, CID, OWN, actor="canbo", now=NOW)
