@@ -47,6 +47,7 @@ class Cache:
         self._values: OrderedDict[str, tuple[Version, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
+        self._helpers: dict[str, Any] = {}
         self._seen = -1  # the audit sequence number synced to (-1: never)
         self._epoch = 0  # bumped when the changes cannot be followed: every version moves
         self._reset_at = 0  # the audit sequence number of the last such bump
@@ -81,6 +82,14 @@ class Cache:
                 return None
             return [c for c in self._log.get(scope, []) if before[2] < c.seq <= after[2]]
 
+    def kept(self, key: str, make: Callable[[], T]) -> T:
+        """An object kept under ``key`` for the app's life, whatever the versions (a helper
+        that remembers work from one build of a value to the next)."""
+        with self._lock:
+            if key not in self._helpers:
+                self._helpers[key] = make()
+            return self._helpers[key]  # type: ignore[no-any-return]
+
     def get(
         self,
         key: str,
@@ -106,11 +115,15 @@ class Cache:
                 hit = self._values.get(key)
                 if hit is not None and hit[0] == now:
                     return hit[1]  # type: ignore[no-any-return]
-            value = None
-            if update is not None and hit is not None and hit[0] < now:
-                value = update(hit[1], hit[0], now)
-            if value is None:
-                value = build()
+            try:
+                value = None
+                if update is not None and hit is not None and hit[0] < now:
+                    value = update(hit[1], hit[0], now)
+                if value is None:
+                    value = build()
+            finally:  # a failed build (an unknown campaign: 404) leaves no gate behind
+                with self._lock:
+                    self._building.pop(key, None)
             with self._lock:
                 kept = self._values.get(key)
                 if kept is None or kept[0] <= now:  # never replace a newer value by an older

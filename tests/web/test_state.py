@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from scoring.evaluation.documents import score_document
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import to_jsonable
+from scoring.reports.build import build
 from scoring.store import appraisal, changes, moves, publication, views
 from scoring.store.appraisal import AppraisalChange
 from scoring.store.changes import Change
@@ -109,6 +110,8 @@ def test_a_saved_self_assessment_shows_at_once_and_only_its_unit_is_scored(
         assert client.get(f"/c/{CID}/u/{OWN}").status_code == 200  # its profile redrawn
         assert whole.calls == 1  # re-scored unit by unit, not the whole campaign
         assert _doc(common.result(_web(client), CID)) == _fresh(st)
+        shown, fresh = common.report(_web(client), CID), build(st, CID)
+        assert shown.groups == fresh.groups and shown.scorecards == fresh.scorecards
 
 
 def test_an_appraisal_change_shows_on_the_next_page(st: Store, whole: Counted) -> None:

@@ -46,13 +46,13 @@ def audit_page(web: Web, ctx: Ctx) -> Response:
 def verify_page(web: Web, ctx: Ctx, cid: str) -> Response:
     """Recompute every published run of the campaign from the stored inputs and compare."""
     camp = campaign_or_404(web, cid)
-    run = views.published_run(web.store, cid)
+    state = views.published_state(web.store, cid)
     try:
-        if run is None:  # nothing published: verify says so
+        if state is None:  # nothing published: verify says so
             report = publication.verify(web.store, cid)
-        else:  # a published run never changes: checked once per run
+        else:  # checked once per published run and stored state (edited in the database: anew)
             report = web.cache.get(
-                f"verify:{cid}:{run}", lambda: publication.verify(web.store, cid), forever=True
+                f"verify:{cid}:{state}", lambda: publication.verify(web.store, cid), forever=True
             )
         error = None
     except WorkflowError as exc:

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from scoring.errors import ConflictError, SubmissionError
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult
-from scoring.reports.build import build
+from scoring.reports.build import UnitTraces, build
 from scoring.reports.model import Report
 from scoring.sources.numbers import fmt, quantize
 from scoring.store import changes, views
@@ -44,9 +44,12 @@ def result(web: Web, cid: str) -> CampaignResult:
 def report(web: Web, cid: str) -> Report:
     """The campaign's report as it stands, with what its charts need (cached until the
     campaign, or which campaign is its last year, changes; built from the cached result)."""
-    return web.cache.get(
-        f"report:{cid}", lambda: build(web.store, cid, scored=result(web, cid)), cid, years=True
-    )
+    traces = web.cache.kept(f"traces:{cid}", UnitTraces)
+
+    def make() -> Report:
+        return build(web.store, cid, scored=result(web, cid), traces_of=traces)
+
+    return web.cache.get(f"report:{cid}", make, cid, years=True)
 
 
 def campaign_or_404(web: Web, cid: str) -> CampaignRow:
