@@ -20,6 +20,7 @@ Run: .venv/bin/python -m pytest benchmarks/test_web_load.py --benchmark-only -s
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -50,18 +51,19 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("load")
+def _serve(folder: Path, cache: str) -> tuple[str, subprocess.Popen[bytes], Any]:
+    """``parindex serve`` on a copy of the sample store in ``folder``, with the web cache
+    ``cache`` (``campaign``: per campaign; ``store``: the old whole-store version)."""
     open_copy(folder).close()
     port = _port()
     exe = str(Path(sys.executable).with_name("parindex"))
     db = f"sqlite:///{folder / 'web-open.db'}"
     cmd = [exe, "--db", db, "serve", "--port", str(port)]
     log = (folder / "serve.log").open("wb")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+    env = dict(os.environ, PARINDEX_WEB_CACHE=cache)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded CI machine imports slowly
     while True:
         try:
             with httpx.Client() as probe:
@@ -71,9 +73,17 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pass
         if time.monotonic() > deadline or proc.poll() is not None:
             proc.kill()
+            proc.wait(10)
+            log.close()
             why = (folder / "serve.log").read_text()
             raise RuntimeError(f"parindex serve did not start: {why}")
         time.sleep(0.1)
+    return url, proc, log
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, proc, log = _serve(tmp_path_factory.mktemp("load"), "campaign")
     yield url
     proc.terminate()
     proc.wait(10)
@@ -206,3 +216,78 @@ def test_load_server_still_consistent(base: str) -> None:
     assert "Chuỗi băm toàn vẹn" in page.text
     if RESULTS:
         print("\nweb load:", RESULTS)
+
+
+# ---------------------------------------------------------------- reads right after a write
+
+WRITES = int(os.environ.get("PARINDEX_LOAD_WRITES", str(max(2, REQUESTS // 4))))
+AFTER_WRITE = {"unit": f"/c/{CID}/u/{OWN}", "campaign": f"/c/{CID}", "ranking": f"/c/{CID}/ranking"}
+YES_NO = ("true", "false")
+SAVED = os.environ.get("PARINDEX_LOAD_SAVE", ".benchmarks/web_after_write.json")
+
+
+def _after_writes(url: str, writes: int) -> dict[str, dict[str, float]]:
+    """``writes`` times: the officer saves its form (its yes/no answers changed, so its score
+    and rank move), then an appraiser opens the unit, campaign and ranking pages; each page's
+    latency right after the save, and the save's own."""
+    officer, appraiser = _client(url, "canbo"), _client(url, "thamdinh")
+    times: dict[str, list[float]] = {"save": [], **{k: [] for k in AFTER_WRITE}}
+    try:
+        for path in AFTER_WRITE.values():  # warm: the first build is not what is measured
+            assert appraiser.get(path).status_code == 200
+        for n in range(writes):
+            fields = form(officer.get(f"/c/{CID}/u/{OWN}").text, "/answers")
+            # a new combination of yes/no answers each time: the unit's figures (and its
+            # group's chart) differ from every earlier save, so nothing is found drawn already
+            flags = sorted(k for k, v in fields.items() if k.endswith(":value") and v in YES_NO)
+            for bit, key in enumerate(flags[:6]):
+                fields[key] = "false" if (n + 1) >> bit & 1 else "true"
+            t0 = time.perf_counter()
+            r = officer.post(f"/c/{CID}/u/{OWN}/answers", data=fields)
+            times["save"].append(time.perf_counter() - t0)
+            assert r.status_code == 303, r.text[:300]  # saved; the unit page is measured next
+            for name, path in AFTER_WRITE.items():
+                t0 = time.perf_counter()
+                page = appraiser.get(path)
+                times[name].append(time.perf_counter() - t0)
+                assert page.status_code == 200, page.text[:300]
+    finally:
+        officer.close()
+        appraiser.close()
+    out = {}
+    for name, ts in times.items():
+        q = statistics.quantiles(ts, n=100, method="inclusive") if len(ts) > 1 else ts * 99
+        ms = {"p50_ms": q[49], "p95_ms": q[94], "max_ms": max(ts)}
+        out[name] = {"n": len(ts), **{k: round(v * 1000, 1) for k, v in ms.items()}}
+    return out
+
+
+def test_load_pages_right_after_a_save(
+    benchmark: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Pages right after a save, with the old whole-store cache (any write rebuilds everything)
+    and the per-campaign one (the saved unit re-scored), on two servers of the same run."""
+
+    def both() -> dict[str, dict[str, dict[str, float]]]:
+        figures = {}
+        for cache in ("store", "campaign"):
+            url, proc, log = _serve(tmp_path_factory.mktemp(f"after-{cache}"), cache)
+            try:
+                figures[cache] = _after_writes(url, max(WRITES, 2))
+            finally:
+                proc.terminate()
+                proc.wait(10)
+                log.close()
+        return figures
+
+    figures = benchmark.pedantic(both, rounds=1, iterations=1)
+    benchmark.extra_info.update(figures)
+    print("\npages right after a save (p50 / p95 ms): whole-store cache → per-campaign cache")
+    for name in figures["store"]:
+        old, new = figures["store"][name], figures["campaign"][name]
+        print(f"  {name:9} {old['p50_ms']:8} / {old['p95_ms']:8}  →  "
+              f"{new['p50_ms']:8} / {new['p95_ms']:8}")  # fmt: skip
+    path = Path(SAVED)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"writes": max(WRITES, 2), **figures}, indent=1) + "\n")
+    print(f"  saved in {path}")

@@ -10,6 +10,7 @@ this year's units are joined to last year's by the register stored with this cam
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from sqlmodel import Session, select
 
 from scoring.errors import Location, WorkflowError
 from scoring.evaluation.documents import score_document
+from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import ClassLabel, to_jsonable
 from scoring.index.loader import Index
 from scoring.reports.compose import Bands, Explained, Titles, compose_report
@@ -36,12 +38,16 @@ def build(
     *,
     previous: str | None = None,
     generated_at: dt.datetime | None = None,
+    scored: CampaignResult | None = None,
+    traces_of: UnitTraces | None = None,
 ) -> Report:
     """The report of a campaign: as published, or its current state marked DRAFT.
 
     ``previous`` names last year's campaign (an id or a year); by default the published
     campaign of the year before with the most units in common, if any. ``generated_at`` is
-    printed in every footer (default: now, UTC)."""
+    printed in every footer (default: now, UTC). ``scored``: the campaign scored as it stands,
+    when the caller has it already (a draft report is then not scored again); ``traces_of``
+    keeps the units' traces as JSON from one draft report to the next."""
     when = generated_at or dt.datetime.now(dt.UTC)
     with store.read() as s:
         row = campaign_row(s, campaign_id)
@@ -51,9 +57,9 @@ def build(
             doc = published(s, campaign_id)
             traces: dict[str, Any] = json.loads(run.traces_json)
         else:
-            _, result = compute(s, campaign_id)
+            result = scored if scored is not None else compute(s, campaign_id)[1]
             doc = json.loads(json.dumps(to_jsonable(score_document(result))))
-            traces = {r.unit_id: to_jsonable(r) for rs in result.groups.values() for r in rs}
+            traces = (traces_of or UnitTraces()).of(result)
         last_id = _previous(s, row, previous)
         last = published(s, last_id) if last_id else None
         register = year_join(s, last_id, campaign_id) if last_id else None
@@ -90,6 +96,38 @@ def build(
         previous=last,
         register=register,
     )
+
+
+class UnitTraces:
+    """The units' results as JSON, each unit's trace and node scores converted once: a
+    result re-ranked, or a campaign with a few units re-scored, keeps the same trace objects
+    for the others, which are then not converted again. Used by one builder at a time."""
+
+    HEAVY = ("trace", "nodes")
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[object, Any]] = {}  # id -> (the object, its JSON)
+
+    def of(self, result: CampaignResult) -> dict[str, Any]:
+        """Every unit's result as ``to_jsonable`` gives it, by unit id."""
+        kept: dict[int, tuple[object, Any]] = {}
+        out: dict[str, Any] = {}
+        for rs in result.groups.values():
+            for r in rs:
+                data: dict[str, Any] = {}
+                for f in dataclasses.fields(r):
+                    value = getattr(r, f.name)
+                    if f.name not in self.HEAVY:
+                        data[f.name] = to_jsonable(value)
+                        continue
+                    hit = self._kept.get(id(value))
+                    if hit is None or hit[0] is not value:  # holding it keeps its id unique
+                        hit = (value, to_jsonable(value))
+                    kept[id(value)] = hit
+                    data[f.name] = hit[1]
+                out[r.unit_id] = data
+        self._kept = kept
+        return out
 
 
 def bands(index: Index) -> Bands:

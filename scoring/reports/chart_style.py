@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from scoring.sources.files import atomic_path
 
 FILE_FORMATS = ("png", "svg")  # what ``save_figure`` writes
+MIN_FONT = 9.0  # points: no text of a chart smaller (read on a screen or a printed A4 page)
 
 _IDS = re.compile(r'(\bid="|url\(#|href="#)')
 _STYLE = re.compile(r'style="([^"]*)"')
@@ -50,6 +51,29 @@ def house_style() -> Iterator[None]:
         }
     ):
         yield
+
+
+def zoomed_axis(values: list[float], top: float = 100.0, step: float = 5.0) -> tuple[float, float]:
+    """Axis limits that show the spread of ``values`` (indices on a 0–``top`` scale): from a
+    multiple of ``step`` a little below the lowest to ``top`` with room for a value label, or
+    from 0 when the lowest is near 0 anyway. An axis that does not start at 0 says so
+    (``axis_note``), since bar lengths are then no longer proportional to the values."""
+    if not values:
+        return 0.0, top * 1.08
+    low = step * ((min(values) - step / 2) // step)
+    low = 0.0 if low < 2 * step else low
+    high = max(top, max(values)) + (max(top, max(values)) - low) * 0.08
+    return low, high
+
+
+def axis_note(low: float, lang: str) -> str:
+    """What an axis label adds when the axis does not start at 0 ("" when it does)."""
+    if low <= 0:
+        return ""
+    shown = f"{low:g}".replace(".", ",") if lang == "vi" else f"{low:g}"
+    if lang == "vi":
+        return f" (trục bắt đầu từ {shown}, không từ 0)"
+    return f" (axis starts at {shown}, not 0)"
 
 
 def wrap_label(title: str, width: int = 16, lines: int = 3) -> str:

@@ -24,9 +24,11 @@ from scoring.store.schema import (
     AuditRow,
     CampaignRow,
     ExplanationRow,
+    IndexVersion,
+    RunRow,
     UnitRow,
 )
-from scoring.store.stored import explanation_rows
+from scoring.store.stored import appraisal_rows, documents, explanation_rows, sha256, units_of
 
 AUDIT_PAGE = 100  # audit entries on one page
 
@@ -58,6 +60,28 @@ def result(store: Store, cid: str) -> CampaignResult | None:
         if s.get(CampaignRow, cid) is None:
             return None
         return publication.compute(s, cid)[1]
+
+
+def published_state(store: Store, cid: str) -> str | None:
+    """A digest of every stored byte that verifying campaign ``cid``'s published runs reads
+    (the runs, the campaign and its index, its units, files and appraisal changes), or None
+    when nothing is published: verifying gives the same answer while it is the same, so it
+    is done once per published run and stored state, however often it is asked for."""
+    with store.read() as s:
+        runs = list(s.exec(select(RunRow).where(RunRow.campaign_id == cid)))
+        camp = s.get(CampaignRow, cid)
+        if not runs or camp is None:
+            return None
+        index = s.get(IndexVersion, camp.index_hash)
+        parts: list[object] = [
+            [r.model_dump() for r in runs],
+            camp.model_dump(),
+            index.model_dump() if index is not None else None,
+            [u.model_dump() for u in units_of(s, cid)],
+            sorted([d.kind, d.key, d.sha256, sha256(d.text)] for d in documents(s, cid).values()),
+            [a.model_dump() for a in appraisal_rows(s, cid)],
+        ]
+    return sha256(audit.canonical(parts))
 
 
 def campaigns_for(store: Store, account: Account) -> tuple[list[CampaignRow], dict[str, UnitRow]]:

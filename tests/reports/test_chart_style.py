@@ -6,7 +6,14 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from scoring.reports.chart_style import house_style, save_figure, svg_element, wrap_label
+from scoring.reports.chart_style import (
+    axis_note,
+    house_style,
+    save_figure,
+    svg_element,
+    wrap_label,
+    zoomed_axis,
+)
 
 
 def _figure() -> Figure:
@@ -44,3 +51,15 @@ def test_wrap_label_keeps_three_lines_at_most() -> None:
     lines = text.split("\n")
     assert len(lines) == 3 and lines[-1].endswith("…")
     assert all(len(line) <= 16 for line in lines)
+
+
+def test_an_axis_zooms_to_its_data_and_says_where_it_starts() -> None:
+    """Indices of 70–90 get an axis from 65 (a multiple of 5 below the lowest), noted in the
+    label's language; indices reaching near 0 keep the axis from 0, with no note."""
+    low, high = zoomed_axis([72.1, 88.4, 90.0])
+    assert low == 65 and 100 < high < 105
+    assert axis_note(low, "vi") == " (trục bắt đầu từ 65, không từ 0)"
+    assert axis_note(62.5, "vi") == " (trục bắt đầu từ 62,5, không từ 0)"
+    assert axis_note(low, "en") == " (axis starts at 65, not 0)"
+    assert zoomed_axis([6.5, 90.0])[0] == 0 and axis_note(0, "vi") == ""
+    assert zoomed_axis([]) == (0, 108)

@@ -89,12 +89,12 @@ def ranking_page(web: Web, ctx: Ctx, cid: str) -> Response:
                 if card is not None and card.previous is not None:
                     rows.append((u.name, card.previous.index, u.index))
             out[g.id] = {
-                "ranking": ranking_svg(g, lang),
+                "ranking": ranking_svg(g, lang, shown.meta.rank_precision),
                 "yoy": yoy_svg(g.id, rows, years, lang) if rows else None,
             }
         return out
 
-    svgs = web.cache.get(f"charts:{cid}:{lang}", charts)
+    svgs = web.cache.get(f"charts:{cid}:{lang}", charts, cid, years=True)
     return web.page(
         ctx,
         "ranking.html",

@@ -1,5 +1,5 @@
 """What several page modules share: the campaign and unit a URL names, the campaign's result
-and report as they stand (cached until the store changes), score figures as the pages show
+and report as they stand (cached until their campaign changes), score figures as the pages show
 them, and the checks of a posted form's fixed fields.
 """
 
@@ -14,17 +14,19 @@ from fastapi.responses import RedirectResponse
 from scoring.errors import ConflictError, SubmissionError
 from scoring.evaluation.ranking import CampaignResult
 from scoring.evaluation.trace import UnitResult
-from scoring.reports.build import build
+from scoring.reports.build import UnitTraces, build
 from scoring.reports.model import Report
 from scoring.sources.numbers import fmt, quantize
-from scoring.store import views
+from scoring.store import changes, views
 from scoring.store.schema import CampaignRow, UnitRow
 from scoring.web import i18n
 from scoring.web.site import Ctx, Web, not_found
+from scoring.web.state import Version
 
 
 def result(web: Web, cid: str) -> CampaignResult:
-    """The campaign scored as it stands (cached until the store changes); 404 if none."""
+    """The campaign scored as it stands (cached until the campaign changes; after a change
+    to some of its units, only those are scored again); 404 if none."""
 
     def compute() -> CampaignResult:
         found = views.result(web.store, cid)
@@ -32,12 +34,23 @@ def result(web: Web, cid: str) -> CampaignResult:
             raise not_found(f"no campaign {cid!r}")
         return found
 
-    return web.cache.get(f"result:{cid}", compute)
+    def update(old: CampaignResult, was: Version, now: Version) -> CampaignResult | None:
+        found = web.cache.changes(cid, was, now)
+        units = None if found is None else changes.units_to_rescore(found)
+        return None if units is None else changes.refresh(web.store, old, units)
+
+    return web.cache.get(f"result:{cid}", compute, cid, update=update)
 
 
 def report(web: Web, cid: str) -> Report:
-    """The campaign's report as it stands, with what its charts need (cached likewise)."""
-    return web.cache.get(f"report:{cid}", lambda: build(web.store, cid))
+    """The campaign's report as it stands, with what its charts need (cached until the
+    campaign, or which campaign is its last year, changes; built from the cached result)."""
+    traces = web.cache.kept(f"traces:{cid}", UnitTraces)
+
+    def make() -> Report:
+        return build(web.store, cid, scored=result(web, cid), traces_of=traces)
+
+    return web.cache.get(f"report:{cid}", make, cid, years=True)
 
 
 def campaign_or_404(web: Web, cid: str) -> CampaignRow:

@@ -97,7 +97,9 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
         try:
             card = report(web, cid).scorecards.get(uid)
             if card is not None:
-                profile = web.cache.get(f"profile:{cid}:{uid}", lambda: profile_svg(card))
+                profile = web.cache.get(
+                    f"profile:{cid}:{uid}", lambda: profile_svg(card), cid, years=True
+                )
         except ParindexError:
             profile = None
     return web.page(
