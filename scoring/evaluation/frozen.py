@@ -175,24 +175,34 @@ def _shared(
     """The step every unit with this leaf outcome (or not-applicable spec) shares, but for
     its inputs, evidence and self score: built once per group plan by the builders.
 
-    An outcome is known by its identity (the batch shares one tuple per outcome key), not its
-    value: equal Decimals with other exponents (2.5, 2.50) print differently. The book keeps
-    the outcome, so its id is not reused while the entry lives; a spec holds only text."""
+    Outcomes are told apart by value (branch, gate, points) and by the points' exponent:
+    equal Decimals such as 2.5 and 2.50 compare and hash alike but print differently, so a
+    found step whose points differ in exponent is not shared (built for this unit instead)."""
     book = plan.book
-    key = (j, id(out)) if out is not None else (j, spec)
+    key = (j, out) if out is not None else (j, spec)
     found = book.get(key)
-    if found is None:
-        if len(book) >= BOOK_LIMIT:  # outcomes of memos cleared since: bounded, not leaked
-            book.clear()
-        if out is not None:
-            p = r.leaves[item.id]
-            step = leaf_step(item, r, p, out[0], out[1], out[2], out[2], ())  # type: ignore[arg-type]
-        else:
-            assert spec is not None
-            step = na_step(item, r, *spec[1:])
-        found = book[key] = (out, step)
-    shared: Step = found[1]
-    return shared
+    if found is not None:
+        if out is None or found[0] is out or _same_digits(found[0][2], out[2]):
+            shared: Step = found[1]
+            return shared
+        return _build_shared(item, r, out, spec)
+    if len(book) >= BOOK_LIMIT:  # many distinct outcomes: bounded, never a leak
+        book.clear()
+    step = _build_shared(item, r, out, spec)
+    book[key] = (out, step)
+    return step
+
+
+def _same_digits(a: Decimal | None, b: Decimal | None) -> bool:
+    return a is b or (a is not None and b is not None and a.as_tuple() == b.as_tuple())
+
+
+def _build_shared(item: Item, r: Ready, out: Outcome | None, spec: Spec | None) -> Step:
+    if out is not None:
+        p = r.leaves[item.id]
+        return leaf_step(item, r, p, out[0], out[1], out[2], out[2], ())  # type: ignore[arg-type]
+    assert spec is not None
+    return na_step(item, r, *spec[1:])
 
 
 def _appraised(spec: Spec | None) -> bool:
