@@ -63,7 +63,7 @@ class FrozenTrace:
 
     def steps(self) -> list[Step]:
         """Every step of the trace, in order: exactly the step builders' steps."""
-        return _decode(self, _step_of_leaf, node_step, _step)
+        return _decode(self, _step_of_hit, _step_of_leaf, node_step, _step)
 
     def reasons(self, lang: str = "vi") -> list[str]:
         """Each step's one-line reason, in order, in Vietnamese (``vi``) or English (``en``)."""
@@ -77,7 +77,7 @@ class FrozenTrace:
 
     def lines(self) -> list[tuple[str, str, str]]:
         """Per step, in order: (node id, reason in Vietnamese, reason in English)."""
-        return _decode(self, _line_of_leaf, _line_of_node, _line_of_step)
+        return _decode(self, _line_of_hit, _line_of_leaf, _line_of_node, _line_of_step)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -133,13 +133,16 @@ def _lang(lang: str) -> int:
 # (bonuses, penalties, adjusted nodes, caps, the total: a few a unit, built by their builders).
 
 
-def _decode(t: FrozenTrace, leaf: Any, node: Any, other: Any) -> list[Any]:
+def _decode(t: FrozenTrace, hit: Any, leaf: Any, node: Any, other: Any) -> list[Any]:
     with decimal.localcontext(CONTEXT):  # the builders' context, as when the batch scored
-        return _walk(t, leaf, node, other)
+        return _walk(t, hit, leaf, node, other)
 
 
-def _walk(t: FrozenTrace, leaf: Any, node: Any, other: Any) -> list[Any]:
+def _walk(t: FrozenTrace, hit: Any, leaf: Any, node: Any, other: Any) -> list[Any]:
+    """The walk; ``hit`` takes a leaf whose shared step is in the book (most leaves), as
+    ``(outcome, step, line)``, with the leaf and the unit."""
     plan, s, r = t.plan, t.score, t.ready
+    book, outs = plan.book, s.leaves
     out: list[Any] = []
     add = out.append
     maxs = s.maxs or plan.full_max
@@ -147,7 +150,12 @@ def _walk(t: FrozenTrace, leaf: Any, node: Any, other: Any) -> list[Any]:
     leaf_no = 0
     for i, item in enumerate(plan.items):
         if plan.children[i] is None:
-            add(leaf(plan, leaf_no, item, r, s.leaves[leaf_no], special.get(leaf_no)))
+            o: Any = outs[leaf_no]
+            found = None if o is None else book.get((leaf_no, o))
+            if found is not None and (found[0] is o or _same_digits(found[0][2], o[2])):
+                add(hit(found, item, r))
+            else:
+                add(leaf(plan, leaf_no, item, r, o, special.get(leaf_no)))
             leaf_no += 1
         else:
             add(node(item, sums.get(i, vals[i]), maxs[i]))
@@ -189,7 +197,7 @@ def _shared(
     if len(book) >= BOOK_LIMIT:  # many distinct outcomes: bounded, never a leak
         book.clear()
     step = _build_shared(item, r, out, spec)
-    book[key] = (out, step)
+    book[key] = (out, step, (item.id, step.reason_vi, step.reason_en))
     return step
 
 
@@ -203,6 +211,34 @@ def _build_shared(item: Item, r: Ready, out: Outcome | None, spec: Spec | None) 
         return leaf_step(item, r, p, out[0], out[1], out[2], out[2], ())  # type: ignore[arg-type]
     assert spec is not None
     return na_step(item, r, *spec[1:])
+
+
+def _step_of_hit(found: tuple[Any, Step, Any], item: Item, r: Ready) -> Step:
+    s = found[1]
+    ans = r.answers.get(item.id)
+    return Step(
+        s.node,
+        "leaf",
+        s.max,
+        s.points,
+        s.reason_vi,
+        s.reason_en,
+        s.rule,
+        s.kind,
+        s.branch,
+        r.leaves[item.id].inputs,
+        () if ans is None else tuple(ans.evidence),
+        ans.self_score if ans else None,
+        s.applicability,
+        s.notes,
+        s.parent,
+        (),
+    )
+
+
+def _line_of_hit(found: tuple[Any, Step, Any], item: Item, r: Ready) -> tuple[str, str, str]:
+    line: tuple[str, str, str] = found[2]
+    return line
 
 
 def _appraised(spec: Spec | None) -> bool:
