@@ -1,10 +1,11 @@
 """A scored unit's ``UnitResult``, from its compact score: nodes and trace made when first read.
 
 ``unit_result`` wraps a ``compact.CompactScore`` into a ``UnitResult``. Its nodes are a
-``LazyNodes`` over the score's figures, its trace a ``trace.LazySteps`` that ``trace_steps``
-fills from the score's outcomes and specs when someone reads it, in the trace's order: leaves
-and nodes children first (each node's own bonuses and penalties right after it), then the
-total-scope ones, the caps and the total.
+``LazyNodes`` over the score's figures, its trace a ``trace.LazySteps`` over the unit's
+``frozen.FrozenTrace``, decoded when someone reads it, in the trace's order: leaves and nodes
+children first (each node's own bonuses and penalties right after it), then the total-scope
+ones, the caps and the total. ``trace_steps`` builds the same steps one builder call a step:
+the reference the frozen decoding is tested against.
 """
 
 from __future__ import annotations
