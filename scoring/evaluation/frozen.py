@@ -152,7 +152,11 @@ def _walk(t: FrozenTrace, hit: Any, leaf: Any, node: Any, other: Any) -> list[An
         if plan.children[i] is None:
             o: Any = outs[leaf_no]
             found = None if o is None else book.get((leaf_no, o))
-            if found is not None and (found[0] is o or _same_digits(found[0][2], o[2])):
+            if found is not None and found[0] is not o and _same_digits(found[0][2], o[2]):
+                # the same outcome from a later batch (the engine's memo cleared): this one
+                # is found by identity from now on
+                found = book[(leaf_no, o)] = (o, found[1], found[2])
+            if found is not None and found[0] is o:
                 add(hit(found, item, r))
             else:
                 add(leaf(plan, leaf_no, item, r, o, special.get(leaf_no)))
