@@ -9,8 +9,8 @@ The pipeline, stated once::
     outcomes  outcomes                        branch -> points, evidence gate, not applicable
     aggregate aggregate                       N/A points and maxima, node sums, bonus/penalty,
                                               caps, the total and its rescale
-    assemble  results, steps                  the UnitResult; its nodes and trace steps are
-                                              built when first read
+    assemble  results, frozen, steps          the UnitResult with its trace frozen (compact);
+                                              its nodes and steps are made when first read
     rank      ranking                         classify and rank within each group
 
 One path scores every unit: ``batch.score_units`` (and ``score_unit``, a batch of one) runs
@@ -23,6 +23,7 @@ results.
 The modules, each importing only those before it: ``trace`` (Step, UnitResult, JSON),
 ``inputs`` (appraisal changes; the frozen snapshot a trace is built from), ``outcomes``
 (facts, branches, points, the not-applicable rule), ``steps`` (the trace step builders),
-``compact`` (group plans, compact scores), ``aggregate`` (one unit added up; the one
+``compact`` (group plans, compact scores), ``frozen`` (a unit's complete trace as the batch
+froze it, decoded to steps or text; ``freeze``), ``aggregate`` (one unit added up; the one
 rescale), ``results``, ``batch``, ``incremental``, ``ranking``, ``documents``.
 """

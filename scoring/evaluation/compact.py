@@ -51,6 +51,8 @@ class GroupPlan:
         default_factory=dict
     )
     na: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # see ``aggregate.leaf_special``
+    # the leaf steps units share, by leaf number and outcome or spec (see ``frozen._shared``)
+    book: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
 
 _PLANS: weakref.WeakKeyDictionary[GroupView, GroupPlan] = weakref.WeakKeyDictionary()

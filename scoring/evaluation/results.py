@@ -1,21 +1,21 @@
 """A scored unit's ``UnitResult``, from its compact score: nodes and trace made when first read.
 
 ``unit_result`` wraps a ``compact.CompactScore`` into a ``UnitResult``. Its nodes are a
-``LazyNodes`` over the score's figures, its trace a ``trace.LazySteps`` that ``trace_steps``
-fills from the score's outcomes and specs when someone reads it, in the trace's order: leaves
-and nodes children first (each node's own bonuses and penalties right after it), then the
-total-scope ones, the caps and the total.
+``LazyNodes`` over the score's figures, its trace a ``trace.LazySteps`` over the unit's
+``frozen.FrozenTrace``, decoded when someone reads it, in the trace's order: leaves and nodes
+children first (each node's own bonuses and penalties right after it), then the total-scope
+ones, the caps and the total. ``trace_steps`` builds the same steps one builder call a step:
+the reference the frozen decoding is tested against.
 """
 
 from __future__ import annotations
 
-import decimal
-import functools
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from scoring.campaign.ready import Ready
 from scoring.evaluation.compact import CompactScore, GroupPlan
+from scoring.evaluation.frozen import FrozenTrace
 from scoring.evaluation.inputs import Appraisals
 from scoring.evaluation.steps import (
     adjusted_step,
@@ -27,7 +27,6 @@ from scoring.evaluation.steps import (
 )
 from scoring.evaluation.trace import LazySteps, NodeScore, Step, UnitResult
 from scoring.index.loader import GroupView, Index
-from scoring.sources.numbers import CONTEXT
 
 
 class LazyNodes(Mapping[str, NodeScore]):
@@ -100,20 +99,11 @@ def unit_result(
         s.penalty,
         nodes,
         tuple(a.id for a in plan.view.areas),
-        LazySteps((), functools.partial(_steps_read, index, plan, r, s, appraised)),
+        LazySteps(FrozenTrace(index, plan, r, s, appraised)),
         warnings=s.warnings,
         index_id=index.id,
         content_hash=index.content_hash,
     )
-
-
-def _steps_read(
-    index: Index, plan: GroupPlan, r: Ready, s: CompactScore, appraised: Appraisals
-) -> list[Step]:
-    """The steps, when the trace is first read (a partial: fewer objects a unit than a
-    closure, which the garbage collector would walk)."""
-    with decimal.localcontext(CONTEXT):
-        return trace_steps(index, plan, r, s, appraised)
 
 
 def trace_steps(
@@ -123,7 +113,9 @@ def trace_steps(
     s: CompactScore,
     appraised: Appraisals,
 ) -> list[Step]:
-    """Every step of a unit's trace, in order, from its compact score."""
+    """Every step of a unit's trace, in order, from its compact score, one builder call a
+    step: the reference that ``frozen.FrozenTrace`` decodes to (tested step for step).
+    Call it under ``numbers.CONTEXT``."""
     out: list[Step] = []
     maxs = s.maxs or plan.full_max
     leaf_no = 0

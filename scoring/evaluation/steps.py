@@ -140,27 +140,23 @@ def leaf_step_of(item: Item, r: Ready, out: Outcome | None, spec: Spec | None) -
 def node_step(item: Item, pts: Decimal, mx: Decimal) -> Step:
     """The step of an area or criterion: the sum of its children (or not applicable)."""
     level = "area" if item.parent is None else "node"
+    vi, en = node_reasons(pts, mx)
     if mx == 0:
         return Step(
-            item.id,
-            level,
-            ZERO,
-            None,
-            "Không áp dụng (toàn bộ tiêu chí con)",
-            "Not applicable (every sub-item)",
-            applicability="not_applicable",
-            parent=item.parent,
+            item.id, level, ZERO, None, vi, en, applicability="not_applicable", parent=item.parent
         )
+    return Step(item.id, level, mx, pts, vi, en, parent=item.parent)
+
+
+NOT_APPLICABLE_NODE = ("Không áp dụng (toàn bộ tiêu chí con)", "Not applicable (every sub-item)")
+
+
+def node_reasons(pts: Decimal, mx: Decimal) -> tuple[str, str]:
+    """An area's or criterion's reason in Vietnamese and English (``node_step``'s)."""
+    if mx == 0:
+        return NOT_APPLICABLE_NODE
     of = f"{fmt(pts)}/{fmt(mx)}"
-    return Step(
-        item.id,
-        level,
-        mx,
-        pts,
-        f"Tổng các tiêu chí con: {of}",
-        f"Sum of the sub-items: {of}",
-        parent=item.parent,
-    )
+    return f"Tổng các tiêu chí con: {of}", f"Sum of the sub-items: {of}"
 
 
 def adjusted_step(item: Item, mx: Decimal, new: Decimal, notes: tuple[str, ...]) -> Step:

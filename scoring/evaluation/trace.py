@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, overload
+from typing import Any, Protocol, overload
 
 from scoring.sources.numbers import fmt
 
@@ -41,28 +41,31 @@ class Step:
     appraisal: tuple[Mapping[str, Any], ...] = ()  # each change: round, from, to, reason, who, when
 
 
+class StepSource(Protocol):
+    """What a ``LazySteps`` builds its steps from: a frozen trace (``frozen.FrozenTrace``)."""
+
+    def steps(self) -> Sequence[Step]:
+        """Every step of the trace, in order."""
+        ...
+
+
 class LazySteps(Sequence[Step]):
     """A trace whose steps are built the first time someone reads it.
 
-    Scoring a province or a nation records, per leaf, only what the step needs (a builder and
-    its arguments); the reasons in two languages are formatted when the trace is read.
+    Scoring a province or a nation freezes each unit's trace in a compact form (``source``,
+    kept: ``frozen.freeze`` hands it out); the ``Step`` objects, with their reasons in two
+    languages, are made from it when the trace is first read, then kept.
     """
 
-    __slots__ = ("_built", "_items", "_prefix")
+    __slots__ = ("_built", "source")
 
-    def __init__(
-        self, items: Iterable[Any], prefix: Callable[[], Iterable[Step]] | None = None
-    ) -> None:
-        self._items: list[Any] | None = list(items)
-        self._prefix = prefix  # builds the leading steps all at once, if given
+    def __init__(self, source: StepSource) -> None:
+        self.source = source
         self._built: tuple[Step, ...] | None = None
 
     def _steps(self) -> tuple[Step, ...]:
         if self._built is None:
-            assert self._items is not None
-            head = tuple(self._prefix()) if self._prefix is not None else ()
-            self._built = head + tuple(x if isinstance(x, Step) else x() for x in self._items)
-            self._items = self._prefix = None
+            self._built = tuple(self.source.steps())
         return self._built
 
     @overload
