@@ -35,6 +35,7 @@ from benchmarks.test_scoring_speed import _prepare_all, iter_submissions
 from scoring import Ready, UnitResult, score_units
 from scoring.campaign.submission import Answer, Submission, UnitSpec
 from scoring.evaluation.outcomes import leaf_facts
+from scoring.evaluation.frozen import freeze
 from scoring.index.kinds import MISSING, Branch
 from scoring.index.loader import Index, Item
 from scoring.sources.numbers import CONTEXT, ZERO
@@ -135,23 +136,26 @@ def leaf_evaluations(index: Index, units: Sequence[Ready]) -> int:
 
 
 def engine_untraced(index: Index, units: Sequence[Ready], jobs: int = 1) -> list[UnitResult]:
-    """The engine of record without building traces: ``score_units``' results (a trace is
-    built only when someone reads it)."""
+    """The engine of record, its traces not read: ``score_units``' results. The batch always
+    produces each unit's compact frozen trace (``frozen.FrozenTrace``: shared outcomes and node
+    values it keeps anyway), so this side does the traced side's work but for handing the traces
+    over; against zen untraced it is the engine at a disadvantage, not an advantage."""
     return score_units(index, units, jobs=jobs)
 
 
 def engine_traced(index: Index, units: Sequence[Ready], jobs: int = 1) -> list[UnitResult]:
     """The engine of record with every unit's complete trace produced and frozen.
 
-    The one place that says what "traced" costs the engine: at merge, switch it to the compact
-    frozen traces of issue 18 (i18-trace) when ``score_units`` produces them. Today:
-    ``score_units`` (which scores each unit from a snapshot of its inputs, ``inputs.frozen_batch``),
-    then every unit's steps built (``LazySteps`` materialised into a tuple of frozen ``Step``
-    records, reasons in both languages), the results kept with their traces.
+    ``score_units`` scores each unit from a snapshot of its inputs (``inputs.frozen_batch``) and
+    produces its trace in the compact frozen form (``scoring.evaluation.frozen.FrozenTrace``: per
+    leaf its shared outcome, the node values, the bonus/penalty and cap records, the snapshot),
+    which decodes later to exactly the steps, JSON and texts of the step builders
+    (tests/evaluation/test_frozen.py); ``freeze`` hands each result's frozen trace over, and the
+    results are kept with them. Decoding is timed apart (benchmarks/test_trace_decode.py).
     """
     results = score_units(index, units, jobs=jobs)
     for res in results:
-        len(res.trace)  # builds and keeps the unit's steps
+        freeze(res)  # the unit's complete trace, frozen when scored
     return results
 
 

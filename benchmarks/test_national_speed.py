@@ -4,7 +4,9 @@ loop, every side doing the same work on the same generated units.
 The sides (``benchmarks.national``, ``benchmarks.zen_national``, ``benchmarks.fast_exact``):
 
 - ``engine_traced``: ``score_units`` with every unit's complete trace produced and frozen
-  (``national.engine_traced``, the one function to switch when compact traces land);
+  (``national.engine_traced``: the compact ``FrozenTrace`` each result carries, which decodes
+  to exactly the step builders' steps, JSON and texts; decoding is timed in
+  ``benchmarks/test_trace_decode.py``);
 - ``zen_traced``: zen-engine with its trace on over all the units, deciding every leaf and
   claimed bonus/penalty, each table's matched row read from its trace and kept; the unit then
   scored around zen's decisions exactly as the engine scores it;
@@ -196,7 +198,8 @@ def test_like_for_like_pairs(benchmark: Any, index: Index, units: list[Ready]) -
     assert all(side.checked for side in s.values())
     got["zen_calls"] = calls
     got["notes"] = {
-        "engine_traced": "score_units, then every unit's trace steps built and kept",
+        "engine_traced": "score_units, every unit's complete trace frozen (FrozenTrace), kept",
+        "engine_untraced": "score_units; its frozen traces are produced too, not handed over",
         "zen_traced": "zen trace on: every table's matched row read, checked and kept",
         "naive_loop": "not like for like: leaves only, no memo, no aggregation",
         "jobs": 1,
