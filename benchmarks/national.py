@@ -34,8 +34,8 @@ from typing import Any
 from benchmarks.test_scoring_speed import _prepare_all, iter_submissions
 from scoring import Ready, UnitResult, score_units
 from scoring.campaign.submission import Answer, Submission, UnitSpec
-from scoring.evaluation.outcomes import leaf_facts
 from scoring.evaluation.frozen import freeze
+from scoring.evaluation.outcomes import leaf_facts
 from scoring.index.kinds import MISSING, Branch
 from scoring.index.loader import Index, Item
 from scoring.sources.numbers import CONTEXT, ZERO
