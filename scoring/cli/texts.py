@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from scoring.sources import said
 from scoring.sources.clock import show
+from scoring.store.workflow import state_name
 
 if TYPE_CHECKING:
     from scoring.index.loader import Index
@@ -100,20 +101,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "note_evidence_missing": ("thiếu tài liệu kiểm chứng", "no evidence given"),
 }
 
-# workflow and campaign states (the same words as the web app's, in scoring.web.i18n)
-STATES: dict[str, tuple[str, str]] = {
-    "draft": ("Dự thảo", "draft"),
-    "submitted": ("Đã nộp", "submitted"),
-    "appraised_1": ("Đã thẩm định vòng 1", "appraised (round 1)"),
-    "explanation": ("Giải trình", "explanation"),
-    "appraised_2": ("Đã thẩm định vòng 2", "appraised (round 2)"),
-    "final": ("Hoàn tất", "final"),
-    "open": ("Đang mở", "open"),
-    "appraisal": ("Thẩm định", "appraisal"),
-    "review": ("Xem xét", "review"),
-    "published": ("Đã công bố", "published"),
-}
-
 
 def use(lang: str | None) -> None:
     """Choose the language of the human output (``en``, else Vietnamese)."""
@@ -133,11 +120,9 @@ def t(key: str, **values: Any) -> str:
 
 
 def state(key: str | None) -> str:
-    """A workflow or campaign state's label (the state itself if it has none)."""
-    if key is None:
-        return "—"
-    vi, en = STATES.get(key, (key, key))
-    return en if lang() == "en" else vi
+    """A workflow or campaign state's label (the state itself if it has none), from the one
+    table of state names (``store.workflow``), which the web app reads too."""
+    return state_name(key, lang())
 
 
 def pick(vi: str | None, en: str | None) -> str:

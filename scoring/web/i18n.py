@@ -14,6 +14,7 @@ from typing import Any
 
 from scoring.sources.clock import show
 from scoring.sources.numbers import decimal_comma
+from scoring.store.workflow import state_name
 
 LANGS = ("vi", "en")
 _PLAIN = re.compile(r"^[+-]?[0-9]{1,15}([.,][0-9]{1,9})?$")
@@ -364,20 +365,6 @@ def action(key: str, lang: str) -> str:
     return en if lang == "en" else vi
 
 
-STATES: dict[str, tuple[str, str]] = {
-    "draft": ("Dự thảo", "draft"),
-    "submitted": ("Đã nộp", "submitted"),
-    "appraised_1": ("Đã thẩm định vòng 1", "appraised (round 1)"),
-    "explanation": ("Giải trình", "explanation"),
-    "appraised_2": ("Đã thẩm định vòng 2", "appraised (round 2)"),
-    "final": ("Hoàn tất", "final"),
-    "open": ("Đang mở", "open"),
-    "appraisal": ("Thẩm định", "appraisal"),
-    "review": ("Xem xét", "review"),
-    "published": ("Đã công bố", "published"),
-}
-
-
 def t(key: str, lang: str) -> str:
     """The interface text ``key`` in ``lang`` (Vietnamese unless ``en``)."""
     vi, en = TEXT[key]
@@ -391,9 +378,9 @@ def round_name(round_: Any, lang: str) -> str:
 
 
 def state(key: str, lang: str) -> str:
-    """A workflow state's label in ``lang`` (the state itself if it has none)."""
-    vi, en = STATES.get(key, (key, key))
-    return en if lang == "en" else vi
+    """A workflow state's label in ``lang`` (the state itself if it has none), from the one
+    table of state names (``store.workflow``)."""
+    return state_name(key, lang)
 
 
 def number(value: Any, lang: str = "vi") -> str:

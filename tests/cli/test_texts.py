@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from scoring.cli import texts
+from scoring.store.workflow import CAMPAIGN_STATES, STATE_NAMES, UNIT_STATES
+from scoring.web import i18n
 from tests.support.cli import run
 from tests.support.paths import MINI
 
@@ -244,4 +246,18 @@ def test_a_year_with_two_campaigns_is_ambiguous(db: str, tmp_path: Path) -> None
 def test_lang_option_is_checked() -> None:
     """--lang takes vi or en; anything else is a usage error (exit 2)."""
     assert run("--lang", "fr", "score", str(MINI)).exit_code == 2
-    assert texts.STATES.keys() >= {"draft", "submitted", "final", "published"}
+
+
+def test_states_have_one_table_read_by_the_cli_and_the_web() -> None:
+    """Every unit and campaign state is named once (store.workflow), and the CLI and the web
+    app give the same words for it in both languages."""
+    assert STATE_NAMES.keys() == set(UNIT_STATES) | set(CAMPAIGN_STATES)
+    assert not hasattr(texts, "STATES") and not hasattr(i18n, "STATES")
+    for key, (vi, en) in STATE_NAMES.items():
+        assert texts.state(key) == i18n.state(key, "vi") == vi
+        texts.use("en")
+        try:
+            assert texts.state(key) == i18n.state(key, "en") == en
+        finally:
+            texts.use("vi")
+    assert texts.state("appraised_1") == "Đã thẩm định vòng 1" and texts.state(None) == "—"
