@@ -330,6 +330,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "self_score_of": ("Điểm tự chấm của tiêu chí", "Self-assessed score of item"),
     "evidence_of": ("Tài liệu kiểm chứng của tiêu chí", "Evidence of item"),
     # -- end i16-browser
+    # -- i16-texts: a year names a campaign in a URL (routing.campaign_id); {} filled there
+    "no_campaign": ("Không có kỳ đánh giá {ref}", "no campaign {ref}"),
+    "did_you_mean": (" (có phải ý bạn là {near}?)", " (did you mean {near}?)"),
+    "several_campaigns": (
+        "Năm {ref} có nhiều kỳ đánh giá: {ids}; hãy chọn một kỳ theo mã của nó",
+        "several campaigns for {ref}: {ids}; name one by its id",
+    ),
+    # -- end i16-texts
 }
 
 # i16-ops: audit actions as people name them: action -> (Vietnamese, English)
