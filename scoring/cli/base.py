@@ -36,6 +36,7 @@ app = typer.Typer(
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 if TYPE_CHECKING:
+    from scoring.index.loader import Index
     from scoring.store.db import Store
 
 
@@ -280,10 +281,12 @@ def print_trace(
     explanations: list[dict[str, Any]] | None = None,
     tz: str | None = None,
     places: int | None = None,
+    index: Index | None = None,
 ) -> None:
     """A unit's trace as text: each step, its rule, inputs, evidence and appraisal changes,
-    figures at ``places`` decimals with a decimal comma, band notation in words, times in the
-    zone ``tz`` (the exact trace is ``explain --json``)."""
+    figures at ``places`` decimals with a decimal comma, band notation in words, levels by
+    their labels (with the ``index``), times in the zone ``tz`` (the exact trace is
+    ``explain --json``)."""
     out.print(
         f"{doc['name']} ({doc['unit_id']}) — {t('index_word')} {doc['index']['id']} "
         f"{doc['index']['content_hash'][:12]}",
@@ -302,7 +305,10 @@ def print_trace(
             details.append(f"{t('rule')} {s['rule']}")
         if s["inputs"]:
             details.append(
-                f"{t('inputs')} {texts.inputs(s['inputs'], s.get('kind'), tz, places or 2)}"
+                f"{t('inputs')} "
+                + texts.inputs(
+                    s["inputs"], s.get("kind"), tz, places or 2, index=index, node=s["node"]
+                )
             )
         if s["self_score"] is not None:
             details.append(f"{t('self_score')} {texts.num(s['self_score'])}")

@@ -227,16 +227,16 @@ def explain(
             if result.unit(unit) is None and unit in result.errors:
                 raise ErrorList(result.errors[unit])
             doc, explanations = _unit_trace(result, unit, node), None
-            places = result.index.meta.rounding.places
+            compiled = result.index
         else:
             cid = campaign_of(campaign)
-            doc, explanations, places = _stored_trace(cid, unit, node)
+            doc, explanations, compiled = _stored_trace(cid, unit, node)
             tz = campaign_zone(cid)
         if as_json:
             doc["explanations"] = explanations or []
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
             return
-        print_trace(doc, explanations, tz, places)
+        print_trace(doc, explanations, tz, compiled.meta.rounding.places, compiled)
 
     guard(body)
 
@@ -257,11 +257,10 @@ def _unit_trace(
 
 def _stored_trace(
     cid: str, unit: str, node: str | None
-) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+) -> tuple[dict[str, Any], list[dict[str, Any]], Index]:
     """A unit's trace from the store (as published, else as it stands), its explanations and
-    the index's places."""
+    the index it was scored with."""
     st = store(read_only=True)
     held, result = publication.scored(st, cid, as_published=True)
     doc = _unit_trace(result, unit, node, [u.unit_id for u in held.units])
-    places = result.index.meta.rounding.places
-    return to_jsonable(doc), stored.explanations(st, cid, unit), places
+    return to_jsonable(doc), stored.explanations(st, cid, unit), result.index

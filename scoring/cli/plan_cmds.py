@@ -52,10 +52,12 @@ def plan_document(p: Plan, result: CampaignResult) -> dict[str, Any]:
         "name": p.name,
         "group": p.group,
         "target": {"kind": _kind(p.target), **to_jsonable(p.target)},
-        "goal": p.goal,
+        "goal": p.goal_en,  # kept as before in this format; goal_vi is the Vietnamese
+        "goal_vi": p.goal_vi,
         "reachable": p.reachable,
         "already_met": p.already_met,
-        "message": p.message,
+        "message": p.message_en,
+        "message_vi": p.message_vi,
         "needed_gain": fmt(p.needed_gain),
         "changes": [
             {
@@ -117,7 +119,8 @@ def _print(p: Plan, places: int) -> None:
     def q(x: Decimal) -> str:
         return texts.num(x, places)
 
-    out.print(f"{p.name} ({p.unit_id}) — {texts.reason(p.goal, places)}", markup=False)
+    goal = texts.reason(texts.pick(p.goal_vi, p.goal_en))
+    out.print(f"{p.name} ({p.unit_id}) — {goal}", markup=False)
     if p.changes:
         table = Table(title_justify="left")
         for col, justify in (
@@ -132,7 +135,8 @@ def _print(p: Plan, places: int) -> None:
             c = ch.candidate
             table.add_row(
                 c.node,
-                "; ".join(
+                texts.pick(c.change_vi, c.change_en)
+                or "; ".join(  # a hand-made candidate without its words
                     f"{texts.input_label(None, name)} → {texts.value(v)}" for name, v in c.changes
                 ),
                 q(c.points),
@@ -156,7 +160,7 @@ def _print(p: Plan, places: int) -> None:
         f"  {t('class'):<9} {texts.pick(b.classification.label_vi, b.classification.label_en)}"
         f" → {texts.pick(a.classification.label_vi, a.classification.label_en)}",
         rank,
-        f"  {texts.reason(p.message, places)}",
+        f"  {texts.reason(texts.pick(p.message_vi, p.message_en))}",
     ):
         if line:
             out.print(line, markup=False)

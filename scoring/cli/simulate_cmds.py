@@ -79,7 +79,10 @@ def simulate(
         if as_json:
             print_json(doc)
             return
-        shown = [f"{c.node}.{c.field}={texts.value(c.value)}" for c in changes]
+        shown = [
+            f"{c.node}.{c.field}={texts.answer(c.value, result.index, c.node, c.field)}"
+            for c in changes
+        ]
         out.print(f"{w.after.name} ({unit}): " + "; ".join(shown), markup=False)
         en = texts.lang() == "en"
         pair: dict[str, Callable[[Any], str]] = {
@@ -164,7 +167,7 @@ def gaps(
             )
             for word, c in (("next", g.next), ("full", g.full)):
                 if c is not None and (word == "next" or c != g.next):
-                    moves = ", ".join(f"{n} → {texts.value(v)}" for n, v in c.changes)
+                    moves = texts.pick(c.change_vi, c.change_en)
                     gain = texts.num(c.gain, places)
                     out.print(f"           {t(word)}: {moves} (+{gain})", markup=False)
             if not g.controllable:

@@ -10,10 +10,14 @@ HH:MM in the campaign's zone), the same helpers the web app uses.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scoring.sources import said
 from scoring.sources.clock import show
+from scoring.store.workflow import state_name
+
+if TYPE_CHECKING:
+    from scoring.index.loader import Index
 
 _chosen = {"lang": "vi"}
 
@@ -97,20 +101,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "note_evidence_missing": ("thiếu tài liệu kiểm chứng", "no evidence given"),
 }
 
-# workflow and campaign states (the same words as the web app's, in scoring.web.i18n)
-STATES: dict[str, tuple[str, str]] = {
-    "draft": ("Dự thảo", "draft"),
-    "submitted": ("Đã nộp", "submitted"),
-    "appraised_1": ("Đã thẩm định vòng 1", "appraised (round 1)"),
-    "explanation": ("Giải trình", "explanation"),
-    "appraised_2": ("Đã thẩm định vòng 2", "appraised (round 2)"),
-    "final": ("Hoàn tất", "final"),
-    "open": ("Đang mở", "open"),
-    "appraisal": ("Thẩm định", "appraisal"),
-    "review": ("Xem xét", "review"),
-    "published": ("Đã công bố", "published"),
-}
-
 
 def use(lang: str | None) -> None:
     """Choose the language of the human output (``en``, else Vietnamese)."""
@@ -130,11 +120,9 @@ def t(key: str, **values: Any) -> str:
 
 
 def state(key: str | None) -> str:
-    """A workflow or campaign state's label (the state itself if it has none)."""
-    if key is None:
-        return "—"
-    vi, en = STATES.get(key, (key, key))
-    return en if lang() == "en" else vi
+    """A workflow or campaign state's label (the state itself if it has none), from the one
+    table of state names (``store.workflow``), which the web app reads too."""
+    return state_name(key, lang())
 
 
 def pick(vi: str | None, en: str | None) -> str:
@@ -178,6 +166,23 @@ def value(v: Any, tz: str | None = None, places: int | None = None) -> str:
     return said.people(text, lang(), places)  # 42.4657… → 42,47; a document number as it is
 
 
+def answer(
+    v: Any,
+    index: Index | None,
+    node: str,
+    name: str,
+    tz: str | None = None,
+    places: int | None = None,
+) -> str:
+    """An input value of ``node`` for people: a level's label (``Đầy đủ, đúng tiến độ``), never
+    its code (``dung-tien-do``); any other value as ``value`` shows it."""
+    if isinstance(v, str) and index is not None:
+        label = index.level_label(node, name, v, lang())
+        if label is not None:
+            return label
+    return value(v, tz, places)
+
+
 def input_label(kind: str | None, name: str) -> str:
     """An input's label from the rule-kind registry ("Ngày hoàn thành"), else the name."""
     from scoring.index.kinds import HANDLERS
@@ -192,15 +197,22 @@ def input_label(kind: str | None, name: str) -> str:
 
 
 def inputs(
-    values: dict[str, Any], kind: str | None = None, tz: str | None = None, places: int = 2
+    values: dict[str, Any],
+    kind: str | None = None,
+    tz: str | None = None,
+    places: int = 2,
+    *,
+    index: Index | None = None,
+    node: str = "",
 ) -> str:
-    """A step's inputs as ``label: value`` pairs for people (not JSON)."""
+    """A step's inputs as ``label: value`` pairs for people (not JSON); with the ``index``, a
+    level of ``node`` reads as its label."""
     parts = []
     for k, v in values.items():
         shown = (
             json.dumps(v, ensure_ascii=False)
             if isinstance(v, dict | list)
-            else value(v, tz, places)
+            else answer(v, index, node, k, tz, places)
         )
         parts.append(f"{input_label(kind, k)}: {shown}")
     return "; ".join(parts)

@@ -118,6 +118,23 @@ class Index:
         """The index's id (``index.id`` of ``criteria.yaml``)."""
         return self.meta.id
 
+    def level_label(self, node: str, name: str, value: object, lang: str = "vi") -> str | None:
+        """The label of a level a choice input ``name`` of ``node`` (a leaf or a rule pack's
+        bonus or penalty) takes: ``dung-tien-do`` → ``Đúng tiến độ`` (``On schedule`` in
+        English); None when the input has no such level (not a choice, or an unknown value)."""
+        rules: list[tuple[Handler[Any], Any]] = []
+        for view in self.groups.values():
+            item = view.leaves.get(node)
+            if item is not None and item.handler is not None and item.node.rule is not None:
+                rules.append((item.handler, item.node.rule))
+                break  # a node's rule is the same in every group that has it
+        rules += [(a.handler, a.spec.rule) for a in self.adjustments if a.spec.id == node]
+        for h, rule in rules:
+            for choice in h.choices(rule, name):
+                if choice.value == value:
+                    return choice.label_en if lang == "en" else choice.label_vi
+        return None
+
 
 class Collector:
     """The definition problems found while compiling one file, each located in it; all are

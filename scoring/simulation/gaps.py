@@ -44,6 +44,9 @@ class Candidate:
     label_vi: str
     label_en: str
     distances: tuple[Decimal, ...] = ()  # per change, aligned with ``changes``
+    # the changes for people, without the item: "Mức độ đạt được → Đầy đủ, đúng tiến độ"
+    change_vi: str = ""
+    change_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,8 +158,8 @@ def candidates(index: Index, result: CampaignResult, unit_id: str) -> list[Candi
                 continue
             names = tuple((name, value) for name, _, value in changes)
             dist = tuple(d for _, d, _ in changes)
-            label_vi = ", ".join(f"{n} → {show_value(v)}" for n, v in names)
-            label_en = ", ".join(f"{n} → {show_value(v, 'en')}" for n, v in names)
+            label_vi = ", ".join(change_words(item, n, v, "vi") for n, v in names)
+            label_en = ", ".join(change_words(item, n, v, "en") for n, v in names)
             out.append(
                 Candidate(
                     step.node,
@@ -167,9 +170,31 @@ def candidates(index: Index, result: CampaignResult, unit_id: str) -> list[Candi
                     f"{item.node.title_vi}: {label_vi}",
                     f"{step.node}: {label_en}",
                     dist,
+                    label_vi,
+                    label_en,
                 )
             )
     return out
+
+
+def change_words(item: Item, name: str, value: Any, lang: str = "vi") -> str:
+    """One proposed change of a leaf's input as people read it: the input's label from the
+    rule-kind registry, then the value, a level by its label and never by its code
+    (``Mức độ đạt được → Đầy đủ, đúng tiến độ``)."""
+    en = lang == "en"
+    spec = item.handler.inputs.get(name) if item.handler is not None else None
+    if spec is not None:
+        label = (spec.label_en or spec.label_vi) if en else spec.label_vi
+    elif name == EVIDENCE:
+        label = "Evidence" if en else "Tài liệu kiểm chứng"
+    else:
+        label = name
+    shown = show_value(value, lang)
+    if item.handler is not None and item.node.rule is not None:
+        for choice in item.handler.choices(item.node.rule, name):
+            if choice.value == value:
+                shown = choice.label_en if en else choice.label_vi
+    return f"{label} → {shown}"
 
 
 def show_value(value: Any, lang: str = "vi") -> str:

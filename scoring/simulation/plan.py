@@ -34,11 +34,13 @@ from scoring.simulation.targets import (
     Option,
     RankTarget,
     Target,
+    Words,
     find_band,
     needs,
 )
 from scoring.simulation.whatif import InputChange, scored_unit, simulate
 from scoring.sources.numbers import CONTEXT, ZERO, fmt, quantize, to_decimal
+from scoring.sources.said import figure
 
 __all__ = [
     "ClassTarget",
@@ -82,7 +84,8 @@ class Plan:
     name: str
     group: str
     target: Target
-    goal: str  # the target in words, with the threshold it was read as
+    goal_vi: str  # the target in words, with the threshold it was read as
+    goal_en: str
     needed_gain: Decimal  # the least points gain that reaches the target (0 when met)
     changes: tuple[PlannedChange, ...]
     cost: Decimal
@@ -91,7 +94,8 @@ class Plan:
     best: Standing  # with the best candidate of every node: the most the unit can reach
     reachable: bool
     already_met: bool
-    message: str
+    message_vi: str  # the outcome in one sentence, figures as people write them
+    message_en: str
 
 
 # ---------------------------------------------------------------- outcome, exactly
@@ -299,12 +303,16 @@ def plan(
     ceiling = _confirmed(ctx, list(best.values()))
     places = index.meta.rounding.places
 
-    def shown(o: Standing) -> str:
+    def shown(o: Standing, lang: str) -> str:
+        x, c = figure(o.index, lang, places), o.classification
+        if lang == "vi":
+            r = "" if o.rank is None else f", hạng {o.rank}"
+            return f"chỉ số {x}, xếp loại {c.label_vi}{r}"
         r = "" if o.rank is None else f", rank {o.rank}"
-        return f"index {fmt(quantize(o.index, places))}, class {o.classification.label_vi}{r}"
+        return f"index {x}, class {c.label_en or c.label_vi}{r}"
 
     def make(
-        chosen: Sequence[int], option: Option, after: Standing, reachable: bool, message: str
+        chosen: Sequence[int], option: Option, after: Standing, reachable: bool, message: Words
     ) -> Plan:
         need = max((n.at_least for n in option if n.measure == "points"), default=ZF)
         return Plan(
@@ -312,7 +320,7 @@ def plan(
             me.name,
             me.group,
             target,
-            goal,
+            *goal,
             _ceil(max(need, ZF)),
             tuple(PlannedChange(cands[i], priced[i]) for i in chosen),
             sum((priced[i] for i in chosen), ZERO),
@@ -321,11 +329,12 @@ def plan(
             ceiling,
             reachable,
             reachable and not chosen,
-            message,
+            *message,
         )
 
     if _reaches(ctx, target, before):
-        return make([], (), before, True, f"already met: {shown(before)}")
+        met = (f"đã đạt: {shown(before, 'vi')}", f"already met: {shown(before, 'en')}")
+        return make([], (), before, True, met)
     plans = []
     for n, option in enumerate(alternatives):
         chosen = _best_for(ctx, option, target)
@@ -337,13 +346,21 @@ def plan(
             alternatives[-1] if alternatives else (),
             before,
             False,
-            f"not reachable: the most the unit can gain is "
-            f"{fmt(quantize(ceiling.gain, places))} points, {shown(ceiling)}",
+            (
+                f"không thể đạt: đơn vị tăng được nhiều nhất "
+                f"{figure(ceiling.gain, 'vi', places)} điểm, {shown(ceiling, 'vi')}",
+                f"not reachable: the most the unit can gain is "
+                f"{figure(ceiling.gain, 'en', places)} points, {shown(ceiling, 'en')}",
+            ),
         )
     cost, _, chosen, option = min(plans, key=lambda f: (f[0], f[1]))
     after = _confirmed(ctx, chosen)
-    n_changes = f"{len(chosen)} change{'' if len(chosen) == 1 else 's'}"
-    message = f"reached with {n_changes} costing {fmt(cost)}: {shown(after)}"
+    n = len(chosen)
+    message = (
+        f"đạt được với {n} thay đổi, chi phí {figure(cost, 'vi')}: {shown(after, 'vi')}",
+        f"reached with {n} change{'' if n == 1 else 's'} costing {figure(cost, 'en')}: "
+        f"{shown(after, 'en')}",
+    )
     return make(chosen, option, after, True, message)
 
 

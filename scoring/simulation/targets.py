@@ -22,7 +22,14 @@ from scoring.evaluation.trace import UnitResult
 from scoring.index import model as m
 from scoring.index.loader import Index
 from scoring.sources.numbers import ZERO, fmt
+from scoring.sources.said import figure
 from scoring.sources.text import nfc
+
+Words = tuple[str, str]  # one sentence for people: (Vietnamese, English)
+_TIES = {  # the tie policies as people say them
+    "competition": ("đồng hạng thì bỏ trống hạng kế tiếp", "competition ties"),
+    "dense": ("đồng hạng thì không bỏ trống hạng", "dense ties"),
+}
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ def find_band(index: Index, me: UnitResult, label: str) -> tuple[int, m.ClassBan
 
 def _rank_options(
     index: Index, result: CampaignResult, me: UnitResult, wanted: int
-) -> tuple[str, list[Option]]:
+) -> tuple[Words, list[Option]]:
     meta = index.meta
     if not me.ranked or me.rank is None:
         raise SubmissionError(f"unit {me.unit_id!r} is not ranked, so it has no rank to raise")
@@ -114,13 +121,19 @@ def _rank_options(
     if meta.ranking.tie_policy == "dense":
         keys = sorted(set(keys), reverse=True)
     if wanted - 1 >= len(keys):  # rank N is guaranteed whatever the unit scores
-        return f"rank {wanted}", [()]
+        return (f"hạng {wanted}", f"rank {wanted}"), [()]
     target = keys[wanted - 1]
     names = ["index", *meta.ranking.tie_break]
     places = [meta.ranking.precision] + [meta.rounding.places] * len(meta.ranking.tie_break)
+    group = index.groups[me.group].group
+    tie_vi, tie_en = _TIES[meta.ranking.tie_policy]
+    of = len(others) + 1
     goal = (
-        f"rank {wanted} of {len(others) + 1} in {me.group}: ranked index ≥ {fmt(target[0])} "
-        f"at {_decimals(meta.ranking.precision)} ({meta.ranking.tie_policy} ties)"
+        f"hạng {wanted}/{of} trong nhóm {group.title_vi}: chỉ số xếp hạng từ "
+        f"{figure(target[0], 'vi')} trở lên, {_decimals(meta.ranking.precision, 'vi')} "
+        f"({tie_vi})",
+        f"rank {wanted} of {of} in {group.title_en}: ranked index ≥ {fmt(target[0])} "
+        f"at {_decimals(meta.ranking.precision, 'en')} ({tie_en})",
     )
 
     def need(i: int, strict: bool) -> Need | None:
@@ -144,26 +157,32 @@ def _rank_options(
 
 def needs(
     index: Index, result: CampaignResult, me: UnitResult, target: Target
-) -> tuple[str, list[Option]]:
-    """The target in words, and the alternative sets of needs that each reach it."""
+) -> tuple[Words, list[Option]]:
+    """The target in words (Vietnamese, English), and the alternative sets of needs that
+    each reach it."""
     meta = index.meta
     places = meta.rounding.places
     if isinstance(target, RankTarget):
         return _rank_options(index, result, me, target.rank)
     if isinstance(target, ClassTarget):
         _, band = find_band(index, me, target.label)
-        threshold, goal = band.min, f"class {band.label_vi} ({band.id}): index ≥ {fmt(band.min)}"
+        threshold = band.min
+        vi = f"xếp loại {band.label_vi}: chỉ số từ {figure(band.min, 'vi')} trở lên"
+        en = f"class {band.label_en or band.label_vi}: index ≥ {fmt(band.min)}"
     else:
         threshold = target.value
         if not ZERO <= threshold <= meta.scale:
             raise SubmissionError(
                 f"index {fmt(threshold)} is outside [0, {fmt(meta.scale)}], the index's scale"
             )
-        goal = f"index ≥ {fmt(threshold)}"
+        vi, en = f"chỉ số từ {figure(threshold, 'vi')} trở lên", f"index ≥ {fmt(threshold)}"
     gain = points_for(at_least(threshold, places), me, meta.scale)
-    return f"{goal} at {_decimals(places)}", [] if gain is None else [(Need("points", gain),)]
+    goal = (f"{vi}, {_decimals(places, 'vi')}", f"{en} at {_decimals(places, 'en')}")
+    return goal, [] if gain is None else [(Need("points", gain),)]
 
 
-def _decimals(n: int) -> str:
-    """``n decimals`` in words."""
+def _decimals(n: int, lang: str) -> str:
+    """``n decimals`` in words: how a figure is rounded before it is compared."""
+    if lang == "vi":
+        return f"làm tròn {n} chữ số thập phân"
     return f"{n} decimal" + ("" if n == 1 else "s")

@@ -68,7 +68,7 @@ class Plan:
 
 
 def _state(state: str, lang: int) -> str:
-    return workflow.STATE_NAMES.get(state, (state, state))[lang]
+    return workflow.state_name(state, "en" if lang else "vi")
 
 
 def _sorted(plan: Plan) -> Plan:

@@ -24,8 +24,9 @@ UNIT_MOVES: dict[tuple[str, str], str] = {
 }
 CAMPAIGN_MOVES = {("open", "appraisal"), ("appraisal", "review"), ("review", "published")}
 
-# a state as people name it: (Vietnamese, English); the library's own messages to people
-# (``bulk``'s reasons) use it, the web app has its interface's copy in ``web.i18n``
+# a unit's or a campaign's state as people name it: (Vietnamese, English). The one table:
+# the library's messages (``bulk``'s reasons), the web app (``web.i18n.state``) and the CLI
+# (``cli.texts.state``) all read it, so a state has the same name everywhere
 STATE_NAMES: dict[str, tuple[str, str]] = {
     "draft": ("Dự thảo", "draft"),
     "submitted": ("Đã nộp", "submitted"),
@@ -33,7 +34,22 @@ STATE_NAMES: dict[str, tuple[str, str]] = {
     "explanation": ("Giải trình", "explanation"),
     "appraised_2": ("Đã thẩm định vòng 2", "appraised (round 2)"),
     "final": ("Hoàn tất", "final"),
+    "open": ("Đang mở", "open"),
+    "appraisal": ("Thẩm định", "appraisal"),
+    "review": ("Xem xét", "review"),
+    "published": ("Đã công bố", "published"),
 }
+
+
+def state_name(state: str | None, lang: str = "vi") -> str:
+    """A unit's or a campaign's state as people name it in ``lang`` (English only for
+    ``en``): ``appraised_1`` → ``Đã thẩm định vòng 1``; ``—`` for none, an unknown state as
+    it is."""
+    if state is None:
+        return "—"
+    vi, en = STATE_NAMES.get(state, (state, state))
+    return en if lang == "en" else vi
+
 
 # what may change in which state: (unit state, campaign state)
 EDITABLE = {

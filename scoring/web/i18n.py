@@ -14,6 +14,7 @@ from typing import Any
 
 from scoring.sources.clock import show
 from scoring.sources.numbers import decimal_comma
+from scoring.store.workflow import state_name
 
 LANGS = ("vi", "en")
 _PLAIN = re.compile(r"^[+-]?[0-9]{1,15}([.,][0-9]{1,9})?$")
@@ -329,6 +330,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "self_score_of": ("Điểm tự chấm của tiêu chí", "Self-assessed score of item"),
     "evidence_of": ("Tài liệu kiểm chứng của tiêu chí", "Evidence of item"),
     # -- end i16-browser
+    # -- i16-texts: a year names a campaign in a URL (routing.campaign_id); {} filled there
+    "no_campaign": ("Không có kỳ đánh giá {ref}", "no campaign {ref}"),
+    "did_you_mean": (" (có phải ý bạn là {near}?)", " (did you mean {near}?)"),
+    "several_campaigns": (
+        "Năm {ref} có nhiều kỳ đánh giá: {ids}; hãy chọn một kỳ theo mã của nó",
+        "several campaigns for {ref}: {ids}; name one by its id",
+    ),
+    # -- end i16-texts
 }
 
 # i16-ops: audit actions as people name them: action -> (Vietnamese, English)
@@ -364,20 +373,6 @@ def action(key: str, lang: str) -> str:
     return en if lang == "en" else vi
 
 
-STATES: dict[str, tuple[str, str]] = {
-    "draft": ("Dự thảo", "draft"),
-    "submitted": ("Đã nộp", "submitted"),
-    "appraised_1": ("Đã thẩm định vòng 1", "appraised (round 1)"),
-    "explanation": ("Giải trình", "explanation"),
-    "appraised_2": ("Đã thẩm định vòng 2", "appraised (round 2)"),
-    "final": ("Hoàn tất", "final"),
-    "open": ("Đang mở", "open"),
-    "appraisal": ("Thẩm định", "appraisal"),
-    "review": ("Xem xét", "review"),
-    "published": ("Đã công bố", "published"),
-}
-
-
 def t(key: str, lang: str) -> str:
     """The interface text ``key`` in ``lang`` (Vietnamese unless ``en``)."""
     vi, en = TEXT[key]
@@ -391,9 +386,9 @@ def round_name(round_: Any, lang: str) -> str:
 
 
 def state(key: str, lang: str) -> str:
-    """A workflow state's label in ``lang`` (the state itself if it has none)."""
-    vi, en = STATES.get(key, (key, key))
-    return en if lang == "en" else vi
+    """A workflow state's label in ``lang`` (the state itself if it has none), from the one
+    table of state names (``store.workflow``)."""
+    return state_name(key, lang)
 
 
 def number(value: Any, lang: str = "vi") -> str:

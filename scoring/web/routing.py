@@ -15,23 +15,27 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
+from scoring.errors import SubmissionError
 from scoring.sources.filetypes import MAX_BYTES
-from scoring.store import accounts
-from scoring.web import policy
-from scoring.web.site import COOKIE, Ctx, Web, language
+from scoring.store import accounts, stored
+from scoring.web import i18n, policy
+from scoring.web.site import COOKIE, Ctx, Web, language, not_found
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 MAX_BODY = 1_000_000  # bytes of a posted form
 # bytes of a posted form with one file: twice the largest file accepted, so that a file a
 # little too large is refused by the evidence check, with its reason beside the field
 MAX_UPLOAD = 2 * MAX_BYTES
+# store.stored.campaign_ref's refusal of a year with several campaigns: "… for 2018: a, b; …"
+_SEVERAL = re.compile(r"several campaigns for \S+: (.+?); ")
 
 
 class NeedSignIn(Exception):
@@ -83,6 +87,10 @@ class Router:
             try:
                 ctx = await check(web, request, action, upload=upload)
                 params = dict(request.path_params)
+                if "cid" in params:  # a year names a campaign wherever its id does
+                    cid = await run_in_threadpool(campaign_id, web, params["cid"], ctx.lang)
+                    if cid != params["cid"]:
+                        return RedirectResponse(renamed(request, path, cid), status_code=307)
                 if inspect.iscoroutinefunction(handler):
                     result = await handler(web, ctx, **params)
                 else:  # argon2, scoring and charts take time: never on the event loop
@@ -103,6 +111,31 @@ class Router:
             openapi_extra=openapi(method, path, action, upload),
         )
         self.specs.append(RouteSpec(method, path, action, handler.__name__))
+
+
+def campaign_id(web: Web, ref: str, lang: str) -> str:
+    """The campaign a URL's ``{cid}`` names, by its id or its year (``/c/2018/…``), through
+    the store's one reading of a campaign reference (``stored.campaign_ref``); otherwise a 404
+    in ``lang`` naming the nearest id or year, or listing a year's several campaigns."""
+    try:
+        return stored.campaign_named(web.store, ref)
+    except SubmissionError as exc:
+        several = _SEVERAL.match(exc.message)
+        if several:
+            text = i18n.t("several_campaigns", lang).format(ref=ref, ids=several[1])
+        else:
+            text = i18n.t("no_campaign", lang).format(ref=repr(ref))
+            if exc.suggestion:
+                text += i18n.t("did_you_mean", lang).format(near=repr(exc.suggestion))
+        raise not_found(text) from None
+
+
+def renamed(request: Request, path: str, cid: str) -> str:
+    """The request's URL with the campaign named by its id: ``path`` (the route's template)
+    filled with the request's own path parameters, the query string kept."""
+    params = {k: quote(str(v), safe="") for k, v in request.path_params.items()}
+    url = path.format(**(params | {"cid": quote(cid, safe="")}))
+    return f"{url}?{request.url.query}" if request.url.query else url
 
 
 def openapi(method: str, path: str, action: str, upload: bool = False) -> dict[str, Any]:

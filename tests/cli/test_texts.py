@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from scoring.cli import texts
+from scoring.store.workflow import CAMPAIGN_STATES, STATE_NAMES, UNIT_STATES
+from scoring.web import i18n
 from tests.support.cli import run
 from tests.support.paths import MINI
 
@@ -80,7 +82,7 @@ def test_gaps_golden() -> None:
     assert out.startswith("so-giao-duc-va-dao-tao: 27 mục chưa đạt tối đa, mất 16,91 điểm")
     assert "  7.3.2     1,31/2,00  −0,69   Tính theo tỷ lệ: 1,31/2 điểm" in out
     assert "  3.4.1     2,00/3,00  −1,00   Từ 95 đến dưới 100: 2/3 điểm" in out
-    assert "bậc kế tiếp: value → có (+1,00)" in out
+    assert "bậc kế tiếp: Có / Không → có (+1,00)" in out
     people_read(out)
     exact = json.loads(run("gaps", "so-giao-duc-va-dao-tao", "--json").stdout)
     row = next(g for g in exact["gaps"] if g["node"] == "7.3.2")
@@ -125,6 +127,60 @@ def test_plan_golden() -> None:
     assert "│ 3.2.2 │ Có / Không → có" in out and "+7,00" in out
     assert "  Chỉ số    83,09 → 90,09" in out and "từ 90 trở lên" in out
     people_read(out)
+
+
+def test_plan_goal_and_message_are_vietnamese_with_english_on_request() -> None:
+    """plan: the goal and the outcome are Vietnamese sentences (figures with commas, the
+    group's name), English only with --lang en; --json keeps both, exact."""
+    r = run("plan", "so-giao-duc-va-dao-tao", "--rank", "1")
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert (
+        "— hạng 1/20 trong nhóm Sở, ban, ngành: chỉ số xếp hạng từ 91,2 trở lên, làm tròn "
+        "1 chữ số thập phân (đồng hạng thì bỏ trống hạng kế tiếp)" in out
+    )
+    assert "  đạt được với 11 thay đổi, chi phí 12: chỉ số 91,59, xếp loại Xuất sắc, hạng 1" in out
+    said = out.split("kiểm tra:")[0]  # the check line is a command to type, not a sentence
+    for word in ("rank", "index", "class", "decimal", "ties", "reached", "costing"):
+        assert word not in said, word
+    people_read(said)
+    met = run("plan", "so-tai-chinh", "--index", "80,5").stdout
+    assert "— chỉ số từ 80,5 trở lên, làm tròn 2 chữ số thập phân" in met
+    assert "  đã đạt: chỉ số 91,18, xếp loại Xuất sắc, hạng 1" in met
+    far = run("plan", "so-giao-duc-va-dao-tao", "--index", "99").stdout
+    assert "  không thể đạt: đơn vị tăng được nhiều nhất 12,52 điểm, chỉ số 95,60" in far
+    en = run("--lang", "en", "plan", "so-giao-duc-va-dao-tao", "--rank", "1").stdout
+    assert "rank 1 of 20 in Departments and agencies: ranked index 91.2 or more" in en
+    assert "reached with 11 changes costing 12: index 91.59, class Excellent, rank 1" in en
+    assert "hạng" not in en and "chỉ số" not in en
+    doc = json.loads(run("plan", "so-tai-chinh", "--index", "80.5", "--json").stdout)
+    assert doc["goal"] == "index ≥ 80.5 at 2 decimals"
+    assert doc["goal_vi"] == "chỉ số từ 80,5 trở lên, làm tròn 2 chữ số thập phân"
+    assert doc["message_vi"].startswith("đã đạt: chỉ số 91,18")
+
+
+def test_level_choices_show_their_labels_not_their_codes() -> None:
+    """explain, gaps, simulate and plan name a level by its label (Đầy đủ, đúng tiến độ),
+    never by its code (dung-tien-do), in Vietnamese and in English."""
+    unit = "so-giao-duc-va-dao-tao"
+    explain = run("explain", "so-y-te", "2.4.1").stdout
+    assert "số liệu Mức độ đạt được: Đầy đủ, đúng tiến độ" in explain
+    assert ": dung-tien-do" not in explain
+    gaps = run("gaps", unit).stdout
+    assert "bậc kế tiếp: Mức độ đạt được → Đầy đủ, đúng tiến độ (+0,50)" in gaps
+    assert "Mức độ đạt được → Hoàn thành đúng lộ trình" in run("gaps", "huyen-dinh-lap").stdout
+    sim = run("simulate", unit, "--set", "2.4.1.level=dung-tien-do").stdout
+    assert sim.splitlines()[0].endswith("2.4.1.level=Đầy đủ, đúng tiến độ")
+    plan = run("plan", unit, "--rank", "1").stdout
+    assert "Mức độ đạt được → Đầy đủ, đúng tiến độ" in plan
+    for text in (gaps, sim, plan.split("kiểm tra:")[0]):
+        assert "dung-tien-do" not in text and "hoan-thanh" not in text
+    en = run("--lang", "en", "gaps", unit).stdout
+    assert "next: Level reached → Fully and on schedule (+0.50)" in en
+    assert (
+        "Level reached: Fully and on schedule"
+        in run("--lang", "en", "explain", "so-y-te", "2.4.1").stdout
+    )
 
 
 def test_status_and_year_golden(db: str) -> None:
@@ -190,4 +246,18 @@ def test_a_year_with_two_campaigns_is_ambiguous(db: str, tmp_path: Path) -> None
 def test_lang_option_is_checked() -> None:
     """--lang takes vi or en; anything else is a usage error (exit 2)."""
     assert run("--lang", "fr", "score", str(MINI)).exit_code == 2
-    assert texts.STATES.keys() >= {"draft", "submitted", "final", "published"}
+
+
+def test_states_have_one_table_read_by_the_cli_and_the_web() -> None:
+    """Every unit and campaign state is named once (store.workflow), and the CLI and the web
+    app give the same words for it in both languages."""
+    assert STATE_NAMES.keys() == set(UNIT_STATES) | set(CAMPAIGN_STATES)
+    assert not hasattr(texts, "STATES") and not hasattr(i18n, "STATES")
+    for key, (vi, en) in STATE_NAMES.items():
+        assert texts.state(key) == i18n.state(key, "vi") == vi
+        texts.use("en")
+        try:
+            assert texts.state(key) == i18n.state(key, "en") == en
+        finally:
+            texts.use("vi")
+    assert texts.state("appraised_1") == "Đã thẩm định vòng 1" and texts.state(None) == "—"

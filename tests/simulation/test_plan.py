@@ -95,7 +95,7 @@ def test_plan_reaches_its_target_when_the_unit_is_rescored(
 ) -> None:
     """Re-scoring the unit with the plan's changes reaches the target, with the plan's figures."""
     p = plan(samples.index, samples, uid, target, FREE)
-    assert p.reachable and not p.already_met and p.changes, p.message
+    assert p.reachable and not p.already_met and p.changes, p.message_en
     chosen = [c.candidate for c in p.changes]
     assert _reached(samples, uid, target, chosen)
     w = simulate(samples.index, samples, uid, _changes(chosen))
@@ -107,7 +107,8 @@ def test_plan_reaches_its_target_when_the_unit_is_rescored(
     assert p.after.gain == w.after.points - w.before.points >= p.needed_gain > 0
     assert p.cost == sum(FREE.cost(c) for c in chosen)
     assert len({c.node for c in chosen}) == len(chosen)  # one change per node at most
-    assert p.message.startswith("reached with")
+    assert p.message_en.startswith("reached with")
+    assert p.message_vi.startswith(f"đạt được với {len(chosen)} thay đổi")
 
 
 @pytest.mark.parametrize(("uid", "target"), SAMPLE_TARGETS)
@@ -164,8 +165,11 @@ def test_unreachable_index_says_so_plainly(samples: CampaignResult) -> None:
     """Index 100 for a unit that cannot get there: no changes, and the most it could reach."""
     p = plan(samples.index, samples, "huyen-dinh-lap", IndexTarget(D(100)), FREE)
     assert not p.reachable and not p.changes and p.cost == 0
-    assert p.message.startswith("not reachable: the most the unit can gain is ")
-    assert f"index {quantize(p.best.index, 2)}" in p.message
+    assert p.message_en.startswith("not reachable: the most the unit can gain is ")
+    assert f"index {quantize(p.best.index, 2)}" in p.message_en
+    shown = str(quantize(p.best.index, 2)).replace(".", ",")
+    assert p.message_vi.startswith("không thể đạt: đơn vị tăng được nhiều nhất ")
+    assert f"chỉ số {shown}, xếp loại" in p.message_vi
     assert p.best.index < 100 and p.after.index == p.before.index
 
 
@@ -175,7 +179,8 @@ def test_unreachable_rank_with_tiny_candidates(mini: CampaignResult) -> None:
     p = plan(mini.index, mini, "b", RankTarget(1), FREE, options=tiny, rescore=False)
     assert not p.reachable and p.after.rank == p.before.rank == 3
     assert p.best.gain == D("0.04")  # the best candidate of each node
-    assert p.message.startswith("not reachable: the most the unit can gain is 0.04 points")
+    assert p.message_en.startswith("not reachable: the most the unit can gain is 0.04 points")
+    assert p.message_vi.startswith("không thể đạt: đơn vị tăng được nhiều nhất 0,04 điểm")
 
 
 @pytest.mark.parametrize(
@@ -187,7 +192,8 @@ def test_already_met_target_returns_an_empty_plan(samples: CampaignResult, targe
     p = plan(samples.index, samples, "so-tai-chinh", target, FREE)
     assert p.reachable and p.already_met and p.changes == ()
     assert (p.cost, p.after.gain, p.needed_gain) == (0, 0, 0)
-    assert p.message == "already met: index 91.18, class Xuất sắc, rank 1"
+    assert p.message_en == "already met: index 91.18, class Excellent, rank 1"
+    assert p.message_vi == "đã đạt: chỉ số 91,18, xếp loại Xuất sắc, hạng 1"
 
 
 # ---------------------------------------------------------------- costs
@@ -357,12 +363,12 @@ def test_cli_plan_prints_changes_totals_and_before_after() -> None:
     r = run("plan", "ban-dan-toc", "--to", "Xuất sắc", "--campaign", str(SAMPLES))
     assert r.exit_code == 0, r.output
     expected = [
-        "class Xuất sắc (xuat-sac): index từ 90 trở lên",
+        "— xếp loại Xuất sắc: chỉ số từ 90 trở lên, làm tròn 2 chữ số thập phân",
         "1.4.1",
-        "Mức độ đạt được → hoan-thanh",
+        "Mức độ đạt được → Hoàn thành 100% kế hoạch",  # the level's label, not hoan-thanh
         "Tốt → Xuất sắc",
         "81,51 → 90,03",
-        "reached with",
+        "đạt được với",
         "parindex simulate ban-dan-toc --set",
     ]
     for text in expected:
@@ -383,7 +389,7 @@ def test_cli_plan_unreachable_exits_zero_with_the_reason() -> None:
     """An unreachable target is an answer, not an error: exit 0 and the plain reason."""
     r = run("plan", "huyen-dinh-lap", "--index", "100")
     assert r.exit_code == 0, r.output
-    assert "not reachable: the most the unit can gain is" in r.stdout
+    assert "không thể đạt: đơn vị tăng được nhiều nhất" in r.stdout
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from scoring.errors import ConflictError, ErrorList, ParindexError, WorkflowError
 from scoring.simulation.gaps import Gap
 from scoring.simulation.gaps import gaps as find_gaps
+from scoring.sources.said import figure
 from scoring.store import drafts, imports, moves
 from scoring.web import forms
 from scoring.web.pages.common import absent, back, places, q, result, summary, unit_or_404, version
@@ -165,15 +166,17 @@ def simulate(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
 
 
 def gap_row(g: Gap, places: int, lang: str) -> dict[str, Any]:
-    """One 'where points are lost' row, as the page shows it."""
+    """One 'where points are lost' row, as the page shows it: figures at the index's places
+    with a decimal comma in Vietnamese, a level by its label."""
     fix = g.full or g.next
     how = ""
     if fix is not None:
-        how = f" → {fix.label_vi if lang == 'vi' else fix.label_en} (+{q(fix.gain, places)})"
+        gain = figure(fix.gain, lang, places)
+        how = f" → {fix.label_vi if lang == 'vi' else fix.label_en} (+{gain})"
     return {
         "node": g.node,
         "title": g.title_vi,
-        "points": f"{q(g.points, places)} / {q(g.max, places)}",
-        "recoverable": q(g.recoverable, places) or "",
+        "points": f"{figure(g.points, lang, places)} / {figure(g.max, lang, places)}",
+        "recoverable": figure(g.recoverable, lang, places),
         "why": (g.why_vi if lang == "vi" else g.why_en) + how,
     }
