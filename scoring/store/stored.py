@@ -59,6 +59,18 @@ def campaign_row(session: Session, cid: str, lock: bool = False) -> CampaignRow:
     return row
 
 
+class SeveralCampaigns(SubmissionError):
+    """A year that names several stored campaigns: ``ids`` lists them, so a page or command
+    can ask the person to name one by its id."""
+
+    def __init__(self, year: str, ids: list[str]) -> None:
+        super().__init__(
+            f"several campaigns for {year}: {', '.join(ids)}; name one by its id",
+            Location("store"),
+        )
+        self.ids = ids
+
+
 def campaign_ref(session: Session, ref: str) -> str:
     """The campaign a person names by its id or by its year (``2019``): every command and
     page that takes a campaign id takes a year too, through here.
@@ -77,10 +89,7 @@ def campaign_ref(session: Session, ref: str) -> str:
         if len(ids) == 1:
             return ids[0]
         if len(ids) > 1:
-            raise SubmissionError(
-                f"several campaigns for {ref}: {', '.join(ids)}; name one by its id",
-                Location("store"),
-            )
+            raise SeveralCampaigns(ref, ids)
         years = sorted({str(year) for _, year in rows})
         raise unknown_id("no campaign for the year", ref, years, "in the store", Location("store"))
     every = sorted(cid for cid, _ in rows)

@@ -34,8 +34,6 @@ MAX_BODY = 1_000_000  # bytes of a posted form
 # bytes of a posted form with one file: twice the largest file accepted, so that a file a
 # little too large is refused by the evidence check, with its reason beside the field
 MAX_UPLOAD = 2 * MAX_BYTES
-# store.stored.campaign_ref's refusal of a year with several campaigns: "… for 2018: a, b; …"
-_SEVERAL = re.compile(r"several campaigns for \S+: (.+?); ")
 
 
 class NeedSignIn(Exception):
@@ -119,14 +117,13 @@ def campaign_id(web: Web, ref: str, lang: str) -> str:
     in ``lang`` naming the nearest id or year, or listing a year's several campaigns."""
     try:
         return stored.campaign_named(web.store, ref)
+    except stored.SeveralCampaigns as exc:
+        text = i18n.t("several_campaigns", lang).format(ref=ref, ids=", ".join(exc.ids))
+        raise not_found(text) from None
     except SubmissionError as exc:
-        several = _SEVERAL.match(exc.message)
-        if several:
-            text = i18n.t("several_campaigns", lang).format(ref=ref, ids=several[1])
-        else:
-            text = i18n.t("no_campaign", lang).format(ref=repr(ref))
-            if exc.suggestion:
-                text += i18n.t("did_you_mean", lang).format(near=repr(exc.suggestion))
+        text = i18n.t("no_campaign", lang).format(ref=repr(ref))
+        if exc.suggestion:
+            text += i18n.t("did_you_mean", lang).format(near=repr(exc.suggestion))
         raise not_found(text) from None
 
 

@@ -81,3 +81,27 @@ def test_an_unknown_campaign_is_a_404_naming_the_nearest(
     assert r.status_code == 404 and en in unescape(r.text) and "Không có" not in r.text
     api = client.get("/api/c/2017/ranking")
     assert api.status_code == 404 and api.json()["error"].startswith("no campaign '2017'")
+
+
+def test_a_year_with_several_campaigns_is_a_404_listing_them(tmp_path: Path) -> None:
+    """Two campaigns of one year: the year is refused in Vietnamese, listing both ids."""
+    from scoring.store import campaigns
+    from tests.support.paths import ROOT
+
+    store: Store = open_copy(tmp_path)
+    campaigns.create(
+        store,
+        "langson-2018-b",
+        2018,
+        ROOT / "criteria.yaml",
+        None,
+        actor="admin",
+        now=NOW,
+    )
+    with TestClient(create_app(store, clock=lambda: NOW)) as c:
+        sign_in(c, "kiemtoan")
+        r = c.get("/c/2018/ranking", follow_redirects=False)
+    store.close()
+    assert r.status_code == 404
+    text = unescape(r.text)
+    assert f"{CID}, langson-2018-b" in text and "2018" in text
