@@ -193,3 +193,15 @@ def overflow(page: Any) -> dict[str, Any]:
         }"""
     )
     return result
+
+
+def shots(page: Any, name: str) -> list[Path]:
+    """Screenshots of the page as it is now at 1366 px and at 375 px, as
+    ``test-artifacts/<name>-1366.png`` and ``-375.png``; the page's own width is put back."""
+    before = page.viewport_size
+    paths = []
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        paths.append(shot(page, f"{name}-{size['width']}"))
+    page.set_viewport_size(before or DESKTOP)
+    return paths

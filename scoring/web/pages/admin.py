@@ -57,6 +57,7 @@ def accounts_page(web: Web, ctx: Ctx) -> Response:
         units=units,
         unit_names=dict(units),
         error=None,
+        note=ctx.request.query_params.get("note"),  # "Đã lưu." after a change: it was made
     )
 
 
