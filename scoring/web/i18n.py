@@ -338,6 +338,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "several campaigns for {ref}: {ids}; name one by its id",
     ),
     # -- end i16-texts
+    # ---- lead: a correction refused when nothing was corrected since the last publication
+    "nothing_to_correct": (
+        "Chưa có thay đổi đính chính nào kể từ lần công bố trước: hãy thẩm định vòng đính chính "
+        "trước khi công bố đính chính (chưa công bố gì).",
+        "No correction was recorded since the last publication: appraise in the correction "
+        "round before publishing a correction (nothing was published).",
+    ),
 }
 
 # i16-ops: audit actions as people name them: action -> (Vietnamese, English)

@@ -194,12 +194,6 @@ def test_a_correction_is_pending_until_published_and_publishing_asks_first(
     page.context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: publishing a correction when none is pending answers an error page with the "
-    "library's English message ('<input>: campaign ... is already published and no correction "
-    "was recorded since'), on a Vietnamese page, without the signed-in menu",
-)
 def test_a_correction_with_nothing_to_correct_is_refused_in_vietnamese(
     chromium: Any, published: str
 ) -> None:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from scoring.sources.text import vn_key
 from scoring.store import campaigns, moves, publication, views, workflow
+from scoring.web import i18n
 from scoring.web.figures import ranking_svg, yoy_svg
 from scoring.web.pages.common import (
     back,
@@ -44,10 +45,13 @@ def home(web: Web, ctx: Ctx) -> Response:
     return web.page(ctx, "home.html", campaigns=rows, mine=mine)
 
 
-def campaign_page(web: Web, ctx: Ctx, cid: str) -> Response:
+def campaign_page(
+    web: Web, ctx: Ctx, cid: str, publish_error: str | None = None, status_code: int = 200
+) -> Response:
     """The campaign's units with their workflow states, and its next step; the units by group
     (in the index's order), each group in Vietnamese alphabetical order of the names, so that
-    one is found by name as in any list a province keeps."""
+    one is found by name as in any list a province keeps. ``publish_error``: why a publication
+    was refused, shown beside the publish form with the reason typed kept."""
     camp = campaign_or_404(web, cid)
     status = campaigns.status(web.store, cid)
     scored = result(web, cid)
@@ -63,6 +67,7 @@ def campaign_page(web: Web, ctx: Ctx, cid: str) -> Response:
     return web.page(
         ctx,
         "campaign.html",
+        status_code,
         camp=camp,
         status=status,
         scores=scores,
@@ -70,6 +75,8 @@ def campaign_page(web: Web, ctx: Ctx, cid: str) -> Response:
         published=views.publication_info(web.store, cid),
         errors={k: [str(e) for e in v] for k, v in scored.errors.items()},
         note=ctx.request.query_params.get("note"),
+        publish_error=publish_error,
+        typed_reason=ctx.field("reason") if publish_error else "",
     )
 
 
@@ -134,6 +141,11 @@ def publish(web: Web, ctx: Ctx, cid: str) -> Response:
     """Publish the campaign's results as they stand (with the form's ``reason``, if any),
     once confirmed: a publication or correction cannot be undone."""
     confirmed(ctx)
+    camp = campaign_or_404(web, cid)
+    info = views.publication_info(web.store, cid)
+    if camp.state == "published" and info is not None and info.pending == 0:
+        # refused here in the reader's language, beside the form, the reason typed kept
+        return campaign_page(web, ctx, cid, i18n.t("nothing_to_correct", ctx.lang), 409)
     publication.publish(
         web.store, cid, actor=ctx.user.username, now=web.clock(), reason=ctx.field("reason") or None
     )
