@@ -31,6 +31,13 @@ from scoring.sources.files import atomic_path
 
 FILE_FORMATS = ("png", "svg")  # what ``save_figure`` writes
 MIN_FONT = 9.0  # points: no text of a chart smaller (read on a screen or a printed A4 page)
+# The style's constants, shared by matplotlib here and the web app's charts drawn as SVG text
+# (``scoring.web.figures``): one font, black ink, and greys that still read in black and white.
+FONT_FAMILY = "DejaVu Sans"  # matplotlib ships it; it has every Vietnamese diacritic
+INK = "#000000"  # lines, edges, text
+BAR = "#8c8c8c"  # a plain bar (matplotlib's grey "0.55")
+DARK = "#4d4d4d"  # the unit's own bar beside a lighter one ("0.3")
+GRID = "#b3b3b3"  # dotted grid lines ("0.7")
 
 _IDS = re.compile(r'(\bid="|url\(#|href="#)')
 _STYLE = re.compile(r'style="([^"]*)"')
@@ -43,7 +50,7 @@ def house_style() -> Iterator[None]:
     """matplotlib's settings for parindex's charts, for the figures made inside the block."""
     with mpl.rc_context(
         {
-            "font.family": "DejaVu Sans",
+            "font.family": FONT_FAMILY,
             "font.size": 9,
             "svg.fonttype": "none",  # text stays text in SVG
             "svg.hashsalt": "parindex",  # the same report gives the same SVG bytes

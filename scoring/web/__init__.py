@@ -5,7 +5,7 @@ answer. ``app`` builds an app (``create_app``) with its error pages; ``routing``
 app's route table and the check every request passes; ``site`` what every handler is given;
 ``pages`` the handlers by page area; ``policy`` who may do what; ``forms`` the
 self-assessment form; ``state`` the cache of what the pages read; ``i18n`` and ``figures``
-the words, numbers, dates and charts as shown.
+the words, numbers, dates and charts as shown (``svg``: the canvas the charts are drawn on).
 """
 
 from __future__ import annotations

@@ -15,12 +15,12 @@ from fastapi.responses import JSONResponse, Response
 
 from scoring.errors import ParindexError
 from scoring.evaluation.trace import to_jsonable
-from scoring.reports.charts import profile_svg
 from scoring.simulation.gaps import gaps as find_gaps
 from scoring.sources import clock
 from scoring.store import views, workflow
 from scoring.store.schema import CampaignRow
 from scoring.web import forms
+from scoring.web.figures import profile_svg
 from scoring.web.pages.common import (
     campaign_or_404,
     places,
@@ -98,7 +98,10 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
             card = report(web, cid).scorecards.get(uid)
             if card is not None:
                 profile = web.cache.get(
-                    f"profile:{cid}:{uid}", lambda: profile_svg(card), cid, years=True
+                    f"profile:{cid}:{uid}:{ctx.lang}",
+                    lambda: profile_svg(card, ctx.lang),
+                    cid,
+                    years=True,
                 )
         except ParindexError:
             profile = None
