@@ -4,7 +4,6 @@ unit's area profile and last year against this year, drawn as SVG text, escaped 
 from __future__ import annotations
 
 import re
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -135,11 +134,9 @@ def test_last_year_against_this_year_writes_signed_changes_with_commas() -> None
     assert ">+8.30<" in yoy_svg("so", rows, (2024, 2025), "en")
 
 
-def test_a_chart_of_a_large_group_is_drawn_in_milliseconds() -> None:
-    """A 60-unit group's ranking is drawn in well under the 100 ms matplotlib took for four
-    units (the page after a save redraws it), so the page stays under its 300 ms budget."""
+def test_a_large_group_is_drawn_with_a_bar_for_every_unit() -> None:
+    """A 60-unit group's ranking has a bar for each unit and its frame (its speed is measured
+    by the after-save load benchmark, never asserted here)."""
     rows = [_row(f"u{i}", i + 1, False, f"{90 - i * 0.3:.2f}") for i in range(60)]
-    group = _group(*rows)
-    start = time.perf_counter()
-    svg = ranking_svg(group, "vi", 2)
-    assert time.perf_counter() - start < 0.05 and svg.count("<rect") == 61  # bars and frame
+    svg = ranking_svg(_group(*rows), "vi", 2)
+    assert svg.count("<rect") == 61  # bars and frame
