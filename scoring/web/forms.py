@@ -3,7 +3,8 @@
 A posted form becomes the unit's YAML text (the same format as a unit file), which is then
 stored or scored through the same checked path as any imported file: the web app has no
 second parser of answers. Field names are ``a:LEAF:INPUT``; numbers may be typed with a
-decimal comma, dates as dd/mm/yyyy; evidence is one document a line, ``number; date; title``.
+decimal comma, dates as dd/mm/yyyy; evidence is one document a line,
+``number; date; title; section; page`` (the last three optional).
 """
 
 from __future__ import annotations
@@ -196,7 +197,15 @@ def values_of(answers: Mapping[str, Any], lang: str) -> dict[str, str]:
 
 
 def _evidence_line(e: Mapping[str, Any]) -> str:
-    parts = [str(e.get("doc", "")), date(e.get("date")), str(e.get("title") or "")]
+    # all five parts, so a save keeps a reference's section and page (a title's own ";" is
+    # written as "," to keep the columns apart)
+    parts = [
+        str(e.get("doc", "")),
+        date(e.get("date")),
+        str(e.get("title") or "").replace(";", ","),
+        str(e.get("section") or ""),
+        str(e.get("page") if e.get("page") is not None else ""),
+    ]
     return "; ".join(parts).rstrip("; ")
 
 
@@ -332,7 +341,7 @@ def _evidence(text: str, leaf: str, out: Parsed, lang: str) -> list[dict[str, An
         out.errors[key(leaf, "evidence")] = say("err_documents", lang, limit=MAX_EVIDENCE_LINES)
         return []
     for line in lines:
-        parts = [p.strip() for p in line.split(";", 2)]
+        parts = [p.strip() for p in line.split(";", 4)]
         doc: dict[str, Any] = {"doc": parts[0][:MAX_FIELD]}
         if len(parts) > 1 and parts[1]:
             try:
@@ -342,6 +351,11 @@ def _evidence(text: str, leaf: str, out: Parsed, lang: str) -> list[dict[str, An
                 continue
         if len(parts) > 2 and parts[2]:
             doc["title"] = parts[2][:MAX_FIELD]
+        if len(parts) > 3 and parts[3]:
+            doc["section"] = parts[3][:MAX_FIELD]
+        if len(parts) > 4 and parts[4]:
+            page = parts[4][:MAX_FIELD]
+            doc["page"] = int(page) if page.isascii() and page.isdigit() else page
         if doc["doc"]:
             docs.append(doc)
     return docs

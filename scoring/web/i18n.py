@@ -47,8 +47,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "reason": ("Lý do", "Reason"),
     "evidence": ("Tài liệu kiểm chứng", "Evidence"),
     "evidence_help": (
-        "Mỗi dòng một tài liệu: số hiệu; ngày (dd/mm/yyyy); trích yếu",
-        "One document a line: number; date (dd/mm/yyyy); title",
+        "Mỗi dòng một tài liệu: số hiệu; ngày (dd/mm/yyyy); trích yếu; mục; trang",
+        "One document a line: number; date (dd/mm/yyyy); title; section; page",
     ),
     "note": ("Ghi chú", "Note"),
     "na": ("Không áp dụng", "Not applicable"),
