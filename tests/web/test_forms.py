@@ -394,3 +394,22 @@ def test_a_deadline_not_done_is_read_back_as_not_done(real_index: Index) -> None
     assert forms.parse(posted, [row]).answers == {"2.2.1": {"done_on": None, "self_score": 0}}
     empty = {name: "" for name in forms.fields_of(row)}
     assert forms.parse(empty, [row]).answers == {}
+
+
+def test_a_save_keeps_each_references_section_and_page(tmp_path: Path) -> None:
+    """Saving the form unchanged keeps every stored evidence reference whole: its section and
+    page too (the form's three-part line used to drop them)."""
+    st = open_copy(tmp_path)
+    c = TestClient(create_app(st, clock=lambda: NOW))
+    assert sign_in(c, "canbo").status_code == 303
+    fields = form(c.get(UNIT).text, "/answers")
+    assert "Phụ lục I; 13" in fields["a:1.2.3:evidence"]  # the sample's reference, shown whole
+    r = c.post(UNIT + "/answers", data=fields, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    again = form(c.get(UNIT).text, "/answers")
+    st.close()
+    assert again["a:1.2.3:evidence"] == fields["a:1.2.3:evidence"]
+    assert (
+        "226/BC-STC; 05/10/2018; Báo cáo CCHC quý III/2018; Phụ lục I; 13"
+        in again["a:1.2.3:evidence"]
+    )
