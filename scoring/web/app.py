@@ -132,7 +132,12 @@ def _errors(app: FastAPI, web: Web) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        return reply(request, 403, i18n.t("forbidden", language(request)), [exc.why])
+        lang = language(request)
+        if _wants_json(request):
+            return reply(request, 403, i18n.t("forbidden", lang), [exc.why])
+        return reply(
+            request, 403, i18n.t("forbidden", lang), [i18n.refusal(exc.role, exc.action, lang)]
+        )
 
     @app.exception_handler(ParindexError)
     async def parindex_error(request: Request, exc: ParindexError) -> Response:

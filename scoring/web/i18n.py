@@ -14,6 +14,7 @@ from typing import Any
 
 from scoring.sources.clock import show
 from scoring.sources.numbers import decimal_comma
+from scoring.store.accounts import ROLE_VI
 from scoring.store.workflow import state_name
 
 LANGS = ("vi", "en")
@@ -345,6 +346,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "No correction was recorded since the last publication: appraise in the correction "
         "round before publishing a correction (nothing was published).",
     ),
+    # ---- lead: why a page was refused, in the reader's words
+    "refused_role": (
+        "Vai trò «{role}» không được phép {what}.",
+        "The role '{role}' may not {what}.",
+    ),
+    "refused_csrf": (
+        "Biểu mẫu đã cũ hoặc không hợp lệ (mã chống giả mạo): hãy tải lại trang rồi thử lại.",
+        "The form is stale or invalid (anti-forgery token): reload the page and try again.",
+    ),
+    "refused_what": ("thực hiện thao tác này", "do this"),
 }
 
 # i16-ops: audit actions as people name them: action -> (Vietnamese, English)
@@ -433,3 +444,12 @@ def date(value: Any, tz: str | None = None) -> str:
     """A date or ISO date text as dd/mm/yyyy; a time as dd/mm/yyyy HH:MM in the zone ``tz``
     (the campaign's; Vietnam time by default), written by the same helper as the CLI."""
     return show(value, tz)
+
+
+def refusal(role: str, action: str, lang: str = "vi") -> str:
+    """Why a page was refused, for people: the role by its name (the store's Vietnamese role
+    names), never the policy's action codes."""
+    if action == "csrf":
+        return t("refused_csrf", lang)
+    name = ROLE_VI.get(role, role) if lang != "en" else role
+    return t("refused_role", lang).format(role=name, what=t("refused_what", lang))

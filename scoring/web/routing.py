@@ -41,11 +41,14 @@ class NeedSignIn(Exception):
 
 
 class Forbidden(Exception):
-    """The signed-in account may not do this (``why`` says which check refused it)."""
+    """The signed-in account may not do this (``why`` says which check refused it, for the
+    log and the JSON API; ``role`` and ``action`` let the page say it in the reader's words)."""
 
-    def __init__(self, why: str = "") -> None:
+    def __init__(self, why: str = "", role: str = "", action: str = "") -> None:
         super().__init__(why)
         self.why = why
+        self.role = role
+        self.action = action
 
 
 @dataclass(frozen=True)
@@ -173,11 +176,11 @@ async def check(web: Web, request: Request, action: str, *, upload: bool = False
     if account is None:
         raise NeedSignIn()
     if not policy.allowed(account, action, request.path_params.get("uid")):
-        raise Forbidden(f"{account.role} may not {action}")
+        raise Forbidden(f"{account.role} may not {action}", account.role, action)
     if request.method not in SAFE:
         sent = request.headers.get("x-csrf-token") or ctx.field("csrf")
         if not sent or not secrets.compare_digest(sent.encode(), csrf.encode()):
-            raise Forbidden("missing or wrong CSRF token")
+            raise Forbidden("missing or wrong CSRF token", action="csrf")
     return ctx
 
 

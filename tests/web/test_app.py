@@ -53,3 +53,26 @@ def test_a_second_app_leaves_the_first_ones_routes_alone(tmp_path: Path) -> None
     finally:
         first_store.close()
         second_store.close()
+
+
+def test_a_refused_page_says_why_in_the_readers_words(tmp_path: Path) -> None:
+    """An officer opening the ranking is refused (403) in Vietnamese naming the role, never the
+    policy's codes; the JSON API keeps the exact reason; English when picked."""
+    from scoring.web.site import LANG_COOKIE
+    from tests.support.web import CID, sign_in
+
+    st = open_copy(tmp_path)
+    with TestClient(create_app(st, clock=lambda: NOW)) as c:
+        assert sign_in(c, "canbo").status_code == 303
+        page = c.get(f"/c/{CID}/ranking")
+        api = c.get(f"/api/c/{CID}/ranking")
+        c.cookies.set(LANG_COOKIE, "en")
+        english = c.get(f"/c/{CID}/ranking")
+    st.close()
+    assert page.status_code == 403 and "Cán bộ đơn vị" in page.text
+    assert "may not" not in page.text and "ranking.read" not in page.text
+    assert api.status_code == 403 and "officer may not ranking.read" in api.text
+    assert (
+        english.status_code == 403
+        and "The role 'officer' may not do this" in english.text.replace("&#39;", "'")
+    )
