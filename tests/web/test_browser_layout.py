@@ -39,8 +39,9 @@ def _wide(page: Any, where: str) -> str | None:
 
 
 def test_no_page_scrolls_sideways_on_a_phone(chromium: Any, tmp_path: Path) -> None:
-    """At 375 px the self-assessment form, the unit page under appraisal, the trace and the
-    ranking fit the window: wide tables reflow or scroll inside their own box."""
+    """At 375 px the self-assessment form, the unit page under appraisal, the trace, the
+    ranking, the accounts and the audit log fit the window: wide tables reflow or scroll inside
+    their own box."""
     open_st = open_copy(tmp_path)
     problems = []
     with Server(open_st) as base:
@@ -61,6 +62,11 @@ def test_no_page_scrolls_sideways_on_a_phone(chromium: Any, tmp_path: Path) -> N
             ("ranking", f"/c/{CID}/ranking"),
             ("campaign", f"/c/{CID}"),
         ]:
+            page.goto(base + path)
+            problems.append(_wide(page, name))
+        page.context.close()
+        page = signed_in(chromium, base, "quantri", PHONE)
+        for name, path in [("accounts", "/accounts"), ("audit", "/audit")]:
             page.goto(base + path)
             problems.append(_wide(page, name))
         page.context.close()

@@ -75,6 +75,10 @@ def campaign_page(
         published=views.publication_info(web.store, cid),
         errors={k: [str(e) for e in v] for k, v in scored.errors.items()},
         note=ctx.request.query_params.get("note"),
+        group_names={
+            gid: (v.group.title_en or v.group.title_vi) if ctx.lang == "en" else v.group.title_vi
+            for gid, v in scored.index.groups.items()
+        },
         publish_error=publish_error,
         typed_reason=ctx.field("reason") if publish_error else "",
     )

@@ -71,3 +71,13 @@ def test_units_are_listed_by_group_in_vietnamese_order(client: TestClient) -> No
     table = page.text[page.text.index('<table id="units">') :]
     names = [m.replace("&#39;", "'") for m in LINK.findall(table)]
     assert names == DEPARTMENTS + DISTRICTS
+
+
+def test_units_groups_are_named_not_coded(client: TestClient) -> None:
+    """The campaign page names each unit's group as the index does (Sở, ban, ngành), not by its
+    id (department)."""
+    sign_in(client, "thamdinh")
+    page = client.get(f"/c/{CID}").text
+    table = page[page.index('<table id="units">') :]
+    assert "<td>Sở, ban, ngành</td>" in table
+    assert "<td>department</td>" not in table and "<td>district</td>" not in table
