@@ -297,8 +297,20 @@ def _line_of_leaf(
     return item.id, step.reason_vi, step.reason_en
 
 
+# a node's two reasons by the exact text of its points and maximum: str() tells 2.5 from 2.50
+# as the reasons do, and is cheaper than writing both reasons (most nodes repeat across units)
+_NODE_TEXT: dict[tuple[str, str], tuple[str, str]] = {}
+NODE_TEXT_LIMIT = 100_000
+
+
 def _line_of_node(item: Item, pts: Decimal, mx: Decimal) -> tuple[str, str, str]:
-    return (item.id, *node_reasons(pts, mx))
+    key = (str(pts), str(mx))
+    said = _NODE_TEXT.get(key)
+    if said is None:
+        if len(_NODE_TEXT) >= NODE_TEXT_LIMIT:  # bounded, never a leak
+            _NODE_TEXT.clear()
+        said = _NODE_TEXT[key] = node_reasons(pts, mx)
+    return (item.id, *said)
 
 
 def _line_of_step(build: Any, *args: Any) -> tuple[str, str, str]:
