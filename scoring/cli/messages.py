@@ -172,7 +172,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dist_uniform": ("phân phối đều", "uniform"),
     "dist_normal": ("phân phối chuẩn", "normal"),
     "rb_none": ("không có", "none"),
-    "rb_interval": ("Khoảng hạng 5–95 %", "5–95 % ranks"),
+    "rb_interval": ("5–95 %", "5–95 %"),  # the rank interval; short, so it never wraps
     "rb_pairs": ("  Không phân biệt được:", "  Cannot be told apart:"),
     "rb_pair": (
         "    {a} ~ {b}: xếp trên {above}, xếp dưới {below}, đồng hạng {tied}",

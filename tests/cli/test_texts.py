@@ -333,6 +333,6 @@ def test_checks_and_files_golden(db: str, tmp_path: Path) -> None:
     again = run(*base, "campaign", "run", str(MINI))
     assert "Kỳ đánh giá mini-2018 đã được công bố trong kho dữ liệu." in again.stderr
     rb = run("robustness", str(SAMPLE), "--draws", "200").stdout
-    assert "200 lần mô phỏng" in rb and "phân phối đều" in rb and "Khoảng hạng" in rb
+    assert "200 lần mô phỏng" in rb and "phân phối đều" in rb and "P(giữ hạng)" in rb
     assert re.search(r"xếp trên \d,\d\d, xếp dưới \d,\d\d, đồng hạng \d,\d\d", rb)
     assert not ENGLISH.search(rb) and "│  90,43 │" in rb
