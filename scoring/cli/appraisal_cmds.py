@@ -9,8 +9,10 @@ import typer
 
 from scoring.campaign.appraisal_files import ExplanationEntry, parse_appraisals, parse_explanations
 from scoring.campaign.submission import EvidenceRef
+from scoring.cli import texts
 from scoring.cli.base import actor, app, guard, lazy, now, out, store
-from scoring.cli.store_common import CampaignArg, VersionOpt, survey_app
+from scoring.cli.store_common import CampaignArg, VersionOpt, survey_app, unit_called
+from scoring.cli.texts import t
 from scoring.errors import Location, SubmissionError
 from scoring.sources.said import parse_figure
 from scoring.sources.yamlsrc import read_text
@@ -51,10 +53,8 @@ def appraise(
                 actor=actor(),
                 now=now(campaign),
             )
-            out.print(
-                f"round {f.round}: {sum(len(v) for v in f.units.values())} changes recorded",
-                markup=False,
-            )
+            n = sum(len(v) for v in f.units.values())
+            out.print(t("round_file", round=texts.round_name(f.round), n=n), markup=False)
             return
         if unit is None or not set_:
             raise SubmissionError("give UNIT and at least one --set NODE=POINTS, or --file")
@@ -82,7 +82,16 @@ def appraise(
             now=now(campaign),
             expected_version=expected,
         )
-        out.print(f"{len(changes)} change(s) recorded for {unit}; version {version}", markup=False)
+        out.print(
+            t(
+                "changes_recorded",
+                round=texts.round_name(round_),
+                n=len(changes),
+                unit=unit_called(campaign, unit),
+                version=version,
+            ),
+            markup=False,
+        )
 
     guard(body)
 
@@ -109,7 +118,7 @@ def respond(
         if file is not None:
             ex = parse_explanations(read_text(file), str(file))[0]
             appraisal.respond_many(st, campaign, ex.units, actor=actor(), now=now(campaign))
-            out.print(f"explanations of {len(ex.units)} unit(s) recorded", markup=False)
+            out.print(t("explanations_file", n=len(ex.units)), markup=False)
             return
         if unit is None or node is None or not text.strip():
             raise SubmissionError("give UNIT NODE --text TEXT, or --file")
@@ -119,7 +128,8 @@ def respond(
         version = appraisal.respond(
             st, campaign, unit, [entry], actor=actor(), now=now(campaign), expected_version=expected
         )
-        out.print(f"explanation recorded for {unit} {node}; version {version}", markup=False)
+        who = unit_called(campaign, unit)
+        out.print(t("explanation_recorded", unit=who, node=node, version=version), markup=False)
 
     guard(body)
 
@@ -158,10 +168,7 @@ def survey_import(
             now=now(campaign),
             replace=replace,
         )
-        how = "replacing all others" if replace else "others kept"
-        out.print(
-            f"{kind} results stored for {campaign}: {len(units)} unit(s) updated ({how})",
-            markup=False,
-        )
+        how = t("others_replaced" if replace else "others_kept")
+        out.print(t(f"{kind}_stored", id=campaign, n=len(units), how=how), markup=False)
 
     guard(body)

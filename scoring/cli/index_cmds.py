@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from scoring.campaign.folder import check_forms_design, load_campaign, read_campaign_file
+from scoring.cli import texts
 from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
@@ -27,6 +28,7 @@ from scoring.cli.base import (
     print_trace,
     store,
 )
+from scoring.cli.texts import t
 from scoring.errors import ErrorList, Location, ParindexError, SubmissionError, unknown_id
 from scoring.evaluation.documents import score_document, trace_document
 from scoring.evaluation.ranking import CampaignResult, score_campaign
@@ -84,23 +86,22 @@ def check(
         if as_json:
             print_json({"ok": True, **summary})
             return EXIT_OK
-        out.print(
-            f"{summary['index']}: {index.meta.title_vi} ({index.meta.year}) — OK", markup=False
-        )
-        out.print(f"  content hash {summary['content_hash']}")
+        meta = index.meta
+        title = texts.pick(meta.title_vi, meta.title_en)
+        say = out.print
+        say(t("check_ok", id=summary["index"], title=title, year=meta.year), markup=False)
+        say(t("check_hash", hash=summary["content_hash"]), markup=False)
         for gid, g in summary["groups"].items():
-            out.print(
-                f"  group {gid}: {g['areas']} areas, {g['nodes']} criteria and areas, "
-                f"{g['leaves']} scored leaves"
-            )
-        out.print(
-            f"  rule packs: {summary['checks']} checks, {summary['bonuses']} bonuses, "
-            f"{summary['penalties']} penalties"
-        )
-        out.print(f"  durable-rules ruleset: {summary['engine_rules']} rules")
-        out.print("  rule kinds: " + ", ".join(f"{k} {n}" for k, n in summary["kinds"].items()))
+            group = index.groups[gid].group
+            name = texts.pick(group.title_vi, group.title_en)
+            say(t("check_group", group=name, **g), markup=False)
+        packs = {k: summary[k] for k in ("checks", "bonuses", "penalties")}
+        say(t("check_packs", **packs), markup=False)
+        say(t("check_engine", n=summary["engine_rules"]), markup=False)
+        kinds = ", ".join(f"{texts.kind_name(k)} ({k}) {n}" for k, n in summary["kinds"].items())
+        say(t("check_kinds", kinds=kinds), markup=False)
         for w in index.warnings:
-            out.print(f"  note: {w}", markup=False)
+            say(t("check_note", note=w), markup=False)
         return EXIT_OK
 
     raise typer.Exit(guard(body))

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from scoring.cli.base import app, err, guard, now, out, store
 from scoring.cli.store_common import CampaignArg
+from scoring.cli.texts import t
 
 
 @app.command()
@@ -68,7 +69,7 @@ def report(
             for done in reports.write_all(rep, planned, jobs):
                 progress.update(task, advance=1, page=done.name)
         count = sum(len(o.paths) for o in planned)
-        status = "DRAFT, not published" if rep.meta.draft else f"published run {rep.meta.run_id}"
-        out.print(f"wrote {count} files to {folder} ({status})", markup=False)
+        status = t("draft_status") if rep.meta.draft else t("published_status", run=rep.meta.run_id)
+        out.print(t("wrote_files", n=count, folder=folder, status=status), markup=False)
 
     guard(body)

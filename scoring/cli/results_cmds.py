@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from scoring.cli import texts
 from scoring.cli.base import (
     EXIT_FAIL,
     EXIT_OK,
@@ -25,6 +26,7 @@ from scoring.cli.base import (
     store,
 )
 from scoring.cli.store_common import CampaignArg, CampaignOpt, JsonOpt, UnitArg, audit_app
+from scoring.cli.texts import t
 from scoring.errors import SubmissionError, suggest
 from scoring.sources.clock import show
 from scoring.sources.files import write_text
@@ -74,10 +76,7 @@ def verify(campaign: CampaignArg) -> None:
             for p in report.problems:
                 err.print(f"verify: {p}", markup=False)
             return EXIT_FAIL
-        out.print(
-            f"{campaign}: {len(report.runs)} published run(s) recomputed from storage: identical",
-            markup=False,
-        )
+        out.print(t("verified", id=campaign, n=len(report.runs)), markup=False)
         return EXIT_OK
 
     raise typer.Exit(guard(body))
@@ -194,7 +193,7 @@ def export(
                 f"unknown format {suffix or output.name!r}: use .xlsx, .csv or .json",
                 suggestion=suggest(suffix, [".xlsx", ".csv"]),
             )
-        out.print(f"wrote {output}", markup=False)
+        out.print(t("wrote", file=output), markup=False)
 
     guard(body)
 
@@ -220,7 +219,7 @@ def template(
 
         u, index = stored.unit_with_index(store(read_only=True), campaign, unit)
         write_template(index, u.group_id, u.unit_id, u.name, output)
-        out.print(f"wrote {output}", markup=False)
+        out.print(t("wrote", file=output), markup=False)
 
     guard(body)
 
@@ -238,7 +237,7 @@ def audit_verify() -> None:
             err.print(f"audit: entry {p.seq} {p.problem}", markup=False)
         if problems:
             return EXIT_FAIL
-        out.print(f"audit log: {count} entries, chain intact", markup=False)
+        out.print(t("audit_intact", n=count), markup=False)
         return EXIT_OK
 
     raise typer.Exit(guard(body))
@@ -260,6 +259,7 @@ def audit_list(
 
     def body() -> None:
         from scoring.sources.clock import show
+        from scoring.web.i18n import action  # the web app's names of the audit actions
 
         st = store(read_only=True)
         zones = stored.time_zones(st)
@@ -269,8 +269,8 @@ def audit_list(
             return
         if entries:
             out.print(
-                f"{'seq':>6} {'written':<16} {'effective':<16} {'actor':<22} {'action':<22} "
-                "where / detail",
+                f"{t('a_seq'):>6} {t('a_written'):<16} {t('a_effective'):<16} "
+                f"{t('a_actor'):<22} {t('a_action'):<22} {t('a_where')}",
                 markup=False,
             )
         for e in entries:
@@ -279,7 +279,8 @@ def audit_list(
             written = show(e["written_at"], tz) or "—"  # entries from before migration 0003
             out.print(
                 f"{e['seq']:>6} {written:<16} {show(e['at'], tz):<16} {e['actor']:<22} "
-                f"{e['action']:<22} {where} {json.dumps(e['detail'], ensure_ascii=False)}",
+                f"{action(e['action'], texts.lang()):<22} {where} "
+                f"{json.dumps(e['detail'], ensure_ascii=False)}",
                 markup=False,
             )
 

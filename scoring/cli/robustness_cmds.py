@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from scoring.cli import texts
 from scoring.cli.base import app, err, guard, lazy, out
+from scoring.cli.texts import t
 from scoring.errors import ErrorList, Location, SubmissionError, unknown_id
 from scoring.evaluation.ranking import CampaignResult
 
@@ -32,45 +34,79 @@ def _check_unit(result: CampaignResult, unit: str) -> None:
 
 
 def _print(report: RobustnessReport, names: dict[str, str]) -> None:
-    """The tables, one per group, and the pairs that cannot be told apart (by unit name)."""
+    """The tables, one per group, and the pairs that cannot be told apart (by unit name):
+    probabilities and figures with a decimal comma in Vietnamese, labels in the chosen
+    language."""
     spec = report.spec
-    tol = ", ".join(f"{k} {v:g}" for k, v in sorted(spec.appraisal_tolerance.items())) or "none"
+    tolerance = ", ".join(
+        f"{texts.kind_name(k)} {_g(v)}" for k, v in sorted(spec.appraisal_tolerance.items())
+    )
     out.print(
-        f"{report.campaign_id} ({report.year}) — {report.draws:,} draws, seed {report.seed}; "
-        f"survey sampling × {spec.survey_sampling:g}, appraisal tolerance ({tol}, "
-        f"{spec.tolerance_distribution}), area weights ± {spec.area_weights:g}",
+        t(
+            "rb_head",
+            id=report.campaign_id,
+            year=report.year,
+            draws=_whole(report.draws),
+            seed=report.seed,
+            sampling=_g(spec.survey_sampling),
+            tolerance=tolerance or t("rb_none"),
+            dist=t(f"dist_{spec.tolerance_distribution}"),
+            weights=_g(spec.area_weights),
+        ),
         markup=False,
     )
     for g in report.groups:
-        table = Table(title=f"{g.title_vi} / {g.title_en or g.id}", title_justify="left")
-        for col, justify in (
-            ("Hạng", "right"),
-            ("Đơn vị", "left"),
-            ("Chỉ số", "right"),
-            ("Trung vị", "right"),
-            ("5–95 %", "center"),
-            ("P(giữ hạng)", "right"),
+        table = Table(title=texts.pick(g.title_vi, g.title_en or g.id), title_justify="left")
+        for key, justify in (
+            ("rank", "right"),
+            ("unit", "left"),
+            ("index", "right"),
+            ("median", "right"),
+            ("rb_interval", "center"),
+            ("p_keep", "right"),
         ):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+            table.add_column(t(key), justify=justify)  # type: ignore[arg-type]
         for u in g.units:
             ranked = u.point_rank is not None
             table.add_row(
                 str(u.point_rank) if ranked else "",
                 u.name,
-                str(u.index),
+                texts.num(u.index),
                 str(u.median_rank) if ranked else "",
-                f"{u.low_rank}–{u.high_rank}" if ranked else "not ranked",
-                f"{u.p_keep:.2f}" if u.p_keep is not None else "",
+                f"{u.low_rank}–{u.high_rank}" if ranked else t("not_ranked"),
+                _p(u.p_keep) if u.p_keep is not None else "",
             )
         out.print(table)
         if g.pairs:
-            out.print("  Không phân biệt được / cannot be told apart:", markup=False)
+            out.print(t("rb_pairs"), markup=False)
         for p in g.pairs:
             out.print(
-                f"    {names[p.a]} ~ {names[p.b]}: above {p.p_above:.2f}, "
-                f"below {p.p_below:.2f}, tied {p.p_tie:.2f}",
+                t(
+                    "rb_pair",
+                    a=names[p.a],
+                    b=names[p.b],
+                    above=_p(p.p_above),
+                    below=_p(p.p_below),
+                    tied=_p(p.p_tie),
+                ),
                 markup=False,
             )
+
+
+def _p(value: float) -> str:
+    """A probability at two decimals, with a decimal comma in Vietnamese (``0,93``)."""
+    return texts.num(f"{value:.2f}")
+
+
+def _g(value: float) -> str:
+    """A factor as short as it is exact (``1``, ``0,05``), with a decimal comma in Vietnamese."""
+    return texts.num(f"{value:g}")
+
+
+def _whole(n: int) -> str:
+    """A count with its thousands grouped as people write them (``10.000``; ``10,000``)."""
+    grouped = f"{n:,}"
+    return grouped.replace(",", ".") if texts.lang() == "vi" else grouped
 
 
 @app.command(name="robustness")
@@ -131,7 +167,8 @@ def robustness_cmd(
             from scoring.reports.robustness_figures import write_plots
 
             written = write_plots(result, report, plot, unit)
-            (err if as_json else out).print(f"wrote {len(written)} files to {plot}", markup=False)
+            said = t("wrote_files", n=len(written), folder=plot, status=t("rb_plots"))
+            (err if as_json else out).print(said, markup=False)
         return report_unscored(result)
 
     raise typer.Exit(guard(body))

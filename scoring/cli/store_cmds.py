@@ -34,10 +34,12 @@ from scoring.cli.store_common import (
     VersionOpt,
     campaign_app,
     date_option,
+    group_called,
     id_option,
     id_options,
     name_option,
     unit_app,
+    unit_called,
     zone_option,
 )
 from scoring.cli.texts import t
@@ -120,9 +122,9 @@ def campaign_create(
             actor=actor(),
             now=now(time_zone=time_zone),
         )
-        n = f" with {len(specs)} units" if specs else ""
+        n = t("with_units", n=len(specs)) if specs else ""
         out.print(
-            f"campaign {row.id} ({row.year}) opened on index {row.index_hash[:12]}{n}",
+            t("campaign_created", id=row.id, year=row.year, hash=row.index_hash[:12], units=n),
             markup=False,
         )
 
@@ -175,15 +177,24 @@ def campaign_run(
     """
 
     def body() -> None:
-        doc = cycle.run_cycle(
-            store(), folder, actor=actor(), progress=lambda m: err.print(m, markup=False)
-        )
+        doc = cycle.run_cycle(store(), folder, actor=actor(), progress=_step_done)
         if as_json:
             print_json(doc)
         else:
             print_ranking(doc, campaign_zone(doc["campaign"]))
 
     guard(body)
+
+
+def _step_done(step: str, figures: dict[str, Any]) -> None:
+    """A step of ``campaign run`` said on stderr, in the chosen language."""
+    shown = dict(figures)
+    if step == "submitted":
+        late = shown["late"]
+        shown.update(k=len(late), late=", ".join(late) or t("rb_none"))
+    if step == "round":
+        shown["round"] = texts.round_name(shown["round"]).lower()
+    err.print(t(f"cycle_{step}", **shown), markup=False)
 
 
 @campaign_app.command("advance")
@@ -198,7 +209,7 @@ def campaign_advance(
 
     def body() -> None:
         row = moves.advance_campaign(store(), campaign_id, to, actor=actor(), now=now(campaign_id))
-        out.print(f"campaign {row.id} is now {row.state}", markup=False)
+        out.print(t("campaign_now", id=row.id, state=texts.state(row.state)), markup=False)
 
     guard(body)
 
@@ -251,15 +262,12 @@ def import_(
             spec = read_campaign_file(path)
             when = now(spec.id, time_zone=spec.time_zone)
             report = imports.import_folder(st, path, actor=actor(), now=when)
-            verb = "created" if report.created else "updated"
-            out.print(
-                f"campaign {report.campaign} {verb}: {len(report.stored)} self-assessments stored",
-                markup=False,
-            )
+            said = "import_created" if report.created else "import_updated"
+            out.print(t(said, id=report.campaign, n=len(report.stored)), markup=False)
             for w in report.warnings:
                 err.print(w, markup=False)
             for uid, errors in sorted(report.errors.items()):
-                err.print(f"unit {uid} was not imported:", markup=False)
+                err.print(t("unit_not_imported", unit=uid), markup=False)
                 for e in errors:
                     err.print(f"  error: {e}", markup=False)
             return EXIT_FAIL if report.errors else EXIT_OK
@@ -278,7 +286,7 @@ def import_(
             replace=replace,
         ):
             err.print(w, markup=False)
-        out.print(f"self-assessment of {uid} stored in {campaign}", markup=False)
+        out.print(t("self_stored", unit=unit_called(campaign, uid), id=campaign), markup=False)
         return EXIT_OK
 
     raise typer.Exit(guard(body))
@@ -313,8 +321,9 @@ def submit(campaign: CampaignArg, unit: UnitArg, expected: VersionOpt = None) ->
         row = moves.submit(
             store(), campaign, unit, actor=actor(), now=now(campaign), expected_version=expected
         )
-        late = " (late)" if row.late else ""
-        out.print(f"{unit} submitted{late}; version {row.version}", markup=False)
+        late = f" ({t('late')})" if row.late else ""
+        who = texts.named(row.name, unit)
+        out.print(t("submitted", unit=who, late=late, version=row.version), markup=False)
 
     guard(body)
 
@@ -337,7 +346,8 @@ def advance(
         row = moves.advance_unit(
             store(), campaign, unit, to, actor=actor(), now=now(campaign), expected_version=expected
         )
-        out.print(f"{unit} is now {row.state}; version {row.version}", markup=False)
+        who, state = texts.named(row.name, unit), texts.state(row.state)
+        out.print(t("unit_now", unit=who, state=state, version=row.version), markup=False)
 
     guard(body)
 
@@ -370,6 +380,7 @@ def unit_add(
     def body() -> None:
         spec = UnitSpec(id=unit, name=name, group=group, tags=tags or [], ranked=not unranked)
         row = roster.add_unit(store(), campaign, spec, actor=actor(), now=now())
-        out.print(f"unit {row.unit_id} ({row.group_id}) added to {campaign}", markup=False)
+        who, in_group = texts.named(row.name, row.unit_id), group_called(campaign, row.group_id)
+        out.print(t("unit_added", unit=who, group=in_group, id=campaign), markup=False)
 
     guard(body)

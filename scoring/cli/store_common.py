@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from scoring.cli.base import app, campaign_option
+from scoring.cli import texts
+from scoring.cli.base import app, campaign_option, store
 from scoring.errors import SubmissionError
 from scoring.index.fields import SLUG_PATTERN, SLUG_RULE
 
@@ -89,3 +90,20 @@ def name_option(value: str) -> str:
     if not value.strip():
         raise typer.BadParameter("a unit needs a name")
     return value
+
+
+def unit_called(cid: str, uid: str) -> str:
+    """Unit ``uid`` of campaign ``cid`` as people know it, ``Sở Tài chính (so-tai-chinh)``
+    (just the id when the store has no such unit)."""
+    from scoring.store import views
+
+    row = views.unit(store(read_only=True), cid, uid)
+    return texts.named(row.name if row is not None else None, uid)
+
+
+def group_called(cid: str, gid: str) -> str:
+    """Group ``gid`` of campaign ``cid``'s index by its title in the chosen language."""
+    from scoring.store import stored
+
+    view = stored.campaign_index(store(read_only=True), cid).groups.get(gid)
+    return texts.pick(view.group.title_vi, view.group.title_en) if view is not None else gid

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from scoring.cli.base import actor, guard, lazy, now, out, print_json, store
 from scoring.cli.store_common import CampaignArg, JsonOpt, survey_app
+from scoring.cli.texts import TEXT, t
 from scoring.errors import Location, SubmissionError
 from scoring.sources.yamlsrc import is_dir
 
@@ -52,11 +53,8 @@ def survey_import_forms(
         if as_json:
             print_json(doc)
             return
-        how = "replacing all others" if replace else "others kept"
-        out.print(
-            f"survey results counted from {doc['forms']} form(s) stored for {campaign} ({how})",
-            markup=False,
-        )
+        how = t("others_replaced" if replace else "others_kept")
+        out.print(t("forms_stored", n=doc["forms"], id=campaign, how=how), markup=False)
         print_quota(doc)
 
     guard(body)
@@ -97,9 +95,9 @@ def survey_quota(
 def print_quota(doc: dict[str, Any]) -> None:
     """The quota report as a table: sample, quota and shortfall per unit, then the units
     below the minimum and the rule applied."""
-    table = Table(title=f"Mẫu khảo sát / Survey sample (tối thiểu {doc['minimum']})")
-    for col in ("Đơn vị", "Nhóm", "Số phiếu", "Chỉ tiêu", "Còn thiếu", "Dưới tối thiểu"):
-        table.add_column(col, justify="left" if col in ("Đơn vị", "Nhóm") else "right")
+    table = Table(title=t("quota_title", n=doc["minimum"]))
+    for key in ("unit", "q_group", "q_sample", "q_quota", "q_short", "q_below"):
+        table.add_column(t(key), justify="left" if key in ("unit", "q_group") else "right")
     for u in doc["units"]:
         table.add_row(
             u["unit_id"],
@@ -107,14 +105,12 @@ def print_quota(doc: dict[str, Any]) -> None:
             str(u["sample"]),
             str(u["quota"]),
             str(u["shortfall"]),
-            "có" if u["below_minimum"] else "",
+            t("yes") if u["below_minimum"] else "",
         )
     out.print(table)
     below = [u["unit_id"] for u in doc["units"] if u["below_minimum"]]
     if below:
-        out.print(
-            f"below the minimum of {doc['minimum']} forms ({doc['below_minimum_rule']}): "
-            + ", ".join(below),
-            markup=False,
-        )
-    out.print(f"results sha256 {doc['results_sha256']}", markup=False)
+        rule = doc["below_minimum_rule"]
+        rule, units = t(f"bm_{rule}") if f"bm_{rule}" in TEXT else rule, ", ".join(below)
+        out.print(t("below_minimum", n=doc["minimum"], rule=rule, units=units), markup=False)
+    out.print(t("results_sha", sha=doc["results_sha256"]), markup=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from scoring.cli.messages import MESSAGES
 from scoring.sources import said
 from scoring.sources.clock import show
 from scoring.store.workflow import state_name
@@ -99,6 +100,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # the notes of a trace step
     "note_appraised": ("đã thẩm định", "appraised"),
     "note_evidence_missing": ("thiếu tài liệu kiểm chứng", "no evidence given"),
+    # what the commands that write or check say they did (``messages``)
+    **MESSAGES,
 }
 
 
@@ -216,6 +219,34 @@ def inputs(
         )
         parts.append(f"{input_label(kind, k)}: {shown}")
     return "; ".join(parts)
+
+
+def round_name(round_: object) -> str:
+    """An appraisal round for people: ``Vòng 1``, ``Vòng 2``, ``Vòng đính chính``."""
+    key = f"round_{round_}"
+    return t(key) if key in TEXT else f"{t('round_1').split()[0]} {round_}"
+
+
+def role(name: str) -> str:
+    """A web account's role for people (``officer`` → ``cán bộ đơn vị``)."""
+    key = f"role_{name}"
+    return t(key) if key in TEXT else name
+
+
+def kind_name(kind: str) -> str:
+    """A rule kind for people, its label from the registry (``Tỷ lệ theo khoảng``); the
+    kind itself when the registry has none (``default``: ``mặc định``)."""
+    from scoring.index.kinds import HANDLERS
+
+    h = HANDLERS.get(kind)
+    if h is not None:
+        return pick(h.label_vi, h.label_en)
+    return t(f"kind_{kind}") if f"kind_{kind}" in TEXT else kind
+
+
+def named(name: str | None, uid: str) -> str:
+    """A unit as people know it, its id beside its name: ``Sở Tài chính (so-tai-chinh)``."""
+    return f"{name} ({uid})" if name and name != uid else uid
 
 
 def note(text: str, places: int | None = None) -> str:

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from scoring.cli import texts
 from scoring.cli.base import actor, app, guard, lazy, now, out, store
+from scoring.cli.texts import t
 from scoring.errors import SubmissionError
 
 user_app = typer.Typer(help="Accounts of the web app.", no_args_is_help=True)
@@ -45,7 +47,7 @@ def serve(
         application = create_app(
             store(), secure_cookies=secure_cookies, trusted_proxies=trusted_proxy or ()
         )
-        out.print(f"parindex web app on http://{host}:{port}/ (Ctrl+C to stop)", markup=False)
+        out.print(t("serving", host=host, port=port), markup=False)
         # the app reads proxy headers itself, from --trusted-proxy only: uvicorn's own
         # reading (on by default, trusting 127.0.0.1 or $FORWARDED_ALLOW_IPS) stays off
         uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False)
@@ -74,7 +76,7 @@ def user_add(
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
-            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+            password = typer.prompt(t("password"), hide_input=True, confirmation_prompt=True)
         if not password:
             raise SubmissionError("no password given")
         acc = accounts.add(
@@ -87,7 +89,7 @@ def user_add(
             actor=actor(),
             now=now(),
         )
-        out.print(f"account {acc.username} ({acc.role}) created", markup=False)
+        out.print(t("account_created", user=acc.username, role=texts.role(acc.role)), markup=False)
 
     guard(body)
 
@@ -101,9 +103,10 @@ def user_list() -> None:
 
     def body() -> None:
         for a in accounts.listing(store(read_only=True)):
-            state = "active" if a.active else "disabled"
+            state = t("account_active" if a.active else "account_off")
             out.print(
-                f"{a.username}\t{a.role}\t{a.unit_id or '-'}\t{state}\t{a.display_name}",
+                f"{a.username}\t{texts.role(a.role)}\t{a.unit_id or '-'}\t{state}\t"
+                f"{a.display_name}",
                 markup=False,
             )
 
@@ -119,7 +122,7 @@ def user_unlock(username: Annotated[str, typer.Argument(help="Sign-in name.")]) 
 
     def body() -> None:
         accounts.unlock(store(), username, actor=actor(), now=now())
-        out.print(f"account {username} unlocked", markup=False)
+        out.print(t("account_unlocked", user=username), markup=False)
 
     guard(body)
 
@@ -133,6 +136,6 @@ def user_disable(username: Annotated[str, typer.Argument(help="Sign-in name.")])
 
     def body() -> None:
         accounts.set_active(store(), username, False, actor=actor(), now=now())
-        out.print(f"account {username} disabled", markup=False)
+        out.print(t("account_disabled", user=username), markup=False)
 
     guard(body)

@@ -39,7 +39,9 @@ from scoring.store.stored import (
 )
 from scoring.store.workflow import CAMPAIGN_STATES, UNIT_STATES
 
-Progress = Callable[[str], None]
+# a step done, by name, with its figures ("imported", {"n": 12, "campaign": "langson-2018"}):
+# the caller words it for people in their language
+Progress = Callable[[str, dict[str, Any]], None]
 
 
 def _at(day: dt.date | None, fallback: dt.date, hour: int = 9) -> dt.datetime:
@@ -51,13 +53,13 @@ def run_cycle(
 ) -> dict[str, Any]:
     """Import, submit, appraise (two rounds), explain, review and publish a campaign folder,
     skipping the steps already stored; return the published score document."""
-    say = progress or (lambda _msg: None)
+    say = progress or (lambda _step, _figures: None)
     spec, _, _ = read_campaign(folder)
     folder = folder if is_dir(folder) else folder.parent
     with store.read() as s:
         row = s.get(CampaignRow, spec.id)
         if row is not None and row.state == "published":
-            say(f"campaign {spec.id} is already published in the store")
+            say("already_published", {"campaign": spec.id})
             return publication.published(s, spec.id)
     sched = spec.schedule
     year_end = dt.date(spec.year, 12, 31)
@@ -66,18 +68,18 @@ def run_cycle(
     # earliest submission (`--at` refuses a time before the campaign opened)
     opens = min([due, *(u.submitted_on for u in spec.units if u.submitted_on)])
     if _imported(store, spec, folder):
-        say(f"campaign {spec.id}: the self-assessments are already stored")
+        say("already_imported", {"campaign": spec.id})
     else:
         report = imports.import_folder(store, folder, actor=actor, now=_at(opens, year_end, 8))
         if report.errors:
             raise ErrorList.of([e for errs in report.errors.values() for e in errs])
-        say(f"imported {len(report.stored)} self-assessments into campaign {spec.id}")
+        say("imported", {"campaign": spec.id, "n": len(report.stored)})
     states = _unit_states(store, spec.id)
     for u in spec.units:
         if states[u.id] == "draft":
             moves.submit(store, spec.id, u.id, actor=u.id, now=_at(u.submitted_on, due))
     late = [u.id for u in spec.units if u.submitted_on and u.submitted_on > due]
-    say(f"submitted {len(spec.units)} units ({len(late)} late: {', '.join(late) or 'none'})")
+    say("submitted", {"campaign": spec.id, "n": len(spec.units), "late": late})
     first = _at(sched.appraisal_1_on, due)
     _advance_campaign(store, spec.id, "appraisal", actor, first)
     files = [folder / name for name in spec.appraisals]
@@ -98,7 +100,7 @@ def run_cycle(
     pub = _at(sched.publish_on, second.date(), 11)
     _advance_campaign(store, spec.id, "review", actor, pub)
     run = publication.publish(store, spec.id, actor=actor, now=pub)
-    say(f"published campaign {spec.id} (run {run.id}, result hash {run.result_hash[:12]})")
+    say("published", {"campaign": spec.id, "run": run.id, "hash": run.result_hash[:12]})
     with store.read() as s:
         return publication.published(s, spec.id)
 
@@ -185,7 +187,7 @@ def _round(
         if not _covered(done, keys):
             appraisal.appraise_many(store, spec.id, round_, batches, actor=f.appraiser, now=when)
         changes += len(keys)
-    say(f"appraisal round {round_}: {changes} changes")
+    say("round", {"campaign": spec.id, "round": round_, "n": changes})
 
 
 def _explain(
@@ -203,4 +205,4 @@ def _explain(
     keys = [(uid, e.node, e.text) for uid, entries in by_unit.items() for e in entries]
     if not _covered(done, keys):
         appraisal.respond_many(store, spec.id, by_unit, actor="units", now=when)
-    say(f"recorded explanations of {len(ex.units)} units")
+    say("explained", {"campaign": spec.id, "n": len(ex.units)})

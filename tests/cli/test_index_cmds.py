@@ -42,8 +42,8 @@ def test_check_prints_a_summary() -> None:
     """check validates the index and its packs and reports what it compiled."""
     r = run("check", str(MINI / "criteria.yaml"))
     assert r.exit_code == 0, r.output
-    assert "mini-2018" in r.stdout and "10 scored leaves" in r.stdout
-    assert "durable-rules ruleset" in r.stdout
+    assert "mini-2018" in r.stdout and "10 tiêu chí chấm điểm" in r.stdout
+    assert "bộ quy tắc durable-rules" in r.stdout
 
 
 def test_score_prints_ranking_tables() -> None:

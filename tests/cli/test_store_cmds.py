@@ -29,7 +29,7 @@ def test_campaign_run_status_verify_audit(db: str) -> None:
     assert st["state"] == "published" and {u["state"] for u in st["units"]} == {"final"}
     assert run("--db", db, "verify", "mini-2018").exit_code == 0
     r = run("--db", db, "audit", "verify")
-    assert r.exit_code == 0 and "chain intact" in r.stdout
+    assert r.exit_code == 0 and "chuỗi liên kết nguyên vẹn" in r.stdout
     r = run("--db", db, "explain", "a", "1.4", "--campaign", "mini-2018")
     assert "thẩm định vòng 2" in r.stdout and "giải trình" in r.stdout
     r = run("--db", db, "--lang", "en", "explain", "a", "1.4", "--campaign", "2018")
@@ -163,8 +163,8 @@ AT_DOOR = [  # (--at, exit code, what the output says)
     ("2018-11-19T23:59", 1, "before the campaign opened (20/11/2018 07:00)"),  # Hà Nội
     ("2999-01-01", 1, "in the future"),
     ("yesterday", 1, "not an ISO date or time"),
-    ("2018-11-30T23:30", 0, "a submitted; version"),  # Hà Nội, the due day: on time
-    ("2018-12-01T01:00", 0, "b submitted (late)"),  # 18:00 UTC on the due day, but late
+    ("2018-11-30T23:30", 0, "(a) đã nộp bản tự đánh giá; phiên bản"),  # Hà Nội, due day: on time
+    ("2018-12-01T01:00", 0, "(b) đã nộp bản tự đánh giá (nộp muộn)"),  # 18:00 UTC, but late
 ]
 
 
@@ -180,8 +180,8 @@ def test_at_is_local_and_checked_and_audit_shows_both_times(db: str) -> None:
     assert "mở ngày 20/11/2018 07:00 (Asia/Ho_Chi_Minh)" in r.stdout
     assert "hạn tự đánh giá 30/11/2018" in r.stdout and "01/12/2018 01:00 (nộp muộn)" in r.stdout
     r = run("--db", db, "audit", "list", "--unit", "b")
-    assert r.exit_code == 0 and "written" in r.stdout and "effective" in r.stdout
-    line = next(x for x in r.stdout.splitlines() if "unit.submit" in x)
+    assert r.exit_code == 0 and "Ghi lúc" in r.stdout and "Hiệu lực" in r.stdout
+    line = next(x for x in r.stdout.splitlines() if "Nộp bản tự đánh giá" in x)
     written, effective = line.split()[1:3], line.split()[3:5]
     assert effective == ["01/12/2018", "01:00"] and written != effective
     assert "+00:00" not in r.stdout  # people read local times, not UTC ISO text

@@ -134,7 +134,7 @@ def test_campaign_create_reads_both_date_forms_and_its_units(db: str, tmp_path: 
         *("--units", _file(tmp_path, UNITS)),
     )
     assert r.exit_code == 0, r.output
-    assert "with 2 units" in r.output
+    assert "với 2 đơn vị" in r.output
     st = json.loads(run("--db", db, "campaign", "status", "mini-2018", "--json").stdout)
     assert (st["self_assessment_due"], st["explanation_due"]) == ("2018-11-30", "2018-12-12")
     assert st["late_submission"] == "refuse"
@@ -199,7 +199,7 @@ def test_a_created_campaign_filled_by_commands_publishes_like_campaign_run(
     assert run(*base, *council).exit_code == 0
     r = run("--db", db, "--actor", "snv", "campaign", "run", str(MINI), "--json")
     assert r.exit_code == 0, r.output
-    assert "already stored" in r.output
+    assert "các bản tự đánh giá đã được lưu" in r.output
     filled = json.loads(r.stdout[r.stdout.index("{") :])["run"]["result_hash"]
     alone = f"sqlite:///{tmp_path / 'alone.db'}"
     r = run("--db", alone, "--actor", "snv", "campaign", "run", str(MINI), "--json")

@@ -35,7 +35,7 @@ def test_quota_report_lists_shortfall_and_below_minimum(tmp_path: Path) -> None:
     units = {u["unit_id"]: u for u in json.loads(r.stdout)["units"]}
     assert (units["a"]["shortfall"], units["b"]["below_minimum"]) == (1, True)
     text = run("survey", "quota", str(folder)).stdout
-    assert "below the minimum of 3 forms (score_as_is): b" in text
+    assert "Dưới mức tối thiểu 3 phiếu (áp dụng: chấm theo số phiếu thu được): b" in text
 
 
 def test_bad_form_exits_1_naming_file_row_column(tmp_path: Path) -> None:

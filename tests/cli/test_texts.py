@@ -261,3 +261,78 @@ def test_states_have_one_table_read_by_the_cli_and_the_web() -> None:
         finally:
             texts.use("vi")
     assert texts.state("appraised_1") == "Đã thẩm định vòng 1" and texts.state(None) == "—"
+
+
+# what a Vietnamese confirmation must not hold: the English words of the old texts
+ENGLISH = re.compile(
+    r"\b(recorded|stored|submitted|version|wrote|created|opened|added|entries|identical|"
+    r"intact|unlocked|disabled|late|draws|round)\b"
+)
+
+
+def write_steps(db: str, lang: str) -> list[str]:
+    """The write commands' confirmations, one a step, on a fresh copy of the mini campaign."""
+    base = ["--db", db, "--actor", "snv", "--lang", lang]
+    steps = [
+        ("--at", "2018-11-20T07:00", "import", str(MINI)),
+        ("import", str(MINI / "units" / "a.yaml"), "--campaign", "2018"),
+        *[("--at", "2018-11-29T09:00", "submit", "2018", u) for u in "ab"],
+        ("--at", "2018-12-03T09:00", "submit", "2018", "c"),
+        ("campaign", "advance", "2018", "--to", "appraisal"),
+        ("appraise", "2018", "a", "--set", "2.1=7,5", "--reason", "Thiếu quyết định"),
+        ("advance", "2018", "a", "--to", "appraised_1"),
+        ("survey", "import", "2018", str(MINI / "survey.yaml")),
+        ("campaign", "create", "x-2018", "--year", "2018", "--index", str(MINI / "criteria.yaml")),
+        ("unit", "add", "x-2018", "d", "--name", "Sở D", "--group", "department"),
+    ]
+    said = []
+    for step in steps:
+        r = run(*base, *step)
+        assert r.exit_code == 0, (step, r.output)
+        said.append(r.stdout.strip())
+    return said
+
+
+def test_write_confirmations_golden(tmp_path: Path) -> None:
+    """What the write commands say: Vietnamese sentences with unit names, state and round
+    names, and no English word; the same steps in English with --lang en."""
+    said = write_steps(f"sqlite:///{tmp_path / 'vi.db'}", "vi")
+    assert said[0] == "Đã tạo kỳ đánh giá mini-2018: lưu 3 bản tự đánh giá."
+    assert said[1] == "Đã lưu bản tự đánh giá của Sở A (a) vào kỳ đánh giá mini-2018."
+    assert said[2].startswith("Sở A (a) đã nộp bản tự đánh giá; phiên bản ")
+    assert said[4].startswith("Văn phòng C (c) đã nộp bản tự đánh giá (nộp muộn); phiên bản")
+    assert said[5] == "Kỳ đánh giá mini-2018 chuyển sang trạng thái «Thẩm định»."
+    assert said[6].startswith("Vòng 1: đã ghi 1 thay đổi thẩm định cho Sở A (a); phiên bản")
+    assert said[7].startswith("Sở A (a) chuyển sang trạng thái «Đã thẩm định vòng 1»")
+    assert said[8].startswith("Đã lưu kết quả khảo sát của kỳ đánh giá mini-2018")
+    assert said[9].startswith("Đã mở kỳ đánh giá x-2018 (năm 2018) trên bộ chỉ số ")
+    assert said[10] == "Đã thêm đơn vị Sở D (d), nhóm «Sở», vào kỳ đánh giá x-2018."
+    for line in said:
+        assert not ENGLISH.search(line), line
+    en = write_steps(f"sqlite:///{tmp_path / 'en.db'}", "en")
+    assert en[4].startswith("Văn phòng C (c) submitted (late); version ")
+    assert en[6].startswith("Round 1: 1 appraisal changes recorded for Sở A (a)")
+    assert "Đã" not in "".join(en)
+
+
+def test_checks_and_files_golden(db: str, tmp_path: Path) -> None:
+    """verify, audit verify, export, check and campaign run's steps: Vietnamese by default,
+    English on request; check's figures and robustness's probabilities with a comma."""
+    base = ("--db", db)
+    assert run(*base, "verify", "mini-2018").stdout.strip() == (
+        "mini-2018: 1 lần công bố được tính lại từ dữ liệu lưu trữ: trùng khớp."
+    )
+    assert "chuỗi liên kết nguyên vẹn" in run(*base, "audit", "verify").stdout
+    out = tmp_path / "kq.csv"
+    assert run(*base, "export", "mini-2018", "-o", str(out)).stdout.strip() == f"Đã ghi {out}."
+    en = run(*base, "--lang", "en", "verify", "mini-2018").stdout
+    assert "recomputed from storage: identical" in en
+    check = run("check", str(MINI / "criteria.yaml")).stdout
+    assert "— hợp lệ" in check and "10 tiêu chí chấm điểm" in check and "(boolean)" in check
+    people_read(check)
+    again = run(*base, "campaign", "run", str(MINI))
+    assert "Kỳ đánh giá mini-2018 đã được công bố trong kho dữ liệu." in again.stderr
+    rb = run("robustness", str(SAMPLE), "--draws", "200").stdout
+    assert "200 lần mô phỏng" in rb and "phân phối đều" in rb and "P(giữ hạng)" in rb
+    assert re.search(r"xếp trên \d,\d\d, xếp dưới \d,\d\d, đồng hạng \d,\d\d", rb)
+    assert not ENGLISH.search(rb) and "│  90,43 │" in rb

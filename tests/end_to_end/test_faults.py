@@ -402,7 +402,7 @@ def test_readonly_filesystem(mount_dir: Any) -> None:
         assert r.returncode in (0, 1) and "read-only" not in r.stderr, (reading, r.stderr)
         _no_traceback(r)
     r = _cli("--db", url, "audit", "verify")
-    assert r.returncode == 0 and "chain intact" in r.stdout, r.stderr
+    assert r.returncode == 0 and "chuỗi liên kết nguyên vẹn" in r.stdout, r.stderr
     subprocess.run(["mount", "-o", "remount,rw", str(folder)], check=True)
     assert check_store(url)["runs"] == 0
 

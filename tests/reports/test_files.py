@@ -504,7 +504,7 @@ def test_cli_writes_every_scorecard_of_a_province_with_progress(
     r = run("--db", store.url, "--at", "2020-01-15T09:30:00", "report", "langson-2019",
             "--out", str(out), "--format", "html")  # fmt: skip
     assert r.exit_code == 0, r.output
-    assert "wrote 33 files" in r.stdout and "33/33" in r.stderr
+    assert "Đã ghi 33 tệp" in r.stdout and "33/33" in r.stderr
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert len(written) == 33 and written[:2] == ["annex.html", "scorecards/ban-dan-toc.html"]
     assert "summary.html" in written

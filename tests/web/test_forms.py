@@ -369,7 +369,7 @@ def test_user_unlock_cli(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'web-open.db'}"
     run = CliRunner().invoke
     ok = run(cli, ["--db", db, "user", "unlock", "canbo2"], env={"PARINDEX_ACTOR": "quantri"})
-    assert ok.exit_code == 0 and "canbo2 unlocked" in ok.output, ok.output
+    assert ok.exit_code == 0 and "Đã mở khóa tài khoản canbo2" in ok.output, ok.output
     (entry,) = _audit(st, "account.unlock")
     assert entry.actor == "quantri"
     accounts.sign_in(st, "canbo2", PASSWORD, now=real_now)  # signs in again
