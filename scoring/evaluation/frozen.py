@@ -151,11 +151,17 @@ def _walk(t: FrozenTrace, hit: Any, leaf: Any, node: Any, other: Any) -> list[An
     for i, item in enumerate(plan.items):
         if plan.children[i] is None:
             o: Any = outs[leaf_no]
-            found = None if o is None else book.get((leaf_no, o))
-            if found is not None and found[0] is not o and _same_digits(found[0][2], o[2]):
-                # the same outcome from a later batch (the engine's memo cleared): this one
-                # is found by identity from now on
-                found = book[(leaf_no, o)] = (o, found[1], found[2])
+            # first by the outcome's identity (a tuple of two ints hashes far faster than the
+            # outcome's Decimal): the entry holds the outcome, so its id is not reused
+            found = None if o is None else book.get((leaf_no, id(o)))
+            if o is not None and (found is None or found[0] is not o):
+                found = book.get((leaf_no, o))
+                if found is not None and found[0] is not o and _same_digits(found[0][2], o[2]):
+                    # the same outcome from a later batch (the engine's memo cleared): this one
+                    # is found by identity from now on
+                    found = book[(leaf_no, o)] = (o, found[1], found[2])
+                if found is not None and found[0] is o:
+                    book[(leaf_no, id(o))] = found
             if found is not None and found[0] is o:
                 add(hit(found, item, r))
             else:
@@ -163,7 +169,7 @@ def _walk(t: FrozenTrace, hit: Any, leaf: Any, node: Any, other: Any) -> list[An
             leaf_no += 1
         else:
             add(node(item, sums.get(i, vals[i]), maxs[i]))
-        for spec in after.get(i, ()):
+        for spec in after.get(i, ()) if after else ():
             if spec[0] == "adjusted":
                 add(other(adjusted_step, item, *spec[1:]))
             else:
