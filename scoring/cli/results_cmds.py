@@ -259,7 +259,7 @@ def audit_list(
 
     def body() -> None:
         from scoring.sources.clock import show
-        from scoring.web.i18n import action  # the web app's names of the audit actions
+        from scoring.store.auditlog import action_name as action
 
         st = store(read_only=True)
         zones = stored.time_zones(st)

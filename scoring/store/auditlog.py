@@ -175,3 +175,37 @@ def people_page(store: Store, filters: Filters, page: int = 1) -> PeoplePage:
         sorted(((a, names.get(a, a)) for a in actors), key=lambda p: (vn_key(p[1]), p[0])),
         actions,
     )
+
+
+# audit actions as people name them: action -> (Vietnamese, English); read by the web app's
+# audit page and the CLI's audit list (here, below both, so the CLI needs no web import)
+ACTIONS: dict[str, tuple[str, str]] = {
+    "campaign.create": ("Tạo kỳ đánh giá", "Campaign created"),
+    "campaign.advance": ("Chuyển bước kỳ đánh giá", "Campaign moved on"),
+    "campaign.publish": ("Công bố kết quả", "Results published"),
+    "campaign.correction": ("Công bố đính chính", "Correction published"),
+    "campaign.ended": ("Ghi nhận đơn vị chấm dứt", "Ended units recorded"),
+    "unit.add": ("Thêm đơn vị", "Unit added"),
+    "unit.import": ("Lưu bản tự đánh giá", "Self-assessment saved"),
+    "unit.submit": ("Nộp bản tự đánh giá", "Self-assessment submitted"),
+    "unit.advance": ("Chuyển bước đơn vị", "Unit moved on"),
+    "survey.import": ("Nhập kết quả khảo sát", "Survey results imported"),
+    "council.import": ("Nhập kết quả hội đồng", "Council results imported"),
+    "appraisal.round_1": ("Thẩm định vòng 1", "Appraisal round 1"),
+    "appraisal.round_2": ("Thẩm định vòng 2", "Appraisal round 2"),
+    "appraisal.round_correction": ("Thẩm định đính chính", "Appraisal correction"),
+    "explanation.add": ("Giải trình", "Explanation"),
+    "evidence.add": ("Đính kèm tài liệu kiểm chứng", "Evidence file attached"),
+    "evidence.remove": ("Gỡ tài liệu kiểm chứng", "Evidence file removed"),
+    "account.create": ("Tạo tài khoản", "Account created"),
+    "account.enable": ("Mở khóa tài khoản", "Account enabled"),
+    "account.disable": ("Khóa tài khoản", "Account disabled"),
+    "account.lock": ("Khóa do đăng nhập sai", "Locked after failed sign-ins"),
+    "account.unlock": ("Gỡ khóa đăng nhập", "Sign-in unlocked"),
+}
+
+
+def action_name(key: str, lang: str = "vi") -> str:
+    """An audit action as people name it in ``lang`` (the action itself if it has none)."""
+    vi, en = ACTIONS.get(key, (key, key))
+    return en if lang == "en" else vi

@@ -15,6 +15,7 @@ from typing import Any
 from scoring.sources.clock import show
 from scoring.sources.numbers import decimal_comma
 from scoring.store.accounts import ROLE_VI
+from scoring.store.auditlog import action_name
 from scoring.store.workflow import state_name
 
 LANGS = ("vi", "en")
@@ -358,37 +359,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "refused_what": ("thực hiện thao tác này", "do this"),
 }
 
-# i16-ops: audit actions as people name them: action -> (Vietnamese, English)
-ACTIONS: dict[str, tuple[str, str]] = {
-    "campaign.create": ("Tạo kỳ đánh giá", "Campaign created"),
-    "campaign.advance": ("Chuyển bước kỳ đánh giá", "Campaign moved on"),
-    "campaign.publish": ("Công bố kết quả", "Results published"),
-    "campaign.correction": ("Công bố đính chính", "Correction published"),
-    "campaign.ended": ("Ghi nhận đơn vị chấm dứt", "Ended units recorded"),
-    "unit.add": ("Thêm đơn vị", "Unit added"),
-    "unit.import": ("Lưu bản tự đánh giá", "Self-assessment saved"),
-    "unit.submit": ("Nộp bản tự đánh giá", "Self-assessment submitted"),
-    "unit.advance": ("Chuyển bước đơn vị", "Unit moved on"),
-    "survey.import": ("Nhập kết quả khảo sát", "Survey results imported"),
-    "council.import": ("Nhập kết quả hội đồng", "Council results imported"),
-    "appraisal.round_1": ("Thẩm định vòng 1", "Appraisal round 1"),
-    "appraisal.round_2": ("Thẩm định vòng 2", "Appraisal round 2"),
-    "appraisal.round_correction": ("Thẩm định đính chính", "Appraisal correction"),
-    "explanation.add": ("Giải trình", "Explanation"),
-    "evidence.add": ("Đính kèm tài liệu kiểm chứng", "Evidence file attached"),
-    "evidence.remove": ("Gỡ tài liệu kiểm chứng", "Evidence file removed"),
-    "account.create": ("Tạo tài khoản", "Account created"),
-    "account.enable": ("Mở khóa tài khoản", "Account enabled"),
-    "account.disable": ("Khóa tài khoản", "Account disabled"),
-    "account.lock": ("Khóa do đăng nhập sai", "Locked after failed sign-ins"),
-    "account.unlock": ("Gỡ khóa đăng nhập", "Sign-in unlocked"),
-}
-
 
 def action(key: str, lang: str) -> str:
-    """An audit action as people name it in ``lang`` (the action itself if it has none)."""
-    vi, en = ACTIONS.get(key, (key, key))
-    return en if lang == "en" else vi
+    """An audit action as people name it in ``lang`` (``auditlog.action_name``)."""
+    return action_name(key, lang)
 
 
 def t(key: str, lang: str) -> str:
