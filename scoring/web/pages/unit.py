@@ -165,10 +165,14 @@ def trace_page(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     if r is None:
         raise not_found(f"unit {uid} has no score yet")
     view = scored.index.groups[row.group_id]
-    titles = {k: v.node.title_vi for k, v in view.leaves.items()}
-    titles.update(
-        {k: v.title_vi for k, v in getattr(view, "nodes", {}).items() if hasattr(v, "title_vi")}
-    )
+    # every node's title (areas, criteria and leaves), a bonus's or penalty's by its own
+    en = ctx.lang == "en"
+    titles = {
+        k: (v.node.title_en or v.node.title_vi) if en else v.node.title_vi
+        for k, v in {**view.items, **view.leaves}.items()
+    }
+    for a in scored.index.adjustments:
+        titles[a.spec.id] = (a.spec.title_en or a.spec.title_vi) if en else a.spec.title_vi
     shown = places(scored)
     index, lang, tz = scored.index, ctx.lang, web.zone(cid)
     # the stored trace keeps codes and ISO dates (it is a record): words only when shown

@@ -209,7 +209,8 @@ def test_the_trace_page_reads_as_vietnamese_not_as_codes(st: Store) -> None:
     assert any(ISO_DATE.search(str(v)) for s in steps for v in (s.get("inputs") or {}).values())
     found = sorted(w for w in branches | names | levels if _shown(w, words))
     assert not found, found
-    for raw in ("True", "False", "appraised", "evidence_missing", "langson-2018"):
+    steps_raw = ("node", "leaf", "total", "bonus", "penalty")  # a step's level, a code
+    for raw in ("True", "False", "appraised", "evidence_missing", "langson-2018", *steps_raw):
         assert not _shown(raw, words), raw
     assert not ISO_DATE.search(words), ISO_DATE.findall(words)
     for said in ("Đúng hạn", "Hạn:", "Số ngày trễ:", "đã thẩm định", "Kỳ đánh giá năm 2018"):
@@ -231,5 +232,6 @@ def test_the_trace_page_in_english_is_english(st: Store) -> None:
     assert not found and not ISO_DATE.search(words), found
     for said in ("On time", "Due:", "Days late:", "appraised", "2018 campaign", "index version"):
         assert said in words, said
-    for vi in ("Đúng hạn", "Số ngày trễ", "đã thẩm định", "mã phiên bản"):
+    assert "Annual PAR plan" in words  # node 1.1's English title
+    for vi in ("Đúng hạn", "Số ngày trễ", "đã thẩm định", "mã phiên bản", "Tổng các tiêu chí"):
         assert vi not in words, vi
