@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from scoring.cli.messages import MESSAGES
+from scoring.evaluation import shown
 from scoring.sources import said
 from scoring.sources.clock import show
 from scoring.store.workflow import state_name
@@ -75,8 +76,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "yes": ("có", "yes"),
     "no": ("không", "no"),
-    "true": ("có", "true"),
-    "false": ("không", "false"),
     "late": ("nộp muộn", "late"),
     "opened": ("mở ngày", "opened"),
     "self_due": ("hạn tự đánh giá", "self-assessment due"),
@@ -91,15 +90,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_ranked": ("không xếp hạng", "not ranked"),
     "run_publish": ("chính thức", "final"),
     "late_flag": ("nhận, đánh dấu nộp muộn", "accepted, flagged late"),
-    # values a rule works out from the answers (not inputs the unit types)
-    "in_due": ("Hạn", "Due"),
-    "in_days_late": ("Số ngày trễ", "Days late"),
-    "in_source": ("Nguồn", "Source"),
-    "in_rate": ("Tỷ lệ (%)", "Rate (%)"),
-    "in_evidence": ("Tài liệu kiểm chứng", "Evidence"),
-    # the notes of a trace step
-    "note_appraised": ("đã thẩm định", "appraised"),
-    "note_evidence_missing": ("thiếu tài liệu kiểm chứng", "no evidence given"),
     # what the commands that write or check say they did (``messages``)
     **MESSAGES,
 }
@@ -155,18 +145,13 @@ def reason(text: str | None, places: int | None = None) -> str:
 
 
 def value(v: Any, tz: str | None = None, places: int | None = None) -> str:
-    """An input value for people: numbers with a comma, dates dd/mm/yyyy, yes/no, documents."""
+    """An input value for people: numbers with a comma, dates dd/mm/yyyy, Có/Không, documents
+    (the shared ``evaluation.shown.value``; yes/no in lower case, as inside a CLI sentence)."""
     if isinstance(v, bool):
-        return t("true" if v else "false")
+        return t("yes" if v else "no")
     if isinstance(v, list):
         return t("add_evidence")
-    if v is None:
-        return "—"
-    text = str(v)
-    shown = show(text, tz)
-    if shown != text:  # an ISO date or time
-        return shown
-    return said.people(text, lang(), places)  # 42.4657… → 42,47; a document number as it is
+    return shown.value(v, lang(), tz, places)
 
 
 def answer(
@@ -179,24 +164,15 @@ def answer(
 ) -> str:
     """An input value of ``node`` for people: a level's label (``Đầy đủ, đúng tiến độ``), never
     its code (``dung-tien-do``); any other value as ``value`` shows it."""
-    if isinstance(v, str) and index is not None:
-        label = index.level_label(node, name, v, lang())
-        if label is not None:
-            return label
-    return value(v, tz, places)
+    if isinstance(v, bool | list):
+        return value(v)
+    return shown.value(v, lang(), tz, places, index=index, node=node, name=name)
 
 
 def input_label(kind: str | None, name: str) -> str:
-    """An input's label from the rule-kind registry ("Ngày hoàn thành"), else the name."""
-    from scoring.index.kinds import HANDLERS
-
-    h = HANDLERS.get(kind or "")
-    spec = h.inputs.get(name) if h is not None else None
-    if kind is None:  # no kind at hand (a proposed change): the first kind reading ``name``
-        spec = next((k.inputs[name] for k in HANDLERS.values() if name in k.inputs), None)
-    if spec is not None:
-        return pick(spec.label_vi, spec.label_en)
-    return t(f"in_{name}") if f"in_{name}" in TEXT else name
+    """An input's label from the rule-kind registry ("Ngày hoàn thành"), else the label of a
+    value a rule works out ("Số ngày trễ"), else the name."""
+    return shown.input_label(kind, name, lang())
 
 
 def inputs(
@@ -212,12 +188,12 @@ def inputs(
     level of ``node`` reads as its label."""
     parts = []
     for k, v in values.items():
-        shown = (
+        text = (
             json.dumps(v, ensure_ascii=False)
             if isinstance(v, dict | list)
             else answer(v, index, node, k, tz, places)
         )
-        parts.append(f"{input_label(kind, k)}: {shown}")
+        parts.append(f"{input_label(kind, k)}: {text}")
     return "; ".join(parts)
 
 
@@ -251,5 +227,4 @@ def named(name: str | None, uid: str) -> str:
 
 def note(text: str, places: int | None = None) -> str:
     """A trace step's note for people (``appraised`` → ``đã thẩm định``)."""
-    key = f"note_{text}"
-    return t(key) if key in TEXT else reason(text, places)
+    return shown.note(text, lang(), places)

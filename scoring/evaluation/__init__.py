@@ -26,4 +26,6 @@ The modules, each importing only those before it: ``trace`` (Step, UnitResult, J
 ``compact`` (group plans, compact scores), ``frozen`` (a unit's complete trace as the batch
 froze it, decoded to steps or text; ``freeze``), ``aggregate`` (one unit added up; the one
 rescale), ``results``, ``batch``, ``incremental``, ``ranking``, ``documents``.
+Beside them, ``shown`` writes a trace's codes (branch, input, level, note) for people, for the
+CLI's ``explain`` and the web app's trace page alike; it changes no stored trace.
 """

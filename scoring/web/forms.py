@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from scoring.index.compiled import Item
-from scoring.index.kinds import every_input, handler
+from scoring.index.kinds import handler
 from scoring.index.loader import Index
 from scoring.sources.yamlsrc import dump_yaml
 from scoring.web.i18n import date, number, parse_date, parse_number, t
@@ -142,31 +142,6 @@ def shown_inputs(form_rows: list[Row], answers: Mapping[str, Any], lang: str) ->
                 text = str(value)
             parts.append(f"{inp.label(lang)}: {text}")
         out[row.id] = " · ".join(parts)
-    return out
-
-
-def kind_labels(view: Any, lang: str) -> dict[str, str]:
-    """Each leaf's rule kind for people ("Tỷ lệ theo khoảng"), by leaf id, for the trace."""
-    out = {}
-    for leaf_id, item in view.leaves.items():
-        if item.node.rule is not None:
-            h = handler(item.node.rule)
-            out[leaf_id] = h.label_en if lang == "en" else h.label_vi
-    return out
-
-
-def trace_labels(view: Any, lang: str) -> dict[str, dict[str, str]]:
-    """Each leaf's inputs by field name, labelled for people, for the trace's inputs column;
-    under ``*`` every kind's inputs (for a bonus or penalty, which is not a leaf)."""
-    every = {i.name: (i.label_en if lang == "en" else i.label_vi) for i in every_input().values()}
-    out = {"*": every}
-    for leaf_id, item in view.leaves.items():
-        if item.node.rule is not None:
-            h = handler(item.node.rule)
-            out[leaf_id] = {
-                name: (inp.label_en if lang == "en" else inp.label_vi)
-                for name, inp in h.inputs.items()
-            }
     return out
 
 

@@ -340,6 +340,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "several campaigns for {ref}: {ids}; name one by its id",
     ),
     # -- end i16-texts
+    # -- i16-trace: the trace page's header (campaign year, index version labelled)
+    "trace_campaign": ("Kỳ đánh giá năm {year}", "{year} campaign"),
+    "index_version": ("mã phiên bản chỉ số", "index version code"),
+    "rule_id": ("mã quy tắc", "rule id"),
+    # -- end i16-trace
     # ---- lead: a correction refused when nothing was corrected since the last publication
     "nothing_to_correct": (
         "Chưa có thay đổi đính chính nào kể từ lần công bố trước: hãy thẩm định vòng đính chính "

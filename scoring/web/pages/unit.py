@@ -14,6 +14,7 @@ from typing import Any
 from fastapi.responses import JSONResponse, Response
 
 from scoring.errors import ParindexError
+from scoring.evaluation import shown as people_said
 from scoring.evaluation.trace import to_jsonable
 from scoring.simulation.gaps import gaps as find_gaps
 from scoring.sources import clock
@@ -164,21 +165,33 @@ def trace_page(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     if r is None:
         raise not_found(f"unit {uid} has no score yet")
     view = scored.index.groups[row.group_id]
-    titles = {k: v.node.title_vi for k, v in view.leaves.items()}
-    titles.update(
-        {k: v.title_vi for k, v in getattr(view, "nodes", {}).items() if hasattr(v, "title_vi")}
-    )
+    # every node's title (areas, criteria and leaves), a bonus's or penalty's by its own
+    en = ctx.lang == "en"
+    titles = {
+        k: (v.node.title_en or v.node.title_vi) if en else v.node.title_vi
+        for k, v in {**view.items, **view.leaves}.items()
+    }
+    for a in scored.index.adjustments:
+        titles[a.spec.id] = (a.spec.title_en or a.spec.title_vi) if en else a.spec.title_vi
     shown = places(scored)
+    index, lang, tz = scored.index, ctx.lang, web.zone(cid)
+    # the stored trace keeps codes and ISO dates (it is a record): words only when shown
     return web.page(
         ctx,
         "trace.html",
         camp=camp,
         unit=row,
         r=r,
+        meta=index.meta,
         titles=titles,
-        kinds=forms.kind_labels(view, ctx.lang),
-        inputs=forms.trace_labels(view, ctx.lang),
+        kind_label=lambda code: people_said.kind(code, lang),
         people=views.display_names(web.store),
         places=shown,
         q=lambda x: q(x, shown),
+        branch=lambda node, code: people_said.branch(index, node, code, lang),
+        input_label=lambda kind, name: people_said.input_label(kind, name, lang),
+        input_value=lambda node, name, v: people_said.value(
+            v, lang, tz, shown, index=index, node=node, name=name
+        ),
+        note=lambda text: people_said.note(text, lang, shown),
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -165,3 +166,72 @@ def test_english_is_english_everywhere_on_the_form(tmp_path: Path) -> None:
     assert "Date done" in page and "Numerator" in page and ">Yes</option>" in page
     assert "Ngày hoàn thành" not in page and ">Có</option>" not in page
     store.close()
+
+
+TRACE = f"{UNIT}/trace"
+ISO_DATE = re.compile(r"\b\d{4}-\d\d-\d\d\b")
+RULE_ID = re.compile(r'<code class="rule-id"[^>]*>[^<]*</code>')
+
+
+def _trace_words(c: TestClient) -> tuple[str, list[dict[str, Any]]]:
+    """The trace page's visible words (its rule ids, kept as identifiers, left out) and the
+    exact trace the JSON API gives for the same unit."""
+    page = c.get(TRACE)
+    assert page.status_code == 200
+    steps = c.get(f"/api/c/{CID}/u/{OWN}").json()["trace"]
+    return visible(RULE_ID.sub("", page.text)), steps
+
+
+def _codes(steps: list[dict[str, Any]]) -> tuple[set[str], set[str], set[str]]:
+    """The trace's branch codes, input names and level-like text values (``dung-tien-do``)."""
+    branches = {s["branch"] for s in steps if s.get("branch")}
+    names = {k for s in steps for k in (s.get("inputs") or {})}
+    levels = {
+        v
+        for s in steps
+        for v in (s.get("inputs") or {}).values()
+        if isinstance(v, str) and re.fullmatch(r"[a-z]+(?:-[a-z]+)+", v)
+    }
+    return branches, names, levels
+
+
+def _shown(word: str, text: str) -> bool:
+    """Whether ``word`` stands on its own in ``text`` (not inside a longer word or an id)."""
+    return re.search(rf"(?<![\w/.#-]){re.escape(word)}(?![\w/-])", text) is not None
+
+
+def test_the_trace_page_reads_as_vietnamese_not_as_codes(st: Store) -> None:
+    """In Vietnamese the trace shows branches, inputs, levels, notes, dates and yes/no for
+    people; the JSON API keeps the exact codes and ISO dates."""
+    words, steps = _trace_words(_client(st, "thamdinh"))
+    branches, names, levels = _codes(steps)
+    assert {"on_time", "due", "days_late"} <= branches | names and levels  # the walk has codes
+    assert any(ISO_DATE.search(str(v)) for s in steps for v in (s.get("inputs") or {}).values())
+    found = sorted(w for w in branches | names | levels if _shown(w, words))
+    assert not found, found
+    steps_raw = ("node", "leaf", "total", "bonus", "penalty")  # a step's level, a code
+    for raw in ("True", "False", "appraised", "evidence_missing", "langson-2018", *steps_raw):
+        assert not _shown(raw, words), raw
+    assert not ISO_DATE.search(words), ISO_DATE.findall(words)
+    for said in ("Đúng hạn", "Hạn:", "Số ngày trễ:", "đã thẩm định", "Kỳ đánh giá năm 2018"):
+        assert said in words, said
+    assert "mã phiên bản chỉ số" in words and re.search(r"\d\d/\d\d/2018", words)
+
+
+def test_the_trace_page_in_english_is_english(st: Store) -> None:
+    """With English picked the trace's branches, inputs, notes and header are English, still
+    free of codes, ISO dates and Vietnamese labels."""
+    c = _client(st, "thamdinh")
+    c.get("/lang/en")
+    words, steps = _trace_words(c)
+    branches, names, levels = _codes(steps)
+    # codes that are plain English words ("late", "rate") may be the English labels too
+    codes = {w for w in branches | names | levels if re.search(r"[_\-]", w)}
+    assert {"on_time", "days_late", "band_1", "dung-tien-do"} <= codes
+    found = sorted(w for w in codes if _shown(w, words))
+    assert not found and not ISO_DATE.search(words), found
+    for said in ("On time", "Due:", "Days late:", "appraised", "2018 campaign", "index version"):
+        assert said in words, said
+    assert "Annual PAR plan" in words  # node 1.1's English title
+    for vi in ("Đúng hạn", "Số ngày trễ", "đã thẩm định", "mã phiên bản", "Tổng các tiêu chí"):
+        assert vi not in words, vi
