@@ -72,8 +72,7 @@ class FrozenTrace:
 
     def text(self, lang: str = "vi") -> str:
         """The trace as text: one line per step, ``node: reason`` (``trace_text``'s)."""
-        i = _lang(lang) + 1
-        return "\n".join([f"{line[0]}: {line[i]}" for line in self.lines()])
+        return "\n".join(_decode(self, *_TEXT[_lang(lang)]))
 
     def lines(self) -> list[tuple[str, str, str]]:
         """Per step, in order: (node id, reason in Vietnamese, reason in English)."""
@@ -159,7 +158,7 @@ def _walk(t: FrozenTrace, hit: Any, leaf: Any, node: Any, other: Any) -> list[An
                 if found is not None and found[0] is not o and _same_digits(found[0][2], o[2]):
                     # the same outcome from a later batch (the engine's memo cleared): this one
                     # is found by identity from now on
-                    found = book[(leaf_no, o)] = (o, found[1], found[2])
+                    found = book[(leaf_no, o)] = (o, *found[1:])
                 if found is not None and found[0] is o:
                     book[(leaf_no, id(o))] = found
             if found is not None and found[0] is o:
@@ -207,7 +206,8 @@ def _shared(
     if len(book) >= BOOK_LIMIT:  # many distinct outcomes: bounded, never a leak
         book.clear()
     step = _build_shared(item, r, out, spec)
-    book[key] = (out, step, (item.id, step.reason_vi, step.reason_en))
+    texts = (f"{item.id}: {step.reason_vi}", f"{item.id}: {step.reason_en}")
+    book[key] = (out, step, (item.id, step.reason_vi, step.reason_en), texts)
     return step
 
 
@@ -322,3 +322,43 @@ def _line_of_node(item: Item, pts: Decimal, mx: Decimal) -> tuple[str, str, str]
 def _line_of_step(build: Any, *args: Any) -> tuple[str, str, str]:
     step: Step = build(*args)
     return step.node, step.reason_vi, step.reason_en
+
+
+# ``text``'s walk: each step straight to its line of text in one language; a shared leaf's
+# lines and a node's are kept (the book's fourth element, ``_NODE_LINE``)
+_NODE_LINE: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+
+def _text_of_node(item: Item, pts: Decimal, mx: Decimal) -> tuple[str, str]:
+    key = (item.id, str(pts), str(mx))
+    said = _NODE_LINE.get(key)
+    if said is None:
+        if len(_NODE_LINE) >= NODE_TEXT_LIMIT:  # bounded, never a leak
+            _NODE_LINE.clear()
+        vi, en = node_reasons(pts, mx)
+        said = _NODE_LINE[key] = (f"{item.id}: {vi}", f"{item.id}: {en}")
+    return said
+
+
+def _text_walkers(i: int) -> tuple[Any, Any, Any, Any]:
+    def hit(found: tuple[Any, ...], item: Item, r: Ready) -> str:
+        texts: tuple[str, str] = found[3]
+        return texts[i]
+
+    def leaf(
+        plan: GroupPlan, j: int, item: Item, r: Ready, out: Outcome | None, spec: Spec | None
+    ) -> str:
+        line = _line_of_leaf(plan, j, item, r, out, spec)
+        return f"{line[0]}: {line[i + 1]}"
+
+    def node(item: Item, pts: Decimal, mx: Decimal) -> str:
+        return _text_of_node(item, pts, mx)[i]
+
+    def other(build: Any, *args: Any) -> str:
+        line = _line_of_step(build, *args)
+        return f"{line[0]}: {line[i + 1]}"
+
+    return hit, leaf, node, other
+
+
+_TEXT = (_text_walkers(0), _text_walkers(1))
