@@ -224,7 +224,11 @@ def _build_shared(item: Item, r: Ready, out: Outcome | None, spec: Spec | None) 
 
 
 def _step_of_hit(found: tuple[Any, Step, Any], item: Item, r: Ready) -> Step:
-    s = found[1]
+    return _own(found[1], item, r, r.leaves[item.id].inputs)
+
+
+def _own(s: Step, item: Item, r: Ready, inputs: Any) -> Step:
+    """The shared step ``s`` with this unit's own inputs, evidence and self score."""
     ans = r.answers.get(item.id)
     return Step(
         s.node,
@@ -236,7 +240,7 @@ def _step_of_hit(found: tuple[Any, Step, Any], item: Item, r: Ready) -> Step:
         s.rule,
         s.kind,
         s.branch,
-        r.leaves[item.id].inputs,
+        inputs,
         () if ans is None else tuple(ans.evidence),
         ans.self_score if ans else None,
         s.applicability,
@@ -262,29 +266,9 @@ def _step_of_leaf(
         assert spec is not None
         return leaf_step(item, r, r.leaves[item.id], *spec[1:])
     s = _shared(plan, j, item, r, out, spec)
-    ans = r.answers.get(item.id)
     if out is not None:
-        inputs: Any = r.leaves[item.id].inputs
-    else:
-        inputs = dict(r.leaves[item.id].inputs) or None
-    return Step(
-        s.node,
-        "leaf",
-        s.max,
-        s.points,
-        s.reason_vi,
-        s.reason_en,
-        s.rule,
-        s.kind,
-        s.branch,
-        inputs,
-        () if ans is None else tuple(ans.evidence),
-        ans.self_score if ans else None,
-        s.applicability,
-        s.notes,
-        s.parent,
-        (),
-    )
+        return _own(s, item, r, r.leaves[item.id].inputs)
+    return _own(s, item, r, dict(r.leaves[item.id].inputs) or None)
 
 
 def _step(build: Any, *args: Any) -> Step:

@@ -86,6 +86,15 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Any:
     )
 
 
+def client_as(store: Any, username: str) -> TestClient:
+    """A test client of the app on ``store`` (the tests' clock), signed in as ``username``."""
+    from scoring.web import create_app
+
+    c = TestClient(create_app(store, clock=lambda: NOW))
+    assert sign_in(c, username).status_code == 303
+    return c
+
+
 def csrf_of(client: TestClient) -> str:
     """The signed-in session's CSRF token, read from a page as a browser would."""
     page = client.get("/")

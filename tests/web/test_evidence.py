@@ -19,9 +19,17 @@ from scoring.store import moves
 from scoring.store.appraisal import AppraisalChange, appraise
 from scoring.store.db import Store
 from scoring.store.schema import AuditRow, EvidenceBlob, EvidenceFile
-from scoring.web import create_app
 from tests.support import files
-from tests.support.web import CID, NOW, OTHER, OWN, csrf_of, open_copy, sign_in, to_appraisal
+from tests.support.web import (
+    CID,
+    NOW,
+    OTHER,
+    OWN,
+    client_as,
+    csrf_of,
+    open_copy,
+    to_appraisal,
+)
 
 LEAF, OTHER_LEAF = "1.1.1", "1.2.1"
 UNIT = f"/c/{CID}/u/{OWN}"
@@ -34,12 +42,6 @@ def st(tmp_path: Path) -> Iterator[Store]:
     store = open_copy(tmp_path)
     yield store
     store.close()
-
-
-def _client(st: Store, user: str) -> TestClient:
-    c = TestClient(create_app(st, clock=lambda: NOW))
-    assert sign_in(c, user).status_code == 303
-    return c
 
 
 def _upload(
@@ -72,7 +74,7 @@ def test_an_officer_uploads_and_everyone_who_reads_the_unit_opens_it(st: Store) 
     """An uploaded PDF is listed on the unit page and the trace, and opens for the officer,
     the appraiser, the auditor and the administrator with its Vietnamese name, its type
     found in the content and nosniff."""
-    c = _client(st, "canbo")
+    c = client_as(st, "canbo")
     data = files.pdf()
     r = _upload(c, data, kind="text/html")  # the browser's type is not believed
     assert r.status_code == 303 and r.headers["location"] == f"{UNIT}?note=saved"
@@ -81,7 +83,7 @@ def test_an_officer_uploads_and_everyone_who_reads_the_unit_opens_it(st: Store) 
     assert PDF_NAME in page and "Người canbo" in page  # the uploader's name, not username
     assert _links(c.get(f"{UNIT}/trace").text) == [link]
     for user in ("canbo", "thamdinh", "kiemtoan", "quantri"):
-        got = _client(st, user).get(link) if user != "canbo" else c.get(link)
+        got = client_as(st, user).get(link) if user != "canbo" else c.get(link)
         assert got.status_code == 200 and got.content == data
         assert got.headers["content-type"] == "application/pdf"
         assert got.headers["x-content-type-options"] == "nosniff"
@@ -93,16 +95,16 @@ def test_an_officer_uploads_and_everyone_who_reads_the_unit_opens_it(st: Store) 
 def test_another_units_officer_cannot_open_or_change_the_files(st: Store) -> None:
     """The other unit's officer gets 403 on the unit's file and its upload, and the file is
     not found through the officer's own unit's address; the appraiser cannot upload."""
-    _upload(_client(st, "canbo"), files.pdf())
+    _upload(client_as(st, "canbo"), files.pdf())
     (f,) = _rows(st, EvidenceFile)
-    other = _client(st, "canbo2")
+    other = client_as(st, "canbo2")
     assert other.get(f"{UNIT}/evidence/{f.id}").status_code == 403
     assert other.get(f"/c/{CID}/u/{OTHER}/evidence/{f.id}").status_code == 404
     assert _upload(other, files.png(), name="x.png").status_code == 403
     token = csrf_of(other)
     r = other.post(f"{UNIT}/evidence/{f.id}/remove", data={"csrf": token}, follow_redirects=False)
     assert r.status_code == 403
-    assert _upload(_client(st, "thamdinh"), files.png(), name="x.png").status_code == 403
+    assert _upload(client_as(st, "thamdinh"), files.png(), name="x.png").status_code == 403
     assert len(_rows(st, EvidenceFile)) == 1
 
 
@@ -120,7 +122,7 @@ def test_a_file_refused_by_its_content_says_why_beside_the_field(
 ) -> None:
     """A file whose content is not a whole PDF or image is refused (400) with the reason in
     Vietnamese beside the file field, the leaf still chosen; nothing is stored."""
-    c = _client(st, "canbo")
+    c = client_as(st, "canbo")
     audit_before = len(_rows(st, AuditRow))
     r = _upload(c, data, name=name, node=OTHER_LEAF)
     assert r.status_code == 400
@@ -134,7 +136,7 @@ def test_a_file_refused_by_its_content_says_why_beside_the_field(
 
 def test_no_file_chosen_is_said_in_the_pages_language(st: Store) -> None:
     """A post without a file is refused beside the field, in English when English is chosen."""
-    c = _client(st, "canbo")
+    c = client_as(st, "canbo")
     c.get("/lang/en")
     r = c.post(f"{UNIT}/evidence", data={"csrf": csrf_of(c), "node": LEAF, "stage": "answers"})
     assert r.status_code == 400 and "No file was chosen to upload" in r.text
@@ -143,7 +145,7 @@ def test_no_file_chosen_is_said_in_the_pages_language(st: Store) -> None:
 def test_the_same_content_is_stored_once_and_audited_with_its_hash(st: Store) -> None:
     """One scan on two leaves is one blob; the same scan again on a leaf adds nothing and
     says so; each attachment's audit entry holds the content's SHA-256, name, size, type."""
-    c = _client(st, "canbo")
+    c = client_as(st, "canbo")
     data = files.jpeg()
     assert _upload(c, data, name="ảnh.jpg", kind="image/jpeg").status_code == 303
     assert _upload(c, data, name="ảnh 2.jpg", node=OTHER_LEAF).status_code == 303
@@ -164,7 +166,7 @@ def test_the_same_content_is_stored_once_and_audited_with_its_hash(st: Store) ->
 def test_removal_while_editable_then_frozen_by_the_submission(st: Store) -> None:
     """The officer removes a file while the form is editable; once submitted the files
     cannot change, and the page offers neither upload nor removal."""
-    c = _client(st, "canbo")
+    c = client_as(st, "canbo")
     _upload(c, files.pdf())
     _upload(c, files.png(), name="b.png", node=OTHER_LEAF)
     first, second = _rows(st, EvidenceFile)
@@ -188,7 +190,7 @@ def test_explanations_carry_their_files_to_the_appraiser_in_round_2(st: Store) -
     appraise(st, CID, OWN, "1", [change], actor="thamdinh", now=NOW)
     for target in ("appraised_1", "explanation"):
         moves.advance_unit(st, CID, OWN, target, actor="thamdinh", now=NOW)
-    c = _client(st, "canbo")
+    c = client_as(st, "canbo")
     assert 'name="stage" value="explanation"' in c.get(UNIT).text
     r = _upload(c, files.pdf("Sổ văn bản đến"), name="so-van-ban-den.pdf", stage="explanation")
     assert r.status_code == 303
@@ -197,7 +199,7 @@ def test_explanations_carry_their_files_to_the_appraiser_in_round_2(st: Store) -
     token = csrf_of(c)
     text = "Văn bản đã gửi qua iOffice đúng hạn"
     c.post(f"{UNIT}/explain", data={"csrf": token, "version": _version(st), f"e:{LEAF}": text})
-    page = _client(st, "thamdinh").get(UNIT).text
+    page = client_as(st, "thamdinh").get(UNIT).text
     row = re.search(rf'<tr id="evidence-explained-{re.escape(LEAF)}">(.*?)</tr>', page, re.S)
     assert row is not None
     assert text in row[1] and "so-van-ban-den.pdf" in row[1]
@@ -220,7 +222,7 @@ def _version(st: Store) -> str:
 def test_a_file_posted_to_a_form_that_takes_none_is_refused(st: Store) -> None:
     """Only the upload route takes a file: the same file posted with the answers form is
     refused (400) and nothing is stored."""
-    c = _client(st, "canbo")
+    c = client_as(st, "canbo")
     before = len(_rows(st, AuditRow))
     r = c.post(
         f"{UNIT}/answers",

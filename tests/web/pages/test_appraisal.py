@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from scoring.store.db import Store
 from scoring.web import create_app
-from tests.support.web import CID, NOW, OWN, open_copy, sign_in, to_appraisal
+from tests.support.web import CID, NOW, OWN, client_as, open_copy, to_appraisal
 from tests.support.webforms import form
 
 UNIT = f"/c/{CID}/u/{OWN}"
@@ -25,16 +25,10 @@ def st(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.close()
 
 
-def _client(st: Store, user: str) -> TestClient:
-    c = TestClient(create_app(st, clock=lambda: NOW))
-    assert sign_in(c, user).status_code == 303
-    return c
-
-
 def test_a_change_without_its_reason_keeps_every_value_typed(st: Store) -> None:
     """A new score without a reason comes back with the message beside the reason, and the
     scores and reasons typed (valid or not) are still in the form."""
-    c = _client(st, "thamdinh")
+    c = client_as(st, "thamdinh")
     fields = form(c.get(UNIT).text, "/appraise")
     typed = {"s:1.1.3": "0,5", "s:1.1.1": "0,5", "r:1.1.1": "Ban hành muộn"}
     r = c.post(UNIT + "/appraise", data=fields | typed)
@@ -47,7 +41,7 @@ def test_a_change_without_its_reason_keeps_every_value_typed(st: Store) -> None:
 
 def test_a_score_out_of_range_is_named_beside_its_field(st: Store) -> None:
     """A score above the item's maximum is refused beside its field, in Vietnamese."""
-    c = _client(st, "thamdinh")
+    c = client_as(st, "thamdinh")
     fields = form(c.get(UNIT).text, "/appraise")
     r = c.post(UNIT + "/appraise", data=fields | {"s:1.1.3": "7", "r:1.1.3": "x"})
     assert r.status_code == 400

@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from scoring.store.db import Store
-from scoring.web import create_app
 from scoring.web.pages.audit import shown
-from tests.support.web import CID, NOW, OWN, open_copy, sign_in
+from tests.support.web import CID, OWN, client_as, open_copy
 from tests.support.webforms import form
 
 
@@ -23,16 +21,10 @@ def st(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
-def _client(st: Store, user: str) -> TestClient:
-    c = TestClient(create_app(st, clock=lambda: NOW))
-    assert sign_in(c, user).status_code == 303
-    return c
-
-
 def test_a_saved_self_assessment_shows_the_fields_it_changed(st: Store) -> None:
     """After an officer's save, the auditor reads the person's name, the unit's name, the
     Vietnamese action and each changed field with its label, old → new as people write it."""
-    officer = _client(st, "canbo")
+    officer = client_as(st, "canbo")
     fields = form(officer.get(f"/c/{CID}/u/{OWN}").text, "/answers")
     old = fields["a:1.1.2:value"]
     new = "false" if old == "true" else "true"
@@ -40,7 +32,7 @@ def test_a_saved_self_assessment_shows_the_fields_it_changed(st: Store) -> None:
         f"/c/{CID}/u/{OWN}/answers", data=fields | {"a:1.1.2:value": new}, follow_redirects=False
     )
     assert r.status_code == 303
-    page = _client(st, "kiemtoan").get("/audit").text
+    page = client_as(st, "kiemtoan").get("/audit").text
     row = page[page.index("<tbody>") :]
     row = row[: row.index("</tr>")]
     assert "Người canbo" in row and "Sở Tài chính" in row and "Lưu bản tự đánh giá" in row
@@ -51,7 +43,7 @@ def test_a_saved_self_assessment_shows_the_fields_it_changed(st: Store) -> None:
 
 def test_filters_narrow_the_log(st: Store) -> None:
     """Filtering by unit, person, action and dates keeps only the matching entries."""
-    c = _client(st, "kiemtoan")
+    c = client_as(st, "kiemtoan")
     every = c.get("/audit").text
     assert 'option value="account.create"' in every and "Tạo tài khoản" in every
     accounts = c.get("/audit?action=account.create").text

@@ -6,14 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from scoring.store import moves
 from scoring.store.db import Store
 from scoring.store.schema import AuditRow, CampaignRow, UnitRow
-from scoring.web import create_app
-from tests.support.web import CID, NOW, OTHER, OWN, open_copy, sign_in, to_appraisal
+from tests.support.web import CID, NOW, OTHER, OWN, client_as, open_copy, to_appraisal
 from tests.support.webforms import form
 
 
@@ -24,12 +22,6 @@ def st(tmp_path: Path) -> Iterator[Store]:
     to_appraisal(store)
     yield store
     store.close()
-
-
-def _client(st: Store, user: str) -> TestClient:
-    c = TestClient(create_app(st, clock=lambda: NOW))
-    assert sign_in(c, user).status_code == 303
-    return c
 
 
 def _states(st: Store) -> dict[str, str]:
@@ -46,7 +38,7 @@ def test_the_appraiser_moves_every_eligible_unit_after_confirming(st: Store) -> 
     """The campaign page offers each bulk step with its count; its page lists the units that
     move and those that do not with why; unconfirmed, nothing moves; confirmed, all move."""
     moves.advance_unit(st, CID, OWN, "appraised_1", actor="seed", now=NOW)
-    c = _client(st, "thamdinh")
+    c = client_as(st, "thamdinh")
     page = c.get(f"/c/{CID}").text
     assert f'href="/c/{CID}/advance-all?target=appraised_1"' in page
     assert "Đã nộp → Đã thẩm định vòng 1 (30 đơn vị)" in page
@@ -71,7 +63,7 @@ def test_the_appraiser_moves_every_eligible_unit_after_confirming(st: Store) -> 
 def test_a_list_that_changed_since_it_was_shown_moves_nothing(st: Store) -> None:
     """When another unit became eligible after the page was shown, the post is refused (409)
     and no unit moves."""
-    c = _client(st, "thamdinh")
+    c = client_as(st, "thamdinh")
     fields = form(c.get(f"/c/{CID}/advance-all?target=appraised_1").text, "/advance-all")
     moves.advance_unit(st, CID, OTHER, "appraised_1", actor="seed", now=NOW)
     before = _states(st)
@@ -83,7 +75,7 @@ def test_a_list_that_changed_since_it_was_shown_moves_nothing(st: Store) -> None
 @pytest.mark.parametrize("user", ["canbo", "kiemtoan", "quantri"])
 def test_only_an_appraiser_may_move_units_in_bulk(st: Store, user: str) -> None:
     """Officers, auditors and administrators are refused the bulk step (403)."""
-    c = _client(st, user)
+    c = client_as(st, user)
     assert c.get(f"/c/{CID}/advance-all?target=appraised_1").status_code == 403
 
 
@@ -99,7 +91,7 @@ def test_irreversible_moves_need_the_box_checked_on_the_server(
 ) -> None:
     """A campaign or unit move posted without "Tôi xác nhận…" is refused (400, nothing
     changed), and goes through with it."""
-    c = _client(st, user)
+    c = client_as(st, user)
     html = c.get(page).text
     assert 'name="confirm" value="1" required' in html
     fields = form(html, action) | adds
@@ -130,7 +122,7 @@ def test_publishing_needs_the_box_and_then_shows_run_date_and_publisher(st: Stor
         for uid in _states(st):
             moves.advance_unit(st, CID, uid, target, actor="seed", now=NOW)
     moves.advance_campaign(st, CID, "review", actor="seed", now=NOW)
-    c = _client(st, "quantri")
+    c = client_as(st, "quantri")
     fields = form(c.get(f"/c/{CID}").text, "/publish")
     assert c.post(f"/c/{CID}/publish", data=fields).status_code == 400
     with st.read() as s:

@@ -20,9 +20,17 @@ from scoring.store import moves
 from scoring.store.appraisal import AppraisalChange, appraise, respond
 from scoring.store.db import Store
 from scoring.store.workflow import CAMPAIGN_STATES, UNIT_STATES
-from scoring.web import create_app
 from scoring.web.app import routes
-from tests.support.web import CID, NOW, OTHER, OWN, ROLE_USER, open_copy, sign_in, to_appraisal
+from tests.support.web import (
+    CID,
+    NOW,
+    OTHER,
+    OWN,
+    ROLE_USER,
+    client_as,
+    open_copy,
+    to_appraisal,
+)
 
 UNIT = f"/c/{CID}/u/{OWN}"
 
@@ -83,12 +91,6 @@ def st(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.close()
 
 
-def _client(st: Store, user: str) -> TestClient:
-    c = TestClient(create_app(st, clock=lambda: NOW))
-    assert sign_in(c, user).status_code == 303
-    return c
-
-
 def _pages(c: TestClient) -> list[str]:
     """Every page (GET, not the JSON API) the app has, its ids filled with the samples'."""
     app = c.app
@@ -109,7 +111,7 @@ def _pages(c: TestClient) -> list[str]:
 def test_no_page_shows_raw_field_names_or_state_codes_in_vietnamese(st: Store, role: str) -> None:
     """Every page a role can open, in Vietnamese, names fields by their labels and states by
     their Vietnamese names: no done_on, numerator, self_score, draft or appraised_1."""
-    c = _client(st, ROLE_USER[role])
+    c = client_as(st, ROLE_USER[role])
     seen = 0
     for path in _pages(c):
         r = c.get(path)
@@ -125,7 +127,7 @@ def test_the_form_labels_fields_with_help_and_levels_without_codes(tmp_path: Pat
     """The officer's form labels each input in Vietnamese with its help text, and a level's
     choices show their labels only."""
     store = open_copy(tmp_path)
-    c = _client(store, "canbo")
+    c = client_as(store, "canbo")
     page = c.get(UNIT).text
     assert "Ngày hoàn thành" in page and "Ngày ban hành hoặc hoàn thành" in page
     assert "Tử số" in page and "số hồ sơ giải quyết đúng hạn" in page
@@ -136,7 +138,7 @@ def test_the_form_labels_fields_with_help_and_levels_without_codes(tmp_path: Pat
 
 def test_the_unit_page_shows_its_deadlines_in_local_time(st: Store) -> None:
     """The unit's page lists the submission and explanation deadlines as dd/mm/yyyy HH:MM."""
-    page = _client(st, "canbo").get(UNIT).text
+    page = client_as(st, "canbo").get(UNIT).text
     block = page[page.index('id="deadlines"') :]
     block = block[: block.index("</dl>")]
     assert "Nộp bản tự đánh giá" in block and "Giải trình" in block
@@ -147,7 +149,7 @@ def test_the_appraiser_sees_figures_differences_explanations_and_names(st: Store
     """The appraiser's table shows the unit's figures beside the points, marks where the
     self-score and the points differ, shows the explanation next to its item and names
     people by their display names."""
-    page = _client(st, "thamdinh").get(UNIT).text
+    page = client_as(st, "thamdinh").get(UNIT).text
     row = page[page.index('id="leaf-1.1.3"') :]
     row = row[: row.index("</tr>")]
     assert "Giá trị:" in row  # the unit's figure for 1.1.3, labelled
@@ -160,7 +162,7 @@ def test_the_appraiser_sees_figures_differences_explanations_and_names(st: Store
 def test_english_is_english_everywhere_on_the_form(tmp_path: Path) -> None:
     """With English picked, the form's labels, help and choices are English."""
     store = open_copy(tmp_path)
-    c = _client(store, "canbo")
+    c = client_as(store, "canbo")
     c.get("/lang/en")
     page = c.get(UNIT).text
     assert "Date done" in page and "Numerator" in page and ">Yes</option>" in page
@@ -203,7 +205,7 @@ def _shown(word: str, text: str) -> bool:
 def test_the_trace_page_reads_as_vietnamese_not_as_codes(st: Store) -> None:
     """In Vietnamese the trace shows branches, inputs, levels, notes, dates and yes/no for
     people; the JSON API keeps the exact codes and ISO dates."""
-    words, steps = _trace_words(_client(st, "thamdinh"))
+    words, steps = _trace_words(client_as(st, "thamdinh"))
     branches, names, levels = _codes(steps)
     assert {"on_time", "due", "days_late"} <= branches | names and levels  # the walk has codes
     assert any(ISO_DATE.search(str(v)) for s in steps for v in (s.get("inputs") or {}).values())
@@ -221,7 +223,7 @@ def test_the_trace_page_reads_as_vietnamese_not_as_codes(st: Store) -> None:
 def test_the_trace_page_in_english_is_english(st: Store) -> None:
     """With English picked the trace's branches, inputs, notes and header are English, still
     free of codes, ISO dates and Vietnamese labels."""
-    c = _client(st, "thamdinh")
+    c = client_as(st, "thamdinh")
     c.get("/lang/en")
     words, steps = _trace_words(c)
     branches, names, levels = _codes(steps)
