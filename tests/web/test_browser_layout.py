@@ -164,3 +164,21 @@ def test_the_keyboard_reaches_the_skip_link_then_the_form_and_saves_it(
         assert page.input_value(f'input[name="{target}"]') in ("81,3", "81,30", "81.3")
         page.context.close()
     st.close()
+
+
+def test_charts_keep_their_nine_point_labels_on_a_phone(chromium: Any, tmp_path: Path) -> None:
+    """At 375 px the ranking chart is drawn at its own size (one user unit a point, so its
+    9 pt labels stay 9 pt) and scrolls inside its box; the page itself does not scroll."""
+    st = open_copy(tmp_path)
+    with Server(st) as base:
+        page = signed_in(chromium, base, "thamdinh", PHONE)
+        page.goto(f"{base}/c/{CID}/ranking")
+        scales = page.evaluate(
+            """() => [...document.querySelectorAll('figure.chart svg')].map(
+                 s => s.getBoundingClientRect().width / (s.viewBox.baseVal.width * 4 / 3))"""
+        )
+        wide = _wide(page, "ranking")
+        page.context.close()
+    st.close()
+    assert scales and min(scales) > 0.99, scales  # not shrunk: 9 pt stays 9 pt
+    assert not wide
