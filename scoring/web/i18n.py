@@ -362,6 +362,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "The form is stale or invalid (anti-forgery token): reload the page and try again.",
     ),
     "refused_what": ("thực hiện thao tác này", "do this"),
+    # ---- lead: the verify page in the reader's words
+    "verified_runs": ("các lần công bố số", "runs"),
+    "nothing_published": (
+        "Kỳ đánh giá này chưa công bố kết quả nào: chưa có gì để đối chiếu.",
+        "This campaign has published no results yet: there is nothing to verify.",
+    ),
 }
 
 

@@ -459,6 +459,7 @@ def test_auditor_verifies_a_published_campaign(tmp_path: Path, clock: Clock) -> 
     sign_in(c, "kiemtoan")
     page = c.get(f"/c/{CID}/verify")
     assert page.status_code == 200 and "khớp với dữ liệu lưu trữ" in page.text
+    assert "các lần công bố số 1" in page.text and "runs" not in page.text
     with sqlite3.connect(tmp_path / "web-published.db") as db:
         db.execute("UPDATE run SET result_json = replace(result_json, '\"1\"', '\"2\"')")
     page = c.get(f"/c/{CID}/verify")

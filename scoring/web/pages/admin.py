@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from scoring.errors import SubmissionError, WorkflowError
 from scoring.store import accounts, publication, views
-from scoring.web import policy
+from scoring.web import i18n, policy
 from scoring.web.pages.common import back, campaign_or_404, confirmed, require
 from scoring.web.routing import Router
 from scoring.web.site import Ctx, Web
@@ -30,8 +30,14 @@ def verify_page(web: Web, ctx: Ctx, cid: str) -> Response:
     camp = campaign_or_404(web, cid)
     state = views.published_state(web.store, cid)
     try:
-        if state is None:  # nothing published: verify says so
-            report = publication.verify(web.store, cid)
+        if state is None:  # nothing published: said in the reader's words
+            return web.page(
+                ctx,
+                "verify.html",
+                camp=camp,
+                report=None,
+                error=i18n.t("nothing_published", ctx.lang),
+            )
         else:  # checked once per published run and stored state (edited in the database: anew)
             report = web.cache.get(
                 f"verify:{cid}:{state}", lambda: publication.verify(web.store, cid), forever=True

@@ -96,10 +96,10 @@ def _pages(c: TestClient) -> list[str]:
     app = c.app
     out = []
     for spec in routes(app):  # type: ignore[arg-type]
-        # the audit log for people and the publication's verify page are i16-ops's: add them
-        # here when their Vietnamese texts land
+        # the audit log's detail column still shows some entries' data as JSON (issue 16's
+        # closing note): add it here when it is written for people
         skip = ("/api", "/static", "/lang", "/audit")
-        if spec.method != "GET" or spec.path.startswith(skip) or spec.path.endswith("/verify"):
+        if spec.method != "GET" or spec.path.startswith(skip):
             continue
         path = spec.path.replace("{cid}", CID).replace("{uid}", OWN)
         if "{" not in path:
