@@ -19,7 +19,14 @@ from typing import Any
 
 from scoring.campaign.ready import prepare
 from scoring.campaign.submission import Answer, Submission
-from scoring.errors import Location, SubmissionError, suggest, unknown_id
+from scoring.errors import (
+    ErrorList,
+    Location,
+    ParindexError,
+    SubmissionError,
+    suggest,
+    unknown_id,
+)
 from scoring.evaluation.batch import score_units
 from scoring.evaluation.incremental import rescore
 from scoring.evaluation.ranking import CampaignResult, rank
@@ -185,7 +192,15 @@ def simulate(
     sub = result.submissions.get(unit_id)
     if sub is None:
         raise SubmissionError(f"unit {unit_id} has no answers to change")
-    ready = prepare(index, apply(sub, changes, (a.spec.id for a in index.adjustments)))
+    try:
+        ready = prepare(index, apply(sub, changes, (a.spec.id for a in index.adjustments)))
+    except ParindexError as exc:
+        # the changed answers are what was refused: name them, not the unit's stored file
+        first = exc.errors[0] if isinstance(exc, ErrorList) and exc.errors else exc
+        typed = ", ".join(f"{c.node}.{c.field}={_as_typed(c.value)}" for c in changes)
+        raise SubmissionError(
+            f"the changed answer(s) {typed} refused: {first.message}", Location("--set")
+        ) from None
     appraised = result.appraisals.get(unit_id, {})
     leaves = {c.node for c in changes}
     after = None
@@ -284,3 +299,8 @@ def summary(w: WhatIf, places: int) -> dict[str, Any]:
         ],
         "incremental": w.incremental,
     }
+
+
+def _as_typed(value: Any) -> str:
+    """A changed value as the person typed it (a Decimal as its digits, not its repr)."""
+    return str(value)

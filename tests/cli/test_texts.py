@@ -336,3 +336,12 @@ def test_checks_and_files_golden(db: str, tmp_path: Path) -> None:
     assert "200 lần mô phỏng" in rb and "phân phối đều" in rb and "P(giữ hạng)" in rb
     assert re.search(r"xếp trên \d,\d\d, xếp dưới \d,\d\d, đồng hạng \d,\d\d", rb)
     assert not ENGLISH.search(rb) and "│  90,43 │" in rb
+
+
+def test_a_refused_set_value_names_the_set_not_the_units_file() -> None:
+    """A --set value its input refuses (0,5 for a count) is exit 1 naming --set and the value as
+    typed, not the unit's stored file nor a Decimal's repr."""
+    r = run("simulate", "so-tai-chinh", "--set", "1.5.1=0,5")
+    assert r.exit_code == 1, r.output
+    assert "--set" in r.output and "1.5.1.count=0.5" in r.output
+    assert "so-tai-chinh.yaml" not in r.output and "Decimal(" not in r.output

@@ -243,5 +243,6 @@ def whole(answer: Mapping[str, Any], name: str) -> int:
     """A whole-number input, 0 or more."""
     v = get(answer, name)
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise AnswerError(name, f"expected a whole number >= 0, got {v!r}")
+        shown = str(v) if isinstance(v, Decimal) else repr(v)  # 0.5, not Decimal('0.5')
+        raise AnswerError(name, f"expected a whole number >= 0, got {shown}")
     return v
