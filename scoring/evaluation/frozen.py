@@ -157,7 +157,9 @@ def _walk(t: FrozenTrace, hit: Any, leaf: Any, node: Any, other: Any) -> list[An
                 found = book.get((leaf_no, o))
                 if found is not None and found[0] is not o and _same_digits(found[0][2], o[2]):
                     # the same outcome from a later batch (the engine's memo cleared): this one
-                    # is found by identity from now on
+                    # is found by identity from now on, and the earlier one's entry goes (it
+                    # would keep that outcome alive and the book growing run after run)
+                    book.pop((leaf_no, id(found[0])), None)
                     found = book[(leaf_no, o)] = (o, *found[1:])
                 if found is not None and found[0] is o:
                     book[(leaf_no, id(o))] = found
