@@ -112,7 +112,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([PARINDEX, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-def _say(_msg: str) -> None:
+def _say(_step: str, _figures: dict[str, Any]) -> None:
     pass
 
 
