@@ -288,6 +288,6 @@ def test_cli_survey_import_refuses_merges_and_replaces(tmp_path: Path) -> None:
     part = tmp_path / "part.yaml"
     part.write_text("units:\n  a: {'1.5': {score: 5, reason: Đủ}}\n", encoding="utf-8")
     r = run("--db", db, "survey", "import", CID, str(part), "--council")
-    assert r.exit_code == 0 and "1 unit(s) updated (others kept)" in r.output
+    assert r.exit_code == 0 and "cập nhật 1 đơn vị (giữ nguyên các đơn vị khác)" in r.output
     r = run("--db", db, "survey", "import", CID, str(part), "--council", "--replace")
-    assert r.exit_code == 0 and "replacing all others" in r.output
+    assert r.exit_code == 0 and "thay thế kết quả của mọi đơn vị khác" in r.output

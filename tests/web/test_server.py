@@ -206,14 +206,13 @@ def test_account_cli(tmp_path: Path) -> None:
     )
     assert r.exit_code == 1 and "at least" in r.output
     listing = run(cli, ["--db", db, "user", "list"])
-    assert listing.output.split() == [
+    # one line a person, in columns: username, role in Vietnamese, unit, state, name
+    assert re.split(r"\s{2,}", listing.output.strip()) == [
         "nguyen.van.a",
-        "officer",
+        "cán bộ đơn vị",
         OWN,
-        "active",
-        "Nguyễn",
-        "Văn",
-        "A",
+        "đang hoạt động",
+        "Nguyễn Văn A",
     ]
     assert "một-mật-khẩu" not in listing.output
 
