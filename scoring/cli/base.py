@@ -307,7 +307,13 @@ def print_trace(
             details.append(
                 f"{t('inputs')} "
                 + texts.inputs(
-                    s["inputs"], s.get("kind"), tz, places or 2, index=index, node=s["node"]
+                    s["inputs"],
+                    s.get("kind"),
+                    tz,
+                    places or 2,
+                    index=index,
+                    node=s["node"],
+                    group=doc.get("group"),
                 )
             )
         if s["self_score"] is not None:

@@ -169,10 +169,18 @@ def answer(
     return shown.value(v, lang(), tz, places, index=index, node=node, name=name)
 
 
-def input_label(kind: str | None, name: str) -> str:
-    """An input's label from the rule-kind registry ("Ngày hoàn thành"), else the label of a
-    value a rule works out ("Số ngày trễ"), else the name."""
-    return shown.input_label(kind, name, lang())
+def input_label(
+    kind: str | None,
+    name: str,
+    *,
+    index: Index | None = None,
+    node: str = "",
+    group: str | None = None,
+) -> str:
+    """An input's label: the leaf's own words for it (with the ``index``), else the rule-kind
+    registry's ("Ngày hoàn thành"), else the label of a value a rule works out ("Số ngày
+    trễ"), else the name."""
+    return shown.input_label(kind, name, lang(), index=index, node=node, group=group)
 
 
 def inputs(
@@ -183,9 +191,10 @@ def inputs(
     *,
     index: Index | None = None,
     node: str = "",
+    group: str | None = None,
 ) -> str:
-    """A step's inputs as ``label: value`` pairs for people (not JSON); with the ``index``, a
-    level of ``node`` reads as its label."""
+    """A step's inputs as ``label: value`` pairs for people (not JSON); with the ``index``,
+    each input in leaf ``node``'s own words (of ``group``'s tree) and a level by its label."""
     parts = []
     for k, v in values.items():
         text = (
@@ -193,7 +202,7 @@ def inputs(
             if isinstance(v, dict | list)
             else answer(v, index, node, k, tz, places)
         )
-        parts.append(f"{input_label(kind, k)}: {text}")
+        parts.append(f"{input_label(kind, k, index=index, node=node, group=group)}: {text}")
     return "; ".join(parts)
 
 

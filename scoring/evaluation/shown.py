@@ -72,14 +72,25 @@ def kind(code: str | None, lang: str = "vi") -> str:
     return (h.label_en or h.label_vi) if lang == "en" else h.label_vi
 
 
-def input_label(kind: str | None, name: str, lang: str = "vi") -> str:
-    """An input's label from the rule-kind registry ("Ngày hoàn thành"), else the label of a
-    value a rule works out ("Số ngày trễ"), else the name. Without a ``kind`` (a proposed
-    change), the first kind that reads ``name``."""
+def input_label(
+    kind: str | None,
+    name: str,
+    lang: str = "vi",
+    *,
+    index: Index | None = None,
+    node: str = "",
+    group: str | None = None,
+) -> str:
+    """An input's label: with the ``index``, leaf ``node``'s own words for it (``inputs:`` in
+    criteria.yaml, in ``group``'s tree), else the rule-kind registry's ("Ngày hoàn thành"),
+    else the label of a value a rule works out ("Số ngày trễ"), else the name. Without a
+    ``kind`` (a proposed change), the first kind that reads ``name``."""
     h = HANDLERS.get(kind or "")
     spec = h.inputs.get(name) if h is not None else None
     if kind is None:
         spec = next((k.inputs[name] for k in HANDLERS.values() if name in k.inputs), None)
+    if index is not None and node:
+        spec = index.input_spec(node, name, group) or spec
     if spec is not None:
         return (spec.label_en or spec.label_vi) if lang == "en" else spec.label_vi
     return _pick(DERIVED[name], lang) if name in DERIVED else name

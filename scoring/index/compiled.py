@@ -15,7 +15,7 @@ from typing import Any
 from scoring.errors import IndexDefinitionError, Location, ParindexError
 from scoring.index import model as m
 from scoring.index.engine import RuleEngine
-from scoring.index.kinds import Branch, Handler, handler
+from scoring.index.kinds import Branch, Handler, Input, handler
 from scoring.sources.located import trail_for
 from scoring.sources.numbers import fmt, has_places
 from scoring.sources.yamlsrc import Source
@@ -117,6 +117,19 @@ class Index:
     def id(self) -> str:
         """The index's id (``index.id`` of ``criteria.yaml``)."""
         return self.meta.id
+
+    def input_spec(self, node: str, name: str, group: str | None = None) -> Input | None:
+        """Input ``name`` of leaf ``node`` in the leaf's own words where it gives them, else its
+        rule kind's: the leaf of ``group``'s tree (a department's 1.3.1 is not a district's),
+        else of the first group that has it; None when no such leaf reads such an input."""
+        views = list(self.groups.values())
+        if group is not None and group in self.groups:
+            views = [self.groups[group]]
+        for view in views:
+            item = view.leaves.get(node)
+            if item is not None:
+                return item.node.input_spec(name)
+        return None
 
     def level_label(self, node: str, name: str, value: object, lang: str = "vi") -> str | None:
         """The label of a level a choice input ``name`` of ``node`` (a leaf or a rule pack's

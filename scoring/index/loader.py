@@ -174,6 +174,7 @@ def _check_node(item: Item, declared_children: bool, col: Collector) -> None:
             return
         check_rule(node.rule, node.max, (*path, "rule"), col)
         _check_assessor(item, col)
+        _check_input_labels(item, col)
         return
     if node.rule is not None:
         col.add((*path, "rule"), f"node {node.id!r} has children; only leaves have a rule")
@@ -181,6 +182,7 @@ def _check_node(item: Item, declared_children: bool, col: Collector) -> None:
         ("na_allowed", node.na_allowed, False),
         ("evidence", node.evidence, None),
         ("assessed_by", node.assessed_by, "self"),
+        ("inputs", node.inputs, None),
     ):
         if value != default:
             col.add((*path, key), f"{key} applies to leaves only; node {node.id!r} has children")
@@ -188,6 +190,21 @@ def _check_node(item: Item, declared_children: bool, col: Collector) -> None:
     if total != node.max:
         ids = ", ".join(c.id for c in item.children)
         col.add((*path, "max"), f"children ({ids}) sum to {total}, but max is {node.max}")
+
+
+def _check_input_labels(item: Item, col: Collector) -> None:
+    """Every input a leaf names in its own words is one its rule reads."""
+    node = item.node
+    assert node.rule is not None
+    known = handler(node.rule).inputs
+    for name in node.inputs or {}:
+        if name not in known:
+            col.add(
+                (*item.path, "inputs", name),
+                f"rule kind {node.rule.kind} of leaf {node.id!r} reads no input {name!r}; "
+                f"it reads {', '.join(known)}",
+                suggest(name, known),
+            )
 
 
 def _check_assessor(item: Item, col: Collector) -> None:

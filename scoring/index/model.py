@@ -7,13 +7,14 @@ rule's record is its kind's (``kinds.Rule``): each kind defines the YAML of its 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, StrictBool
+from pydantic import Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
 
 from scoring.index.fields import Frozen, Id, Num, Slug, Text, Whole
-from scoring.index.kinds import Rule
+from scoring.index.kinds import Input, Rule, handler
 
 NaStrategy = Literal["exclude_and_rescale", "grant_full"]
 
@@ -29,8 +30,23 @@ class EvidenceSpec(Frozen):
     documents_en: Text | None = None
 
 
+class InputLabel(Frozen):
+    """A leaf's own words for one input of its rule ("Số hồ sơ giải quyết đúng hạn"), in place
+    of its rule kind's general label ("Tử số"); what is not given here stays the kind's."""
+
+    label_vi: Text
+    label_en: Text | None = None
+    help_vi: Text | None = None
+    help_en: Text | None = None
+
+
 class Node(Frozen):
-    """An area, criterion or sub-criterion; a node without children is a scored leaf."""
+    """An area, criterion or sub-criterion; a node without children is a scored leaf.
+
+    ``inputs`` (leaves only, optional) names the rule's inputs in the leaf's own words. It is
+    left out of the record's dump when not given, so an index that gives none keeps the
+    content hash it had before leaves could name their inputs.
+    """
 
     id: Id
     title_vi: Text
@@ -46,7 +62,32 @@ class Node(Frozen):
     scoring_en: Text | None = None
     evidence: EvidenceSpec | None = None
     rule: Rule | None = None
+    inputs: dict[str, InputLabel] | None = None
     children: list[Node] = []
+
+    @model_serializer(mode="wrap")
+    def _dump(self, next_: SerializerFunctionWrapHandler) -> Any:
+        out = next_(self)
+        if self.inputs is None and isinstance(out, dict):
+            out.pop("inputs", None)
+        return out
+
+    def input_spec(self, name: str) -> Input | None:
+        """This leaf's input ``name`` as people read it: the rule kind's declaration with the
+        leaf's own label and help where it gives them; None when its rule reads no such input."""
+        if self.rule is None:
+            return None
+        spec = handler(self.rule).inputs.get(name)
+        own = (self.inputs or {}).get(name)
+        if spec is None or own is None:
+            return spec
+        return replace(
+            spec,
+            label_vi=own.label_vi,
+            label_en=own.label_en or spec.label_en,
+            help_vi=own.help_vi or spec.help_vi,
+            help_en=own.help_en or spec.help_en,
+        )
 
 
 class ClassBand(Frozen):

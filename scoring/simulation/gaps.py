@@ -178,11 +178,11 @@ def candidates(index: Index, result: CampaignResult, unit_id: str) -> list[Candi
 
 
 def change_words(item: Item, name: str, value: Any, lang: str = "vi") -> str:
-    """One proposed change of a leaf's input as people read it: the input's label from the
-    rule-kind registry, then the value, a level by its label and never by its code
-    (``Mức độ đạt được → Đầy đủ, đúng tiến độ``)."""
+    """One proposed change of a leaf's input as people read it: the input's label (the leaf's
+    own words, else the rule-kind registry's), then the value, a level by its label and never
+    by its code (``Mức độ đạt được → Đầy đủ, đúng tiến độ``)."""
     en = lang == "en"
-    spec = item.handler.inputs.get(name) if item.handler is not None else None
+    spec = item.node.input_spec(name)
     if spec is not None:
         label = (spec.label_en or spec.label_vi) if en else spec.label_vi
     elif name == EVIDENCE:

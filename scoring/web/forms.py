@@ -74,9 +74,11 @@ def rows(index: Index, group: str) -> list[Row]:
             continue
         inputs = []
         h = handler(node.rule)
-        for name, inp in h.inputs.items():
+        for name in h.inputs:
             if name == "reason":
                 continue
+            inp = node.input_spec(name)  # the leaf's own words for it, else the kind's
+            assert inp is not None
             choices: tuple[tuple[str, str, str], ...] = ()
             if inp.type == "bool":
                 choices = (("true", "Có", "Yes"), ("false", "Không", "No"))

@@ -8,7 +8,7 @@ import pytest
 
 from scoring import load_index
 from scoring.errors import ErrorList, IndexDefinitionError, InputFileError, ParindexError
-from tests.support.indexes import index_from_text
+from tests.support.indexes import OWN_WORDS, index_from_text
 from tests.support.paths import MINI
 
 CRITERIA = (MINI / "criteria.yaml").read_text(encoding="utf-8")
@@ -276,3 +276,70 @@ def test_too_many_levels_for_the_engine_are_refused() -> None:
     with pytest.raises(ParindexError) as exc:
         index_from_text(CRITERIA.replace(old, many), PACK)
     assert "61 bands or levels; the engine allows 60" in str(exc.value)
+
+
+def test_a_leaf_names_its_inputs_in_its_own_words() -> None:
+    """A leaf's ``inputs`` replaces its kind's label where it gives one; what it does not
+    give (the help) stays the kind's; an input the leaf does not name stays the kind's."""
+    assert OWN_WORDS != CRITERIA
+    index = index_from_text(OWN_WORDS, PACK)
+    own = index.input_spec("1.2", "done_on", "department")
+    assert own is not None
+    assert (own.label_vi, own.label_en) == ("Ngày ban hành kế hoạch", "Date the plan was issued")
+    kind = index_from_text(CRITERIA, PACK).input_spec("1.2", "done_on")
+    assert kind is not None and kind.label_vi == "Ngày hoàn thành"
+    assert own.help_vi == kind.help_vi and own.help_vi  # the kind's help kept
+    other = index.input_spec("1.3", "numerator")
+    assert other is not None and other.label_vi == "Tử số"
+    assert index.input_spec("1.2", "numerator") is None  # a deadline reads no numerator
+    assert index.content_hash != index_from_text(CRITERIA, PACK).content_hash  # words count
+
+
+def test_an_index_without_own_words_keeps_its_content_hash() -> None:
+    """A leaf that names no input dumps no ``inputs`` key: the indices stored before leaves
+    could name their inputs keep their hash (the mini index's, recorded before)."""
+    from scoring.index.model import Node
+
+    node = Node.model_validate({"id": "1", "title_vi": "x", "max": 1, "rule": {"kind": "boolean"}})
+    assert "inputs" not in node.model_dump(mode="json")
+    from tests.support.indexes import mini
+
+    assert mini().content_hash == (
+        "6241fdb7213876b9c90916c67cdfdd5524880c79c08d78b48d0d21039486d28f"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message", "marker"),
+    [
+        ("done_on:\n", "done_onn:\n", "reads no input 'done_onn'", "done_onn"),
+        ("{label_vi: Ngày ban hành kế hoạch, ", "{", "required key 'label_vi'", "done_on"),
+    ],
+)
+def test_own_words_for_an_input_the_rule_does_not_read_are_refused(
+    old: str, new: str, message: str, marker: str
+) -> None:
+    """A misspelt input name is refused at its line, with the names the rule reads and a
+    "did you mean"; a label without its Vietnamese is refused too."""
+    text = OWN_WORDS.replace(old, new, 1)
+    with pytest.raises(ParindexError) as exc:
+        index_from_text(text, PACK)
+    errors = _errors(exc.value)
+    hits = [e for e in errors if message in str(e)]
+    assert hits, [str(e) for e in errors]
+    assert hits[0].location.line == _line_of(text, marker)
+    if "done_onn" in new:
+        assert hits[0].suggestion == "done_on"
+        assert "it reads done_on" in str(hits[0])
+
+
+def test_only_leaves_name_inputs() -> None:
+    """``inputs`` on a node with children is refused, like the other leaf-only keys."""
+    text = CRITERIA.replace('      - id: "1.2"', '      - id: "1.2"', 1)
+    lines = text.splitlines()
+    area = next(i for i, line in enumerate(lines) if line.strip() == "children:")
+    indent = lines[area][: len(lines[area]) - len(lines[area].lstrip())]
+    lines.insert(area, f"{indent}inputs: {{value: {{label_vi: Có}}}}")
+    with pytest.raises(ParindexError) as exc:
+        index_from_text("\n".join(lines) + "\n", PACK)
+    assert any("inputs applies to leaves only" in str(e) for e in _errors(exc.value))

@@ -41,6 +41,21 @@ def mini() -> Index:
     return compiled(MINI / "criteria.yaml", MINI / "rules")
 
 
+# the mini index with its leaf 1.2 naming its rule's input in its own words (``inputs:``)
+OWN_WORDS = (
+    (MINI / "criteria.yaml")
+    .read_text(encoding="utf-8")
+    .replace(
+        "        rule: {kind: deadline, due: 2018-01-31,",
+        "        inputs:\n"
+        "          done_on:\n"
+        "            {label_vi: Ngày ban hành kế hoạch, label_en: Date the plan was issued}\n"
+        "        rule: {kind: deadline, due: 2018-01-31,",
+        1,
+    )
+)
+
+
 def index_from_text(criteria: str, pack: str | None = None) -> Index:
     """Compile an index from YAML text (written to a temporary folder)."""
     with tempfile.TemporaryDirectory() as tmp:

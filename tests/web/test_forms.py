@@ -413,3 +413,21 @@ def test_a_save_keeps_each_references_section_and_page(tmp_path: Path) -> None:
         "226/BC-STC; 05/10/2018; Báo cáo CCHC quý III/2018; Phụ lục I; 13"
         in again["a:1.2.3:evidence"]
     )
+
+
+def test_the_form_reads_a_leafs_own_words_for_its_inputs() -> None:
+    """A leaf's ``inputs:`` labels its field on the form (and in the form's error labels);
+    the fields it does not name keep their kind's label."""
+    from scoring.web import forms
+    from tests.support.indexes import OWN_WORDS, index_from_text
+    from tests.support.paths import MINI
+
+    pack = (MINI / "rules" / "checks.yaml").read_text(encoding="utf-8")
+    rows = forms.rows(index_from_text(OWN_WORDS, pack), "department")
+    by_id = {r.id: r for r in rows}
+    (done_on,) = by_id["1.2"].inputs
+    assert done_on.label("vi") == "Ngày ban hành kế hoạch"
+    assert done_on.label("en") == "Date the plan was issued"
+    assert done_on.help("vi")  # the kind's help kept
+    assert [i.label("vi") for i in by_id["1.3"].inputs] == ["Tử số", "Mẫu số"]
+    assert forms.labels(rows, "vi")[forms.key("1.2", "done_on")] == "1.2 — Ngày ban hành kế hoạch"

@@ -189,7 +189,9 @@ def trace_page(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         places=shown,
         q=lambda x: q(x, shown),
         branch=lambda node, code: people_said.branch(index, node, code, lang),
-        input_label=lambda kind, name: people_said.input_label(kind, name, lang),
+        input_label=lambda kind, name, node: people_said.input_label(
+            kind, name, lang, index=index, node=node, group=row.group_id
+        ),
         input_value=lambda node, name, v: people_said.value(
             v, lang, tz, shown, index=index, node=node, name=name
         ),
