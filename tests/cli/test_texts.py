@@ -60,13 +60,16 @@ def test_explain_golden() -> None:
     assert r.exit_code == 0, r.output
     out = r.stdout
     assert "  7.3.1          2,00 / 2,00   Từ 30 đến 100: 2/2 điểm" in out
-    assert "Tử số: 62; Mẫu số: 146; Tỷ lệ (%): 42,47" in out
+    assert (  # the leaf's own words for its inputs
+        "Số TTHC có dịch vụ công trực tuyến mức độ 3, 4: 62; "
+        "Tổng số TTHC thuộc thẩm quyền: 146; Tỷ lệ (%): 42,47"
+    ) in out
     assert "  7.3.2          1,70 / 2,00   Tính theo tỷ lệ: 1,70/2 điểm" in out
     people_read(out)
     dates = run("explain", "so-tai-chinh", "1.1.1", "--campaign", str(SAMPLE)).stdout
-    assert "Ngày hoàn thành: 31/01/2018; Hạn: 31/01/2018; Số ngày trễ: 0" in dates
+    assert "Ngày ban hành kế hoạch CCHC: 31/01/2018; Hạn: 31/01/2018; Số ngày trễ: 0" in dates
     en = run("--lang", "en", "explain", "so-tai-chinh", "7.3", "--campaign", str(SAMPLE)).stdout
-    assert "From 30 to 100: 2 of 2" in en and "Numerator: 62" in en and "Từ 30" not in en
+    assert "From 30 to 100: 2 of 2" in en and "at level 3 or 4: 62" in en and "Từ 30" not in en
     exact = json.loads(
         run("explain", "so-tai-chinh", "7.3", "--campaign", str(SAMPLE), "--json").stdout
     )
@@ -82,7 +85,7 @@ def test_gaps_golden() -> None:
     assert out.startswith("so-giao-duc-va-dao-tao: 27 mục chưa đạt tối đa, mất 16,91 điểm")
     assert "  7.3.2     1,31/2,00  −0,69   Tính theo tỷ lệ: 1,31/2 điểm" in out
     assert "  3.4.1     2,00/3,00  −1,00   Từ 95 đến dưới 100: 2/3 điểm" in out
-    assert "bậc kế tiếp: Có / Không → có (+1,00)" in out
+    assert "bậc kế tiếp: Công khai TTHC đầy đủ, đúng quy định → có (+1,00)" in out
     people_read(out)
     exact = json.loads(run("gaps", "so-giao-duc-va-dao-tao", "--json").stdout)
     row = next(g for g in exact["gaps"] if g["node"] == "7.3.2")
@@ -124,7 +127,7 @@ def test_plan_golden() -> None:
     r = run("plan", "so-giao-duc-va-dao-tao", "--to", "xuat-sac")
     assert r.exit_code == 0, r.output
     out = r.stdout
-    assert "│ 3.2.2 │ Có / Không → có" in out and "+7,00" in out
+    assert "│ 3.2.2 │ Công khai TTHC đầy đủ, đúng quy định → có" in out and "+7,00" in out
     assert "  Chỉ số    83,09 → 90,09" in out and "từ 90 trở lên" in out
     people_read(out)
 

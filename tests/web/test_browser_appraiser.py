@@ -56,7 +56,7 @@ def test_the_appraisal_table_puts_the_units_figures_beside_the_points(
     rows = page.evaluate(ROWS)
     assert rows and all(r["cells"] == r["heads"] for r in rows), rows[:2]
     first = next(r for r in rows if r["id"] == "leaf-1.1.1")
-    assert "Ngày hoàn thành: 31/01/2018" in first["Số liệu tự đánh giá"], first
+    assert "Ngày ban hành kế hoạch CCHC: 31/01/2018" in first["Số liệu tự đánh giá"], first
     assert first["Điểm tối đa"] == "1,00" and first["Điểm thẩm định"] == "1,00", first
     differing = [r for r in rows if r["differs"]]
     assert differing, "the sample has self-scores that differ from the computed points"

@@ -129,8 +129,8 @@ def test_the_form_labels_fields_with_help_and_levels_without_codes(tmp_path: Pat
     store = open_copy(tmp_path)
     c = client_as(store, "canbo")
     page = c.get(UNIT).text
-    assert "Ngày hoàn thành" in page and "Ngày ban hành hoặc hoàn thành" in page
-    assert "Tử số" in page and "số hồ sơ giải quyết đúng hạn" in page
+    assert "Ngày ban hành kế hoạch CCHC" in page and "Ngày ban hành hoặc hoàn thành" in page
+    assert "Số hồ sơ giải quyết đúng hạn" in page and "Số nguyên (0 nếu không có)" in page
     assert re.search(r'<option value="true"[^>]*>Có</option>', page)
     assert not re.search(r"<option value=\"[^\"]+\"[^>]*>\w+: ", page)  # "code: label" gone
     store.close()
@@ -152,7 +152,7 @@ def test_the_appraiser_sees_figures_differences_explanations_and_names(st: Store
     page = client_as(st, "thamdinh").get(UNIT).text
     row = page[page.index('id="leaf-1.1.3"') :]
     row = row[: row.index("</tr>")]
-    assert "Giá trị:" in row  # the unit's figure for 1.1.3, labelled
+    assert "Tỷ lệ nhiệm vụ kế hoạch CCHC đã hoàn thành (%):" in row  # 1.1.3's figure, labelled
     assert "Phụ lục đã gửi bổ sung" in row and "Người canbo" in row
     assert "Người thamdinh" in row and not re.search(r"(?<!Người )thamdinh ·", row)
     assert "Vòng 1" in row
@@ -165,8 +165,9 @@ def test_english_is_english_everywhere_on_the_form(tmp_path: Path) -> None:
     c = client_as(store, "canbo")
     c.get("/lang/en")
     page = c.get(UNIT).text
-    assert "Date done" in page and "Numerator" in page and ">Yes</option>" in page
-    assert "Ngày hoàn thành" not in page and ">Có</option>" not in page
+    assert "Date the PAR plan was issued" in page and "Dossiers resolved on time" in page
+    assert ">Yes</option>" in page and "A whole number (0 if none)" in page
+    assert "Ngày ban hành kế hoạch CCHC" not in page and ">Có</option>" not in page
     store.close()
 
 
