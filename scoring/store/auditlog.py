@@ -103,7 +103,7 @@ class PeoplePage:
     page: int
     more: bool
     units: list[tuple[str, str]] = field(default_factory=list)  # (id, name), Vietnamese order
-    people: list[tuple[str, str]] = field(default_factory=list)  # (username, name)
+    people: list[tuple[str, str]] = field(default_factory=list)  # (actor, name): likewise
     actions: list[str] = field(default_factory=list)
 
 
