@@ -4,13 +4,17 @@
 computed at write time from the stored answers and the new ones: each (item, field, old,
 new), values as JSON (numbers as exact decimal strings, dates ISO). Entries written before it
 hold only the files' hashes. ``people_page`` reads one filtered page of the log with the names
-and input labels a reader needs; the web app writes the values as people write them.
+(people, units, campaigns: ``Lạng Sơn 2018``), the input labels and each entry's detail in
+words (``auditwords``) a reader needs; the web app writes the changed values as people write
+them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import ChainMap
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +25,7 @@ from scoring.index.kinds import handler
 from scoring.index.loader import Index
 from scoring.sources import clock
 from scoring.sources.text import vn_key
+from scoring.store import auditwords
 from scoring.store.db import Store
 from scoring.store.schema import AccountRow, AuditRow, CampaignRow, UnitRow
 from scoring.store.stored import index_for, stamp
@@ -67,13 +72,16 @@ class Change:
 
 @dataclass(frozen=True)
 class Entry:
-    """One audit entry as people read it."""
+    """One audit entry as people read it: who by name, the campaign and unit by name, the
+    detail in words (``auditwords.said``) and, for a save, the fields it changed."""
 
     row: AuditRow
     actor_name: str
     unit_name: str | None
     changes: list[Change] | None  # None: the entry carries no list (older saves, other actions)
     detail: dict[str, Any]
+    campaign_name: str | None = None
+    said: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ class PeoplePage:
     page: int
     more: bool
     units: list[tuple[str, str]] = field(default_factory=list)  # (id, name), Vietnamese order
-    people: list[tuple[str, str]] = field(default_factory=list)  # (username, name)
+    people: list[tuple[str, str]] = field(default_factory=list)  # (actor, name): likewise
     actions: list[str] = field(default_factory=list)
 
 
@@ -131,8 +139,39 @@ def _changes(s: Session, row: AuditRow, detail: dict[str, Any]) -> list[Change] 
     ]
 
 
-def people_page(store: Store, filters: Filters, page: int = 1) -> PeoplePage:
-    """Page ``page`` (1 is the newest) of the log narrowed by ``filters``, with names."""
+def named(index: Index, year: int) -> str:
+    """A campaign as people know it: its index's province and its year (``Lạng Sơn 2018``)."""
+    return f"{index.meta.province} {year}"
+
+
+def campaign_name(s: Session, camp: CampaignRow) -> str:
+    """``named`` for a stored campaign."""
+    return named(index_for(s, camp.index_hash), camp.year)
+
+
+def campaign_names(s: Session, cids: Iterable[str]) -> dict[str, str]:
+    """The names of the campaigns ``cids``; two that would read the same (a year's campaign
+    run twice) keep their ids beside their names."""
+    names = {}
+    for cid in dict.fromkeys(cids):
+        camp = s.get(CampaignRow, cid)
+        names[cid] = campaign_name(s, camp) if camp is not None else cid
+    twice = {n for n in names.values() if list(names.values()).count(n) > 1}
+    return {cid: f"{n} ({cid})" if n in twice else n for cid, n in names.items()}
+
+
+def _groups(s: Session, camp: CampaignRow | None) -> dict[str, tuple[str, str]]:
+    if camp is None:
+        return {}
+    index = index_for(s, camp.index_hash)
+    return {
+        g: (v.group.title_vi, v.group.title_en or v.group.title_vi) for g, v in index.groups.items()
+    }
+
+
+def people_page(store: Store, filters: Filters, page: int = 1, lang: str = "vi") -> PeoplePage:
+    """Page ``page`` (1 is the newest) of the log narrowed by ``filters``, with names and
+    each entry's detail in ``lang``'s words."""
     q = select(AuditRow)
     for column, value in (
         (AuditRow.unit_id, filters.unit),
@@ -149,32 +188,55 @@ def people_page(store: Store, filters: Filters, page: int = 1) -> PeoplePage:
         rows = list(
             s.exec(q.order_by(col(AuditRow.seq).desc()).offset((page - 1) * PAGE).limit(PAGE))
         )
-        names = {a.username: a.display_name for a in s.exec(select(AccountRow))}
+        people = {a.username: a.display_name for a in s.exec(select(AccountRow))}
+        camps = {c.id: c for c in s.exec(select(CampaignRow))}
         units: dict[str, str] = {}
-        by_campaign: dict[tuple[str, str], str] = {}
-        year = {c.id: c.year for c in s.exec(select(CampaignRow))}
-        for u in sorted(s.exec(select(UnitRow)), key=lambda u: year.get(u.campaign_id, 0)):
+        by_campaign: dict[str, dict[str, str]] = {}
+        for u in sorted(s.exec(select(UnitRow)), key=lambda u: _year(camps, u.campaign_id)):
             units[u.unit_id] = u.name  # the newest campaign's name wins
-            by_campaign[u.campaign_id, u.unit_id] = u.name
+            by_campaign.setdefault(u.campaign_id, {})[u.unit_id] = u.name
+        shown = campaign_names(s, (r.campaign_id for r in rows if r.campaign_id))
+        everyone = auditwords.Names(people, units)
+        names: dict[str | None, auditwords.Names] = {}
         entries = []
         for r in rows:
             detail = json.loads(r.detail_json)
-            unit_name = None
-            if r.unit_id:
-                unit_name = by_campaign.get((r.campaign_id or "", r.unit_id), units.get(r.unit_id))
+            if r.campaign_id not in names:
+                camp = camps.get(r.campaign_id or "")
+                names[r.campaign_id] = auditwords.Names(
+                    people,
+                    ChainMap(by_campaign.get(r.campaign_id or "", {}), units),
+                    _groups(s, camp),  # its index is compiled (cached) for its name anyway
+                    camp.time_zone if camp is not None else None,
+                )
+            n = names[r.campaign_id]
             entries.append(
-                Entry(r, names.get(r.actor, r.actor), unit_name, _changes(s, r, detail), detail)
+                Entry(
+                    r,
+                    auditwords.person(r.actor, n, lang),
+                    n.units.get(r.unit_id) if r.unit_id else None,
+                    _changes(s, r, detail),
+                    detail,
+                    shown.get(r.campaign_id) if r.campaign_id else None,
+                    auditwords.said(r.action, detail, n, lang),
+                )
             )
-        actors = sorted(set(s.exec(select(AuditRow.actor).distinct())))
+        actors = set(s.exec(select(AuditRow.actor).distinct()))
         actions = sorted(set(s.exec(select(AuditRow.action).distinct())))
+    chosen = [(a, auditwords.person(a, everyone, lang)) for a in actors]
     return PeoplePage(
         entries,
         page,
         len(rows) == PAGE,
         sorted(units.items(), key=lambda u: (vn_key(u[1]), u[0])),
-        sorted(((a, names.get(a, a)) for a in actors), key=lambda p: (vn_key(p[1]), p[0])),
+        sorted(chosen, key=lambda p: (vn_key(p[1]), p[0])),
         actions,
     )
+
+
+def _year(camps: dict[str, CampaignRow], cid: str) -> int:
+    camp = camps.get(cid)
+    return camp.year if camp is not None else 0
 
 
 # audit actions as people name them: action -> (Vietnamese, English); read by the web app's

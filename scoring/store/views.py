@@ -13,7 +13,7 @@ from sqlmodel import col, func, select
 
 from scoring.evaluation.ranking import CampaignResult
 from scoring.sources.text import vn_key
-from scoring.store import audit, publication
+from scoring.store import audit, auditwords, publication
 from scoring.store.accounts import Account
 from scoring.store.audit import ChainProblem
 from scoring.store.db import Store
@@ -151,10 +151,14 @@ def audit_page(store: Store, page: int) -> AuditPage:
 # ---- i16-forms: people's names on the appraiser's view
 
 
-def display_names(store: Store) -> dict[str, str]:
-    """Every account's display name by username, so pages name people, not their logins."""
+def display_names(store: Store, cid: str | None = None) -> dict[str, str]:
+    """Every account's display name by username, so pages name people, not their logins;
+    given a campaign, its units' names by id too (a campaign folder's explanations are
+    written by the unit itself)."""
     with store.read() as s:
-        return {a.username: a.display_name for a in s.exec(select(AccountRow))}
+        names = {u.unit_id: u.name for u in units_of(s, cid)} if cid else {}
+        names.update({a.username: a.display_name for a in s.exec(select(AccountRow))})
+        return names
 
 
 @dataclass(frozen=True)
@@ -165,18 +169,19 @@ class Publication:
     run: int
     kind: str  # publish | correction
     at: str  # ISO, UTC
-    publisher: str  # the account's display name (the actor's name if it has no account)
+    publisher: str  # the account's display name, else ``auditwords.person``'s fallback
     pending: int  # appraisal changes recorded after this run
 
 
-def publication_info(store: Store, cid: str) -> Publication | None:
+def publication_info(store: Store, cid: str, lang: str = "vi") -> Publication | None:
     """The latest published run of ``cid`` and the corrections pending since, or None
-    before the first publication."""
+    before the first publication; its publisher named in ``lang``."""
     with store.read() as s:
         run = publication.latest_run(s, cid)
         if run is None:
             return None
         account = s.get(AccountRow, run.actor)
+        people = {run.actor: account.display_name} if account is not None else {}
         pending = s.exec(
             select(func.count())
             .select_from(AppraisalRow)
@@ -189,7 +194,7 @@ def publication_info(store: Store, cid: str) -> Publication | None:
             run.id or 0,
             run.kind,
             run.at,
-            account.display_name if account is not None else run.actor,
+            auditwords.person(run.actor, auditwords.Names(people), lang),
             int(pending),
         )
 

@@ -82,3 +82,20 @@ def test_the_audit_log_comes_newest_first_a_page_at_a_time(st: Store) -> None:
     assert first.zones[CID]
     beyond = views.audit_page(st, 10_000)
     assert beyond.rows == [] and not beyond.more and beyond.page == 10_000
+
+
+def test_people_are_named_by_account_or_unit_and_a_publisher_without_account_too(
+    tmp_path: Path,
+) -> None:
+    """A campaign's names map accounts to display names and units (authors of a folder's
+    explanations) to their names; a run published by a login with no account names it as
+    the system, in the reader's language."""
+    store = open_copy(tmp_path, published=True)
+    names = views.display_names(store, CID)
+    assert names["canbo"] == "Người canbo" and names[OWN] == "Sở Tài chính"
+    assert OWN not in views.display_names(store)
+    info = views.publication_info(store, CID)
+    assert info is not None and info.publisher == "hệ thống (seed)"
+    info = views.publication_info(store, CID, "en")
+    assert info is not None and info.publisher == "system (seed)"
+    store.close()

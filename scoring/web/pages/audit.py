@@ -74,7 +74,7 @@ def audit_page(web: Web, ctx: Ctx) -> Response:
         until=_day(query.get("to", "")),
     )
     chain = views.audit_page(web.store, 1)
-    log = auditlog.people_page(web.store, filters, page)
+    log = auditlog.people_page(web.store, filters, page, ctx.lang)
     lang = ctx.lang
     keep = {k: v for k, v in query.items() if k in ("unit", "person", "action", "from", "to") and v}
     return web.page(

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.responses import JSONResponse, Response
 
 from scoring.sources.text import vn_key
-from scoring.store import campaigns, moves, publication, views, workflow
+from scoring.store import auditlog, campaigns, moves, publication, views, workflow
 from scoring.web import i18n
 from scoring.web.figures import ranking_svg, yoy_svg
 from scoring.web.pages.common import (
@@ -69,10 +69,11 @@ def campaign_page(
         "campaign.html",
         status_code,
         camp=camp,
+        name=auditlog.named(scored.index, camp.year),
         status=status,
         scores=scores,
         steps=steps,
-        published=views.publication_info(web.store, cid),
+        published=views.publication_info(web.store, cid, ctx.lang),
         errors={k: [str(e) for e in v] for k, v in scored.errors.items()},
         note=ctx.request.query_params.get("note"),
         group_names={
@@ -112,7 +113,7 @@ def ranking_page(web: Web, ctx: Ctx, cid: str) -> Response:
         camp=camp,
         report=shown,
         svgs=svgs,
-        published=views.publication_info(web.store, cid),
+        published=views.publication_info(web.store, cid, ctx.lang),
     )
 
 

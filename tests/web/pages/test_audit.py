@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import json
+import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
 
+from scoring.campaign.appraisal_files import EvidenceRef, ExplanationEntry
+from scoring.campaign.folder import read_campaign_file
+from scoring.campaign.submission import EndedUnit
+from scoring.errors import AccessError
+from scoring.index.kinds import every_input
+from scoring.sources.text import vn_key
+from scoring.store import accounts, bulk, evidence, moves, publication
+from scoring.store.appraisal import AppraisalChange, appraise, respond
+from scoring.store.auditlog import ACTIONS
+from scoring.store.campaigns import record_ended
 from scoring.store.db import Store
+from scoring.store.schema import AuditRow
+from scoring.store.workflow import CAMPAIGN_STATES, UNIT_STATES
 from scoring.web.pages.audit import shown
-from tests.support.web import CID, OWN, client_as, open_copy
+from tests.support.files import pdf
+from tests.support.paths import SAMPLES
+from tests.support.web import CID, NOW, OTHER, OWN, client_as, open_copy
 from tests.support.webforms import form
 
 
@@ -90,3 +111,229 @@ def test_every_action_the_store_records_has_a_name_for_people() -> None:
     }
     assert {"evidence.add", "unit.submit", "account.unlock"} <= written  # the scan sees them
     assert sorted(written - set(ACTIONS)) == []
+
+
+# ---------------------------------------------------------------- one campaign, every action
+
+
+def _at(day: int, month: int = 12) -> dt.datetime:
+    """A working hour (UTC) of a day of late 2018."""
+    return dt.datetime(2018, month, day, 3, tzinfo=dt.UTC)
+
+
+def _save(st: Store) -> None:
+    """The officer saves the form with one answer changed (a save with its changes)."""
+    officer = client_as(st, "canbo")
+    fields = form(officer.get(f"/c/{CID}/u/{OWN}").text, "/answers")
+    new = "false" if fields["a:1.1.2:value"] == "true" else "true"
+    r = officer.post(
+        f"/c/{CID}/u/{OWN}/answers", data=fields | {"a:1.1.2:value": new}, follow_redirects=False
+    )
+    assert r.status_code == 303
+
+
+def _accounts(st: Store) -> None:
+    """An account disabled and enabled, locked by five wrong passwords, then unlocked."""
+    accounts.set_active(st, "canbo2", False, actor="quantri", now=NOW)
+    accounts.set_active(st, "canbo2", True, actor="quantri", now=NOW)
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(AccessError):
+            accounts.sign_in(st, "canbo2", "sai-mật-khẩu", now=NOW)
+    accounts.unlock(st, "canbo2", actor="quantri", now=NOW)
+
+
+@pytest.fixture(scope="module")
+def every(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The 2018 samples' campaign run through every action the store records: the samples'
+    import, a save, files attached and removed, a late and a bulk submission, both rounds, an
+    explanation, publication and a correction, ended units, and accounts' changes."""
+    st = open_copy(tmp_path_factory.mktemp("every-action"))
+    _save(st)
+    evidence.attach(st, CID, OWN, "1.1.1", pdf(), "ke-hoach-cchc.pdf", actor="canbo", now=NOW)
+    gone, _ = evidence.attach(
+        st, CID, OWN, "1.1.1", pdf("Báo cáo 12/BC"), "bao-cao.pdf", actor="canbo", now=NOW
+    )
+    evidence.remove(st, CID, OWN, gone.id, actor="canbo", now=NOW)
+    moves.submit(st, CID, OTHER, actor="canbo2", now=_at(1))  # after the 30/11 deadline
+    plan = bulk.submit_all(st, CID, actor="quantri", now=NOW)
+    for blocked in plan.blocked:  # a unit whose answers are incomplete submits on its own
+        if blocked.state == "draft":
+            moves.submit(st, CID, blocked.unit, actor="quantri", now=NOW)
+    moves.advance_campaign(st, CID, "appraisal", actor="quantri", now=_at(5))
+    change = AppraisalChange("1.1.3", Decimal("0.5"), "Thiếu phụ lục", "thamdinh")
+    appraise(st, CID, OWN, "1", [change], actor="thamdinh", now=_at(5))
+    for target in ("appraised_1", "explanation"):
+        bulk.advance_all(st, CID, target, actor="thamdinh", now=_at(5))
+    ref = EvidenceRef(doc="15/BC-STC", date=dt.date(2018, 12, 8), title="Phụ lục kế hoạch")
+    entry = ExplanationEntry(
+        node="1.1.3", text="Phụ lục đã gửi bổ sung", evidence=[ref], author="canbo"
+    )
+    respond(st, CID, OWN, [entry], actor="canbo", now=_at(10))
+    kept = AppraisalChange("1.1.3", Decimal("0.5"), "Không chấp nhận giải trình", "thamdinh")
+    appraise(st, CID, OWN, "2", [kept], actor="thamdinh", now=_at(15))
+    for target in ("appraised_2", "final"):
+        bulk.advance_all(st, CID, target, actor="thamdinh", now=_at(15))
+    moves.advance_campaign(st, CID, "review", actor="quantri", now=_at(20))
+    publication.publish(st, CID, actor="quantri", now=_at(21))
+    fixed = AppraisalChange("1.1.3", Decimal("0"), "Phụ lục không hợp lệ", "thamdinh")
+    appraise(st, CID, OWN, "correction", [fixed], actor="thamdinh", now=_at(22))
+    publication.publish(st, CID, actor="quantri", now=_at(23), reason="Sai điểm 1.1.3")
+    spec = read_campaign_file(SAMPLES).model_copy(
+        update={
+            "ended": [EndedUnit(id="so-tai-chinh", name="Sở Tài chính", on=dt.date(2018, 6, 1))]
+        }
+    )
+    with st.transaction() as s:
+        record_ended(s, spec, "seed", "2018-12-24T03:00:00+00:00")
+    _accounts(st)
+    yield st
+    st.close()
+
+
+# the words each action's details read (at least one entry of it), in Vietnamese
+SAID = {
+    "campaign.create": "Năm 2018 · hạn tự đánh giá 30/11/2018 · hạn giải trình 12/12/2018",
+    "campaign.advance": "Đang mở → Thẩm định",
+    "campaign.publish": "Lần công bố số 1 · mã kết quả ",
+    "campaign.correction": "Lần công bố số 2 (đính chính lần số 1) · lý do: Sai điểm 1.1.3",
+    "campaign.ended": "Đơn vị đã chấm dứt: Sở Tài chính",
+    "unit.add": "Sở Tài chính · nhóm Sở, ban, ngành",
+    "unit.import": "1.1.2 — ",
+    "unit.submit": "Nộp muộn (hạn 30/11/2018)",
+    "unit.advance": "Đã nộp → Đã thẩm định vòng 1 (thao tác hàng loạt)",
+    "survey.import": "Gộp với kết quả đã lưu · cập nhật 31 đơn vị · mã SHA-256 ",
+    "council.import": "Gộp với kết quả đã lưu · cập nhật 31 đơn vị · mã SHA-256 ",
+    "appraisal.round_1": "→ 0,5 điểm · lý do: Thiếu phụ lục · người thẩm định: Người thamdinh",
+    "appraisal.round_2": "Giữ nguyên 0,5 điểm · lý do: Không chấp nhận giải trình",
+    "appraisal.round_correction": "0,5 → 0 điểm · lý do: Phụ lục không hợp lệ",
+    "explanation.add": "“Phụ lục đã gửi bổ sung” · kèm 1 tài liệu: 15/BC-STC, 08/12/2018, Phụ lục",
+    "evidence.add": "ke-hoach-cchc.pdf, ",
+    "evidence.remove": "bao-cao.pdf, mã SHA-256 ",
+    "account.create": "Tài khoản canbo — Người canbo (Cán bộ đơn vị)",
+    "account.enable": "Tài khoản canbo2 — Người canbo2",
+    "account.disable": "Tài khoản canbo2 — Người canbo2",
+    "account.lock": "Khóa đến 20/11/2018 16:15",
+    "account.unlock": "Tài khoản canbo2 — Người canbo2 · đang khóa đến 20/11/2018 16:15",
+}
+ROW = re.compile(r'<tr><td class="n">.*?</tr>', re.S)
+CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
+RAW = re.compile(
+    r"(?<![\w/.-])("
+    + "|".join(
+        map(
+            re.escape,
+            sorted({i.name for i in every_input().values()} | {"self_score", "na", "evidence"})
+            + sorted({*UNIT_STATES, *CAMPAIGN_STATES}),
+        )
+    )
+    + r")(?![\w/-])"
+)
+
+
+def _text(cell: str) -> str:
+    """A cell's text as a reader sees it (tags gone, entities read)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+
+
+def _rows(c: TestClient, query: str) -> list[list[str]]:
+    """The cells' text of each entry the log shows for ``query``."""
+    page = c.get(f"/audit?{query}")
+    assert page.status_code == 200
+    body = page.text[page.text.index("<tbody>") :]
+    return [[_text(x) for x in CELL.findall(row)] for row in ROW.findall(body)]
+
+
+def _keys(st: Store, action: str) -> set[str]:
+    """The detail keys the store wrote for ``action``'s entries."""
+    with st.read() as s:
+        rows = s.exec(select(AuditRow.detail_json).where(AuditRow.action == action))
+        return {k for d in rows for k in json.loads(d)}
+
+
+def test_the_run_records_every_action(every: Store) -> None:
+    """The run writes an entry of every action people have a name for (so the test below
+    reads them all)."""
+    with every.read() as s:
+        written = set(s.exec(select(AuditRow.action).distinct()))
+    assert sorted(set(ACTIONS) - written) == [] and set(SAID) == set(ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_each_actions_details_read_in_vietnamese_words(every: Store, action: str) -> None:
+    """Every entry of the action shows its details in words: no JSON braces or quotes, none
+    of the store's keys, no field names or state codes; the campaign by its name; the words
+    expected for the action in one of them."""
+    rows = _rows(client_as(every, "kiemtoan"), f"action={action}")
+    assert rows, action
+    keys = _keys(every, action)
+    for cells in rows:
+        detail = cells[-1]
+        assert "{" not in detail and '"' not in detail and detail, (action, detail)
+        raw = [k for k in keys if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", detail)]
+        assert not raw, (action, raw, detail)
+        assert not RAW.findall(" ".join(cells)), (action, cells)
+        assert cells[5] in ("", "Lạng Sơn 2018"), cells  # the campaign column
+    assert any(SAID[action] in cells[-1] for cells in rows), (action, [r[-1] for r in rows])
+
+
+def test_a_bulk_step_and_a_submission_on_time_say_so(every: Store) -> None:
+    """A submission in a bulk step reads on time with its deadline and marked as bulk."""
+    rows = _rows(client_as(every, "kiemtoan"), "action=unit.submit")
+    bulk_said = "Nộp đúng hạn (hạn 30/11/2018) (thao tác hàng loạt)"
+    alone = [cells[-1] for cells in rows if cells[-1] != bulk_said]
+    assert len(alone) < len(rows) // 2 and "Nộp muộn (hạn 30/11/2018)" in alone
+    assert "Nộp đúng hạn (hạn 30/11/2018)" in alone  # a unit submitting on its own
+
+
+def test_people_are_named_and_the_filter_lists_them_in_vietnamese_order(every: Store) -> None:
+    """Who acted reads as the account's display name, or "hệ thống (seed)" for the seed; the
+    person filter lists names, never the seed's login alone, in Vietnamese order."""
+    c = client_as(every, "quantri")
+    page = c.get("/audit").text
+    menu = page[page.index('name="person"') :]
+    menu = menu[: menu.index("</select>")]
+    options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', menu)
+    labels = [html.unescape(label) for _, label in options]
+    assert ("seed", "hệ thống (seed)") in options and ("canbo", "Người canbo") in options
+    assert labels == sorted(labels, key=vn_key)
+    who = {cells[3] for cells in _rows(c, "person=seed")}
+    assert who == {"hệ thống (seed)"}
+    assert {cells[3] for cells in _rows(c, "person=thamdinh")} == {"Người thamdinh"}
+
+
+def test_english_has_no_vietnamese_action_names_or_words(every: Store) -> None:
+    """With English picked, each action and its details read in English: none of the
+    Vietnamese action names or the Vietnamese words of the details."""
+    c = client_as(every, "kiemtoan")
+    c.get("/lang/en")
+    page = c.get("/audit").text
+    for action in ACTIONS:
+        page += c.get(f"/audit?action={action}").text
+    words = _text(page)
+    for vi, en in ACTIONS.values():
+        assert vi not in words and en in words, (vi, en)
+    assert "Self-assessment submitted" in words and "Late (due 30/11/2018)" in words
+    for vi in (
+        "Nộp đúng hạn",
+        "Tài khoản ",
+        "thao tác hàng loạt",
+        "Lần công bố",
+        "mã SHA-256",
+        "lý do:",
+        "người thẩm định",
+        "hệ thống (",
+        "Gộp với",
+        "Đang mở",
+        "Đã nộp",
+    ):
+        assert vi not in words, vi
+
+
+def test_the_campaign_page_is_titled_by_the_campaigns_name(every: Store) -> None:
+    """The campaign page's title and heading name the campaign (Lạng Sơn 2018), not its id."""
+    page = client_as(every, "kiemtoan").get(f"/c/{CID}").text
+    title = page[page.index("<title>") : page.index("</title>")]
+    h1 = page[page.index("<h1>") : page.index("</h1>")]
+    assert "Lạng Sơn 2018" in title and CID not in title
+    assert "Lạng Sơn 2018" in h1 and CID not in h1
+    assert "Người quantri" in page  # the publisher by name
