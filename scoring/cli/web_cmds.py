@@ -16,6 +16,7 @@ user_app = typer.Typer(help="Accounts of the web app.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
 accounts = lazy("scoring.store.accounts")
+views = lazy("scoring.store.views")
 
 
 @app.command()
@@ -60,7 +61,11 @@ def user_add(
     username: Annotated[str, typer.Argument(help="Sign-in name, e.g. nguyen.van.a")],
     role: Annotated[str, typer.Option("--role", help="officer | appraiser | auditor | admin")],
     unit: Annotated[
-        str | None, typer.Option("--unit", help="The officer's unit id, e.g. so-tai-chinh.")
+        str | None,
+        typer.Option(
+            "--unit",
+            help="The officer's unit id (one of a stored campaign's units), e.g. so-tai-chinh.",
+        ),
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="Full name, as shown.")] = None,
     password_stdin: Annotated[
@@ -79,8 +84,11 @@ def user_add(
             password = typer.prompt(t("password"), hide_input=True, confirmation_prompt=True)
         if not password:
             raise SubmissionError("no password given")
+        st = store()
+        # an officer's unit must be one of some campaign's units (as on the Accounts page)
+        known = {uid for uid, _ in views.unit_choices(st)} if unit else None
         acc = accounts.add(
-            store(),
+            st,
             username,
             role,
             password,
@@ -88,6 +96,7 @@ def user_add(
             unit=unit,
             actor=actor(),
             now=now(),
+            known_units=known,
         )
         out.print(t("account_created", user=acc.username, role=texts.role(acc.role)), markup=False)
 

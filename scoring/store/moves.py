@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from scoring.errors import WorkflowError
 from scoring.sources import clock
 from scoring.store import audit, workflow
 from scoring.store.db import Store
-from scoring.store.schema import CampaignRow, DocumentRow, UnitRow
+from scoring.store.schema import CampaignRow, DocumentRow, EvidenceFile, UnitRow
 from scoring.store.stored import bump, campaign_row, stamp, unit_row, units_of
 
 
@@ -45,7 +45,8 @@ def submit_in(
     detail: dict[str, Any] | None = None,
 ) -> UnitRow:
     """``submit`` inside the caller's transaction (``bulk`` submits many units in one);
-    ``detail`` is added to the audit entry's."""
+    ``detail`` is added to the audit entry's. The entry lists the evidence files the
+    submission freezes (item, name, SHA-256), so the audit log alone proves what was sent."""
     cid, uid = camp.id, unit.unit_id
     workflow.check_unit_move(uid, unit.state, "submitted", camp.state)
     if s.get(DocumentRow, (cid, "unit", uid)) is None:
@@ -67,9 +68,29 @@ def submit_in(
         action="unit.submit",
         campaign=cid,
         unit=uid,
-        detail={"late": late, "deadline": camp.self_assessment_due, **(detail or {})},
+        detail={
+            "late": late,
+            "deadline": camp.self_assessment_due,
+            "files": submitted_files(s, cid, uid),
+            **(detail or {}),
+        },
     )
     return unit
+
+
+def submitted_files(s: Session, cid: str, uid: str) -> list[dict[str, Any]]:
+    """The self-assessment's evidence files of unit ``uid`` as its submission audit entry
+    lists them: by item, in the order they were attached, each with its id, name and SHA-256."""
+    rows = s.exec(
+        select(EvidenceFile)
+        .where(
+            EvidenceFile.campaign_id == cid,
+            EvidenceFile.unit_id == uid,
+            EvidenceFile.stage == "answers",
+        )
+        .order_by(col(EvidenceFile.node_id), col(EvidenceFile.id))
+    )
+    return [{"id": f.id, "item": f.node_id, "name": f.name, "sha256": f.sha256} for f in rows]
 
 
 def advance_unit(

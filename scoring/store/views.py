@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from scoring.evaluation.ranking import CampaignResult
 from scoring.sources.text import vn_key
@@ -171,6 +171,7 @@ class Publication:
     at: str  # ISO, UTC
     publisher: str  # the account's display name, else ``auditwords.person``'s fallback
     pending: int  # appraisal changes recorded after this run
+    pending_units: frozenset[str] = frozenset()  # the units those changes are of
 
 
 def publication_info(store: Store, cid: str, lang: str = "vi") -> Publication | None:
@@ -182,20 +183,21 @@ def publication_info(store: Store, cid: str, lang: str = "vi") -> Publication | 
             return None
         account = s.get(AccountRow, run.actor)
         people = {run.actor: account.display_name} if account is not None else {}
-        pending = s.exec(
-            select(func.count())
-            .select_from(AppraisalRow)
-            .where(
-                AppraisalRow.campaign_id == cid,
-                col(AppraisalRow.id) > run.last_appraisal_id,
+        changed = list(
+            s.exec(
+                select(AppraisalRow.unit_id).where(
+                    AppraisalRow.campaign_id == cid,
+                    col(AppraisalRow.id) > run.last_appraisal_id,
+                )
             )
-        ).one()
+        )
         return Publication(
             run.id or 0,
             run.kind,
             run.at,
             auditwords.person(run.actor, auditwords.Names(people), lang),
-            int(pending),
+            len(changed),
+            frozenset(changed),
         )
 
 

@@ -173,6 +173,41 @@ def values_of(answers: Mapping[str, Any], lang: str) -> dict[str, str]:
     return out
 
 
+def echoed(posted: Mapping[str, str], form_rows: list[Row]) -> dict[str, str]:
+    """The posted fields as a form shown again shows them: every date that reads as one
+    (typed ISO, 2018-02-03, or with one digit, 3/2/2018) as people write it, 03/02/2018, in a
+    date field and in an evidence line; anything else (an unreadable date too) as typed."""
+    out = dict(posted)
+    for row in form_rows:
+        for inp in row.inputs:
+            name = key(row.id, inp.name)
+            if inp.type == "date" and name in out:
+                out[name] = _as_written(out[name])
+        name = key(row.id, "evidence")
+        if name in out:
+            out[name] = "\n".join(_evidence_echoed(line) for line in out[name].split("\n"))
+    return out
+
+
+def _as_written(raw: str) -> str:
+    try:
+        return date(parse_date(raw)) if raw.strip() else raw
+    except ValueError:
+        return raw
+
+
+def _evidence_echoed(line: str) -> str:
+    parts = line.split(";", 4)
+    if len(parts) < 2 or not parts[1].strip():
+        return line
+    typed = parts[1].strip()
+    shown = _as_written(typed)
+    if shown == typed:
+        return line
+    parts[1] = parts[1].replace(typed, shown, 1)  # the spaces typed around it kept
+    return ";".join(parts)
+
+
 def _evidence_line(e: Mapping[str, Any]) -> str:
     # all five parts, so a save keeps a reference's section and page (a title's own ";" is
     # written as "," to keep the columns apart)

@@ -368,6 +368,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Kỳ đánh giá này chưa công bố kết quả nào: chưa có gì để đối chiếu.",
         "This campaign has published no results yet: there is nothing to verify.",
     ),
+    # unit page
+    "pending_unit_help": (
+        "Đơn vị này có điều chỉnh thẩm định sau lần công bố gần nhất: số liệu dưới đây đã "
+        "tính điều chỉnh đó, kết quả công bố chưa bao gồm.",
+        "This unit's appraisal was changed after the last publication: the figures below "
+        "include the change, the published result does not yet.",
+    ),
 }
 
 

@@ -208,3 +208,31 @@ def test_an_uploaded_pdf_opens_and_a_refused_file_says_why_beside_the_field(
     assert page.locator("#evidence a", has_text="bao-cao.pdf").count() == 0
     shots(page, "officer-evidence-refused")
     page.context.close()
+
+
+def test_a_refused_save_keeps_the_forms_address_and_a_reload_does_not_post(
+    chromium: Any, base: str
+) -> None:
+    """After a refused save the address bar shows the form's own address (not …/answers),
+    with every value typed kept and a date typed ISO shown as 03/02/2018; reloading reads
+    the page (no post again) and the typed values come back from the browser."""
+    page = _form(chromium, base)
+    page.fill(f'input[name="{FIELD}"]', "150")
+    page.fill('input[name="a:1.1.1:done_on"]', "2018-02-03")
+    page.fill(f'textarea[name="{NOTE}"]', "Báo cáo số 15/BC-STC; 2018-02-03")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.click('#answers button[type="submit"]')
+    page.wait_for_selector("p.error[role=alert]")
+    assert page.url == base + FORM
+    assert page.input_value(f'input[name="{FIELD}"]') == "150"
+    assert page.input_value('input[name="a:1.1.1:done_on"]') == "03/02/2018"
+    assert page.input_value(f'textarea[name="{NOTE}"]') == "Báo cáo số 15/BC-STC; 03/02/2018"
+    assert posts == [base + FORM + "/answers"]
+    page.on("dialog", lambda d: d.accept())  # the unsaved-changes warning, if asked
+    page.reload()
+    page.wait_for_selector("#answers")
+    assert page.url == base + FORM and posts == [base + FORM + "/answers"]  # read, not posted
+    assert page.locator("p.error[role=alert]").count() == 0
+    assert page.input_value(f'input[name="{FIELD}"]') == "150"  # kept by the browser
+    page.context.close()

@@ -13,7 +13,7 @@ import pytest
 
 from scoring.errors import AccessError
 from scoring.sources.text import vn_key
-from scoring.store import accounts
+from scoring.store import accounts, evidence
 from scoring.store.db import Store
 from tests.support import files
 from tests.support.browser import DESKTOP, Server, shots, signed_in
@@ -187,5 +187,68 @@ def test_an_evidence_file_opens_from_the_trace(chromium: Any, worked: str) -> No
     got = page.request.get(popup.url)
     assert got.ok and got.headers["content-type"] == "image/png"
     assert got.body() == files.png(40, 20)
+    popup.close()
+    page.context.close()
+
+
+def _one_page_pdf(text: str) -> bytes:
+    """A PDF a viewer can draw: one page with ``text`` (``files.pdf`` is only its header)."""
+    stream = f"BT /F1 24 Tf 40 100 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+# the pages the built-in PDF viewer drew (0 until the document is read, or if it cannot be)
+VIEWER_PAGES = """() => {
+  const viewer = document.querySelector("pdf-viewer");
+  const bar = viewer && viewer.shadowRoot && viewer.shadowRoot.querySelector("viewer-toolbar");
+  return bar ? bar.docLength : 0;
+}"""
+
+
+def test_a_pdf_opens_in_the_browsers_viewer_inside_its_sandbox(
+    chromium: Any, worked: str, served: tuple[str, Store]
+) -> None:
+    """A PDF evidence file, served with its sandboxing policy, still opens from the trace in
+    Chromium's own PDF viewer, which draws its page."""
+    _, st = served
+    data = _one_page_pdf("Bien ban kiem tra")
+    evidence.attach(st, CID, OWN, "1.1.3", data, "Biên bản.pdf", actor="canbo", now=NOW)
+    page = signed_in(chromium, worked, "kiemtoan", DESKTOP)
+    page.goto(f"{worked}{UNIT}/trace")
+    with page.expect_popup() as opened:
+        page.locator("#evidence a", has_text="Biên bản.pdf").click()
+    popup = opened.value
+    popup.wait_for_load_state()
+    got = page.request.get(popup.url)
+    assert got.ok and got.body() == data
+    assert got.headers["content-security-policy"].startswith("sandbox; default-src 'none'")
+    drawn = 0
+    for _ in range(100):  # the viewer is an extension frame that reads the file on its own
+        frames = [f for f in popup.frames if f.url.startswith("chrome-extension://")]
+        drawn = frames[0].evaluate(VIEWER_PAGES) if frames else 0
+        if drawn:
+            break
+        popup.wait_for_timeout(100)
+    assert drawn == 1
     popup.close()
     page.context.close()

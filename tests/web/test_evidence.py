@@ -232,3 +232,25 @@ def test_a_file_posted_to_a_form_that_takes_none_is_refused(st: Store) -> None:
     )
     assert r.status_code == 400
     assert len(_rows(st, AuditRow)) == before and _rows(st, EvidenceBlob) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "kind"),
+    [(files.pdf(), PDF_NAME, "application/pdf"), (files.png(), "ảnh.png", "image/png")],
+)
+def test_a_file_is_served_in_a_sandbox_of_its_own(
+    st: Store, data: bytes, name: str, kind: str
+) -> None:
+    """An evidence file comes with its own Content-Security-Policy: sandboxed, nothing loaded
+    from anywhere, never framed; the app's pages keep the app's policy."""
+    c = client_as(st, "canbo")
+    assert _upload(c, data, name, kind=kind).status_code == 303
+    page = c.get(UNIT)
+    (link,) = _links(page.text)
+    got = c.get(link)
+    assert got.status_code == 200 and got.headers["content-type"] == kind
+    policy = [p.strip() for p in got.headers["content-security-policy"].split(";")]
+    assert policy[0] == "sandbox" and "default-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" not in policy
+    assert not any(p.startswith("sandbox ") for p in policy)  # no allow-* eases it
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")

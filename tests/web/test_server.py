@@ -172,6 +172,9 @@ def test_account_cli(tmp_path: Path) -> None:
     and short passwords, never showing the password."""
     db = f"sqlite:///{tmp_path / 'a.db'}"
     run = CliRunner().invoke
+    # an officer belongs to a unit some campaign has (`user add` checks it)
+    seeded = run(cli, ["--db", db, "--at", "2018-11-20", "import", str(SAMPLES)])
+    assert seeded.exit_code == 0, seeded.output
     ok = run(
         cli,
         [

@@ -50,7 +50,8 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """Store the form as the unit's self-assessment (draft, campaign open). A post without
     the fields of every leaf the form shows, or without its version, changes nothing (400).
     Every refusal shows the form again with every value typed, each message beside its field;
-    after a version conflict the form takes the current version, so saving again applies it."""
+    after a version conflict (a stale version, or one that is not a version at all) the form
+    takes the current version, so saving again applies it."""
     text, parsed = unit_file(web, ctx, cid, uid)
     posted = ctx.fields()
     lang = ctx.lang
@@ -65,8 +66,9 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         values = {k: v for k, v in stored.items() if k.split(":")[1] in gone} | posted
     if refused or parsed.errors:
         return _again(web, ctx, cid, uid, values, refused, parsed.errors, 400)
-    expected = version(ctx)
     try:
+        # a version that is not digits (tampered with) is stale like any other: a conflict
+        expected = version(ctx)
         imports.import_unit(
             web.store,
             cid,
@@ -100,14 +102,16 @@ def _again(
     status: int,
 ) -> Response:
     """The unit's page again with the form as typed: the messages above it, and each field's
-    message beside it (listed above as well, named as people read the field)."""
-    named = forms.labels(rows_of(web, cid, uid), ctx.lang)
+    message beside it (listed above as well, named as people read the field); a date typed
+    ISO reads as people write it (``forms.echoed``)."""
+    form_rows = rows_of(web, cid, uid)
+    named = forms.labels(form_rows, ctx.lang)
     return unit_page(
         web,
         ctx,
         cid,
         uid,
-        values=values,
+        values=forms.echoed(values, form_rows),
         field_errors=field_errors,
         errors=messages + [f"{named.get(k, k)}: {v}" for k, v in field_errors.items()],
         dirty=True,
@@ -118,8 +122,8 @@ def _again(
 def submit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """Lock the self-assessment (draft → submitted); a refusal (someone saved meanwhile, the
     deadline passed) is shown on the unit's page, in the page's language."""
-    expected = version(ctx)
     try:
+        expected = version(ctx)  # not digits: a conflict, like a stale version
         moves.submit(
             web.store, cid, uid, actor=ctx.user.username, now=web.clock(), expected_version=expected
         )

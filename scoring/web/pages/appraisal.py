@@ -43,8 +43,11 @@ def explain(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """The unit's explanations of round-1 changes, with further evidence. A refusal (window
     closed, nothing written, someone saved meanwhile) shows the page again with the message
     beside the form and every text typed kept."""
-    expected = version(ctx)
     lang = ctx.lang
+    try:
+        expected = version(ctx)
+    except ConflictError:  # a version that is not digits is stale like any other
+        return _again(web, ctx, cid, uid, "explain", forms.say("err_conflict", lang), 409)
     entries = []
     for node_id in sorted({k[2:] for k in (ctx.form or {}) if k.startswith("e:")}):
         text = ctx.field(f"e:{node_id}").strip()
@@ -92,8 +95,11 @@ def appraise_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     """The appraiser's changes of this round, each with its reason. A change without its
     reason, a score out of range or a refusal of the store shows the page again with the
     message beside the field and every score and reason typed kept."""
-    expected = version(ctx)
     lang = ctx.lang
+    try:
+        expected = version(ctx)
+    except ConflictError:  # a version that is not digits is stale like any other
+        return _again(web, ctx, cid, uid, "appraise", forms.say("err_conflict", lang), 409)
     camp, row = campaign_or_404(web, cid), unit_or_404(web, cid, uid)
     round_ = workflow.check_round_open(uid, row.state, camp.state)
     scored = result(web, cid).unit(uid)

@@ -5,7 +5,7 @@ The upload's type is judged by the file's content in the store (``store.evidence
 its name or the browser's content type. A refused file shows the unit page again with the
 reason beside the file field and the leaf still chosen; nothing is stored. A file is served
 only through its own unit's address, to whoever may read that unit (``evidence.read``), with
-its safe name, the type found in its content and ``nosniff``.
+its safe name, the type found in its content, ``nosniff`` and a sandboxing CSP of its own.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ from scoring.web.routing import Router
 from scoring.web.site import Ctx, Web, not_found
 
 ACCEPT = ",".join(sorted({*TYPES, *(ext for ext, _ in TYPES.values()), ".jpeg"}))
+# an uploaded file is someone else's content opened at the app's origin: sandboxed (a unique
+# origin, no scripts, forms or popups), nothing loaded from anywhere, and no page may frame
+# it; an image or a PDF (drawn by the browser's own viewer) still shows
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'none'"
 
 
 def register(router: Router) -> None:
@@ -169,6 +173,7 @@ def download(web: Web, ctx: Ctx, cid: str, uid: str, fid: str) -> Response:
             "Content-Disposition": disposition(att.name),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",
+            "Content-Security-Policy": FILE_CSP,
         },
     )
 

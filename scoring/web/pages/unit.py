@@ -144,6 +144,10 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
         posted=extra.pop("posted", {}),
         form_errors=extra.pop("form_errors", {}),
         unit_errors=[str(e) for e in scored.errors.get(uid, [])],
+        published=views.publication_info(web.store, cid),
+        # a refusal answers the post (…/answers, …/appraise): the browser shows the page at
+        # the form's own address (app.js), so a reload reads it and never posts again
+        form_url=f"/c/{cid}/u/{uid}" if ctx.request.method == "POST" else None,
     )
 
 
@@ -196,4 +200,5 @@ def trace_page(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
             v, lang, tz, shown, index=index, node=node, name=name
         ),
         note=lambda text: people_said.note(text, lang, shown),
+        published=views.publication_info(web.store, cid),
     )

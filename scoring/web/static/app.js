@@ -200,7 +200,18 @@ function labelCells() {
 }
 // -- end i16-browser
 
+// A form refused by the server comes back as the answer to its post (…/answers): the page
+// marks the form's own address (data-form-url), shown instead, so a reload reads the page
+// (what was typed is kept by guard's sessionStorage) and never posts the form again.
+function formAddress() {
+  const marked = document.querySelector("[data-form-url]");
+  if (marked && window.history.replaceState) {
+    window.history.replaceState(null, "", marked.dataset.formUrl + window.location.hash);
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  formAddress();
   const live = document.getElementById("live");
   if (live) stickyRoom(live);
   labelCells();

@@ -58,3 +58,15 @@ def test_a_post_after_the_session_expired_offers_a_sign_in_back_to_the_form(st: 
     assert r.status_code == 401
     assert "Phiên đăng nhập đã hết hạn" in r.text
     assert f'href="/login?next={UNIT}"' in r.text
+
+
+def test_a_tampered_version_on_an_appraisal_is_a_conflict_beside_the_form(st: Store) -> None:
+    """An appraisal posted with a version that is not one comes back as a conflict (409): the
+    message beside the form, the scores and reasons typed kept, the current version taken."""
+    c = client_as(st, "thamdinh")
+    fields = form(c.get(UNIT).text, "/appraise")
+    typed = {"s:1.1.3": "0,5", "r:1.1.3": "Thiếu phụ lục"}
+    r = c.post(UNIT + "/appraise", data=fields | typed | {"version": "x1"})
+    assert r.status_code == 409 and "người khác đã lưu" in r.text
+    again = form(r.text, "/appraise")
+    assert {k: again[k] for k in typed} == typed and again["version"] == fields["version"]

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from scoring.campaign.appraisal_files import ExplanationEntry
 from scoring.index.kinds import every_input
-from scoring.store import moves
+from scoring.store import moves, publication
 from scoring.store.appraisal import AppraisalChange, appraise, respond
 from scoring.store.db import Store
 from scoring.store.workflow import CAMPAIGN_STATES, UNIT_STATES
@@ -236,3 +236,29 @@ def test_the_trace_page_in_english_is_english(st: Store) -> None:
     assert "Annual PAR plan" in words  # node 1.1's English title
     for vi in ("Đúng hạn", "Số ngày trễ", "đã thẩm định", "mã phiên bản", "Tổng các tiêu chí"):
         assert vi not in words, vi
+
+
+def test_a_pending_correction_shows_on_the_unit_and_trace_pages(tmp_path: Path) -> None:
+    """A correction recorded after publication and not yet published is announced on the
+    corrected unit's page and trace (as its own), on another unit's (the ranks may move),
+    to the appraiser and the unit's officer alike; once published, the note goes."""
+    st = open_copy(tmp_path, published=True)
+    try:
+        appraiser, officer = client_as(st, "thamdinh"), client_as(st, "canbo")
+        other = f"/c/{CID}/u/{OTHER}"
+        for page in (UNIT, UNIT + "/trace", other):
+            assert "pending-correction" not in appraiser.get(page).text
+        change = AppraisalChange("1.1.3", Decimal("0.25"), "Thanh tra phát hiện sai", "thamdinh")
+        appraise(st, CID, OWN, "correction", [change], actor="thamdinh", now=NOW)
+        own = "Đơn vị này có điều chỉnh thẩm định sau lần công bố gần nhất"
+        campaign_wide = "Có điều chỉnh thẩm định sau lần công bố gần nhất"
+        for c, page in ((appraiser, UNIT), (appraiser, UNIT + "/trace"), (officer, UNIT)):
+            shown = visible(c.get(page).text)
+            assert f"Đính chính chưa công bố: {own}" in shown, page
+        shown = visible(appraiser.get(other).text)
+        assert f"Đính chính chưa công bố: {campaign_wide}" in shown and own not in shown
+        publication.publish(st, CID, actor="quantri", now=NOW, reason="Đính chính 1.1.3")
+        for page in (UNIT, UNIT + "/trace", other):
+            assert "pending-correction" not in appraiser.get(page).text
+    finally:
+        st.close()
