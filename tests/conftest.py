@@ -1,21 +1,35 @@
-"""The suite's fixtures: compiled indices, stores, the mini campaign copy, ``--update-golden``.
+"""The suite's fixtures: compiled indices, stores, the mini campaign copy, ``--update-golden``;
+the ``postgresql`` and ``browser`` marks; argon2 at test cost.
 
 Fixtures only: the helpers and constants tests import live in ``tests/support/``.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from scoring import Index
+from scoring.store import accounts
 from scoring.store.db import Store, open_store
 from tests.support import indexes, postgres
 from tests.support.paths import MINI
 from tests.support.stores import NO_PG, NO_PG_REASON, PG_ENV, STORES, empty_pg_schema
+
+# argon2id at the lowest cost it accepts, unless $PARINDEX_REAL_ARGON2 is set: the default
+# parameters take a quarter of a second per hash or check on purpose, and the suite signs in
+# and creates accounts hundreds of times. The code paths are the same (argon2id hashes, the
+# dummy check for an unknown account, rehash on sign-in); only the work factor differs, and
+# tests/web/test_server.py still checks that an argon2id hash is what is stored.
+if not os.environ.get("PARINDEX_REAL_ARGON2"):
+    _cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    setattr(accounts, "_hasher", _cheap)  # noqa: B010 (a private name, on purpose and only here)
+    setattr(accounts, "_DUMMY", _cheap.hash("parindex: no such account"))  # noqa: B010
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,6 +39,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite tests/golden/*.json from the current results.",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The marks the collection hook puts on the tests (``-m postgresql``, ``-m browser``)."""
+    config.addinivalue_line("markers", "postgresql: the test talks to a PostgreSQL server")
+    config.addinivalue_line("markers", "browser: the test drives Chromium")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need a PostgreSQL server (they take ``pg_server``, or a store
+    parametrized on ``postgresql``) and those that drive Chromium, so CI selects them by what
+    they use rather than by words in their names (``-k pg`` also picks ``anh.jpg``)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pg_server" in names or "postgresql" in params.values():
+            item.add_marker(pytest.mark.postgresql)
+        if "chromium" in names:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
