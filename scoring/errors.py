@@ -13,7 +13,9 @@ Hierarchy::
     └── EngineError               the rule engine misbehaved (a bug, never the user's input)
 
 The CLI turns ``ParindexError`` into a message and exit code 1, except ``EngineError``
-which is a bug (exit 3). ``suggest`` finds the "did you mean" of a misspelt id, and
+which is a bug (exit 3). An error a person may meet in the web app carries its Vietnamese
+words too (``vi=``): ``text(lang)`` and ``reason(lang)`` say it in the reader's language, while
+``str()`` and ``message`` stay English for logs, the CLI and ``--json``. ``suggest`` finds the "did you mean" of a misspelt id, and
 ``unknown_id`` makes the one error for an id looked up and not found.
 """
 
@@ -47,22 +49,42 @@ class ParindexError(Exception):
     """Root of every error parindex raises on purpose."""
 
     def __init__(
-        self, message: str, location: Location | None = None, suggestion: str | None = None
+        self,
+        message: str,
+        location: Location | None = None,
+        suggestion: str | None = None,
+        *,
+        vi: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location or Location()
         self.suggestion = suggestion
+        self.vi = vi
 
-    def __str__(self) -> str:
+    def reason(self, lang: str = "vi") -> str:
+        """The message alone, in ``lang`` (vi or en), with its "did you mean": Vietnamese where
+        the raiser gave its words (``vi=``), English otherwise."""
+        if lang == "vi" and self.vi:
+            text = self.vi
+            if self.suggestion:
+                text += f" (có phải là {self.suggestion!r}?)"
+            return text
+        text = self.message
+        if self.suggestion:
+            text += f" (did you mean {self.suggestion!r}?)"
+        return text
+
+    def text(self, lang: str = "vi") -> str:
+        """Where and what, in ``lang``: ``file:line: trail ==> reason``."""
         loc = self.location
         text = f"{loc.prefix()}: "
         if loc.trail:
             text += " ==> ".join(loc.trail) + " ==> "
-        text += self.message
-        if self.suggestion:
-            text += f" (did you mean {self.suggestion!r}?)"
-        return text
+        return text + self.reason(lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class InputFileError(ParindexError):
@@ -103,10 +125,16 @@ class ErrorList(ParindexError):
     def __init__(self, errors: Iterable[ParindexError]) -> None:
         self.errors = list(errors)
         first = self.errors[0]
-        super().__init__(first.message, first.location, first.suggestion)
+        super().__init__(first.message, first.location, first.suggestion, vi=first.vi)
+
+    def reason(self, lang: str = "vi") -> str:
+        return "; ".join(e.reason(lang) for e in self.errors)
+
+    def text(self, lang: str = "vi") -> str:
+        return "\n".join(e.text(lang) for e in self.errors)
 
     def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+        return self.text("en")
 
     @staticmethod
     def of(errors: Iterable[ParindexError]) -> ParindexError:
@@ -129,12 +157,18 @@ def unknown_id(
     known: Iterable[str],
     where: str = "",
     location: Location | None = None,
+    *,
+    vi: tuple[str, str] | None = None,
 ) -> SubmissionError:
     """The error for an id looked up and not found among ``known``, naming the closest one.
 
     Every "no unit X (did you mean …)" of parindex is made here, for units, campaigns and
     nodes alike: ``unknown_id("no unit", "so-tai-chnh", ids, "in campaign 'langson-2019'")``
     reads ``no unit 'so-tai-chnh' in campaign 'langson-2019' (did you mean 'so-tai-chinh'?)``.
+    ``vi`` gives the same two parts in Vietnamese, ``("không có đơn vị", "trong đợt …")``.
     """
     message = f"{what} {key!r}" + (f" {where}" if where else "")
-    return SubmissionError(message, location, suggest(str(key), known))
+    said = None
+    if vi is not None:
+        said = f"{vi[0]} {key!r}" + (f" {vi[1]}" if vi[1] else "")
+    return SubmissionError(message, location, suggest(str(key), known), vi=said)
