@@ -15,8 +15,9 @@ Hierarchy::
 The CLI turns ``ParindexError`` into a message and exit code 1, except ``EngineError``
 which is a bug (exit 3). An error a person may meet in the web app carries its Vietnamese
 words too (``vi=``): ``text(lang)`` and ``reason(lang)`` say it in the reader's language, while
-``str()`` and ``message`` stay English for logs, the CLI and ``--json``. ``suggest`` finds the "did you mean" of a misspelt id, and
-``unknown_id`` makes the one error for an id looked up and not found.
+``str()`` and ``message`` stay English for logs, the CLI and ``--json``. ``suggest`` finds the
+"did you mean" of a misspelt id, and ``unknown_id`` makes the one error for an id looked up and
+not found.
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ ACCEPTED_EN = "Only PDF, PNG, JPEG or WebP files are accepted"
 
 class Bilingual(ParindexError):
     """An error said to people in Vietnamese (its message) and in English (``en``): the web
-    app shows it beside the field in the page's language, the CLI in Vietnamese."""
+    app shows it beside the field in the page's language (``reason(lang)``), the CLI in
+    Vietnamese (``str()``)."""
 
     def __init__(
         self,
@@ -66,16 +67,19 @@ class Bilingual(ParindexError):
         location: Location | None = None,
         suggestion: str | None = None,
     ) -> None:
-        super().__init__(vi, location, suggestion)
-        self.vi, self.en = vi, en
+        super().__init__(vi, location, suggestion, vi=vi)
+        self.en = en
 
-    def text(self, lang: str) -> str:
+    def reason(self, lang: str = "vi") -> str:
         """The reason in ``lang`` (Vietnamese unless ``en``), without the location."""
-        said = self.en if lang == "en" else self.vi
+        said = self.en if lang == "en" else self.message
         if self.suggestion:
             ask = "did you mean" if lang == "en" else "có phải là"
             said += f" ({ask} {self.suggestion}?)"
         return said
+
+    def __str__(self) -> str:
+        return self.text("vi")
 
 
 class FileRefused(Bilingual, SubmissionError):

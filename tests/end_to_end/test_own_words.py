@@ -14,7 +14,7 @@ import pytest
 from scoring.store.db import Store
 from tests.support.cli import run
 from tests.support.paths import ROOT, SAMPLES
-from tests.support.web import CID, OWN, client_as, open_copy, to_appraisal
+from tests.support.web import CID, OWN, client_as, in_appraisal, open_copy
 
 UNIT = f"/c/{CID}/u/{OWN}"  # so-tai-chinh, a department
 # the rule kinds' general labels, which no input of the samples shows any more
@@ -28,10 +28,7 @@ NUM_EN, DEN_EN = "Dossiers resolved on time", "All dossiers resolved"
 @pytest.fixture(scope="module")
 def st(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """The 2018 samples' campaign with every unit submitted and in appraisal."""
-    store = open_copy(tmp_path_factory.mktemp("own-words"))
-    to_appraisal(store)
-    yield store
-    store.close()
+    yield from in_appraisal(tmp_path_factory.mktemp("own-words"))
 
 
 def _field_label(page: str, field: str) -> str:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from scoring.sources.filetypes import FileRefused
-from scoring.store import audit, evidence, imports, moves
+from scoring.store import audit, evidence, moves
 from scoring.store.appraisal import AppraisalChange, appraise
 from scoring.store.db import Store
 from scoring.store.evidence import EvidenceClosed, EvidenceInvalid
@@ -24,13 +23,6 @@ from tests.support.stores import at
 
 CID = "mini-2018"
 NOW = at("2018-11-20")
-
-
-@pytest.fixture
-def opened(store: Store, mini_copy: Path) -> Store:
-    """The mini campaign imported: campaign open, units a, b and c drafts."""
-    assert not imports.import_folder(store, mini_copy, actor="snv", now=NOW).errors
-    return store
 
 
 def _entries(st: Store, action: str) -> list[AuditRow]:

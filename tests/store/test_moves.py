@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from sqlmodel import select
 
-from scoring.store import audit, bulk, evidence, imports, moves
+from scoring.store import audit, bulk, evidence, moves
 from scoring.store.db import Store
 from scoring.store.schema import AuditRow
 from tests.support import files
@@ -16,13 +14,6 @@ from tests.support.stores import at
 
 CID = "mini-2018"
 NOW = at("2018-11-20")
-
-
-@pytest.fixture
-def opened(store: Store, mini_copy: Path) -> Store:
-    """The mini campaign imported: campaign open, units a, b and c drafts."""
-    assert not imports.import_folder(store, mini_copy, actor="snv", now=NOW).errors
-    return store
 
 
 def _submit_details(st: Store) -> dict[str, dict[str, object]]:

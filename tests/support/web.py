@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,15 @@ def to_appraisal(st: Store) -> None:
     for uid in units:
         moves.submit(st, CID, uid, actor="seed", now=NOW)
     moves.advance_campaign(st, CID, "appraisal", actor="seed", now=NOW)
+
+
+def in_appraisal(folder: Path) -> Iterator[Store]:
+    """A fixture's body: the 2018 samples' store in ``folder``, every unit submitted and the
+    campaign in appraisal; closed when the fixture ends."""
+    store = open_copy(folder)
+    to_appraisal(store)
+    yield store
+    store.close()
 
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

@@ -137,7 +137,7 @@ def refused_page(
 ) -> Response:
     """The unit page again with the reason a change of its files was refused, beside the
     field it came from (409 when the files cannot change now, else 400)."""
-    ctx.request.state.evidence_refused = {"stage": stage, "node": node, "why": exc.text(ctx.lang)}
+    ctx.request.state.evidence_refused = {"stage": stage, "node": node, "why": exc.reason(ctx.lang)}
     status = 409 if isinstance(exc, EvidenceClosed) else 400
     return unit_page(web, ctx, cid, uid, status=status)
 

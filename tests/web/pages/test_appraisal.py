@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from scoring.store.db import Store
 from scoring.web import create_app
-from tests.support.web import CID, NOW, OWN, client_as, open_copy, to_appraisal
+from tests.support.web import CID, NOW, OWN, client_as, in_appraisal
 from tests.support.webforms import form
 
 UNIT = f"/c/{CID}/u/{OWN}"
@@ -19,10 +19,7 @@ UNIT = f"/c/{CID}/u/{OWN}"
 @pytest.fixture(scope="module")
 def st(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """The campaign in appraisal, every unit submitted."""
-    store = open_copy(tmp_path_factory.mktemp("appraisal-pages"))
-    to_appraisal(store)
-    yield store
-    store.close()
+    yield from in_appraisal(tmp_path_factory.mktemp("appraisal-pages"))
 
 
 def test_a_change_without_its_reason_keeps_every_value_typed(st: Store) -> None:

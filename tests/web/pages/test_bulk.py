@@ -11,17 +11,14 @@ from sqlmodel import select
 from scoring.store import moves
 from scoring.store.db import Store
 from scoring.store.schema import AuditRow, CampaignRow, UnitRow
-from tests.support.web import CID, NOW, OTHER, OWN, client_as, open_copy, to_appraisal
+from tests.support.web import CID, NOW, OTHER, OWN, client_as, in_appraisal
 from tests.support.webforms import form
 
 
 @pytest.fixture
 def st(tmp_path: Path) -> Iterator[Store]:
     """The 2018 samples' store with every unit submitted and the campaign in appraisal."""
-    store = open_copy(tmp_path)
-    to_appraisal(store)
-    yield store
-    store.close()
+    yield from in_appraisal(tmp_path)
 
 
 def _states(st: Store) -> dict[str, str]:
