@@ -2,7 +2,8 @@
 
 The same library calls as the web app's upload (``store.evidence``): the type is read from the
 file's content, the bytes are kept once per SHA-256, and each attachment is audited with its
-hash. The human output is Vietnamese, times in the campaign's zone; ``--json`` is exact, ISO.
+hash. The human output is Vietnamese (English with ``--lang en``), times in the campaign's
+zone; ``--json`` is exact, ISO.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import typer
 
 from scoring.cli.base import actor, app, campaign_zone, guard, now, out, print_json, store
 from scoring.cli.store_common import CampaignArg, JsonOpt, UnitArg
+from scoring.cli.texts import lang, t
 from scoring.sources import clock
 from scoring.sources.filetypes import MAX_BYTES, TYPES, size_text
 
 evidence_app = typer.Typer(help="Evidence files attached to a unit's items.", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
-
-STAGE_VI = {"answers": "tự đánh giá", "explanation": "giải trình"}
 
 
 @evidence_app.command("add")
@@ -52,15 +52,19 @@ def evidence_add(
             stage=stage, actor=actor(), now=now(campaign),
         )  # fmt: skip
         if not new:
-            out.print(
-                f"Tệp «{att.name}» đã được đính kèm cho tiêu chí {node}; không lưu thêm.",
-                markup=False,
-            )
+            out.print(t("ev_kept", name=att.name, node=node), markup=False)
             return
         out.print(
-            f"Đã đính kèm «{att.name}» ({TYPES[att.media_type][1]}, {size_text(att.size)}) "
-            f"vào tiêu chí {node} của đơn vị {unit} ({STAGE_VI[att.stage]}); "
-            f"SHA-256 {att.sha256}",
+            t(
+                "ev_added",
+                name=att.name,
+                kind=TYPES[att.media_type][1],
+                size=size_text(att.size, lang()),
+                node=node,
+                unit=unit,
+                stage=t(f"stage_{att.stage}"),
+                sha=att.sha256,
+            ),
             markup=False,
         )
 
@@ -86,16 +90,24 @@ def evidence_list(
             print_json([dataclasses.asdict(f) for f in found])
             return
         if not found:
-            out.print("Chưa có tệp đính kèm.", markup=False)
+            out.print(t("ev_none"), markup=False)
             return
         tz = campaign_zone(campaign)
-        out.print(f"Tài liệu kiểm chứng đính kèm — {campaign}: {len(found)} tệp", markup=False)
+        out.print(t("ev_head", campaign=campaign, n=len(found)), markup=False)
         for f in found:  # one line a file: readable in a narrow terminal, easy to grep
-            out.print(
-                f"#{f.id} {f.unit} · tiêu chí {f.node} ({STAGE_VI[f.stage]}) · «{f.name}» "
-                f"{TYPES[f.media_type][1]} {size_text(f.size)} · {f.uploader}, "
-                f"{clock.show(f.at, tz)} · SHA-256 {f.sha256[:12]}…",
-                markup=False,
+            line = t(
+                "ev_line",
+                id=f.id,
+                unit=f.unit,
+                node=f.node,
+                stage=t(f"stage_{f.stage}"),
+                name=f.name,
+                kind=TYPES[f.media_type][1],
+                size=size_text(f.size, lang()),
+                who=f.uploader,
+                at=clock.show(f.at, tz),
+                sha=f.sha256[:12],
             )
+            out.print(line, markup=False)
 
     guard(body)

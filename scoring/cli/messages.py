@@ -196,4 +196,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "account_disabled": ("Đã vô hiệu hóa tài khoản {user}.", "Account {user} disabled."),
     "account_active": ("đang hoạt động", "active"),
     "account_off": ("đã vô hiệu hóa", "disabled"),
+    # ---- bulk steps (workflow_cmds) and evidence files (evidence_cmds)
+    "bulk_plan": (
+        "Kỳ đánh giá {campaign}: {verb} {n} đơn vị.",
+        "Campaign {campaign}: {verb} {n} units.",
+    ),
+    "bulk_late": (" (nộp muộn)", " (late)"),
+    "bulk_blocked": ("{n} đơn vị không đủ điều kiện:", "Units that cannot move ({n}):"),
+    "bulk_confirm": ("Xác nhận thực hiện cho {n} đơn vị?", "Go ahead for {n} units?"),
+    "bulk_cancelled": ("Đã hủy: không có thay đổi nào.", "Cancelled: nothing was changed."),
+    "bulk_done": ("Đã {verb} {n} đơn vị.", "{verb} {n} units."),
+    "submit_will": ("sẽ nộp bản tự đánh giá của", "will submit the self-assessments of"),
+    "submit_done": ("nộp bản tự đánh giá của", "Submitted the self-assessments of"),
+    "advance_will": ("sẽ chuyển bước", "will move on"),
+    "advance_done": ("chuyển bước", "Moved on"),
+    "stage_answers": ("tự đánh giá", "self-assessment"),
+    "stage_explanation": ("giải trình", "explanation"),
+    "ev_kept": (
+        "Tệp «{name}» đã được đính kèm cho tiêu chí {node}; không lưu thêm.",
+        "File «{name}» is already attached to item {node}; nothing more stored.",
+    ),
+    "ev_added": (
+        "Đã đính kèm «{name}» ({kind}, {size}) vào tiêu chí {node} của đơn vị {unit} "
+        "({stage}); SHA-256 {sha}",
+        "Attached «{name}» ({kind}, {size}) to item {node} of unit {unit} ({stage}); SHA-256 {sha}",
+    ),
+    "ev_none": ("Chưa có tệp đính kèm.", "No files attached yet."),
+    "ev_head": (
+        "Tài liệu kiểm chứng đính kèm — {campaign}: {n} tệp",
+        "Evidence files attached — {campaign}: {n} file(s)",
+    ),
+    "ev_line": (
+        "#{id} {unit} · tiêu chí {node} ({stage}) · «{name}» {kind} {size} · {who}, {at} · "
+        "SHA-256 {sha}…",
+        "#{id} {unit} · item {node} ({stage}) · «{name}» {kind} {size} · {who}, {at} · "
+        "SHA-256 {sha}…",
+    ),
 }

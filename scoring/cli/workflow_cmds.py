@@ -15,6 +15,7 @@ import typer
 
 from scoring.cli.base import actor, app, guard, lazy, now, out, print_json, store
 from scoring.cli.store_common import CampaignArg, JsonOpt
+from scoring.cli.texts import lang, t
 from scoring.errors import WorkflowError
 
 if TYPE_CHECKING:
@@ -52,15 +53,16 @@ def plan_json(plan: Plan, done: bool) -> dict[str, Any]:
 
 
 def show_plan(plan: Plan, verb: str) -> None:
-    """The plan in Vietnamese: how many units move and which do not, each with why."""
-    out.print(f"Kỳ đánh giá {plan.campaign}: {verb} {len(plan.eligible)} đơn vị.", markup=False)
+    """The plan in the chosen language: how many units move and which do not, each with why."""
+    out.print(t("bulk_plan", campaign=plan.campaign, verb=verb, n=len(plan.eligible)), markup=False)
     for m in plan.eligible:
-        late = " (nộp muộn)" if m.late else ""
+        late = t("bulk_late") if m.late else ""
         out.print(f"  ✓ {m.name} ({m.unit}){late}", markup=False)
     if plan.blocked:
-        out.print(f"{len(plan.blocked)} đơn vị không đủ điều kiện:", markup=False)
+        out.print(t("bulk_blocked", n=len(plan.blocked)), markup=False)
         for b in plan.blocked:
-            out.print(f"  ✗ {b.name} ({b.unit}): {b.why_vi}", markup=False)
+            why = b.why_en if lang() == "en" else b.why_vi
+            out.print(f"  ✗ {b.name} ({b.unit}): {why}", markup=False)
 
 
 def confirmed(yes: bool, count: int) -> bool:
@@ -73,7 +75,7 @@ def confirmed(yes: bool, count: int) -> bool:
             "this step cannot be undone and nobody is here to confirm it: run it again "
             "with --yes (nothing was changed)"
         )
-    return typer.confirm(f"Xác nhận thực hiện cho {count} đơn vị?", default=False)
+    return typer.confirm(t("bulk_confirm", n=count), default=False)
 
 
 def run_bulk(plan_of: Any, do: Any, verb: str, done_verb: str, yes: bool, as_json: bool) -> None:
@@ -86,13 +88,13 @@ def run_bulk(plan_of: Any, do: Any, verb: str, done_verb: str, yes: bool, as_jso
             f"no unit can move from {plan.source} to {plan.target} now (nothing was changed)"
         )
     if not confirmed(yes, len(plan.eligible)):
-        out.print("Đã hủy: không có thay đổi nào.", markup=False)
+        out.print(t("bulk_cancelled"), markup=False)
         raise typer.Exit(1)
     result = do(plan.ids)
     if as_json:
         print_json(plan_json(result, True))
     else:
-        out.print(f"Đã {done_verb} {len(result.eligible)} đơn vị.", markup=False)
+        out.print(t("bulk_done", verb=done_verb, n=len(result.eligible)), markup=False)
 
 
 @app.command("submit-all")
@@ -109,8 +111,8 @@ def submit_all(campaign: CampaignArg, yes: YesOpt = False, as_json: JsonOpt = Fa
         run_bulk(
             lambda: bulk.plan_submit(st, cid, now=when),
             lambda ids: bulk.submit_all(st, cid, actor=actor(), now=when, expected=ids),
-            "sẽ nộp bản tự đánh giá của",
-            "nộp bản tự đánh giá của",
+            t("submit_will"),
+            t("submit_done"),
             yes,
             as_json,
         )
@@ -139,8 +141,8 @@ def advance_all(
         run_bulk(
             lambda: bulk.plan_advance(st, cid, to),
             lambda ids: bulk.advance_all(st, cid, to, actor=actor(), now=when, expected=ids),
-            "sẽ chuyển bước",
-            "chuyển bước",
+            t("advance_will"),
+            t("advance_done"),
             yes,
             as_json,
         )

@@ -63,3 +63,22 @@ def test_a_file_refused_by_content_exits_1_naming_it(db: str, tmp_path: Path) ->
     assert "bao-cao.pdf" in result.output and "Word/Excel" in result.output  # type: ignore[attr-defined]
     assert "Traceback" not in result.output  # type: ignore[attr-defined]
     assert "Chưa có tệp đính kèm." in run("--db", db, "evidence", "list", CID).output
+
+
+def test_add_and_list_in_english_on_lang_en(db: str, tmp_path: Path) -> None:
+    """With --lang en the same commands say it in English: the stage, the size with a decimal
+    point, no Vietnamese words left."""
+    path = tmp_path / "decision.png"
+    path.write_bytes(files.png())
+    added = run("--lang", "en", "--db", db, "--actor", "canbo", "--at", "2018-11-21",
+                "evidence", "add", CID, "a", "1.1", str(path))  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "Attached «decision.png» (PNG, 0." in added.output
+    assert "to item 1.1 of unit a (self-assessment)" in added.output
+    listed = run("--lang", "en", "--db", db, "evidence", "list", CID)
+    assert "Evidence files attached — mini-2018: 1 file(s)" in listed.output
+    assert "item 1.1 (self-assessment)" in listed.output and "21/11/2018 00:00" in listed.output
+    for word in ("tiêu chí", "tự đánh giá", "Đã đính kèm", "tệp"):
+        assert word not in added.output + listed.output
+    empty = run("--lang", "en", "--db", db, "evidence", "list", CID, "b")
+    assert "No files attached yet." in empty.output

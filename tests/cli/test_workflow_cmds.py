@@ -89,3 +89,15 @@ def test_advance_all_refuses_a_step_the_campaign_is_not_at(db: str) -> None:
     r = run("--db", db, *AT, "advance-all", CID, "--to", "appraised_1", "--yes")
     assert r.exit_code == 1
     assert "only while the campaign is appraisal (it is open)" in r.output
+
+
+def test_submit_all_in_english_on_lang_en(db: str) -> None:
+    """--lang en: the plan, the unit that cannot move and why, and what was done, in English."""
+    r = run("--lang", "en", "--db", db, *AT, "submit-all", CID, "--yes")
+    assert r.exit_code == 0, r.output
+    assert f"Campaign {CID}: will submit the self-assessments of 30 units." in r.stdout
+    assert "Units that cannot move (1):" in r.stdout
+    blocked = next(line for line in r.stdout.splitlines() if INCOMPLETE in line)
+    assert "item(s) unanswered" in blocked and "chưa" not in blocked
+    assert "Submitted the self-assessments of 30 units." in r.stdout
+    assert "đơn vị" not in r.stdout
