@@ -57,7 +57,10 @@ def appraise(
             out.print(t("round_file", round=texts.round_name(f.round), n=n), markup=False)
             return
         if unit is None or not set_:
-            raise SubmissionError("give UNIT and at least one --set NODE=POINTS, or --file")
+            raise SubmissionError(
+                "give UNIT and at least one --set NODE=POINTS, or --file",
+                vi="cần UNIT và ít nhất một --set MỤC=ĐIỂM, hoặc --file",
+            )
         changes = []
         for item in set_:
             node, _, value = item.partition("=")
@@ -65,11 +68,16 @@ def appraise(
                 score = parse_figure(value, f"--set {item}")
             except ValueError as exc:
                 raise SubmissionError(
-                    f"{exc}; expected NODE=POINTS, e.g. 1.1.1=0,5", Location("--set")
+                    f"{exc}; expected NODE=POINTS, e.g. 1.1.1=0,5",
+                    Location("--set"),
+                    vi=f"--set {item}: {value.strip()!r} không phải là điểm hợp lệ; cần MỤC=ĐIỂM, "
+                    "ví dụ 1.1.1=0,5",
                 ) from None
             if not node.strip():
                 raise SubmissionError(
-                    f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0,5", Location("--set")
+                    f"--set {item}: expected NODE=POINTS, e.g. 1.1.1=0,5",
+                    Location("--set"),
+                    vi=f"--set {item}: cần MỤC=ĐIỂM, ví dụ 1.1.1=0,5",
                 )
             changes.append(appraisal.AppraisalChange(node.strip(), score, reason, actor()))
         version = appraisal.appraise(
@@ -121,7 +129,10 @@ def respond(
             out.print(t("explanations_file", n=len(ex.units)), markup=False)
             return
         if unit is None or node is None or not text.strip():
-            raise SubmissionError("give UNIT NODE --text TEXT, or --file")
+            raise SubmissionError(
+                "give UNIT NODE --text TEXT, or --file",
+                vi="cần UNIT MỤC --text NỘI_DUNG, hoặc --file",
+            )
         entry = ExplanationEntry(
             node=node, text=text, evidence=[EvidenceRef(doc=d) for d in evidence or []]
         )

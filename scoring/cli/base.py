@@ -116,6 +116,15 @@ def say(message: str) -> None:
     err.print(message, markup=False)
 
 
+def error_line(exc: ParindexError) -> str:
+    """One error as the CLI prints it, in the chosen language: ``lỗi: file:line: …`` in
+    Vietnamese (the raiser's Vietnamese words where it gave them, ``vi=``; its English ones
+    otherwise), ``error: …`` in English."""
+    if texts.lang() == "vi":
+        return f"lỗi: {exc.text('vi')}"
+    return f"error: {exc.text('en')}"
+
+
 def _flat(exc: ParindexError) -> list[ParindexError]:
     """The single errors of ``exc``, lists within lists flattened."""
     if not isinstance(exc, ErrorList):
@@ -136,7 +145,7 @@ def guard(fn: Callable[[], T]) -> T:
     except ParindexError as exc:
         said: set[str] = set()
         for e in _flat(exc):
-            text = f"error: {e}"
+            text = error_line(e)
             if text not in said:
                 said.add(text)
                 say(text)

@@ -20,6 +20,7 @@ from scoring.cli.base import (
     campaign_of,
     campaign_zone,
     err,
+    error_line,
     guard,
     lazy,
     out,
@@ -153,7 +154,9 @@ def campaign_result(
     if is_dir(Path(campaign)):
         return _score(Path(campaign), index, rules)
     if "/" in campaign or "\\" in campaign or exists(Path(campaign)):  # a path, not an id
-        raise SubmissionError("not a campaign folder", Location(campaign))
+        raise SubmissionError(
+            "not a campaign folder", Location(campaign), vi="không phải thư mục kỳ đánh giá"
+        )
     st = store(read_only=True)
     cid = publication.campaign_id(st, campaign)
     result: CampaignResult = publication.scored(st, cid, as_published=published)[1]
@@ -166,7 +169,7 @@ def report_unscored(result: CampaignResult) -> int:
         label = f"{uid}:" if uid.endswith(" file") else f"unit {uid} was not scored:"
         err.print(label, markup=False)
         for e in errors:
-            err.print(f"  error: {e}", markup=False)
+            err.print(f"  {error_line(e)}", markup=False)
     return EXIT_FAIL if result.errors else EXIT_OK
 
 

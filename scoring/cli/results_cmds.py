@@ -191,6 +191,7 @@ def export(
         else:
             raise SubmissionError(
                 f"unknown format {suffix or output.name!r}: use .xlsx, .csv or .json",
+                vi=f"không rõ định dạng {suffix or output.name!r}: dùng .xlsx, .csv hoặc .json",
                 suggestion=suggest(suffix, [".xlsx", ".csv"]),
             )
         out.print(t("wrote", file=output), markup=False)

@@ -149,10 +149,16 @@ def robustness_cmd(
     def body() -> int:
         if not 1 <= draws <= rb.MAX_DRAWS:
             raise SubmissionError(
-                f"must be between 1 and {rb.MAX_DRAWS:,}, got {draws}", Location("--draws")
+                f"must be between 1 and {rb.MAX_DRAWS:,}, got {draws}",
+                Location("--draws"),
+                vi=f"phải từ 1 đến {rb.MAX_DRAWS:_}, nhận {draws}".replace("_", "."),
             )
         if seed < 0:
-            raise SubmissionError(f"must be 0 or more, got {seed}", Location("--seed"))
+            raise SubmissionError(
+                f"must be 0 or more, got {seed}",
+                Location("--seed"),
+                vi=f"phải từ 0 trở lên, nhận {seed}",
+            )
         spec = rb.load_uncertainty(uncertainty) if uncertainty is not None else rb.UncertaintySpec()
         result = campaign_result(campaign, index, rules, published=True)
         if unit is not None:

@@ -60,19 +60,29 @@ def simulate(
         typed = list(set_ or [])
         if load is not None:
             if scenarios is None:
-                raise SubmissionError("--load needs --scenarios FILE")
+                raise SubmissionError(
+                    "--load needs --scenarios FILE", vi="--load cần --scenarios TỆP"
+                )
             owner, saved = whatif.load_scenario(scenarios, load)
             if owner != unit:
-                raise SubmissionError(f"scenario {load!r} is for unit {owner}, not {unit}")
+                raise SubmissionError(
+                    f"scenario {load!r} is for unit {owner}, not {unit}",
+                    vi=f"kịch bản {load!r} là của đơn vị {owner}, không phải {unit}",
+                )
             typed = saved + typed
         if not typed:
-            raise SubmissionError("give at least one --set NODE=VALUE (or --load NAME)")
+            raise SubmissionError(
+                "give at least one --set NODE=VALUE (or --load NAME)",
+                vi="cần ít nhất một --set MỤC=GIÁ_TRỊ (hoặc --load TÊN)",
+            )
         result = campaign_result(campaign)
         changes = [whatif.parse_change(result.index, result, unit, x) for x in typed]
         w = whatif.simulate(result.index, result, unit, changes)
         if save is not None:
             if scenarios is None:
-                raise SubmissionError("--save needs --scenarios FILE")
+                raise SubmissionError(
+                    "--save needs --scenarios FILE", vi="--save cần --scenarios TỆP"
+                )
             whatif.save_scenario(scenarios, unit, save, changes)
         places = result.index.meta.rounding.places
         doc = whatif.summary(w, places)

@@ -18,6 +18,7 @@ from scoring.cli.base import (
     campaign_option,
     campaign_zone,
     err,
+    error_line,
     guard,
     lazy,
     now,
@@ -254,7 +255,9 @@ def import_(
 
     def body() -> int:
         if not exists(path):  # before the store is opened (and perhaps created)
-            raise InputFileError("no such file or folder", Location(str(path)))
+            raise InputFileError(
+                "no such file or folder", Location(str(path)), vi="không có tệp hay thư mục này"
+            )
         st = store()
         if is_dir(path):
             from scoring.campaign.folder import read_campaign_file
@@ -269,10 +272,13 @@ def import_(
             for uid, errors in sorted(report.errors.items()):
                 err.print(t("unit_not_imported", unit=uid), markup=False)
                 for e in errors:
-                    err.print(f"  error: {e}", markup=False)
+                    err.print(f"  {error_line(e)}", markup=False)
             return EXIT_FAIL if report.errors else EXIT_OK
         if campaign is None:
-            raise SubmissionError("importing one file needs --campaign ID")
+            raise SubmissionError(
+                "importing one file needs --campaign ID",
+                vi="nhập một tệp cần --campaign MÃ_KỲ (hoặc năm)",
+            )
         uid, text = _unit_file(st, campaign, path, unit)
         for w in imports.import_unit(
             st,
@@ -306,7 +312,10 @@ def _unit_file(st: Any, cid: str, path: Path, unit: str | None) -> tuple[str, st
 
     uf = parse_unit_file(text, str(path))[0]
     if unit is not None and unit != uf.unit:
-        raise SubmissionError(f"the file is for unit {uf.unit!r}, not {unit!r}")
+        raise SubmissionError(
+            f"the file is for unit {uf.unit!r}, not {unit!r}",
+            vi=f"tệp này là của đơn vị {uf.unit!r}, không phải {unit!r}",
+        )
     return uf.unit, text
 
 

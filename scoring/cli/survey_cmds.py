@@ -75,13 +75,16 @@ def survey_quota(
         from scoring.campaign.folder import read_campaign_file, survey_source
 
         if not is_dir(folder):
-            raise SubmissionError("not a campaign folder", Location(str(folder)))
+            raise SubmissionError(
+                "not a campaign folder", Location(str(folder)), vi="không phải thư mục kỳ đánh giá"
+            )
         spec = read_campaign_file(folder)
         found = survey_source(spec, folder)
         if found is None:
             raise SubmissionError(
                 "campaign.yaml names no survey_forms (design and forms files)",
                 Location(str(folder / "campaign.yaml")),
+                vi="campaign.yaml không khai báo survey_forms (tệp thiết kế và tệp phiếu khảo sát)",
             )
         doc = found[1].document()
         if as_json:

@@ -83,7 +83,7 @@ def user_add(
         else:
             password = typer.prompt(t("password"), hide_input=True, confirmation_prompt=True)
         if not password:
-            raise SubmissionError("no password given")
+            raise SubmissionError("no password given", vi="chưa nhập mật khẩu")
         st = store()
         # an officer's unit must be one of some campaign's units (as on the Accounts page)
         known = {uid for uid, _ in views.unit_choices(st)} if unit else None

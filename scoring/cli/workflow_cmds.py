@@ -17,6 +17,7 @@ from scoring.cli.base import actor, app, guard, lazy, now, out, print_json, stor
 from scoring.cli.store_common import CampaignArg, JsonOpt
 from scoring.cli.texts import lang, t
 from scoring.errors import WorkflowError
+from scoring.store.workflow import state_name
 
 if TYPE_CHECKING:
     from scoring.store.bulk import Plan
@@ -73,7 +74,9 @@ def confirmed(yes: bool, count: int) -> bool:
     if not interactive():
         raise WorkflowError(
             "this step cannot be undone and nobody is here to confirm it: run it again "
-            "with --yes (nothing was changed)"
+            "with --yes (nothing was changed)",
+            vi="bước này không thể hoàn tác và không có ai xác nhận: chạy lại với --yes "
+            "(chưa có gì thay đổi)",
         )
     return typer.confirm(t("bulk_confirm", n=count), default=False)
 
@@ -85,7 +88,9 @@ def run_bulk(plan_of: Any, do: Any, verb: str, done_verb: str, yes: bool, as_jso
         show_plan(plan, verb)
     if not plan.eligible:
         raise WorkflowError(
-            f"no unit can move from {plan.source} to {plan.target} now (nothing was changed)"
+            f"no unit can move from {plan.source} to {plan.target} now (nothing was changed)",
+            vi=f"không đơn vị nào chuyển được từ “{state_name(plan.source, 'vi')}” sang "
+            f"“{state_name(plan.target, 'vi')}” lúc này (chưa có gì thay đổi)",
         )
     if not confirmed(yes, len(plan.eligible)):
         out.print(t("bulk_cancelled"), markup=False)

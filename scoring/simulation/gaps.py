@@ -272,6 +272,8 @@ def load_costs(path: Path) -> Costs:
     for key, value in spec.inputs.items():
         if value < 0:
             raise SubmissionError(
-                f"cost of {key} must be >= 0, got {value}", source.locate(("inputs", key))
+                f"cost of {key} must be >= 0, got {value}",
+                source.locate(("inputs", key)),
+                vi=f"chi phí của {key} phải từ 0 trở lên, nhận {value}",
             )
     return Costs(spec.default, dict(spec.inputs))

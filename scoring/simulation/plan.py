@@ -281,16 +281,25 @@ def plan(
     ``rescore=False`` trusts the candidates' gains instead of re-scoring the unit with the
     chosen changes (for candidates whose changes are not real inputs)."""
     if unit_id in result.errors and result.unit(unit_id) is None:
-        raise SubmissionError(f"unit {unit_id!r} could not be scored, so it cannot be planned")
+        raise SubmissionError(
+            f"unit {unit_id!r} could not be scored, so it cannot be planned",
+            vi=f"đơn vị {unit_id!r} không chấm được điểm nên không lập được kế hoạch",
+        )
     me = scored_unit(result, unit_id)
     if me.max_points == 0:
-        raise SubmissionError(f"nothing in the index applies to unit {unit_id!r}; it has no index")
+        raise SubmissionError(
+            f"nothing in the index applies to unit {unit_id!r}; it has no index",
+            vi=f"không tiêu chí nào áp dụng cho đơn vị {unit_id!r}; đơn vị không có chỉ số",
+        )
     found = candidates(index, result, unit_id) if options is None else options
     cands = [c for c in found if c.gain > 0]
     priced = [costs.cost(c) for c in cands]
     for c, k in zip(cands, priced, strict=True):
         if k < 0:
-            raise SubmissionError(f"a change of {c.node} costs {fmt(k)}; costs must be >= 0")
+            raise SubmissionError(
+                f"a change of {c.node} costs {fmt(k)}; costs must be >= 0",
+                vi=f"chi phí thay đổi mục {c.node} là {fmt(k)}; chi phí phải từ 0 trở lên",
+            )
     measures = [_measures(index, me, c) for c in cands]
     ctx = _Context(index, result, me, cands, priced, measures, rescore)
     goal, alternatives = needs(index, result, me, target)

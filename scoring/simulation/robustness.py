@@ -121,10 +121,16 @@ def robustness(
     """Rank intervals of every unit of ``result`` under ``spec``; pure and reproducible."""
     if isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS:
         raise SubmissionError(
-            f"draws must be between 1 and {MAX_DRAWS:,}, got {draws}", Location("--draws")
+            f"draws must be between 1 and {MAX_DRAWS:,}, got {draws}",
+            Location("--draws"),
+            vi=f"số lần rút phải từ 1 đến {MAX_DRAWS:_}, nhận {draws}".replace("_", "."),
         )
     if isinstance(seed, bool) or seed < 0:
-        raise SubmissionError(f"seed must be a whole number >= 0, got {seed}", Location("--seed"))
+        raise SubmissionError(
+            f"seed must be a whole number >= 0, got {seed}",
+            Location("--seed"),
+            vi=f"seed phải là số nguyên từ 0 trở lên, nhận {seed}",
+        )
     idx = result.index
     # one stream per group of the index, so a group's draws do not depend on the others
     streams = dict(

@@ -101,6 +101,9 @@ def find_band(index: Index, me: UnitResult, label: str) -> tuple[int, m.ClassBan
         f"no class {label!r} in group {me.group!r} (classes: "
         + ", ".join(f"{b.id} {b.label_vi}" for b in bands)
         + ")",
+        vi=f"nhóm {me.group!r} không có xếp loại {label!r} (các xếp loại: "
+        + ", ".join(f"{b.id} {b.label_vi}" for b in bands)
+        + ")",
         suggestion=suggest(label, names),
     )
 
@@ -110,12 +113,17 @@ def _rank_options(
 ) -> tuple[Words, list[Option]]:
     meta = index.meta
     if not me.ranked or me.rank is None:
-        raise SubmissionError(f"unit {me.unit_id!r} is not ranked, so it has no rank to raise")
+        raise SubmissionError(
+            f"unit {me.unit_id!r} is not ranked, so it has no rank to raise",
+            vi=f"đơn vị {me.unit_id!r} không được xếp hạng nên không có thứ hạng để nâng",
+        )
     others = [u for u in result.groups[me.group] if u.rank is not None and u is not me]
     if not 1 <= wanted <= len(others) + 1:
         raise SubmissionError(
             f"rank {wanted} is out of range: group {me.group!r} ranks "
-            f"{len(others) + 1} units (1 to {len(others) + 1})"
+            f"{len(others) + 1} units (1 to {len(others) + 1})",
+            vi=f"hạng {wanted} nằm ngoài phạm vi: nhóm {me.group!r} xếp hạng "
+            f"{len(others) + 1} đơn vị (từ 1 đến {len(others) + 1})",
         )
     keys = sorted((rank_key(u, meta.ranking, meta.rounding.places) for u in others), reverse=True)
     if meta.ranking.tie_policy == "dense":
@@ -173,7 +181,9 @@ def needs(
         threshold = target.value
         if not ZERO <= threshold <= meta.scale:
             raise SubmissionError(
-                f"index {fmt(threshold)} is outside [0, {fmt(meta.scale)}], the index's scale"
+                f"index {fmt(threshold)} is outside [0, {fmt(meta.scale)}], the index's scale",
+                vi=f"chỉ số {figure(threshold, 'vi')} nằm ngoài thang điểm từ 0 đến "
+                f"{figure(meta.scale, 'vi')}",
             )
         vi, en = f"chỉ số từ {figure(threshold, 'vi')} trở lên", f"index ≥ {fmt(threshold)}"
     gain = points_for(at_least(threshold, places), me, meta.scale)

@@ -60,7 +60,10 @@ def parse_change(index: Index, result: CampaignResult, unit_id: str, text: str) 
     """``NODE=VALUE`` or ``NODE.input=VALUE`` (VALUE read as YAML: 12, 0.5, true, 2018-01-31)."""
     target, sep, raw = text.partition("=")
     if not sep or not target.strip():
-        raise SubmissionError(f"--set {text!r}: expected NODE=VALUE or NODE.input=VALUE")
+        raise SubmissionError(
+            f"--set {text!r}: expected NODE=VALUE or NODE.input=VALUE",
+            vi=f"--set {text!r}: cần MỤC=GIÁ_TRỊ hoặc MỤC.số_liệu=GIÁ_TRỊ",
+        )
     r = scored_unit(result, unit_id)
     view = index.groups[r.group]
     adjustments = {a.spec.id: a for a in index.adjustments if r.group in a.groups}
@@ -76,6 +79,7 @@ def parse_change(index: Index, result: CampaignResult, unit_id: str, text: str) 
     else:
         raise SubmissionError(
             f"no item {node!r} in group {r.group!r}",
+            vi=f"nhóm {r.group!r} không có mục {node!r}",
             suggestion=suggest(node, [*view.leaves, *adjustments]),
         )
     assert rule is not None
@@ -84,12 +88,15 @@ def parse_change(index: Index, result: CampaignResult, unit_id: str, text: str) 
     if not field_name:
         if len(own) != 1:
             raise SubmissionError(
-                f"{node} reads {', '.join(own)}: name one, e.g. {node}.{own[0]}={raw.strip()}"
+                f"{node} reads {', '.join(own)}: name one, e.g. {node}.{own[0]}={raw.strip()}",
+                vi=f"mục {node} có các số liệu {', '.join(own)}: hãy ghi rõ một, ví dụ "
+                f"{node}.{own[0]}={raw.strip()}",
             )
         field_name = own[0]
     if field_name not in inputs:
         raise SubmissionError(
             f"{node} has no input {field_name!r}; it reads {', '.join(inputs)}",
+            vi=f"mục {node} không có số liệu {field_name!r}; mục này có {', '.join(inputs)}",
             suggestion=suggest(field_name, inputs),
         )
     value = _typed(text, raw, handler(rule).inputs.get(field_name))
@@ -97,6 +104,7 @@ def parse_change(index: Index, result: CampaignResult, unit_id: str, text: str) 
         raise SubmissionError(
             f"{text!r}: {value!r} is not a number parindex accepts (write a finite number)",
             Location("--set"),
+            vi=f"{text!r}: {value!r} không phải là số hợp lệ (hãy ghi một số hữu hạn)",
         )
     if field_name == EVIDENCE and value is not None and not isinstance(value, list):
         value = [{"doc": str(value)}]
@@ -116,7 +124,9 @@ def _typed(text: str, raw: str, spec: Input | None) -> Any:
             return dt.date(year, month, day)
         except ValueError:
             raise SubmissionError(
-                f"{text!r}: {typed!r} is not a date (dd/mm/yyyy)", Location("--set")
+                f"{text!r}: {typed!r} is not a date (dd/mm/yyyy)",
+                Location("--set"),
+                vi=f"{text!r}: {typed!r} không phải là ngày (dd/mm/yyyy)",
             ) from None
     data, _ = load_yaml(f"v: {typed}", "--set")
     value = data["v"] if isinstance(data, dict) else None
@@ -124,7 +134,12 @@ def _typed(text: str, raw: str, spec: Input | None) -> Any:
     if number and isinstance(value, str) and not _not_finite(value):  # NaN: said below
         whole = spec is not None and spec.type == "whole"
         what = "a whole number, e.g. 12" if whole else "a number, e.g. 0,5 or 0.5"
-        raise SubmissionError(f"{text!r}: {value!r} is not {what}", Location("--set"))
+        vi_what = "số nguyên, ví dụ 12" if whole else "số, ví dụ 0,5"
+        raise SubmissionError(
+            f"{text!r}: {value!r} is not {what}",
+            Location("--set"),
+            vi=f"{text!r}: {value!r} không phải là {vi_what}",
+        )
     return value
 
 
@@ -191,7 +206,10 @@ def simulate(
     before = scored_unit(result, unit_id)
     sub = result.submissions.get(unit_id)
     if sub is None:
-        raise SubmissionError(f"unit {unit_id} has no answers to change")
+        raise SubmissionError(
+            f"unit {unit_id} has no answers to change",
+            vi=f"đơn vị {unit_id} không có số liệu tự đánh giá để thay đổi",
+        )
     try:
         ready = prepare(index, apply(sub, changes, (a.spec.id for a in index.adjustments)))
     except ParindexError as exc:
@@ -199,7 +217,9 @@ def simulate(
         first = exc.errors[0] if isinstance(exc, ErrorList) and exc.errors else exc
         typed = ", ".join(f"{c.node}.{c.field}={_as_typed(c.value)}" for c in changes)
         raise SubmissionError(
-            f"the changed answer(s) {typed} refused: {first.message}", Location("--set")
+            f"the changed answer(s) {typed} refused: {first.message}",
+            Location("--set"),
+            vi=f"giá trị thay đổi {typed} bị từ chối: {first.reason('vi')}",
         ) from None
     appraised = result.appraisals.get(unit_id, {})
     leaves = {c.node for c in changes}
@@ -248,7 +268,9 @@ def save_scenario(path: Path, unit_id: str, name: str, changes: Sequence[InputCh
         spec = _read_scenarios(path)
         if spec.unit != unit_id:
             raise SubmissionError(
-                f"{path} holds scenarios of {spec.unit}, not {unit_id}", Location(str(path))
+                f"{path} holds scenarios of {spec.unit}, not {unit_id}",
+                Location(str(path)),
+                vi=f"tệp chứa kịch bản của {spec.unit}, không phải {unit_id}",
             )
         scenarios = dict(spec.scenarios)
     scenarios[name] = [str(c) for c in changes]
@@ -266,7 +288,9 @@ def load_scenario(path: Path, name: str) -> tuple[str, list[str]]:
     spec = _read_scenarios(path)
     if name not in spec.scenarios:
         raise SubmissionError(
-            f"no scenario {name!r} in {path}", suggestion=suggest(name, spec.scenarios)
+            f"no scenario {name!r} in {path}",
+            vi=f"không có kịch bản {name!r} trong {path}",
+            suggestion=suggest(name, spec.scenarios),
         )
     return spec.unit, spec.scenarios[name]
 

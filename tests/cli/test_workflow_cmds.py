@@ -41,7 +41,7 @@ def test_submit_all_refuses_without_yes_when_nobody_can_answer(db: str) -> None:
     """Not on a terminal and without --yes: exit 1, the reason, and no unit submitted."""
     r = run("--db", db, *AT, "submit-all", CID)
     assert r.exit_code == 1
-    assert "--yes" in r.output and "nothing was changed" in r.output
+    assert "--yes" in r.output and "chưa có gì thay đổi" in r.output
     assert set(_states(db).values()) == {"draft"}
 
 

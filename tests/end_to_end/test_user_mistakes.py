@@ -49,7 +49,7 @@ def _once(output: str, fragment: str) -> None:
     """The message is there, exactly once, without a traceback or an internal error."""
     assert "Traceback" not in output and "internal error" not in output, output
     assert output.count(fragment) == 1, output
-    assert output.count("error:") == 1, output
+    assert output.count("lỗi:") == 1, output  # the CLI speaks Vietnamese unless told
 
 
 DB = ("--db", "{db}")
@@ -61,7 +61,7 @@ MISTAKES: list[tuple[tuple[str, ...], int, str]] = [
     ((*DB, "export", CID, "--output", "{tmp}/nope/x.csv"), 1, "nope does not exist"),
     ((*DB, "export", CID, "--output", "{tmp}/nope/x.json"), 1, "nope does not exist"),
     ((*DB, "export", CID, "--output", "{tmp}/a-file/x.csv"), 1, "a-file is not a folder"),
-    ((*DB, "export", CID, "--output", "{tmp}"), 1, "unknown format"),
+    ((*DB, "export", CID, "--output", "{tmp}"), 1, "không rõ định dạng"),
     ((*DB, "template", "a", "--campaign", CID, "-o", "{tmp}/nope/t.xlsx"), 1, "does not exist"),
     ((*DB, "template", "a", "--campaign", CID, "-o", "{tmp}"), 1, "is a folder"),
     ((*DB, "report", CID, "--out", "{tmp}/a-file", "--format", "html"), 1, "in the way"),
@@ -92,12 +92,12 @@ MISTAKES: list[tuple[tuple[str, ...], int, str]] = [
         "a-file is not a folder",
     ),
     # points that are not numbers
-    ((*DB, "appraise", CID, "a", "--set", "1.2=NaN", "--reason", "x"), 1, "expected NODE=POINTS"),
-    ((*DB, "appraise", CID, "a", "--set", "1.2=sNaN", "--reason", "x"), 1, "expected NODE="),
-    ((*DB, "appraise", CID, "a", "--set", "1.2=Infinity", "--reason", "x"), 1, "expected NODE"),
-    ((*DB, "appraise", CID, "a", "--set", "1.2=-inf", "--reason", "x"), 1, "expected NODE="),
-    ((*DB, "appraise", CID, "a", "--set", "1.2=abc", "--reason", "x"), 1, "expected NODE="),
-    ((*DB, "appraise", CID, "a", "--set", "=5", "--reason", "x"), 1, "expected NODE=POINTS"),
+    ((*DB, "appraise", CID, "a", "--set", "1.2=NaN", "--reason", "x"), 1, "cần MỤC=ĐIỂM"),
+    ((*DB, "appraise", CID, "a", "--set", "1.2=sNaN", "--reason", "x"), 1, "cần MỤC=ĐIỂM"),
+    ((*DB, "appraise", CID, "a", "--set", "1.2=Infinity", "--reason", "x"), 1, "cần MỤC=ĐIỂM"),
+    ((*DB, "appraise", CID, "a", "--set", "1.2=-inf", "--reason", "x"), 1, "cần MỤC=ĐIỂM"),
+    ((*DB, "appraise", CID, "a", "--set", "1.2=abc", "--reason", "x"), 1, "cần MỤC=ĐIỂM"),
+    ((*DB, "appraise", CID, "a", "--set", "=5", "--reason", "x"), 1, "cần MỤC=ĐIỂM"),
     ((*DB, "plan", "a", "-c", "{mini}", "--index", "NaN"), 1, "expected a number"),
     # a file that is not SQLite at all: refused for a read and for a write
     (("--db", "sqlite:///{tmp}/junk.db", "campaign", "status", CID), 1, "not a parindex store"),
@@ -117,7 +117,11 @@ MISTAKES: list[tuple[tuple[str, ...], int, str]] = [
     (("--db", "sqlite:///{tmp}/missing.db", "campaign", "status", CID), 1, "file does not exist"),
     (("--db", "sqlite:///{tmp}/gone/x.db", "audit", "list"), 1, "gone does not exist"),
     (("--db", "sqlite:///{tmp}", "audit", "list"), 1, "is a folder"),
-    (("--db", "sqlite:///{tmp}/new.db", "import", "{tmp}/nothing"), 1, "no such file or folder"),
+    (
+        ("--db", "sqlite:///{tmp}/new.db", "import", "{tmp}/nothing"),
+        1,
+        "không có tệp hay thư mục này",
+    ),
     (("--db", "not a url", "audit", "list"), 1, "cannot open the store"),
     (("--db", "mysql://u:pw-1234@h/x", "audit", "list"), 1, "mysql://u:***@h/x: cannot open"),
 ]
@@ -324,4 +328,18 @@ def test_guard_prints_each_error_once(capsys: pytest.CaptureFixture[str]) -> Non
         guard(body)
     assert stop.value.exit_code == 1
     lines = capsys.readouterr().err.splitlines()
-    assert lines == ["error: <input>: first", "error: <input>: second"]
+    assert lines == ["lỗi: <input>: first", "lỗi: <input>: second"]
+
+
+def test_a_mistake_is_told_in_the_users_language(place: dict[str, str]) -> None:
+    """The CLI speaks Vietnamese unless told otherwise, its errors too: the same mistake is
+    one located Vietnamese line by default and one English line with --lang en."""
+    typo = ("simulate", "a", "-c", place["mini"], "--set", "1.9.9=3")
+    vi = run(*typo)
+    assert vi.exit_code == 1
+    assert vi.output.startswith("lỗi: ") and "không có mục '1.9.9'" in vi.output, vi.output
+    assert "error:" not in vi.output and "no item" not in vi.output
+    en = run("--lang", "en", *typo)
+    assert en.exit_code == 1
+    assert en.output.startswith("error: ") and "no item '1.9.9'" in en.output, en.output
+    assert "lỗi" not in en.output

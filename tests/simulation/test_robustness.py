@@ -421,16 +421,16 @@ def test_cli_path_that_is_not_a_folder_exits_1(
     """A path that is not a campaign folder is refused without creating a store."""
     monkeypatch.chdir(tmp_path)
     r = runner.invoke(app, ["robustness", "samples/2020"])
-    assert r.exit_code == 1 and "samples/2020: not a campaign folder" in r.output
+    assert r.exit_code == 1 and "samples/2020: không phải thư mục kỳ đánh giá" in r.output
     assert not (tmp_path / "parindex.db").exists()
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--draws", "0"], "--draws: must be between 1 and 1,000,000, got 0"),
-        (["--draws", "1000001"], "must be between 1 and 1,000,000"),
-        (["--seed", "-1"], "--seed: must be 0 or more"),
+        (["--draws", "0"], "--draws: phải từ 1 đến 1.000.000, nhận 0"),
+        (["--draws", "1000001"], "phải từ 1 đến 1.000.000"),
+        (["--seed", "-1"], "--seed: phải từ 0 trở lên"),
         (["--unit", "so-y-tee"], "no scored unit 'so-y-tee'.*did you mean 'so-y-te'"),
         (["--uncertainty", "missing.yaml"], "missing.yaml: file not found"),
     ],

@@ -190,6 +190,6 @@ def test_simulate_and_gaps_from_the_cli(tmp_path: Path) -> None:
     rows = json.loads(r.stdout)["gaps"]
     assert r.exit_code == 0 and rows[0]["full"] is not None
     r = run("simulate", "so-tai-chinh", "--set", "3.4.1=5", "--campaign", str(SAMPLES))
-    assert r.exit_code == 1 and "name one" in r.output
+    assert r.exit_code == 1 and "hãy ghi rõ một" in r.output
     r = run("gaps", "so-tai-chin", "--campaign", str(SAMPLES))
     assert r.exit_code == 1 and "did you mean 'so-tai-chinh'" in r.output
