@@ -77,15 +77,46 @@ class ParindexError(Exception):
         return text
 
     def text(self, lang: str = "vi") -> str:
-        """Where and what, in ``lang``: ``file:line: trail ==> reason``."""
+        """Where and what, in ``lang``: ``file:line: trail ==> reason`` (the trail's words
+        in Vietnamese too: ``Mục(id='2.1') ==> Khóa: max``)."""
         loc = self.location
         text = f"{loc.prefix()}: "
         if loc.trail:
-            text += " ==> ".join(loc.trail) + " ==> "
+            steps = loc.trail if lang == "en" else tuple(_step_vi(s) for s in loc.trail)
+            text += " ==> ".join(steps) + " ==> "
         return text + self.reason(lang)
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+# the breadcrumb words of a trail (sources.located builds them) as Vietnamese read them
+_TRAIL_VI = {
+    "At key: ": "Khóa: ",
+    "Area(": "Lĩnh vực(",
+    "Node(": "Mục(",
+    "Group(": "Nhóm(",
+    "Class(": "Xếp loại(",
+    "Check(": "Kiểm tra(",
+    "Bonus(": "Điểm thưởng(",
+    "Penalty(": "Điểm trừ(",
+    "Unit(": "Đơn vị(",
+    "Answer(": "Mục(",
+    "Adjustment(": "Điều chỉnh(",
+    "Item(": "Phần tử(",
+}
+
+
+def _step_vi(step: str) -> str:
+    """One breadcrumb of a trail in Vietnamese (a list's place counted from 1, as people
+    count); a step of another shape as it is."""
+    place = step.removeprefix("At index ")
+    if place != step and place.isdigit():
+        return f"Phần tử thứ {int(place) + 1}"
+    for en, vi in _TRAIL_VI.items():
+        if step.startswith(en):
+            return vi + step[len(en) :]
+    return step
 
 
 class InputFileError(ParindexError):

@@ -18,6 +18,7 @@ from scoring.campaign.submission import (
 from scoring.errors import ErrorList, ParindexError, SubmissionError, suggest
 from scoring.index import model as m
 from scoring.index.kinds import MISSING, AnswerError, Prepared
+from scoring.index.kinds.base import said_value
 from scoring.index.loader import Index, Item
 from scoring.sources.numbers import encode
 
@@ -80,7 +81,9 @@ def prepare(index: Index, sub: Submission) -> Ready:
             leaves[key] = _cited(_prepare_leaf(item, ans, sub, key), ans)
         except AnswerError as exc:
             errors.append(
-                SubmissionError(str(exc), sub.locate("answer", key, exc.field), exc.suggestion)
+                SubmissionError(
+                    str(exc), sub.locate("answer", key, exc.field), exc.suggestion, vi=exc.vi
+                )
             )
         except SubmissionError as exc:
             errors.append(exc)
@@ -105,7 +108,9 @@ def prepare(index: Index, sub: Submission) -> Ready:
             adjustments[key] = _cited(adj.handler.prepare(adj.spec.rule, ans.inputs()), ans)
         except AnswerError as exc:
             errors.append(
-                SubmissionError(str(exc), sub.locate("adjustment", key, exc.field), exc.suggestion)
+                SubmissionError(
+                    str(exc), sub.locate("adjustment", key, exc.field), exc.suggestion, vi=exc.vi
+                )
             )
     warnings = _run_checks(index, sub, leaves, errors) if not errors else []
     if errors:
@@ -137,7 +142,12 @@ def _self_score_ok(ans: Answer, top: Decimal, what: str) -> None:
     v = ans.self_score
     if v is not None and not Decimal(0) <= v <= top:
         side = "below 0" if v < 0 else f"above the maximum {top}"
-        raise AnswerError("self_score", f"{what}: self_score {v} is {side}")
+        vi_side = "dưới 0" if v < 0 else f"trên điểm tối đa {said_value(top)}"
+        raise AnswerError(
+            "self_score",
+            f"{what}: self_score {v} is {side}",
+            vi=f"điểm tự chấm {said_value(v)} {vi_side}",
+        )
 
 
 def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepared:
@@ -155,7 +165,11 @@ def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepare
         )
     if ans.na:
         if not node.na_allowed:
-            raise AnswerError("na", f"item {key} does not allow a not-applicable answer")
+            raise AnswerError(
+                "na",
+                f"item {key} does not allow a not-applicable answer",
+                vi=f"mục {key} không cho phép trả lời “không áp dụng”",
+            )
         return Prepared(NA, None, {"na": True})
     assert item.handler is not None and node.rule is not None
     prepared = item.handler.prepare(node.rule, ans.inputs())

@@ -418,6 +418,8 @@ def _check(
             at = f"row {loc.line}, {where.get((loc.file, loc.line, None), '?')}"
             at += "" if name == "id" else f", {name!r}"
             located = Location(loc.file, loc.line, loc.column)
-            out.append(SubmissionError(f"{at}: {e.message}", located, e.suggestion))
+            at_vi = "dòng" + at.removeprefix("row").replace(", leaf ", ", mục ", 1)
+            said = f"{at_vi}: {e.vi}" if e.vi else None
+            out.append(SubmissionError(f"{at}: {e.message}", located, e.suggestion, vi=said))
         return out
     return []

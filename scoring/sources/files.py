@@ -38,11 +38,20 @@ def check_target(path: Path) -> None:
     """Refuse a target that cannot be a file: a folder in its place, or no folder to hold it."""
     where = Location(str(path))
     if _kind(path) == stat.S_IFDIR:
-        raise InputFileError("is a folder: give the name of a file to write", where)
+        raise InputFileError(
+            "is a folder: give the name of a file to write",
+            where,
+            vi="đây là thư mục: hãy ghi tên một tệp để ghi ra",
+        )
     parent = path.parent
     if _kind(parent) != stat.S_IFDIR:
         what = "is not a folder" if _kind(parent) is not None else "does not exist"
-        raise InputFileError(f"cannot write: the folder {parent} {what}", where)
+        vi_what = "không phải là thư mục" if _kind(parent) is not None else "không tồn tại"
+        raise InputFileError(
+            f"cannot write: the folder {parent} {what}",
+            where,
+            vi=f"không ghi được: thư mục {parent} {vi_what}",
+        )
 
 
 def make_folder(path: Path) -> Path:
@@ -53,16 +62,24 @@ def make_folder(path: Path) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise InputFileError(
-            "cannot create this folder: a file of that name is in the way", Location(str(path))
+            "cannot create this folder: a file of that name is in the way",
+            Location(str(path)),
+            vi="không tạo được thư mục này: đã có một tệp cùng tên",
         ) from None
     except OSError as exc:
-        raise InputFileError(f"cannot create: {exc.strerror}", Location(str(path))) from None
+        raise InputFileError(
+            f"cannot create: {exc.strerror}",
+            Location(str(path)),
+            vi=f"không tạo được: {exc.strerror}",
+        ) from None
     return path
 
 
 def _cannot_write(path: Path, exc: OSError) -> InputFileError:
     reason = exc.strerror or str(exc) or type(exc).__name__
-    return InputFileError(f"cannot write: {reason}", Location(str(path)))
+    return InputFileError(
+        f"cannot write: {reason}", Location(str(path)), vi=f"không ghi được: {reason}"
+    )
 
 
 @contextmanager

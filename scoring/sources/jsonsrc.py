@@ -114,14 +114,18 @@ def _parse(text: str, filename: str) -> Any:
         )
     except json.JSONDecodeError as exc:
         raise InputFileError(
-            f"invalid JSON: {exc.msg}", Location(filename, exc.lineno, exc.colno)
+            f"invalid JSON: {exc.msg}",
+            Location(filename, exc.lineno, exc.colno),
+            vi=f"JSON không hợp lệ: {exc.msg}",
         ) from None
     except _Refused as exc:  # the hooks get no position: the literal's first occurrence
         line, col = _at(text, max(text.find(exc.literal), 0))
         raise InputFileError(exc.message, Location(filename, line, col)) from None
     except RecursionError:
         raise InputFileError(
-            f"nested deeper than {MAX_DEPTH} levels", Location(filename, 1, 1)
+            f"nested deeper than {MAX_DEPTH} levels",
+            Location(filename, 1, 1),
+            vi=f"lồng sâu quá {MAX_DEPTH} cấp",
         ) from None
     if (problem := _problem(data)) is not None:
         raise InputFileError(problem, Location(filename, 1, 1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import typing
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -90,6 +91,73 @@ def _message(err: dict[str, Any]) -> tuple[str, str | None]:
     return f"{msg}, got {err.get('input')!r}" if kind.endswith("_type") else msg, None
 
 
+def _figure(value: Any) -> str:
+    """A bound from pydantic's context as Vietnamese write it (decimal comma)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return repr(value)
+
+
+def _message_vi(err: dict[str, Any]) -> str | None:
+    """The Vietnamese words of a pydantic error by its type; ``None`` where the words are a
+    validator's own (they stay as written)."""
+    kind = str(err.get("type", ""))
+    loc = err.get("loc", ())
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    shown = _figure(value) if isinstance(value, int | float | Decimal) else repr(value)
+    got = f", nhận {shown}"
+    if kind == "extra_forbidden":
+        return f"không có khóa {loc[-1]!r} ở đây"
+    if kind == "missing":
+        return f"thiếu khóa bắt buộc {loc[-1]!r}"
+    if kind == "union_tag_invalid":
+        return f"không có loại quy tắc {ctx.get('tag')!r}; cần một trong {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return "quy tắc cần có khóa 'kind'"
+    bounds = {
+        "greater_than_equal": ("lớn hơn hoặc bằng", "ge"),
+        "greater_than": ("lớn hơn", "gt"),
+        "less_than_equal": ("nhỏ hơn hoặc bằng", "le"),
+        "less_than": ("nhỏ hơn", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"phải {words} {_figure(ctx.get(key))}{got}"
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        least = kind.endswith("short")
+        n = ctx.get("min_length" if least else "max_length")
+        what = "ký tự" if kind.startswith("string") else "phần tử"
+        if least and n == 1:
+            return "không được để trống"
+        return f"cần {'ít' if least else 'nhiều'} nhất {n} {what}"
+    if kind in ("literal_error", "enum"):
+        return f"phải là một trong {ctx.get('expected')}{got}"
+    if kind == "string_pattern_mismatch":
+        return f"không đúng dạng {ctx.get('pattern')!r}{got}"
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        return f"quá nhiều chữ số{got}"
+    if kind == "decimal_max_places":
+        return f"nhiều nhất {ctx.get('decimal_places')} chữ số thập phân"
+    expected = {
+        "int": "một số nguyên",
+        "float": "một số",
+        "decimal": "một số",
+        "finite_number": "một số hữu hạn",
+        "bool": "có (true) hoặc không (false)",
+        "string": "một đoạn văn bản",
+        "date": "một ngày (yyyy-mm-dd)",
+        "datetime": "ngày và giờ (yyyy-mm-ddTHH:MM)",
+        "list": "một danh sách",
+        "dict": "một bảng khóa: giá trị",
+        "model": "một bảng khóa: giá trị",
+    }
+    for prefix, words in expected.items():
+        if kind == prefix or kind.startswith(prefix + "_"):
+            return f"cần {words}{got}"
+    return None
+
+
 def validate(
     cls: type[BaseModel],
     data: Any,
@@ -133,7 +201,7 @@ def to_errors(
             path = (*path, loc[-1]) if path[-1:] != (loc[-1],) else path
         trail = trail_for(whole, path)
         located: Location = source.locate(path, trail)
-        errors.append(error(msg, located, sugg))
+        errors.append(error(msg, located, sugg, vi=_message_vi(dict(err))))
     unique = list({str(e): e for e in errors}.values())
     return ErrorList.of(unique)
 

@@ -100,6 +100,8 @@ def read_text(path: Path) -> str:
         raise InputFileError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             Location(str(path), line),
+            vi=f"không phải văn bản UTF-8 hợp lệ (byte 0x{data[exc.start]:02x} ở vị trí "
+            f"{exc.start}); hãy lưu tệp với mã UTF-8",
         ) from None
 
 
@@ -110,19 +112,33 @@ def read_bytes(path: Path) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
         if not stat.S_ISREG(info.st_mode):  # /dev/zero never ends, a FIFO blocks for ever
-            raise InputFileError("not a regular file", Location(str(path)))
+            raise InputFileError(
+                "not a regular file", Location(str(path)), vi="không phải tệp thông thường"
+            )
         size = info.st_size
         if size > MAX_BYTES:
             raise InputFileError(
-                f"file is {size} bytes; the limit is {MAX_BYTES}", Location(str(path))
+                f"file is {size} bytes; the limit is {MAX_BYTES}",
+                Location(str(path)),
+                vi=f"tệp có {size} byte; giới hạn là {MAX_BYTES} byte",
             )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError("file not found", Location(str(path))) from None
+        raise InputFileError(
+            "file not found", Location(str(path)), vi="không tìm thấy tệp"
+        ) from None
     except IsADirectoryError:
-        raise InputFileError("is a directory, expected a file", Location(str(path))) from None
+        raise InputFileError(
+            "is a directory, expected a file",
+            Location(str(path)),
+            vi="đây là thư mục, cần một tệp",
+        ) from None
     except OSError as exc:
-        raise InputFileError(f"cannot read: {exc.strerror}", Location(str(path))) from None
+        raise InputFileError(
+            f"cannot read: {exc.strerror}",
+            Location(str(path)),
+            vi=f"không đọc được tệp: {exc.strerror}",
+        ) from None
     return data
 
 
@@ -146,9 +162,13 @@ def load_yaml(text: str, filename: str = "<input>") -> tuple[Any, Source]:
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         msg = exc.problem or exc.context or "invalid YAML"
-        raise InputFileError(f"invalid YAML: {msg}", Location(filename, line, col)) from None
+        raise InputFileError(
+            f"invalid YAML: {msg}", Location(filename, line, col), vi=f"YAML không hợp lệ: {msg}"
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputFileError(f"invalid YAML: {exc}", Location(filename)) from None
+        raise InputFileError(
+            f"invalid YAML: {exc}", Location(filename), vi=f"YAML không hợp lệ: {exc}"
+        ) from None
     finally:
         loader.dispose()
 
@@ -159,18 +179,29 @@ class _Builder:
         self.source = source
         self.count = 0
 
-    def _fail(self, node: yaml.Node, message: str) -> InputFileError:
+    def _fail(self, node: yaml.Node, message: str, vi: str) -> InputFileError:
         m = node.start_mark
-        return InputFileError(message, Location(self.source.file, m.line + 1, m.column + 1))
+        where = Location(self.source.file, m.line + 1, m.column + 1)
+        return InputFileError(message, where, vi=vi)
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self._fail(node, f"more than {MAX_NODES} values (an alias bomb?)")
+            raise self._fail(
+                node,
+                f"more than {MAX_NODES} values (an alias bomb?)",
+                f"quá {MAX_NODES} giá trị (tệp bị lặp tham chiếu?)",
+            )
         if depth > MAX_DEPTH:
-            raise self._fail(node, f"nested deeper than {MAX_DEPTH} levels")
+            raise self._fail(
+                node, f"nested deeper than {MAX_DEPTH} levels", f"lồng sâu quá {MAX_DEPTH} cấp"
+            )
         if node.tag not in _PLAIN_TAGS:
-            raise self._fail(node, f"tag {node.tag!r} is not allowed: only plain YAML data")
+            raise self._fail(
+                node,
+                f"tag {node.tag!r} is not allowed: only plain YAML data",
+                f"không được dùng thẻ {node.tag!r}: chỉ dữ liệu YAML thông thường",
+            )
         self.source.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -182,15 +213,19 @@ class _Builder:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self._fail(key_node, "merge keys (<<) are not supported")
+                raise self._fail(
+                    key_node, "merge keys (<<) are not supported", "không hỗ trợ khóa gộp (<<)"
+                )
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self._fail(key_node, "a key must be a plain value")
+                raise self._fail(
+                    key_node, "a key must be a plain value", "khóa phải là một giá trị đơn"
+                )
             key = self._scalar(key_node)
             if not isinstance(key, str):
                 # 1.1, 3, yes/no (YAML 1.1 booleans), dates: the key stays the text as written
                 key = str(key_node.value)
             if key in out:
-                raise self._fail(key_node, f"duplicate key {key!r}")
+                raise self._fail(key_node, f"duplicate key {key!r}", f"khóa {key!r} bị lặp lại")
             key_path = (*path, key)
             m = key_node.start_mark
             self.source.marks[key_path] = (m.line + 1, m.column + 1)
@@ -203,33 +238,53 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            raise self._fail(node, f"invalid value: {exc}") from None
+            raise self._fail(
+                node, f"invalid value: {exc}", f"giá trị không hợp lệ: {exc}"
+            ) from None
 
     def _number(self, node: yaml.Node) -> int | Decimal:
         text = str(node.value).replace("_", "")
         if ":" in text:  # YAML 1.1 reads 1:30 as 90 (base 60): surely not what was meant
             raise self._fail(
-                node, f"{node.value!r} is not a number (write it in quotes if it is text)"
+                node,
+                f"{node.value!r} is not a number (write it in quotes if it is text)",
+                f"{node.value!r} không phải là số (nếu là văn bản, hãy đặt trong dấu nháy)",
             )
         if node.tag == "tag:yaml.org,2002:int":
             if len(text.lstrip("+-")) > MAX_DIGITS:
-                raise self._fail(node, f"number {text[:20]}… has more than {MAX_DIGITS} digits")
+                raise self._fail(
+                    node,
+                    f"number {text[:20]}… has more than {MAX_DIGITS} digits",
+                    f"số {text[:20]}… có quá {MAX_DIGITS} chữ số",
+                )
             try:
                 value = self.loader.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError) as exc:
-                raise self._fail(node, f"invalid number: {exc}") from None
+                raise self._fail(
+                    node, f"invalid number: {exc}", f"số không hợp lệ: {node.value!r}"
+                ) from None
             return int(value)
         try:
             dec = Decimal(text)
         except InvalidOperation:
-            raise self._fail(node, f"not a finite number: {node.value!r}") from None
+            raise self._fail(
+                node,
+                f"not a finite number: {node.value!r}",
+                f"không phải số hữu hạn: {node.value!r}",
+            ) from None
         if not dec.is_finite():
-            raise self._fail(node, f"not a finite number: {node.value!r}")
+            raise self._fail(
+                node,
+                f"not a finite number: {node.value!r}",
+                f"không phải số hữu hạn: {node.value!r}",
+            )
         if dec and not -MAX_DIGITS <= dec.adjusted() < MAX_DIGITS:
             raise self._fail(
                 node,
                 f"number {node.value!r} is out of range (at most "
                 f"{MAX_DIGITS} digits before or after the point)",
+                f"số {node.value!r} vượt giới hạn (nhiều nhất {MAX_DIGITS} chữ số trước hoặc "
+                "sau dấu thập phân)",
             )
         return dec
 

@@ -108,7 +108,18 @@ def test_json_errors_point_into_the_json(
     assert (e.location.file, e.location.line, e.location.column) == ("a.json", line, col)
     path = tmp_path / "a.json"
     path.write_text(text, encoding="utf-8")
-    r = run("--db", mini_db, "--at", "2018-11-20", "import", str(path), "--campaign", "mini-2018")
+    r = run(
+        "--lang",
+        "en",
+        "--db",
+        mini_db,
+        "--at",
+        "2018-11-20",
+        "import",
+        str(path),
+        "--campaign",
+        "mini-2018",
+    )
     assert r.exit_code == 1 and f"{path}:{line}:{col}:" in r.output and message in r.output, (
         r.output
     )
@@ -180,7 +191,7 @@ def test_bad_numbers_exit_1_from_import(tmp_path: Path, name: str, text: str) ->
 ])  # fmt: skip
 def test_simulate_set_refuses_nan(value: str, message: str) -> None:
     """`simulate --set` with NaN, sNaN or Infinity exits 1, the message at --set."""
-    r = run("simulate", "a", "--campaign", str(MINI), "--set", value)
+    r = run("--lang", "en", "simulate", "a", "--campaign", str(MINI), "--set", value)
     assert r.exit_code == 1, r.output
     assert "--set" in r.output and message in r.output
 

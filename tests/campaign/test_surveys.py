@@ -280,10 +280,10 @@ def _plain_all(inputs: dict[str, Any]) -> dict[str, Any]:
 def test_cli_survey_import_refuses_merges_and_replaces(tmp_path: Path) -> None:
     """`survey import` exits 1 on a bad file, says how many units it updated, and --replace."""
     db = f"sqlite:///{tmp_path / 'p.db'}"
-    assert run("--db", db, "--at", "2018-11-20", "import", str(MINI)).exit_code == 0
+    assert run("--lang", "en", "--db", db, "--at", "2018-11-20", "import", str(MINI)).exit_code == 0
     bad = tmp_path / "bad.yaml"
     bad.write_text("units:\n  a: {S.2: {value: 140}}\n", encoding="utf-8")
-    r = run("--db", db, "survey", "import", CID, str(bad))
+    r = run("--lang", "en", "--db", db, "survey", "import", CID, str(bad))
     assert r.exit_code == 1 and f"{bad}:2:13:" in r.output and "outside the range" in r.output
     part = tmp_path / "part.yaml"
     part.write_text("units:\n  a: {'1.5': {score: 5, reason: Đủ}}\n", encoding="utf-8")

@@ -182,17 +182,62 @@ BAD_INPUTS = [
 def test_bad_input_is_a_located_message_and_exit_1(
     campaign: Path, name: str, old: str, new: str, message: str, line: int | str | None
 ) -> None:
-    """Each kind of bad input names the file and line, exits 1 and prints no traceback."""
+    """Each kind of bad input names the file and line, exits 1 and prints no traceback (in
+    English here, to read the messages as written; Vietnamese below)."""
     path = campaign / name
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    r = run("score", str(campaign))
+    r = run("--lang", "en", "score", str(campaign))
     assert r.exit_code == 1, r.output
     assert message in r.output
     assert "Traceback" not in r.output
     where = line if isinstance(line, str) else f"{name}:{line}:" if line else f"{name}:"
     assert where in r.output
+
+
+# (file, old, new, the Vietnamese words of the message, line)
+BAD_INPUTS_VI = [
+    ("criteria.yaml", "max: 50", "max: 50\n    max: 50", "khóa 'max' bị lặp lại", 28),
+    (
+        "criteria.yaml",
+        "    title_vi: Chỉ đạo điều hành",
+        "    title_vi: Chỉ đạo điều hành\n    mx: 3",
+        "không có khóa 'mx' ở đây (có phải là 'max'?)",
+        27,
+    ),
+    (
+        "units/a.yaml",
+        "{count: 5}",
+        "{count: five}",
+        "cần một số nguyên từ 0 trở lên, nhận 'five'",
+        7,
+    ),
+    (
+        "units/a.yaml",
+        "{numerator: 80, denominator: 100}",
+        "{numerator: 180, denominator: 100}",
+        "số đạt yêu cầu (180) lớn hơn tổng số (100)",
+        6,
+    ),
+    ("council.yaml", "{score: 10, reason: Tốt}", "{score: 10}", "cần ghi rõ lý do", 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message", "line"), BAD_INPUTS_VI, ids=[b[3][:40] for b in BAD_INPUTS_VI]
+)
+def test_bad_input_is_told_in_vietnamese_by_default(
+    campaign: Path, name: str, old: str, new: str, message: str, line: int
+) -> None:
+    """A unit's or the index's mistake reads in Vietnamese, with its file and line, the trail
+    of where in the file in Vietnamese too ("Khóa: …"), and none of the English words."""
+    path = campaign / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    r = run("score", str(campaign))
+    assert r.exit_code == 1, r.output
+    assert f"lỗi: {path}:{line}:" in r.output and message in r.output, r.output
+    assert "At key" not in r.output and "error:" not in r.output
 
 
 def test_one_bad_unit_does_not_stop_the_others(campaign: Path) -> None:
@@ -212,9 +257,9 @@ def test_one_bad_unit_does_not_stop_the_others(campaign: Path) -> None:
 
 def test_missing_campaign_and_usage_errors(tmp_path: Path) -> None:
     """A missing folder is exit 1 with a message; a wrong option is a usage error (2)."""
-    r = run("score", str(tmp_path / "nope"))
+    r = run("--lang", "en", "score", str(tmp_path / "nope"))
     assert r.exit_code == 1 and "file not found" in r.output
-    r = run("score", str(MINI), "--colour")
+    r = run("--lang", "en", "score", str(MINI), "--colour")
     assert r.exit_code == 2
 
 
@@ -222,7 +267,7 @@ def test_yaml_object_tag_is_refused(campaign: Path) -> None:
     """A YAML tag that would build a Python object is refused, never executed."""
     p = campaign / "units" / "a.yaml"
     p.write_text("unit: !!python/object/apply:os.system ['touch pwned']\n", encoding="utf-8")
-    r = run("score", str(campaign))
+    r = run("--lang", "en", "score", str(campaign))
     assert r.exit_code == 1 and "not allowed" in r.output
     assert not Path("pwned").exists()
 
@@ -256,7 +301,7 @@ def test_one_bad_survey_entry_spoils_only_its_unit(campaign: Path) -> None:
         + "  zz: {S.2: {value: 80}}\n",
         encoding="utf-8",
     )
-    r = run("score", str(campaign), "--json")
+    r = run("--lang", "en", "score", str(campaign), "--json")
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
     assert [u["unit_id"] for u in doc["groups"][0]["units"]] == ["a", "c"]
@@ -289,5 +334,5 @@ def test_numbers_that_would_hang_or_overflow_are_refused(campaign: Path) -> None
         ("{count: 1:30}", "is not a number"),
     ):
         p.write_text(base.replace("{count: 5}", bad), encoding="utf-8")
-        r = run("score", str(campaign))
+        r = run("--lang", "en", "score", str(campaign))
         assert r.exit_code == 1 and message in r.output and "a.yaml:7" in r.output

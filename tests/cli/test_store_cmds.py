@@ -121,7 +121,7 @@ def test_default_store_is_parindex_db_here(tmp_path: Path) -> None:
 def test_json_unit_file_imports_like_yaml(db: str, tmp_path: Path) -> None:
     """A unit's answers as JSON (decimals exact) import like the YAML file."""
     base = ("--db", db, "--actor", "snv", "--at", "2018-11-20")
-    assert run(*base, "import", str(MINI)).exit_code == 0
+    assert run("--lang", "en", *base, "import", str(MINI)).exit_code == 0
     answers = {
         "unit": "a",
         "answers": {
@@ -132,17 +132,17 @@ def test_json_unit_file_imports_like_yaml(db: str, tmp_path: Path) -> None:
     }
     path = tmp_path / "a.json"
     path.write_text(json.dumps(answers), encoding="utf-8")
-    r = run(*base, "import", str(path), "--campaign", "mini-2018")
+    r = run("--lang", "en", *base, "import", str(path), "--campaign", "mini-2018")
     assert r.exit_code == 1 and "leaves out 5 answer(s) already stored" in r.output
-    r = run(*base, "import", str(path), "--campaign", "mini-2018", "--replace")
+    r = run("--lang", "en", *base, "import", str(path), "--campaign", "mini-2018", "--replace")
     assert r.exit_code == 0, r.output
     path.write_text(
         json.dumps({**answers, "answers": {"1.4": {"numerator": 180, "denominator": 100}}})
     )
-    r = run(*base, "import", str(path), "--campaign", "mini-2018")
+    r = run("--lang", "en", *base, "import", str(path), "--campaign", "mini-2018")
     assert r.exit_code == 1 and "numerator 180 exceeds denominator 100" in r.output
     path.write_text("{not json")
-    r = run(*base, "import", str(path), "--campaign", "mini-2018")
+    r = run("--lang", "en", *base, "import", str(path), "--campaign", "mini-2018")
     assert r.exit_code == 1 and "invalid JSON" in r.output
 
 

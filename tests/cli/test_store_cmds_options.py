@@ -36,8 +36,8 @@ def _text(output: str) -> str:
     return " ".join(output.replace("│", " ").replace("╭", " ").replace("╰", " ").split())
 
 
-def _create(db: str, *args: str, cid: str = "mini-2018") -> object:
-    base = ("--db", db, "--actor", "snv", "--at", "2018-11-01")
+def _create(db: str, *args: str, cid: str = "mini-2018", lang: str = "vi") -> object:
+    base = ("--lang", lang, "--db", db, "--actor", "snv", "--at", "2018-11-01")
     return run(*base, "campaign", "create", cid, "--year", "2018", "--index", CRITERIA, *args)
 
 
@@ -118,7 +118,7 @@ def test_campaign_create_refuses_a_bad_units_file(
 ) -> None:
     """A units file that is not a list of units of the index's groups: exit 1, located, and
     the campaign is not created (all or nothing)."""
-    r = _create(db, "--units", _file(tmp_path, text))
+    r = _create(db, "--units", _file(tmp_path, text), lang="en")
     assert r.exit_code == 1, r.output
     assert message in r.output
     r = run("--db", db, "campaign", "status", "mini-2018")

@@ -258,7 +258,7 @@ def test_yaml_in_a_legacy_encoding_is_located(
     shutil.copytree(MINI, folder)
     path = folder / file
     line = _legacy(path, old, new)
-    r = run("--db", db, *(a.format(dir=folder) for a in command))
+    r = run("--lang", "en", "--db", db, *(a.format(dir=folder) for a in command))
     assert r.exit_code == 1, r.output
     assert f"{path}:{line}: not valid UTF-8" in r.output
     assert "Traceback" not in r.output and "internal error" not in r.output

@@ -57,24 +57,28 @@ SET = ("--set", "2.1=7")
 # (command line, exit code, fragment of the one message)
 MISTAKES: list[tuple[tuple[str, ...], int, str]] = [
     # output to a missing folder, onto a folder, or under a file
-    ((*DB, "export", CID, "--output", "{tmp}/nope/x.xlsx"), 1, "nope does not exist"),
-    ((*DB, "export", CID, "--output", "{tmp}/nope/x.csv"), 1, "nope does not exist"),
-    ((*DB, "export", CID, "--output", "{tmp}/nope/x.json"), 1, "nope does not exist"),
-    ((*DB, "export", CID, "--output", "{tmp}/a-file/x.csv"), 1, "a-file is not a folder"),
+    ((*DB, "export", CID, "--output", "{tmp}/nope/x.xlsx"), 1, "nope không tồn tại"),
+    ((*DB, "export", CID, "--output", "{tmp}/nope/x.csv"), 1, "nope không tồn tại"),
+    ((*DB, "export", CID, "--output", "{tmp}/nope/x.json"), 1, "nope không tồn tại"),
+    ((*DB, "export", CID, "--output", "{tmp}/a-file/x.csv"), 1, "a-file không phải là thư mục"),
     ((*DB, "export", CID, "--output", "{tmp}"), 1, "không rõ định dạng"),
-    ((*DB, "template", "a", "--campaign", CID, "-o", "{tmp}/nope/t.xlsx"), 1, "does not exist"),
-    ((*DB, "template", "a", "--campaign", CID, "-o", "{tmp}"), 1, "is a folder"),
-    ((*DB, "report", CID, "--out", "{tmp}/a-file", "--format", "html"), 1, "in the way"),
-    (("robustness", "{mini}", "-n", "5", "--plot", "{tmp}/a-file"), 1, "in the way"),
+    ((*DB, "template", "a", "--campaign", CID, "-o", "{tmp}/nope/t.xlsx"), 1, "không tồn tại"),
+    ((*DB, "template", "a", "--campaign", CID, "-o", "{tmp}"), 1, "đây là thư mục"),
+    (
+        (*DB, "report", CID, "--out", "{tmp}/a-file", "--format", "html"),
+        1,
+        "đã có một tệp cùng tên",
+    ),
+    (("robustness", "{mini}", "-n", "5", "--plot", "{tmp}/a-file"), 1, "đã có một tệp cùng tên"),
     (
         ("simulate", "a", "-c", "{mini}", *SET, "--scenarios", "{tmp}/nope/s.yaml", "--save", "x"),
         1,
-        "nope does not exist",
+        "nope không tồn tại",
     ),
     (
         ("simulate", "a", "-c", "{mini}", *SET, "--scenarios", "{tmp}", "--save", "x"),
         1,
-        "is a directory, expected a file",
+        "đây là thư mục, cần một tệp",
     ),
     (
         (
@@ -89,7 +93,7 @@ MISTAKES: list[tuple[tuple[str, ...], int, str]] = [
             "x",
         ),
         1,
-        "a-file is not a folder",
+        "a-file không phải là thư mục",
     ),
     # points that are not numbers
     ((*DB, "appraise", CID, "a", "--set", "1.2=NaN", "--reason", "x"), 1, "cần MỤC=ĐIỂM"),

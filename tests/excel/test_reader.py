@@ -400,6 +400,11 @@ def test_rule_problems_are_located(tmp_path: Path, index: Index) -> None:
         (r, c): f"row {r}, leaf 1.3.1, 'numerator': numerator 9 exceeds denominator 3",
         (r3, value): f"row {r3}, leaf 1.1.2, 'value': 'value' is required for this item",
     }
+    said = {(e.location.line, e.location.column): e.reason("vi") for e in errors}
+    assert said == {
+        (r, c): f"dòng {r}, mục 1.3.1, 'numerator': số đạt yêu cầu (9) lớn hơn tổng số (3)",
+        (r3, value): f"dòng {r3}, mục 1.1.2, 'value': mục này cần số liệu 'value'",
+    }
 
 
 def test_consistency_packs_run_on_the_answers(tmp_path: Path, index: Index) -> None:

@@ -341,7 +341,7 @@ def test_a_gain_the_rescoring_does_not_confirm_is_set_aside(mini: CampaignResult
     [
         ("so-ngoai-vux", RankTarget(1), "no scored unit 'so-ngoai-vux'"),
         ("so-ngoai-vu", ClassTarget("gioi"), "no class 'gioi' in group 'department'"),
-        ("so-ngoai-vu", RankTarget(0), "hạng 0 nằm ngoài phạm vi"),
+        ("so-ngoai-vu", RankTarget(0), "rank 0 is out of range"),
         ("so-ngoai-vu", RankTarget(21), "rank 21 is out of range: group 'department' ranks 20"),
         ("so-ngoai-vu", IndexTarget(D(101)), "index 101 is outside [0, 100]"),
         ("so-ngoai-vu", IndexTarget(D(-1)), "index -1 is outside [0, 100]"),
@@ -400,7 +400,7 @@ def test_cli_plan_unreachable_exits_zero_with_the_reason() -> None:
         (["so-ngoai-vu", "--rank", "0"], "hạng 0 nằm ngoài phạm vi"),
         (["so-ngoai-vu", "--index", "101"], "nằm ngoài thang điểm từ 0 đến 100"),
         (["so-ngoai-vu", "--index", "abc"], "expected a number"),
-        (["so-ngoai-vu", "--index", "95", "--costs", "COSTS"], "unknown key 'defalt'"),
+        (["so-ngoai-vu", "--index", "95", "--costs", "COSTS"], "không có khóa 'defalt' ở đây"),
     ],
 )
 def test_cli_plan_bad_input_exits_1(tmp_path: Path, args: list[str], message: str) -> None:

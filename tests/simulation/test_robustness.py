@@ -432,7 +432,7 @@ def test_cli_path_that_is_not_a_folder_exits_1(
         (["--draws", "1000001"], "phải từ 1 đến 1.000.000"),
         (["--seed", "-1"], "--seed: phải từ 0 trở lên"),
         (["--unit", "so-y-tee"], "no scored unit 'so-y-tee'.*did you mean 'so-y-te'"),
-        (["--uncertainty", "missing.yaml"], "missing.yaml: file not found"),
+        (["--uncertainty", "missing.yaml"], "missing.yaml: không tìm thấy tệp"),
     ],
 )
 def test_cli_bad_input_exits_1(args: list[str], message: str) -> None:
@@ -447,6 +447,6 @@ def test_cli_bad_spec_file_exits_1(tmp_path: Path) -> None:
     """A spec file with an unknown key is refused with its line and a suggestion."""
     spec = tmp_path / "u.yaml"
     spec.write_text("area_weight: 0.2\n", encoding="utf-8")
-    r = runner.invoke(app, ["robustness", str(MINI), "--uncertainty", str(spec)])
+    r = runner.invoke(app, ["--lang", "en", "robustness", str(MINI), "--uncertainty", str(spec)])
     assert r.exit_code == 1
     assert "u.yaml:1:1" in r.output and "did you mean 'area_weights'" in r.output

@@ -53,10 +53,10 @@ def test_good_json_reads_as_the_same_unit_file() -> None:
 def test_bad_json_import_exits_1_without_traceback(tmp_path: Path, text: str, message: str) -> None:
     """`parindex import x.json` of each former crash: a located message and exit 1, not 3."""
     db = f"sqlite:///{tmp_path / 'p.db'}"
-    assert run("--db", db, "import", str(MINI)).exit_code == 0
+    assert run("--lang", "en", "--db", db, "import", str(MINI)).exit_code == 0
     path = tmp_path / "a.json"
     path.write_text(text, encoding="utf-8")
-    r = run("--db", db, "import", str(path), "--campaign", "mini-2018")
+    r = run("--lang", "en", "--db", db, "import", str(path), "--campaign", "mini-2018")
     assert r.exit_code == 1, r.output
     assert f"{path}:" in r.output and message in r.output
     assert "internal error" not in r.output and "Traceback" not in r.output
@@ -65,9 +65,9 @@ def test_bad_json_import_exits_1_without_traceback(tmp_path: Path, text: str, me
 def test_non_utf8_json_import_is_located(tmp_path: Path) -> None:
     """A JSON unit file in a legacy encoding (TCVN3/Windows-1258 bytes) names the byte and line."""
     db = f"sqlite:///{tmp_path / 'p.db'}"
-    assert run("--db", db, "import", str(MINI)).exit_code == 0
+    assert run("--lang", "en", "--db", db, "import", str(MINI)).exit_code == 0
     path = tmp_path / "a.json"
     path.write_bytes(b'{"unit": "a",\n "answers": {"1.1": {"note": "S\xf5"}}}')
-    r = run("--db", db, "import", str(path), "--campaign", "mini-2018")
+    r = run("--lang", "en", "--db", db, "import", str(path), "--campaign", "mini-2018")
     assert r.exit_code == 1, r.output
     assert f"{path}:2: not valid UTF-8 (byte 0xf5" in r.output

@@ -162,3 +162,16 @@ def test_canonical_yaml_is_exact_and_reads_back() -> None:
     assert data["unit"] == "yes" and data["answers"]["1.1"]["value"] == Decimal("91.3")
     assert data["answers"]["1.2"]["note"] == unicodedata.normalize("NFC", note)
     assert data["answers"]["1.2"]["evidence"] == [{"doc": "1/KH", "date": dt.date(2018, 1, 14)}]
+
+
+def test_a_file_error_reads_in_vietnamese_and_in_english() -> None:
+    """The reader of a unit's file gets the place and the words in the chosen language."""
+    from scoring.errors import InputFileError
+
+    with pytest.raises(InputFileError) as caught:
+        load_yaml("unit: a\nunit: b\n", "u.yaml")
+    assert caught.value.text("vi") == "u.yaml:2:1: khóa 'unit' bị lặp lại"
+    assert caught.value.text("en") == "u.yaml:2:1: duplicate key 'unit'"
+    with pytest.raises(InputFileError) as caught:
+        load_yaml("a: [1, 2\n", "u.yaml")
+    assert caught.value.reason("vi").startswith("YAML không hợp lệ: ")

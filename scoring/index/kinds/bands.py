@@ -15,7 +15,15 @@ from typing import Any
 from pydantic import StrictBool
 
 from scoring.index.fields import Frozen, Num, Text
-from scoring.index.kinds.base import AnswerError, Branch, Input, Problem, number, points_ok
+from scoring.index.kinds.base import (
+    AnswerError,
+    Branch,
+    Input,
+    Problem,
+    number,
+    points_ok,
+    said_value,
+)
 from scoring.sources.numbers import encode_bound, has_places
 
 # the number the banded kinds read (a boolean's ``value`` is another input, ``value:bool``)
@@ -135,7 +143,11 @@ def in_range(answer: Mapping[str, Any], name: str, rng: tuple[Decimal, Decimal])
     """A number input that must lie in ``rng`` (ends included)."""
     v = number(answer, name, low=None)
     if not rng[0] <= v <= rng[1]:
-        raise AnswerError(name, f"{v} is outside the range [{rng[0]}, {rng[1]}]")
+        raise AnswerError(
+            name,
+            f"{v} is outside the range [{rng[0]}, {rng[1]}]",
+            vi=f"{said_value(v)} nằm ngoài khoảng từ {said_value(rng[0])} đến {said_value(rng[1])}",
+        )
     return v
 
 

@@ -70,10 +70,18 @@ class Prepared:
 class AnswerError(ValueError):
     """A value in an answer is missing or of the wrong kind; ``field`` names it."""
 
-    def __init__(self, field_name: str, message: str, suggestion: str | None = None) -> None:
+    def __init__(
+        self,
+        field_name: str,
+        message: str,
+        suggestion: str | None = None,
+        *,
+        vi: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.field = field_name
         self.suggestion = suggestion
+        self.vi = vi  # the same in Vietnamese (ParindexError's ``vi``)
 
 
 MISSING_BRANCH = Branch(MISSING, "Không có số liệu tự đánh giá", "No answer given", status=MISSING)
@@ -219,10 +227,19 @@ def per_item_ok(value: Decimal, problems: list[Problem]) -> None:
         )
 
 
+def said_value(value: Any) -> str:
+    """A value a unit gave, as Vietnamese write it: numbers with a decimal comma, text quoted."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return repr(value)
+
+
 def get(answer: Mapping[str, Any], name: str) -> Any:
     """The value of input ``name``, or ``AnswerError`` if the answer lacks it."""
     if name not in answer:
-        raise AnswerError(name, f"'{name}' is required for this item")
+        raise AnswerError(
+            name, f"'{name}' is required for this item", vi=f"mục này cần số liệu '{name}'"
+        )
     return answer[name]
 
 
@@ -230,12 +247,22 @@ def number(answer: Mapping[str, Any], name: str, low: Decimal | None = ZERO) -> 
     """A finite number input, at least ``low`` (``None``: any)."""
     v = get(answer, name)
     if isinstance(v, bool) or not isinstance(v, int | Decimal):
-        raise AnswerError(name, f"expected a number, got {v!r}")
+        raise AnswerError(
+            name, f"expected a number, got {v!r}", vi=f"cần một số, nhận {said_value(v)}"
+        )
     d = Decimal(v)
     if not d.is_finite():
-        raise AnswerError(name, f"expected a finite number, got {v!r}")
+        raise AnswerError(
+            name,
+            f"expected a finite number, got {v!r}",
+            vi=f"cần một số hữu hạn, nhận {said_value(v)}",
+        )
     if low is not None and d < low:
-        raise AnswerError(name, f"must be at least {low}, got {d}")
+        raise AnswerError(
+            name,
+            f"must be at least {low}, got {d}",
+            vi=f"phải từ {said_value(low)} trở lên, nhận {said_value(d)}",
+        )
     return d
 
 
@@ -244,5 +271,9 @@ def whole(answer: Mapping[str, Any], name: str) -> int:
     v = get(answer, name)
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
         shown = str(v) if isinstance(v, Decimal) else repr(v)  # 0.5, not Decimal('0.5')
-        raise AnswerError(name, f"expected a whole number >= 0, got {shown}")
+        raise AnswerError(
+            name,
+            f"expected a whole number >= 0, got {shown}",
+            vi=f"cần một số nguyên từ 0 trở lên, nhận {said_value(v)}",
+        )
     return v

@@ -76,7 +76,11 @@ class Boolean(Handler[BooleanRule]):
     def prepare(self, rule: BooleanRule, answer: Mapping[str, Any]) -> Prepared:
         v = get(answer, "value")
         if not isinstance(v, bool):
-            raise AnswerError("value", f"expected true or false, got {v!r}")
+            raise AnswerError(
+                "value",
+                f"expected true or false, got {v!r}",
+                vi=f"cần có (true) hoặc không (false), nhận {v!r}",
+            )
         return Prepared(VALUE, Fraction(int(v)), {"value": v})
 
     def points(self, rule: BooleanRule, branch: str, prepared: Prepared, top: Decimal) -> Decimal:
@@ -169,7 +173,11 @@ class Deadline(Handler[DeadlineRule]):
         if v is None:
             return Prepared("not_done", None, {"done_on": None, "due": rule.due.isoformat()})
         if isinstance(v, dt.datetime) or not isinstance(v, dt.date):
-            raise AnswerError("done_on", f"expected a date (YYYY-MM-DD) or null, got {v!r}")
+            raise AnswerError(
+                "done_on",
+                f"expected a date (YYYY-MM-DD) or null, got {v!r}",
+                vi=f"cần một ngày (yyyy-mm-dd) hoặc để trống, nhận {v!r}",
+            )
         return Prepared(
             VALUE,
             Fraction((v - rule.due).days),
@@ -256,7 +264,11 @@ class OrdinalLevels(Handler[OrdinalLevelsRule]):
         keys = list(rule.levels)
         if not isinstance(v, str) or v not in rule.levels:
             raise AnswerError(
-                "level", f"{v!r} is not one of {', '.join(keys)}", suggest(str(v), keys)
+                "level",
+                f"{v!r} is not one of {', '.join(keys)}",
+                suggest(str(v), keys),
+                vi=f"{v!r} không phải là một trong các mức "
+                + ", ".join(f"{k} ({lv.label_vi})" for k, lv in rule.levels.items()),
             )
         return Prepared(VALUE, Fraction(keys.index(v)), {"level": v})
 

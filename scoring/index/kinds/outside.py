@@ -34,6 +34,7 @@ from scoring.index.kinds.base import (
     named,
     number,
     points_ok,
+    said_value,
 )
 from scoring.sources.numbers import ZERO, encode_bound, has_places, times_over, to_decimal
 
@@ -88,15 +89,26 @@ class SurveyWeighted(Handler[SurveyWeightedRule]):
     def prepare(self, rule: SurveyWeightedRule, answer: Mapping[str, Any]) -> Prepared:
         resp = get(answer, "responses")
         if not isinstance(resp, dict):
-            raise AnswerError("responses", f"expected counts per option, got {resp!r}")
+            raise AnswerError(
+                "responses",
+                f"expected counts per option, got {resp!r}",
+                vi=f"cần số phiếu của từng phương án, nhận {resp!r}",
+            )
         total, weighted = 0, Fraction(0)
         for opt, n in resp.items():
             if opt not in rule.weights:
                 raise AnswerError(
-                    "responses", f"unknown option {opt!r}", suggest(str(opt), rule.weights)
+                    "responses",
+                    f"unknown option {opt!r}",
+                    suggest(str(opt), rule.weights),
+                    vi=f"không có phương án {opt!r}",
                 )
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-                raise AnswerError("responses", f"count of {opt} must be a whole number >= 0")
+                raise AnswerError(
+                    "responses",
+                    f"count of {opt} must be a whole number >= 0",
+                    vi=f"số phiếu của {opt} phải là số nguyên từ 0 trở lên",
+                )
             total += n
             weighted += n * Fraction(rule.weights[opt])
         inputs = {"responses": dict(resp), "respondents": total}
@@ -177,14 +189,24 @@ class CouncilJudgment(Handler[CouncilJudgmentRule]):
         score = number(answer, "score")
         reason = answer.get("reason")
         if not isinstance(reason, str) or not reason.strip():
-            raise AnswerError("reason", "a council judgment needs a non-empty reason")
+            raise AnswerError(
+                "reason",
+                "a council judgment needs a non-empty reason",
+                vi="điểm của hội đồng cần ghi rõ lý do",
+            )
         if rule.levels is not None and score not in rule.levels:
             raise AnswerError(
                 "score",
                 f"{score} is not one of the levels {', '.join(str(x) for x in rule.levels)}",
+                vi=f"{said_value(score)} không phải là một trong các mức "
+                + "; ".join(said_value(x) for x in rule.levels),
             )
         if not has_places(score):
-            raise AnswerError("score", f"{score} has more than 3 decimals")
+            raise AnswerError(
+                "score",
+                f"{score} has more than 3 decimals",
+                vi=f"{said_value(score)} có quá 3 chữ số thập phân",
+            )
         return Prepared(VALUE, Fraction(score), {"score": score, "reason": reason})
 
     def points(
@@ -194,7 +216,12 @@ class CouncilJudgment(Handler[CouncilJudgmentRule]):
 
     def check_answer(self, rule: CouncilJudgmentRule, prepared: Prepared, top: Decimal) -> None:
         if prepared.value is not None and prepared.value > top:
-            raise AnswerError("score", f"{prepared.inputs['score']} is above the item's max {top}")
+            raise AnswerError(
+                "score",
+                f"{prepared.inputs['score']} is above the item's max {top}",
+                vi=f"{said_value(prepared.inputs['score'])} vượt điểm tối đa của mục "
+                f"({said_value(top)})",
+            )
 
     def levels(self, rule: CouncilJudgmentRule) -> tuple[Decimal, ...] | None:
         return None if rule.levels is None else tuple(rule.levels)

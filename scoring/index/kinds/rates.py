@@ -71,7 +71,11 @@ def prepare_rate(answer: Mapping[str, Any]) -> Prepared:
     """``numerator / denominator`` as a percentage (status ``zero_denominator`` for 0)."""
     num, den = whole(answer, "numerator"), whole(answer, "denominator")
     if num > den:
-        raise AnswerError("numerator", f"numerator {num} exceeds denominator {den}")
+        raise AnswerError(
+            "numerator",
+            f"numerator {num} exceeds denominator {den}",
+            vi=f"số đạt yêu cầu ({num}) lớn hơn tổng số ({den})",
+        )
     inputs = {"numerator": num, "denominator": den}
     if den == 0:
         return Prepared("zero_denominator", None, inputs)
