@@ -395,6 +395,38 @@ def _value(v: Any, n: Names, lang: str) -> str:
     return show(text, n.tz) if re.match(r"^\d{4}-\d\d-\d\d", text) else _num(text, lang)
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def answer(value: Any, n: Names, lang: str = "vi") -> str:
+    """An answer value of a saved self-assessment as the form writes it: Có/Không, a date
+    dd/mm/yyyy, a decimal comma, evidence as "number; date; title" lines, "(trống)" for none.
+    (A level's label needs the index: ``auditlog`` puts it in first.)"""
+    if value is None or value == "" or value == []:
+        return _pick(lang, "(trống)", "(empty)")
+    if isinstance(value, bool):
+        return _pick(lang, "Có" if value else "Không", "Yes" if value else "No")
+    if isinstance(value, list):
+        return " | ".join(
+            _reference(e, n, lang) if isinstance(e, Mapping) else answer(e, n, lang) for e in value
+        )
+    text = str(value)
+    if _ISO_DAY.match(text):
+        return show(text, n.tz)
+    if _NUMBER.match(text):
+        return _num(text, lang)
+    return text
+
+
+def _reference(e: Mapping[str, Any], n: Names, lang: str) -> str:
+    """One evidence document as the form's line: number; date; title, then its section and
+    page when it has them (so a change to those shows too)."""
+    parts = [str(e.get("doc") or ""), answer(e["date"], n, lang) if e.get("date") else ""]
+    parts += [str(e.get(k) or "") for k in ("title", "section", "page")]
+    return "; ".join(parts).rstrip("; ")
+
+
 def listed(d: Mapping[str, Any], n: Names, lang: str) -> str:
     """Any detail as a "key: value" list (an action with no words of its own yet)."""
     return "; ".join(f"{str(k).replace('_', ' ')}: {_value(v, n, lang)}" for k, v in d.items())
