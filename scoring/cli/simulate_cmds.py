@@ -79,8 +79,11 @@ def simulate(
         if as_json:
             print_json(doc)
             return
+        # the changes typed, in the leaf's words: "2.4.1 Mức độ đạt được → Đầy đủ, đúng tiến độ"
+        ix, group = result.index, w.after.group
         shown = [
-            f"{c.node}.{c.field}={texts.answer(c.value, result.index, c.node, c.field)}"
+            f"{c.node} {texts.input_label(None, c.field, index=ix, node=c.node, group=group)}"
+            f" → {texts.answer(c.value, ix, c.node, c.field)}"
             for c in changes
         ]
         out.print(f"{w.after.name} ({unit}): " + "; ".join(shown), markup=False)

@@ -107,7 +107,8 @@ def test_simulate_golden_with_decimal_comma_and_day_first_date() -> None:
     )
     assert r.exit_code == 0, r.output
     out = r.stdout
-    assert "1.1.3.value=92,5; 1.1.1.done_on=03/02/2018" in out
+    assert "1.1.3 Tỷ lệ nhiệm vụ kế hoạch CCHC đã hoàn thành (%) → 92,5; " in out
+    assert "; 1.1.1 Ngày ban hành kế hoạch CCHC → 03/02/2018" in out
     assert "  Điểm      83,09 → 83,09" in out
     assert "Trên 90 đến 100: 1,5/1,5 điểm" in out and "Trễ hạn (trên 0 ngày)" in out
     people_read(out)
@@ -173,7 +174,7 @@ def test_level_choices_show_their_labels_not_their_codes() -> None:
     assert "bậc kế tiếp: Mức độ đạt được → Đầy đủ, đúng tiến độ (+0,50)" in gaps
     assert "Mức độ đạt được → Hoàn thành đúng lộ trình" in run("gaps", "huyen-dinh-lap").stdout
     sim = run("simulate", unit, "--set", "2.4.1.level=dung-tien-do").stdout
-    assert sim.splitlines()[0].endswith("2.4.1.level=Đầy đủ, đúng tiến độ")
+    assert sim.splitlines()[0].endswith("2.4.1 Mức độ đạt được → Đầy đủ, đúng tiến độ")
     plan = run("plan", unit, "--rank", "1").stdout
     assert "Mức độ đạt được → Đầy đủ, đúng tiến độ" in plan
     for text in (gaps, sim, plan.split("kiểm tra:")[0]):
