@@ -209,14 +209,31 @@ def unit_add(d: Mapping[str, Any], n: Names, lang: str) -> str:
 
 
 def document_import(d: Mapping[str, Any], n: Names, lang: str) -> str:
-    """A self-assessment saved: how many answers changed (the page lists them), or for an
-    entry written before the log kept changes, its file's hash."""
+    """A self-assessment saved: how many answers changed (the page lists them); without the
+    list (a campaign folder's import, or an entry written before the log kept changes), its
+    file's hash: first stored, or replacing the one before."""
     changes = d.get("changes")
     if isinstance(changes, list):
         if not changes:
             return _pick(lang, "Không thay đổi câu trả lời", "No answer changed")
         k = len(changes)
         return _pick(lang, f"{k} câu trả lời thay đổi", f"{k} answer(s) changed")
+    new = _pick(lang, "mã SHA-256 ", "SHA-256 ") + _hash(d.get("sha256"))
+    if "replaces" in d and not d["replaces"]:
+        return _pick(lang, "Lưu lần đầu", "First stored") + SEP + new
+    if d.get("replaces"):
+        return (
+            _pick(
+                lang,
+                "Thay bản đã lưu, nhật ký không ghi từng câu trả lời",
+                "Replaced the stored file; the log did not list the answers",
+            )
+            + SEP
+            + new
+            + _pick(lang, " (trước: ", " (before: ")
+            + _hash(d["replaces"])
+            + ")"
+        )
     return _pick(
         lang,
         "Ghi trước khi nhật ký lưu các thay đổi: chỉ có mã SHA-256 ",

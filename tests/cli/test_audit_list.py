@@ -76,6 +76,8 @@ def test_a_save_lists_its_changes_in_the_leafs_words(db: str) -> None:
     assert "hệ thống (snv)" in head and "Lạng Sơn 2018 · Huyện Bắc Sơn" in head
     assert [c.strip() for c in changes] == SAID_VI
     assert "Số phòng, đơn vị trực thuộc" not in r.stdout  # a department's label for 1.3.1
+    first = _entry(r.stdout, "Lưu bản tự đánh giá", "20/11/2018 08:00")  # the folder's import
+    assert first[1].strip().startswith("Lưu lần đầu · mã SHA-256 ")
     for raw in RAW:
         assert raw not in r.stdout, raw
 
