@@ -158,7 +158,8 @@ def gaps(
             print_json({"unit_id": unit, "gaps": rows})
             return
         total = quantize(sum((g.lost for g in found), start=Decimal(0)), places)
-        lead = t("gaps_head", unit=unit, n=len(found), lost=texts.num(total, places))
+        called = f"{whatif.scored_unit(result, unit).name} ({unit})"  # by name, as plan does
+        lead = t("gaps_head", unit=called, n=len(found), lost=texts.num(total, places))
         out.print(lead, markup=False)
         en = texts.lang() == "en"
         for g in found:

@@ -82,7 +82,9 @@ def test_gaps_golden() -> None:
     r = run("gaps", "so-giao-duc-va-dao-tao", "--campaign", str(SAMPLE))
     assert r.exit_code == 0, r.output
     out = r.stdout
-    assert out.startswith("so-giao-duc-va-dao-tao: 27 mục chưa đạt tối đa, mất 16,91 điểm")
+    assert out.startswith(
+        "Sở Giáo dục và Đào tạo (so-giao-duc-va-dao-tao): 27 mục chưa đạt tối đa, mất 16,91 điểm"
+    )
     assert "  7.3.2     1,31/2,00  −0,69   Tính theo tỷ lệ: 1,31/2 điểm" in out
     assert "  3.4.1     2,00/3,00  −1,00   Từ 95 đến dưới 100: 2/3 điểm" in out
     assert "bậc kế tiếp: Công khai TTHC đầy đủ, đúng quy định → có (+1,00)" in out
