@@ -3,10 +3,11 @@
 ``answer_changes`` is what a saved self-assessment's audit entry carries (``detail.changes``),
 computed at write time from the stored answers and the new ones: each (item, field, old,
 new), values as JSON (numbers as exact decimal strings, dates ISO). Entries written before it
-hold only the files' hashes. ``people_page`` reads one filtered page of the log with the names
-(people, units, campaigns: ``Lạng Sơn 2018``), the input labels and each entry's detail in
-words (``auditwords``) a reader needs; the web app writes the changed values as people write
-them.
+hold only the files' hashes. ``people_page`` (the web's page) and ``listing`` (``parindex audit
+list``) read entries with the names a reader needs (people, units, campaigns: ``Lạng Sơn
+2018``), each entry's detail in words (``auditwords``) and a save's changes in the leaf's own
+words (``changes_said``: the input's label in the unit's group's tree, a level by its label,
+values as people write them).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class Change:
 
     @property
     def said(self) -> str:
-        """``1.1.2 — Có văn bản chỉ đạo: Có → Không``"""
+        """``1.1.2 — Kế hoạch đủ nhiệm vụ các lĩnh vực và có bố trí kinh phí: Không → Có``"""
         return f"{self.node} — {self.label}: {self.old_said} → {self.new_said}"
 
 
