@@ -20,6 +20,7 @@ from scoring.evaluation.trace import to_jsonable
 from scoring.sources.numbers import fmt, quantize
 
 if TYPE_CHECKING:
+    from scoring.index.compiled import Index
     from scoring.simulation.gaps import Candidate
     from scoring.simulation.plan import Plan, Standing, Target
 
@@ -112,9 +113,11 @@ def _target(to: str | None, rank: int | None, index: str | None) -> Target:
     return planning.IndexTarget(value)  # type: ignore[no-any-return]  # lazily imported module
 
 
-def _print(p: Plan, places: int) -> None:
-    """The plan for people: each change, its gain and cost, and the standing before and after
-    (figures with a decimal comma in Vietnamese; the exact plan is ``--json``)."""
+def _print(p: Plan, index: Index) -> None:
+    """The plan for people: each change in the leaf's words, its gain and cost, and the
+    standing before and after (figures with a decimal comma in Vietnamese; the exact plan is
+    ``--json``)."""
+    places = index.meta.rounding.places
 
     def q(x: Decimal) -> str:
         return texts.num(x, places)
@@ -136,8 +139,10 @@ def _print(p: Plan, places: int) -> None:
             table.add_row(
                 c.node,
                 texts.pick(c.change_vi, c.change_en)
-                or "; ".join(  # a hand-made candidate without its words
-                    f"{texts.input_label(None, name)} → {texts.value(v)}" for name, v in c.changes
+                or "; ".join(  # a hand-made candidate without its words: the leaf's
+                    f"{texts.input_label(None, name, index=index, node=c.node, group=p.group)}"
+                    f" → {texts.answer(v, index, c.node, name)}"
+                    for name, v in c.changes
                 ),
                 q(c.points),
                 "+" + q(c.gain),
@@ -215,6 +220,6 @@ def plan_cmd(
         if as_json:
             print_json(plan_document(p, result))
             return
-        _print(p, result.index.meta.rounding.places)
+        _print(p, result.index)
 
     guard(body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,9 +32,13 @@ from scoring.sources.clock import show
 from scoring.sources.files import write_text
 from scoring.sources.numbers import decimal_comma
 
+if TYPE_CHECKING:
+    from scoring.store.auditlog import Entry
+
 # ---------------------------------------------------------------- results
 
 audit = lazy("scoring.store.audit")
+auditlog = lazy("scoring.store.auditlog")
 publication = lazy("scoring.store.publication")
 stored = lazy("scoring.store.stored")
 years = lazy("scoring.store.years")
@@ -259,15 +263,15 @@ def audit_list(
     """
 
     def body() -> None:
-        from scoring.sources.clock import show
-        from scoring.store.auditlog import action_name as action
-
         st = store(read_only=True)
-        zones = stored.time_zones(st)
-        entries = audit.entries(st, campaign=campaign, unit=unit, node=node, limit=limit)
-        if as_json:
-            print_json(entries)
+        if as_json:  # exact: ISO UTC times, ids, the detail as stored
+            print_json(audit.entries(st, campaign=campaign, unit=unit, node=node, limit=limit))
             return
+        lang = texts.lang()
+        entries = auditlog.listing(
+            st, campaign=campaign, unit=unit, node=node, limit=limit, lang=lang
+        )
+        zones = stored.time_zones(st)
         if entries:
             out.print(
                 f"{t('a_seq'):>6} {t('a_written'):<16} {t('a_effective'):<16} "
@@ -275,14 +279,26 @@ def audit_list(
                 markup=False,
             )
         for e in entries:
-            tz = zones.get(e["campaign"] or "")
-            where = " ".join(x for x in (e["campaign"], e["unit"], e["node"]) if x)
-            written = show(e["written_at"], tz) or "—"  # entries from before migration 0003
-            out.print(
-                f"{e['seq']:>6} {written:<16} {show(e['at'], tz):<16} {e['actor']:<22} "
-                f"{action(e['action'], texts.lang()):<22} {where} "
-                f"{json.dumps(e['detail'], ensure_ascii=False)}",
-                markup=False,
-            )
+            out.print(audit_lines(e, zones.get(e.row.campaign_id or ""), lang), markup=False)
 
     guard(body)
+
+
+def audit_lines(e: Entry, tz: str | None, lang: str) -> str:
+    """One audit entry for people: its number, when written and effective (local time), who
+    and what by name, the campaign, unit and item, then its detail in words on the next line,
+    or for a save each changed field in the leaf's words."""
+    from scoring.store.auditlog import action_name
+
+    r = e.row
+    written = show(r.written_at, tz) or "—"  # entries from before migration 0003
+    where = " · ".join(x for x in (e.campaign_name, e.unit_name or r.unit_id, r.node_id) if x)
+    lines = [
+        f"{r.seq:>6} {written:<16} {show(r.at, tz):<16} {e.actor_name:<22} "
+        f"{action_name(r.action, lang):<22} {where}".rstrip()
+    ]
+    if e.changes:
+        lines += [f"{'':>6} {c.said}" for c in e.changes]
+    elif e.said and e.said != "—":
+        lines.append(f"{'':>6} {e.said}")
+    return "\n".join(lines)

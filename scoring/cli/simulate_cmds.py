@@ -89,8 +89,11 @@ def simulate(
         if as_json:
             print_json(doc)
             return
+        # the changes typed, in the leaf's words: "2.4.1 Mức độ đạt được → Đầy đủ, đúng tiến độ"
+        ix, group = result.index, w.after.group
         shown = [
-            f"{c.node}.{c.field}={texts.answer(c.value, result.index, c.node, c.field)}"
+            f"{c.node} {texts.input_label(None, c.field, index=ix, node=c.node, group=group)}"
+            f" → {texts.answer(c.value, ix, c.node, c.field)}"
             for c in changes
         ]
         out.print(f"{w.after.name} ({unit}): " + "; ".join(shown), markup=False)
@@ -165,7 +168,8 @@ def gaps(
             print_json({"unit_id": unit, "gaps": rows})
             return
         total = quantize(sum((g.lost for g in found), start=Decimal(0)), places)
-        lead = t("gaps_head", unit=unit, n=len(found), lost=texts.num(total, places))
+        called = f"{whatif.scored_unit(result, unit).name} ({unit})"  # by name, as plan does
+        lead = t("gaps_head", unit=called, n=len(found), lost=texts.num(total, places))
         out.print(lead, markup=False)
         en = texts.lang() == "en"
         for g in found:

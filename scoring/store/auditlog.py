@@ -3,10 +3,11 @@
 ``answer_changes`` is what a saved self-assessment's audit entry carries (``detail.changes``),
 computed at write time from the stored answers and the new ones: each (item, field, old,
 new), values as JSON (numbers as exact decimal strings, dates ISO). Entries written before it
-hold only the files' hashes. ``people_page`` reads one filtered page of the log with the names
-(people, units, campaigns: ``Lạng Sơn 2018``), the input labels and each entry's detail in
-words (``auditwords``) a reader needs; the web app writes the changed values as people write
-them.
+hold only the files' hashes. ``people_page`` (the web's page) and ``listing`` (``parindex audit
+list``) read entries with the names a reader needs (people, units, campaigns: ``Lạng Sơn
+2018``), each entry's detail in words (``auditwords``) and a save's changes in the leaf's own
+words (``changes_said``: the input's label in the unit's group's tree, a level by its label,
+values as people write them).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from scoring.campaign.submission import Submission
-from scoring.index.kinds import handler
 from scoring.index.loader import Index
 from scoring.sources import clock
 from scoring.sources.text import vn_key
@@ -60,7 +60,8 @@ def answer_changes(old: Submission | None, new: Submission) -> list[dict[str, An
 
 @dataclass(frozen=True)
 class Change:
-    """One answer field changed by a save: its item, its label, the values before and after."""
+    """One answer field changed by a save: its item, its label, the values before and after
+    (as stored: JSON), and the label and values in the reader's words."""
 
     node: str
     field: str
@@ -68,6 +69,14 @@ class Change:
     label_en: str
     old: Any
     new: Any
+    label: str = ""  # in the page's language
+    old_said: str = ""  # as people write it: a level's label, dd/mm/yyyy, a decimal comma
+    new_said: str = ""
+
+    @property
+    def said(self) -> str:
+        """``1.1.2 — Kế hoạch đủ nhiệm vụ các lĩnh vực và có bố trí kinh phí: Không → Có``"""
+        return f"{self.node} — {self.label}: {self.old_said} → {self.new_said}"
 
 
 @dataclass(frozen=True)
@@ -107,15 +116,14 @@ class PeoplePage:
     actions: list[str] = field(default_factory=list)
 
 
-def _label(index: Index, node: str, name: str) -> tuple[str, str]:
+def _label(index: Index, node: str, name: str, group: str | None) -> tuple[str, str]:
+    """A field's label: the common fields' names, else the input in the leaf's own words
+    (``inputs:`` in criteria.yaml, in the unit's group's tree), else its rule kind's."""
     if name in COMMON_FIELDS:
         return COMMON_FIELDS[name]
-    for view in index.groups.values():
-        item = view.leaves.get(node)
-        if item is not None and item.node.rule is not None:
-            inp = handler(item.node.rule).inputs.get(name)
-            if inp is not None:
-                return inp.label_vi, inp.label_en
+    spec = index.input_spec(node, name, group)
+    if spec is not None:
+        return spec.label_vi, spec.label_en or spec.label_vi
     return name, name
 
 
@@ -125,7 +133,43 @@ def _midnight(day: dt.date) -> str:
     return stamp(start)
 
 
-def _changes(s: Session, row: AuditRow, detail: dict[str, Any]) -> list[Change] | None:
+def _said(index: Index, node: str, name: str, value: Any, n: auditwords.Names, lang: str) -> str:
+    """A stored answer value in words: a level by its label (never its code), else as
+    ``auditwords.answer`` writes it."""
+    if isinstance(value, str) and value:
+        level = index.level_label(node, name, value, lang)
+        if level is not None:
+            return level
+    return auditwords.answer(value, n, lang)
+
+
+def changes_said(
+    index: Index,
+    raw: Iterable[dict[str, Any]],
+    names: auditwords.Names,
+    group: str | None = None,
+    lang: str = "vi",
+) -> list[Change]:
+    """A save's ``detail.changes`` in the leaf's own words: each input's label in ``group``'s
+    tree, the values before and after as people write them."""
+    out = []
+    for c in raw:
+        node, name = str(c.get("node")), str(c.get("field"))
+        vi, en = _label(index, node, name, group)
+        old, new = c.get("old"), c.get("new")
+        said = [_said(index, node, name, v, names, lang) for v in (old, new)]
+        out.append(Change(node, name, vi, en, old, new, en if lang == "en" else vi, *said))
+    return out
+
+
+def _changes(
+    s: Session,
+    row: AuditRow,
+    detail: dict[str, Any],
+    names: auditwords.Names,
+    group: str | None,
+    lang: str,
+) -> list[Change] | None:
     raw = detail.get("changes")
     if not isinstance(raw, list) or row.campaign_id is None:
         return None
@@ -133,10 +177,7 @@ def _changes(s: Session, row: AuditRow, detail: dict[str, Any]) -> list[Change] 
     if camp is None:
         return None
     index = index_for(s, camp.index_hash)
-    return [
-        Change(c["node"], c["field"], *_label(index, c["node"], c["field"]), c["old"], c["new"])
-        for c in raw
-    ]
+    return changes_said(index, (c for c in raw if isinstance(c, dict)), names, group, lang)
 
 
 def named(index: Index, year: int) -> str:
@@ -169,6 +210,65 @@ def _groups(s: Session, camp: CampaignRow | None) -> dict[str, tuple[str, str]]:
     }
 
 
+@dataclass(frozen=True)
+class _Namer:
+    """Everything the words of a set of entries need, read once: people, units (the newest
+    campaign's name of each, and each campaign's own), units' groups, campaigns."""
+
+    people: dict[str, str]
+    camps: dict[str, CampaignRow]
+    units: dict[str, str]
+    by_campaign: dict[str, dict[str, str]]
+    groups: dict[tuple[str, str], str]  # (campaign, unit) -> group id
+    names: dict[str | None, auditwords.Names] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, s: Session) -> _Namer:
+        camps = {c.id: c for c in s.exec(select(CampaignRow))}
+        units: dict[str, str] = {}
+        by_campaign: dict[str, dict[str, str]] = {}
+        groups: dict[tuple[str, str], str] = {}
+        for u in sorted(s.exec(select(UnitRow)), key=lambda u: _year(camps, u.campaign_id)):
+            units[u.unit_id] = u.name  # the newest campaign's name wins
+            by_campaign.setdefault(u.campaign_id, {})[u.unit_id] = u.name
+            groups[u.campaign_id, u.unit_id] = u.group_id
+        people = {a.username: a.display_name for a in s.exec(select(AccountRow))}
+        return cls(people, camps, units, by_campaign, groups)
+
+    def of(self, s: Session, cid: str | None) -> auditwords.Names:
+        """The names of campaign ``cid``'s entries (its units first, its zone)."""
+        if cid not in self.names:
+            camp = self.camps.get(cid or "")
+            self.names[cid] = auditwords.Names(
+                self.people,
+                ChainMap(self.by_campaign.get(cid or "", {}), self.units),
+                _groups(s, camp),  # its index is compiled (cached) for its name anyway
+                camp.time_zone if camp is not None else None,
+            )
+        return self.names[cid]
+
+    def entries(self, s: Session, rows: list[AuditRow], lang: str) -> list[Entry]:
+        """``rows`` as people read them, in ``lang``."""
+        shown = campaign_names(s, (r.campaign_id for r in rows if r.campaign_id))
+        out = []
+        for r in rows:
+            detail = json.loads(r.detail_json)
+            n = self.of(s, r.campaign_id)
+            group = self.groups.get((r.campaign_id or "", r.unit_id or ""))
+            out.append(
+                Entry(
+                    r,
+                    auditwords.person(r.actor, n, lang),
+                    n.units.get(r.unit_id) if r.unit_id else None,
+                    _changes(s, r, detail, n, group, lang),
+                    detail,
+                    shown.get(r.campaign_id) if r.campaign_id else None,
+                    auditwords.said(r.action, detail, n, lang),
+                )
+            )
+        return out
+
+
 def people_page(store: Store, filters: Filters, page: int = 1, lang: str = "vi") -> PeoplePage:
     """Page ``page`` (1 is the newest) of the log narrowed by ``filters``, with names and
     each entry's detail in ``lang``'s words."""
@@ -188,50 +288,44 @@ def people_page(store: Store, filters: Filters, page: int = 1, lang: str = "vi")
         rows = list(
             s.exec(q.order_by(col(AuditRow.seq).desc()).offset((page - 1) * PAGE).limit(PAGE))
         )
-        people = {a.username: a.display_name for a in s.exec(select(AccountRow))}
-        camps = {c.id: c for c in s.exec(select(CampaignRow))}
-        units: dict[str, str] = {}
-        by_campaign: dict[str, dict[str, str]] = {}
-        for u in sorted(s.exec(select(UnitRow)), key=lambda u: _year(camps, u.campaign_id)):
-            units[u.unit_id] = u.name  # the newest campaign's name wins
-            by_campaign.setdefault(u.campaign_id, {})[u.unit_id] = u.name
-        shown = campaign_names(s, (r.campaign_id for r in rows if r.campaign_id))
-        everyone = auditwords.Names(people, units)
-        names: dict[str | None, auditwords.Names] = {}
-        entries = []
-        for r in rows:
-            detail = json.loads(r.detail_json)
-            if r.campaign_id not in names:
-                camp = camps.get(r.campaign_id or "")
-                names[r.campaign_id] = auditwords.Names(
-                    people,
-                    ChainMap(by_campaign.get(r.campaign_id or "", {}), units),
-                    _groups(s, camp),  # its index is compiled (cached) for its name anyway
-                    camp.time_zone if camp is not None else None,
-                )
-            n = names[r.campaign_id]
-            entries.append(
-                Entry(
-                    r,
-                    auditwords.person(r.actor, n, lang),
-                    n.units.get(r.unit_id) if r.unit_id else None,
-                    _changes(s, r, detail),
-                    detail,
-                    shown.get(r.campaign_id) if r.campaign_id else None,
-                    auditwords.said(r.action, detail, n, lang),
-                )
-            )
+        namer = _Namer.read(s)
+        entries = namer.entries(s, rows, lang)
         actors = set(s.exec(select(AuditRow.actor).distinct()))
         actions = sorted(set(s.exec(select(AuditRow.action).distinct())))
+    everyone = auditwords.Names(namer.people, namer.units)
     chosen = [(a, auditwords.person(a, everyone, lang)) for a in actors]
     return PeoplePage(
         entries,
         page,
         len(rows) == PAGE,
-        sorted(units.items(), key=lambda u: (vn_key(u[1]), u[0])),
+        sorted(namer.units.items(), key=lambda u: (vn_key(u[1]), u[0])),
         sorted(chosen, key=lambda p: (vn_key(p[1]), p[0])),
         actions,
     )
+
+
+def listing(
+    store: Store,
+    *,
+    campaign: str | None = None,
+    unit: str | None = None,
+    node: str | None = None,
+    limit: int = 50,
+    lang: str = "vi",
+) -> list[Entry]:
+    """The newest ``limit`` entries (of a campaign, a unit, a node), oldest first, as people
+    read them (``parindex audit list``; ``audit.entries`` is the same selection as data)."""
+    q = select(AuditRow)
+    for column, value in (
+        (AuditRow.campaign_id, campaign),
+        (AuditRow.unit_id, unit),
+        (AuditRow.node_id, node),
+    ):
+        if value is not None:
+            q = q.where(column == value)
+    with store.read() as s:
+        rows = list(s.exec(q.order_by(col(AuditRow.seq).desc()).limit(limit)))
+        return _Namer.read(s).entries(s, rows[::-1], lang)
 
 
 def _year(camps: dict[str, CampaignRow], cid: str) -> int:

@@ -209,14 +209,31 @@ def unit_add(d: Mapping[str, Any], n: Names, lang: str) -> str:
 
 
 def document_import(d: Mapping[str, Any], n: Names, lang: str) -> str:
-    """A self-assessment saved: how many answers changed (the page lists them), or for an
-    entry written before the log kept changes, its file's hash."""
+    """A self-assessment saved: how many answers changed (the page lists them); without the
+    list (a campaign folder's import, or an entry written before the log kept changes), its
+    file's hash: first stored, or replacing the one before."""
     changes = d.get("changes")
     if isinstance(changes, list):
         if not changes:
             return _pick(lang, "Không thay đổi câu trả lời", "No answer changed")
         k = len(changes)
         return _pick(lang, f"{k} câu trả lời thay đổi", f"{k} answer(s) changed")
+    new = _pick(lang, "mã SHA-256 ", "SHA-256 ") + _hash(d.get("sha256"))
+    if "replaces" in d and not d["replaces"]:
+        return _pick(lang, "Lưu lần đầu", "First stored") + SEP + new
+    if d.get("replaces"):
+        return (
+            _pick(
+                lang,
+                "Thay bản đã lưu, nhật ký không ghi từng câu trả lời",
+                "Replaced the stored file; the log did not list the answers",
+            )
+            + SEP
+            + new
+            + _pick(lang, " (trước: ", " (before: ")
+            + _hash(d["replaces"])
+            + ")"
+        )
     return _pick(
         lang,
         "Ghi trước khi nhật ký lưu các thay đổi: chỉ có mã SHA-256 ",
@@ -393,6 +410,38 @@ def _value(v: Any, n: Names, lang: str) -> str:
         return ", ".join(_value(x, n, lang) for x in v)
     text = str(v)
     return show(text, n.tz) if re.match(r"^\d{4}-\d\d-\d\d", text) else _num(text, lang)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def answer(value: Any, n: Names, lang: str = "vi") -> str:
+    """An answer value of a saved self-assessment as the form writes it: Có/Không, a date
+    dd/mm/yyyy, a decimal comma, evidence as "number; date; title" lines, "(trống)" for none.
+    (A level's label needs the index: ``auditlog`` puts it in first.)"""
+    if value is None or value == "" or value == []:
+        return _pick(lang, "(trống)", "(empty)")
+    if isinstance(value, bool):
+        return _pick(lang, "Có" if value else "Không", "Yes" if value else "No")
+    if isinstance(value, list):
+        return " | ".join(
+            _reference(e, n, lang) if isinstance(e, Mapping) else answer(e, n, lang) for e in value
+        )
+    text = str(value)
+    if _ISO_DAY.match(text):
+        return show(text, n.tz)
+    if _NUMBER.match(text):
+        return _num(text, lang)
+    return text
+
+
+def _reference(e: Mapping[str, Any], n: Names, lang: str) -> str:
+    """One evidence document as the form's line: number; date; title, then its section and
+    page when it has them (so a change to those shows too)."""
+    parts = [str(e.get("doc") or ""), answer(e["date"], n, lang) if e.get("date") else ""]
+    parts += [str(e.get(k) or "") for k in ("title", "section", "page")]
+    return "; ".join(parts).rstrip("; ")
 
 
 def listed(d: Mapping[str, Any], n: Names, lang: str) -> str:

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from scoring.evaluation.ranking import CampaignResult
 from scoring.sources.text import vn_key
-from scoring.store import audit, auditwords, publication
+from scoring.store import audit, auditlog, auditwords, publication
 from scoring.store.accounts import Account
 from scoring.store.audit import ChainProblem
 from scoring.store.db import Store
@@ -96,6 +96,12 @@ def campaigns_for(store: Store, account: Account) -> tuple[list[CampaignRow], di
     if account.role == "officer":
         rows = [c for c in rows if c.id in mine]
     return rows, mine
+
+
+def campaign_names(store: Store, cids: list[str]) -> dict[str, str]:
+    """The campaigns ``cids`` as people know them (``Lạng Sơn 2018``), by id."""
+    with store.read() as s:
+        return auditlog.campaign_names(s, cids)
 
 
 @dataclass(frozen=True)

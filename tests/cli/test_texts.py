@@ -82,7 +82,9 @@ def test_gaps_golden() -> None:
     r = run("gaps", "so-giao-duc-va-dao-tao", "--campaign", str(SAMPLE))
     assert r.exit_code == 0, r.output
     out = r.stdout
-    assert out.startswith("so-giao-duc-va-dao-tao: 27 mục chưa đạt tối đa, mất 16,91 điểm")
+    assert out.startswith(
+        "Sở Giáo dục và Đào tạo (so-giao-duc-va-dao-tao): 27 mục chưa đạt tối đa, mất 16,91 điểm"
+    )
     assert "  7.3.2     1,31/2,00  −0,69   Tính theo tỷ lệ: 1,31/2 điểm" in out
     assert "  3.4.1     2,00/3,00  −1,00   Từ 95 đến dưới 100: 2/3 điểm" in out
     assert "bậc kế tiếp: Công khai TTHC đầy đủ, đúng quy định → có (+1,00)" in out
@@ -107,7 +109,8 @@ def test_simulate_golden_with_decimal_comma_and_day_first_date() -> None:
     )
     assert r.exit_code == 0, r.output
     out = r.stdout
-    assert "1.1.3.value=92,5; 1.1.1.done_on=03/02/2018" in out
+    assert "1.1.3 Tỷ lệ nhiệm vụ kế hoạch CCHC đã hoàn thành (%) → 92,5; " in out
+    assert "; 1.1.1 Ngày ban hành kế hoạch CCHC → 03/02/2018" in out
     assert "  Điểm      83,09 → 83,09" in out
     assert "Trên 90 đến 100: 1,5/1,5 điểm" in out and "Trễ hạn (trên 0 ngày)" in out
     people_read(out)
@@ -173,7 +176,7 @@ def test_level_choices_show_their_labels_not_their_codes() -> None:
     assert "bậc kế tiếp: Mức độ đạt được → Đầy đủ, đúng tiến độ (+0,50)" in gaps
     assert "Mức độ đạt được → Hoàn thành đúng lộ trình" in run("gaps", "huyen-dinh-lap").stdout
     sim = run("simulate", unit, "--set", "2.4.1.level=dung-tien-do").stdout
-    assert sim.splitlines()[0].endswith("2.4.1.level=Đầy đủ, đúng tiến độ")
+    assert sim.splitlines()[0].endswith("2.4.1 Mức độ đạt được → Đầy đủ, đúng tiến độ")
     plan = run("plan", unit, "--rank", "1").stdout
     assert "Mức độ đạt được → Đầy đủ, đúng tiến độ" in plan
     for text in (gaps, sim, plan.split("kiểm tra:")[0]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import itertools
 import json
 from decimal import Decimal
@@ -437,3 +438,31 @@ def test_plan_document_round_trips_through_json(samples: CampaignResult) -> None
     doc = plan_document(p, samples)
     assert json.loads(json.dumps(doc)) == doc
     assert doc["needed_gain"] == str(p.needed_gain)
+
+
+def test_cli_plan_names_a_hand_made_change_in_the_leafs_words(
+    samples: CampaignResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change without words of its own (made by hand, not by ``gaps``) is still printed
+    with the leaf's input label (the district's own words) and the value as people write
+    it, a level by its label: never the field name or the code."""
+    real = plan(samples.index, samples, "huyen-bac-son", RankTarget(1), FREE)
+    bare = tuple(
+        dataclasses.replace(
+            c, candidate=dataclasses.replace(c.candidate, change_vi="", change_en="")
+        )
+        for c in real.changes
+    )
+    hand = _hand("1.3.1", "0.5")
+    hand = dataclasses.replace(hand, changes=(("numerator", 20),))
+    made = dataclasses.replace(real, changes=(*bare, dataclasses.replace(bare[0], candidate=hand)))
+    module = importlib.import_module("scoring.simulation.plan")  # the package's plan is a function
+    monkeypatch.setattr(module, "plan", lambda *a, **k: made)
+    r = run("plan", "huyen-bac-son", "--rank", "1", "--campaign", str(SAMPLES))
+    assert r.exit_code == 0, r.output
+    words = " ".join(r.stdout.replace("│", " ").split())
+    assert "Mức độ đạt được → Đầy đủ, đúng tiến độ" in words
+    # the table wraps the long label: its two halves, each in the change column
+    assert "Số phòng chuyên môn, UBND cấp xã được kiểm" in words and "tra CCHC → 20" in words
+    table = words.split("kiểm tra:")[0]
+    assert "level" not in table and "dung-tien-do" not in table and "numerator" not in table

@@ -193,3 +193,32 @@ def test_simulate_and_gaps_from_the_cli(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "hãy ghi rõ một" in r.output
     r = run("gaps", "so-tai-chin", "--campaign", str(SAMPLES))
     assert r.exit_code == 1 and "did you mean 'so-tai-chinh'" in r.output
+
+
+def test_cli_simulate_names_the_changes_typed_in_the_leafs_words() -> None:
+    """simulate repeats the changes typed with the leaf's labels (a district's own words for
+    1.3.1) and the values as people write them, never the input's field name or a code."""
+    r = run(
+        "simulate",
+        "huyen-bac-son",
+        "--set",
+        "2.4.1.level=dung-tien-do",
+        "--set",
+        "1.3.1.numerator=20",
+        "--set",
+        "1.1.2.value=true",
+        "--set",
+        "1.1.1.done_on=2018-01-20",
+        "--campaign",
+        str(SAMPLES),
+    )
+    assert r.exit_code == 0, r.output
+    first = r.stdout.splitlines()[0]
+    assert first == (
+        "Huyện Bắc Sơn (huyen-bac-son): 2.4.1 Mức độ đạt được → Đầy đủ, đúng tiến độ; "
+        "1.3.1 Số phòng chuyên môn, UBND cấp xã được kiểm tra CCHC → 20; "
+        "1.1.2 Kế hoạch đủ nhiệm vụ các lĩnh vực và có bố trí kinh phí → có; "
+        "1.1.1 Ngày ban hành kế hoạch CCHC → 20/01/2018"
+    )
+    en = run("--lang", "en", "simulate", "huyen-bac-son", "--set", "2.4.1.level=dung-tien-do")
+    assert en.stdout.splitlines()[0].endswith("2.4.1 Level reached → Fully and on schedule")

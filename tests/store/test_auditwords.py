@@ -60,6 +60,15 @@ NAMES = Names(
                            "dropped": ["ban-dan-toc"], "sha256": "12" * 32},
          "Thay toàn bộ · cập nhật Sở Tài chính · bỏ Ban Dân tộc · mã SHA-256 121212121212…",
          "Replacing all · updated Sở Tài chính · dropped Ban Dân tộc · SHA-256 121212121212…"),
+        ("unit.import", {"sha256": "ab" * 32, "replaces": None},
+         "Lưu lần đầu · mã SHA-256 abababababab…", "First stored · SHA-256 abababababab…"),
+        ("unit.import", {"sha256": "ab" * 32, "replaces": "cd" * 32},
+         "Thay bản đã lưu, nhật ký không ghi từng câu trả lời · mã SHA-256 abababababab… "
+         "(trước: cdcdcdcdcdcd…)",
+         "Replaced the stored file; the log did not list the answers · SHA-256 abababababab… "
+         "(before: cdcdcdcdcdcd…)"),
+        ("unit.import", {"sha256": "ab" * 32, "replaces": None, "changes": []},
+         "Không thay đổi câu trả lời", "No answer changed"),
         ("account.lock", {"until": "2018-11-20T09:15:00+00:00"},
          "Khóa đến 20/11/2018 16:15", "Locked until 20/11/2018 16:15"),
     ],

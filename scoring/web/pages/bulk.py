@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi.responses import Response
 
 from scoring.errors import SubmissionError
-from scoring.store import bulk
+from scoring.store import bulk, views
 from scoring.web import i18n
 from scoring.web.pages.common import back, campaign_or_404, require
 from scoring.web.routing import Router
@@ -25,13 +25,17 @@ def register(router: Router) -> None:
 
 
 def bulk_page(web: Web, ctx: Ctx, cid: str, error: str | None = None) -> Response:
-    """The confirmation page of moving every eligible unit to ``target`` (query or form)."""
+    """The confirmation page of moving every eligible unit to ``target`` (query or form),
+    the campaign named as people know it."""
     camp = campaign_or_404(web, cid)
     target = ctx.request.query_params.get("target") or ctx.field("target")
     if not target:
         raise SubmissionError("which step? (target)")
     plan = bulk.plan_advance(web.store, cid, target)
-    return web.page(ctx, "bulk.html", 400 if error else 200, camp=camp, plan=plan, error=error)
+    name = views.campaign_names(web.store, [cid])[cid]
+    return web.page(
+        ctx, "bulk.html", 400 if error else 200, camp=camp, name=name, plan=plan, error=error
+    )
 
 
 def advance_all(web: Web, ctx: Ctx, cid: str) -> Response:

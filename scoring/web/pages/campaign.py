@@ -40,9 +40,10 @@ def register(router: Router) -> None:
 
 
 def home(web: Web, ctx: Ctx) -> Response:
-    """The campaigns this account may open (an officer: its unit in each campaign)."""
+    """The campaigns this account may open, by name (an officer: its unit in each one)."""
     rows, mine = views.campaigns_for(web.store, ctx.user)
-    return web.page(ctx, "home.html", campaigns=rows, mine=mine)
+    names = views.campaign_names(web.store, [c.id for c in rows])
+    return web.page(ctx, "home.html", campaigns=rows, mine=mine, names=names)
 
 
 def campaign_page(

@@ -20,14 +20,14 @@ from scoring.campaign.submission import EndedUnit
 from scoring.errors import AccessError
 from scoring.index.kinds import every_input
 from scoring.sources.text import vn_key
-from scoring.store import accounts, bulk, evidence, moves, publication
+from scoring.store import accounts, bulk, evidence, imports, moves, publication
 from scoring.store.appraisal import AppraisalChange, appraise, respond
 from scoring.store.auditlog import ACTIONS
+from scoring.store.auditwords import Names, answer
 from scoring.store.campaigns import record_ended
 from scoring.store.db import Store
 from scoring.store.schema import AuditRow
 from scoring.store.workflow import CAMPAIGN_STATES, UNIT_STATES
-from scoring.web.pages.audit import shown
 from tests.support.files import pdf
 from tests.support.paths import SAMPLES
 from tests.support.web import CID, NOW, OTHER, OWN, client_as, open_copy
@@ -62,6 +62,44 @@ def test_a_saved_self_assessment_shows_the_fields_it_changed(st: Store) -> None:
     assert "1.1.1 — " not in row  # an item the save left as it was is not listed
 
 
+def test_a_saved_file_shows_each_change_in_the_leafs_words(st: Store) -> None:
+    """A district's file saved again reads, for each changed field, the leaf's label in the
+    district's tree and the values as people write them: a level by its label, a date
+    dd/mm/yyyy, Có/Không, a decimal comma; in English too."""
+    text = (SAMPLES / "units" / "huyen-bac-son.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ("done_on: 2018-02-08", "done_on: 2018-01-25"),
+        ('"1.1.2":\n    value: false', '"1.1.2":\n    value: true'),
+        ("numerator: 14\n    denominator: 28", "numerator: 20\n    denominator: 28"),
+        ("level: hoan-thanh\n    self_score: 1.5", "level: co-ban\n    self_score: 1"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    imports.import_unit(st, CID, "huyen-bac-son", text, "bac-son.yaml", actor="seed", now=NOW)
+    c = client_as(st, "kiemtoan")
+    changes = [_text(li) for li in re.findall(r"<li>(.*?)</li>", _rows_html(c))]
+    assert changes == [
+        "1.1.1 — Ngày ban hành kế hoạch CCHC: 08/02/2018 → 25/01/2018",
+        "1.1.2 — Kế hoạch đủ nhiệm vụ các lĩnh vực và có bố trí kinh phí: Không → Có",
+        "1.3.1 — Số phòng chuyên môn, UBND cấp xã được kiểm tra CCHC: 14 → 20",
+        "1.4.1 — Mức độ đạt được: Hoàn thành 100% kế hoạch → Hoàn thành từ 80% đến dưới 100%",
+        "1.4.1 — Điểm tự chấm: 1,5 → 1",
+    ]
+    c.get("/lang/en")
+    changes = [_text(li) for li in re.findall(r"<li>(.*?)</li>", _rows_html(c))]
+    assert changes[3:] == [
+        "1.4.1 — Level reached: Fully delivered → 80% to under 100%",
+        "1.4.1 — Self-score: 1.5 → 1",
+    ]
+
+
+def _rows_html(c: TestClient) -> str:
+    """The newest entry's changes list on the audit page (the save just made)."""
+    page = c.get("/audit?action=unit.import&unit=huyen-bac-son").text
+    row = page[page.index("<tbody>") :]
+    return row[: row.index("</tr>")]
+
+
 def test_filters_narrow_the_log(st: Store) -> None:
     """Filtering by unit, person, action and dates keeps only the matching entries."""
     c = client_as(st, "kiemtoan")
@@ -94,7 +132,7 @@ def test_filters_narrow_the_log(st: Store) -> None:
 )  # fmt: skip
 def test_values_are_written_as_people_write_them(value: object, lang: str, text: str) -> None:
     """Booleans, numbers, dates and evidence in the log read as in the form."""
-    assert shown(value, lang) == text
+    assert answer(value, Names(), lang) == text
 
 
 def test_every_action_the_store_records_has_a_name_for_people() -> None:

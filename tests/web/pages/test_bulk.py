@@ -140,3 +140,15 @@ def test_publishing_needs_the_box_and_then_shows_run_date_and_publisher(st: Stor
     assert r.status_code == 303
     text = c.get(f"/c/{CID}").text
     assert "Lần công bố số 2 (đính chính)" in text and "Đính chính chưa công bố" not in text
+
+
+def test_the_bulk_page_names_the_campaign_as_people_know_it(st: Store) -> None:
+    """The bulk page's title and its way back name the campaign (Lạng Sơn 2018), its id only
+    in the links."""
+    page = client_as(st, "thamdinh").get(f"/c/{CID}/advance-all?target=appraised_1").text
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "Lạng Sơn 2018" in title and CID not in title
+    back = page[page.index(f'<a href="/c/{CID}">') :]
+    back = back[: back.index("</a>")]
+    assert back.endswith("Kỳ đánh giá Lạng Sơn 2018")
+    assert CID not in back.removeprefix(f'<a href="/c/{CID}">')

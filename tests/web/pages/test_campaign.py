@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from scoring.store.db import Store
 from scoring.web import create_app
-from tests.support.web import CID, NOW, open_copy, sign_in
+from tests.support.web import CID, NOW, client_as, open_copy, sign_in
 
 # The 2018 sample's units as a reader looks for them: campaign.yaml lists them in the decision's
 # ranked order; code-point order would put "Giao thông" before "Giáo dục" and Đình Lập last.
@@ -81,3 +81,18 @@ def test_units_groups_are_named_not_coded(client: TestClient) -> None:
     table = page[page.index('<table id="units">') :]
     assert "<td>Sở, ban, ngành</td>" in table
     assert "<td>department</td>" not in table and "<td>district</td>" not in table
+
+
+@pytest.mark.parametrize("user", ["quantri", "canbo"])
+def test_home_lists_campaigns_by_their_names(tmp_path: Path, user: str) -> None:
+    """The home page's campaign list names each campaign as people know it (Lạng Sơn 2018),
+    for an officer (linking to its unit) as for the Home Affairs staff; the id stays in links."""
+    store: Store = open_copy(tmp_path)
+    try:
+        page = client_as(store, user).get("/").text
+    finally:
+        store.close()
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    names = re.findall(rf'<a href="/c/{CID}[^"]*">([^<]+)</a>', body)
+    assert names == ["Lạng Sơn 2018"]
+    assert f">{CID}<" not in body
