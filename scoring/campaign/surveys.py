@@ -83,10 +83,20 @@ def merged(stored: str | None, text: str, named: Mapping[str, Any], replace: boo
 
 
 def missing_results(index: Index, campaign: Campaign) -> dict[str, list[str]]:
-    """Per unit, what is missing for it to be scored: the items the survey or the council
-    assesses (and no tag of the unit exempts) that have no answer. Scoring such an item as
-    "no answer" would publish a ranking with its points silently missing."""
-    out: dict[str, list[str]] = {}
+    """Per unit, what is missing for it to be scored, in English: ``no survey results for …``
+    (``missing_items`` says which)."""
+    return {
+        uid: [f"no {kind} results for {', '.join(ids)}" for kind, ids in lacking]
+        for uid, lacking in missing_items(index, campaign).items()
+    }
+
+
+def missing_items(index: Index, campaign: Campaign) -> dict[str, list[tuple[str, list[str]]]]:
+    """Per unit, what is missing for it to be scored, as (survey or council, item ids): the
+    items the survey or the council assesses (and no tag of the unit exempts) that have no
+    answer. Scoring such an item as "no answer" would publish a ranking with its points
+    silently missing."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
     for uid, sub in campaign.submissions.items():
         tags = set(sub.unit.tags)
         for kind in KINDS:
@@ -98,7 +108,7 @@ def missing_results(index: Index, campaign: Campaign) -> dict[str, list[str]]:
                 and not tags & set(item.exemptions)
             ]
             if lacking:
-                out.setdefault(uid, []).append(f"no {kind} results for {', '.join(lacking)}")
+                out.setdefault(uid, []).append((kind, lacking))
     return out
 
 

@@ -42,6 +42,7 @@ def zone(name: str | None, where: Location | None = None) -> ZoneInfo:
         f"unknown time zone {name!r} (an IANA name such as {DEFAULT_ZONE})",
         where or Location("time_zone"),
         suggest(name, sorted(available_timezones())),
+        vi=f"Không có múi giờ {name!r} (dùng tên IANA, ví dụ {DEFAULT_ZONE})",
     )
 
 
@@ -60,7 +61,10 @@ def parse(text: str, tz: str | None, what: str = "--at") -> dt.datetime:
     try:
         t = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise SubmissionError(f"{what}: not an ISO date or time: {text!r}") from None
+        raise SubmissionError(
+            f"{what}: not an ISO date or time: {text!r}",
+            vi=f"{what}: {text!r} không phải ngày giờ theo dạng ISO (ví dụ 2019-11-20T09:00)",
+        ) from None
     return t if t.tzinfo else t.replace(tzinfo=zone(tz))
 
 
@@ -74,11 +78,14 @@ def check_effective(
             f"{show(at, tz)} is in the future (it is now {show(now, tz)}): a change "
             "cannot be recorded as made later than it is written",
             Location(what),
+            vi=f"{show(at, tz)} là thời điểm trong tương lai (bây giờ là {show(now, tz)}): "
+            "không thể ghi nhận một thay đổi xảy ra sau lúc ghi",
         )
     if opened and at < dt.datetime.fromisoformat(opened):
         raise WorkflowError(
             f"{show(at, tz)} is before the campaign opened ({show(opened, tz)})",
             Location(what),
+            vi=f"{show(at, tz)} là trước khi mở kỳ đánh giá ({show(opened, tz)})",
         )
 
 

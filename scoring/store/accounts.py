@@ -68,16 +68,31 @@ def check_new(username: str, role: str, unit: str | None, password: str) -> None
     """Refuse an account that could not work: bad name, role, missing unit, short password."""
     if not USERNAME.match(username):
         raise SubmissionError(
-            f"username {username!r}: use 2–64 lowercase letters, digits, '.', '_' or '-'"
+            f"username {username!r}: use 2–64 lowercase letters, digits, '.', '_' or '-'",
+            vi=f"Tên đăng nhập {username!r} không hợp lệ: dùng từ 2 đến 64 ký tự gồm chữ "
+            "thường không dấu, chữ số, '.', '_' hoặc '-'",
         )
     if role not in ROLES:
-        raise SubmissionError(f"role {role!r}: one of {', '.join(ROLES)}")
+        raise SubmissionError(
+            f"role {role!r}: one of {', '.join(ROLES)}",
+            vi=f"Vai trò {role!r} không hợp lệ; chọn một trong: {', '.join(ROLES)}",
+        )
     if role == "officer" and not unit:
-        raise SubmissionError("an officer account needs its unit (--unit UNIT_ID)")
+        raise SubmissionError(
+            "an officer account needs its unit (--unit UNIT_ID)",
+            vi="Tài khoản cán bộ đơn vị phải gắn với một đơn vị: hãy chọn đơn vị",
+        )
     if role != "officer" and unit:
-        raise SubmissionError(f"only an officer account belongs to a unit, not a {role}")
+        raise SubmissionError(
+            f"only an officer account belongs to a unit, not a {role}",
+            vi="Chỉ tài khoản cán bộ đơn vị mới gắn với một đơn vị, tài khoản vai trò "
+            f"«{ROLE_VI.get(role, role)}» thì không",
+        )
     if len(password) < MIN_PASSWORD:
-        raise SubmissionError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise SubmissionError(
+            f"the password needs at least {MIN_PASSWORD} characters",
+            vi=f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự",
+        )
 
 
 def add(
@@ -96,11 +111,20 @@ def add(
     ``known_units`` (the web app's: the campaigns' units), an officer's unit must be one."""
     check_new(username, role, unit, password)
     if unit and known_units is not None and unit not in known_units:
-        raise unknown_id("no unit", unit, known_units, "in any campaign")
+        raise unknown_id(
+            "no unit",
+            unit,
+            known_units,
+            "in any campaign",
+            vi=("Không có đơn vị", "trong kỳ đánh giá nào"),
+        )
     at = stamp(now)
     with store.transaction() as s:
         if s.get(AccountRow, username) is not None:
-            raise WorkflowError(f"account {username!r} already exists")
+            raise WorkflowError(
+                f"account {username!r} already exists",
+                vi=f"Tài khoản {username!r} đã có; hãy chọn tên đăng nhập khác",
+            )
         row = AccountRow(
             username=username,
             display_name=display_name or username,
@@ -149,7 +173,9 @@ def unlock(store: Store, username: str, *, actor: str, now: dt.datetime) -> None
         row = _row(s, username)
         locked = is_locked(row, now)
         if not locked and row.failed_logins == 0:
-            raise WorkflowError(f"account {username!r} is not locked")
+            raise WorkflowError(
+                f"account {username!r} is not locked", vi=f"Tài khoản {username!r} không bị khóa"
+            )
         detail = {
             "username": username,
             "locked_until": row.locked_until if locked else None,
@@ -174,7 +200,7 @@ def listing(store: Store) -> list[AccountRow]:
 def _row(s: Session, username: str) -> AccountRow:
     row = s.get(AccountRow, username)
     if row is None:
-        raise SubmissionError(f"no account {username!r}")
+        raise SubmissionError(f"no account {username!r}", vi=f"Không có tài khoản {username!r}")
     return row
 
 
@@ -186,7 +212,8 @@ def sign_in(store: Store, username: str, password: str, *, now: dt.datetime) -> 
     # one message for every refusal: an unknown name, a wrong password, a locked or disabled
     # account all read the same, so nobody learns which names exist
     refused = AccessError(
-        "wrong username or password (after 5 failures an account is locked for 15 minutes)"
+        "wrong username or password (after 5 failures an account is locked for 15 minutes)",
+        vi="Tên đăng nhập hoặc mật khẩu không đúng (sau 5 lần sai, tài khoản bị khóa 15 phút)",
     )
     with store.transaction() as s:
         row = s.get(AccountRow, username, with_for_update=True)

@@ -32,6 +32,7 @@ from scoring.evaluation.batch import score_unit
 from scoring.evaluation.trace import UnitResult
 from scoring.sources import clock
 from scoring.sources.numbers import has_places
+from scoring.sources.said import figure
 from scoring.store import audit, workflow
 from scoring.store.db import Store
 from scoring.store.schema import AppraisalRow, ExplanationRow
@@ -69,7 +70,10 @@ def current(s: Session, cid: str, uid: str) -> UnitResult:
         errors = stored.campaign.errors.get(uid)
         if errors:
             raise ErrorList.of(errors)
-        raise WorkflowError(f"unit {uid} has no self-assessment to appraise")
+        raise WorkflowError(
+            f"unit {uid} has no self-assessment to appraise",
+            vi=f"Đơn vị {uid} chưa có hồ sơ tự đánh giá để thẩm định",
+        )
     return score_unit(stored.index, prepare(stored.index, sub), stored.appraisals.get(uid))
 
 
@@ -84,7 +88,9 @@ def _bounds(
             if step.points is None:
                 raise WorkflowError(
                     f"{node} is not applicable to unit {result.unit_id}: "
-                    "there is nothing to appraise"
+                    "there is nothing to appraise",
+                    vi=f"Tiêu chí {node} không áp dụng cho đơn vị {result.unit_id}: không có gì "
+                    "để thẩm định",
                 )
             levels = None
             if step.level == "leaf":  # the rule kind may limit the scores (a council's levels)
@@ -105,6 +111,8 @@ def _bounds(
         f"no scored item or bonus/penalty {node!r} for unit {result.unit_id}",
         Location("appraisal"),
         suggest(node, choices),
+        vi=f"Không có tiêu chí chấm điểm hay khoản cộng/trừ điểm {node!r} của đơn vị "
+        f"{result.unit_id}",
     )
 
 
@@ -138,7 +146,10 @@ def appraise_many(
     """Record a whole round's changes, unit by unit, in ONE transaction: a round file is
     stored whole or not at all. Returns each unit's new version."""
     if round_ not in ROUNDS:
-        raise WorkflowError(f"unknown appraisal round {round_!r}; rounds: {', '.join(ROUNDS)}")
+        raise WorkflowError(
+            f"unknown appraisal round {round_!r}; rounds: {', '.join(ROUNDS)}",
+            vi=f"Không có vòng thẩm định {round_!r}; các vòng: {', '.join(ROUNDS)}",
+        )
     at = stamp(now)
     versions: dict[str, int] = {}
     with store.transaction() as s:
@@ -175,22 +186,29 @@ def _record_change(
     actor: str,
 ) -> None:
     points, top, levels = _bounds(result, s, cid, ch.node)
-    where = f"unit {uid}, {ch.node}"
+    where, where_vi = f"unit {uid}, {ch.node}", f"Đơn vị {uid}, tiêu chí {ch.node}"
     if not (Decimal(0) <= ch.score <= top) or not has_places(ch.score):
         raise SubmissionError(
             f"{where}: score {ch.score} must be within [0, {top}] with at most 3 decimals",
             Location("appraisal"),
+            vi=f"{where_vi}: điểm {figure(ch.score)} phải trong khoảng từ 0 đến {figure(top)}, "
+            "tối đa 3 chữ số thập phân",
         )
     if levels is not None and ch.score not in levels:
         raise SubmissionError(
             f"{where}: a council score must be one of {', '.join(str(x) for x in levels)}",
             Location("appraisal"),
+            vi=f"{where_vi}: điểm của hội đồng phải là một trong các mức "
+            f"{'; '.join(figure(x) for x in levels)}",
         )
     reason = ch.reason.strip()
     if not reason:
         if ch.score != points:
             raise SubmissionError(
-                f"{where}: changing {points} to {ch.score} needs a reason", Location("appraisal")
+                f"{where}: changing {points} to {ch.score} needs a reason",
+                Location("appraisal"),
+                vi=f"{where_vi}: đổi điểm từ {figure(points)} thành {figure(ch.score)} phải ghi rõ "
+                "lý do",
             )
         reason = "Giữ nguyên điểm tự chấm"
     s.add(
@@ -256,7 +274,8 @@ def respond_many(
         if clock.is_late(now, camp.explanation_due, camp.time_zone):
             raise WorkflowError(
                 f"the explanation deadline {clock.show(camp.explanation_due)} has passed "
-                f"(it is {clock.show(now, camp.time_zone)}, {camp.time_zone})"
+                f"(it is {clock.show(now, camp.time_zone)}, {camp.time_zone})",
+                vi=f"Đã hết hạn giải trình ({clock.show(camp.explanation_due)})",
             )
         for uid, entries in batches.items():
             unit = unit_row(s, cid, uid, lock=True)
@@ -275,6 +294,8 @@ def respond_many(
                     raise WorkflowError(
                         f"unit {uid} can only explain items changed in round 1; {e.node} was not",
                         suggestion=suggest(e.node, changed),
+                        vi=f"Đơn vị {uid} chỉ giải trình các tiêu chí bị thay đổi điểm ở vòng "
+                        f"thẩm định 1; tiêu chí {e.node} không bị thay đổi",
                     )
                 evidence = [ev.model_dump(mode="json", exclude_none=True) for ev in e.evidence]
                 s.add(

@@ -97,13 +97,20 @@ def _campaign_allows(camp: CampaignRow, source: str, target: str) -> None:
             f"units of campaign {camp.id} move from {source} to {target} only while the "
             f"campaign is {needed} (it is {camp.state})",
             Location("store"),
+            vi=f"Hồ sơ của các đơn vị trong kỳ đánh giá {camp.id} chỉ chuyển từ "
+            f"«{_state(source, 0)}» sang «{_state(target, 0)}» khi kỳ đánh giá ở bước "
+            f"«{_state(needed, 0)}» (hiện là «{_state(camp.state, 0)}»)",
         )
 
 
 def _advance_plan(s: Session, cid: str, target: str) -> tuple[CampaignRow, Plan]:
     source = workflow.source_of(target)
     if target == "submitted":
-        raise WorkflowError("submitting is its own bulk step: submit_all (`parindex submit-all`)")
+        raise WorkflowError(
+            "submitting is its own bulk step: submit_all (`parindex submit-all`)",
+            vi="Việc nộp hồ sơ là một bước riêng (lệnh `parindex submit-all`), không chuyển "
+            "hàng loạt ở đây",
+        )
     camp = campaign_row(s, cid, lock=True)
     _campaign_allows(camp, source, target)
     plan = Plan(cid, source, target)
@@ -203,6 +210,8 @@ def _check_shown(plan: Plan, expected: Sequence[str] | None) -> None:
         raise WorkflowError(
             f"no unit of campaign {plan.campaign} can move from {plan.source} to {plan.target} now",
             Location("store"),
+            vi=f"Lúc này không có đơn vị nào của kỳ đánh giá {plan.campaign} chuyển được từ "
+            f"«{_state(plan.source, 0)}» sang «{_state(plan.target, 0)}»",
         )
     if expected is not None and sorted(set(expected)) != sorted(plan.ids):
         came = sorted(set(plan.ids) - set(expected))
@@ -210,10 +219,15 @@ def _check_shown(plan: Plan, expected: Sequence[str] | None) -> None:
         parts = ([f"now also {', '.join(came)}"] if came else []) + (
             [f"no longer {', '.join(went)}"] if went else []
         )
+        said = ([f"thêm {', '.join(came)}"] if came else []) + (
+            [f"không còn {', '.join(went)}"] if went else []
+        )
         raise ConflictError(
             f"the units that can move changed since the list was shown ({'; '.join(parts)}): "
             "nothing was moved; review the list again",
             Location("store"),
+            vi=f"Danh sách đơn vị chuyển được đã thay đổi từ khi hiển thị ({'; '.join(said)}): "
+            "chưa đơn vị nào được chuyển; hãy xem lại danh sách",
         )
 
 

@@ -67,6 +67,8 @@ class Store:
                 raise StorageError(
                     f"database error: {exc.__class__.__name__}: {_first_line(exc, self.url)}",
                     Location(self.shown),
+                    vi="Cơ sở dữ liệu báo lỗi, thay đổi chưa được lưu; hãy thử lại sau ít "
+                    f"phút ({exc.__class__.__name__})",
                 ) from exc
             except BaseException:
                 session.rollback()

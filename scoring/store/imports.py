@@ -134,6 +134,9 @@ def import_unit(
                 f"({', '.join(lost)}); importing it would drop them. Add them to the file, "
                 "or import with --replace to drop them",
                 Location(name),
+                vi=f"Đơn vị {uid}: tệp này bỏ sót {len(lost)} câu trả lời đã lưu "
+                f"({', '.join(lost)}); nhập tệp sẽ xóa mất các câu trả lời đó. Hãy bổ sung "
+                "vào tệp, hoặc nhập với --replace nếu muốn xóa",
             )
         stored_text = stored_unit_text(text, name)
         # the fields that changed, for the people reading the log (hashes alone tell nothing)

@@ -50,14 +50,19 @@ def submit_in(
     cid, uid = camp.id, unit.unit_id
     workflow.check_unit_move(uid, unit.state, "submitted", camp.state)
     if s.get(DocumentRow, (cid, "unit", uid)) is None:
-        raise WorkflowError(f"unit {uid} has no self-assessment to submit")
+        raise WorkflowError(
+            f"unit {uid} has no self-assessment to submit",
+            vi=f"Đơn vị {uid} chưa có hồ sơ tự đánh giá để nộp",
+        )
     # the deadline is a day in the campaign's zone, not in UTC
     late = clock.is_late(now, camp.self_assessment_due, camp.time_zone)
     if late and camp.late_submission == "refuse":
         raise WorkflowError(
             f"unit {uid} submits on {clock.show(now, camp.time_zone)} "
             f"({camp.time_zone}), after the deadline "
-            f"{clock.show(camp.self_assessment_due)}: the campaign refuses late files"
+            f"{clock.show(camp.self_assessment_due)}: the campaign refuses late files",
+            vi=f"Đã hết hạn nộp hồ sơ tự đánh giá ({clock.show(camp.self_assessment_due)}); "
+            "kỳ đánh giá này không nhận hồ sơ nộp muộn",
         )
     unit.state, unit.late, unit.submitted_at = "submitted", late, stamp(now)
     bump(s, unit, expected_version)
@@ -148,7 +153,9 @@ def advance_campaign(
     """Move the campaign on (open → appraisal → review); publication is ``publish``."""
     if target == "published":
         raise WorkflowError(
-            "a campaign is published with `parindex publish`, which stores the results"
+            "a campaign is published with `parindex publish`, which stores the results",
+            vi="Kỳ đánh giá được công bố bằng nút «Công bố» (lệnh `parindex publish`), "
+            "để kết quả được lưu lại",
         )
     with store.transaction() as s:
         camp = campaign_row(s, cid, lock=True)

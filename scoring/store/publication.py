@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from scoring.campaign.surveys import missing_results
+from scoring.campaign.surveys import missing_items
 from scoring.errors import ErrorList, Location, ParindexError, WorkflowError
 from scoring.evaluation.documents import score_document
 from scoring.evaluation.ranking import CampaignResult, score_campaign
 from scoring.evaluation.trace import to_jsonable
-from scoring.store import audit
+from scoring.store import audit, workflow
 from scoring.store.audit import canonical
 from scoring.store.db import Store
 from scoring.store.schema import RunRow
@@ -69,19 +69,24 @@ def publish(
             assert parent is not None
             if not reason or not reason.strip():
                 raise WorkflowError(
-                    f"campaign {cid} is already published: a correction needs a reason (--reason)"
+                    f"campaign {cid} is already published: a correction needs a reason (--reason)",
+                    vi=f"Kỳ đánh giá {cid} đã công bố: muốn đính chính phải ghi rõ lý do",
                 )
             if not [r for r in appraisal_rows(s, cid) if (r.id or 0) > parent.last_appraisal_id]:
                 raise WorkflowError(
                     f"campaign {cid} is already published and no correction "
-                    "was recorded since (appraise --round correction first)"
+                    "was recorded since (appraise --round correction first)",
+                    vi=f"Kỳ đánh giá {cid} đã công bố và từ đó chưa có đính chính nào được ghi "
+                    "nhận (hãy thẩm định đính chính trước)",
                 )
             kind = "correction"
         elif camp.state == "review":
             kind, parent = "publish", None
         else:
             raise WorkflowError(
-                f"campaign {cid} is {camp.state}: it can be published from review only"
+                f"campaign {cid} is {camp.state}: it can be published from review only",
+                vi=f"Kỳ đánh giá {cid} đang ở bước «{workflow.state_name(camp.state)}»: chỉ "
+                "công bố được khi ở bước «Xem xét»",
             )
         stored, result = compute(s, cid)
         _refuse_unscorable(stored, result)
@@ -129,25 +134,43 @@ def _refuse_unscorable(stored: Stored, result: CampaignResult) -> None:
     """Refuse to publish while any unit cannot be scored, naming each and why: errors in its
     inputs, or survey or council results missing (which would publish it without those
     points)."""
-    why: dict[str, list[str]] = {}
+    why: dict[str, list[tuple[str, str]]] = {}  # (English, Vietnamese)
     for uid, errs in result.errors.items():
         shown = [e.message if e.location.file == "" else str(e) for e in errs[:3]]
+        said = [e.reason("vi") if e.location.file == "" else e.text("vi") for e in errs[:3]]
         more = f" (and {len(errs) - 3} more)" if len(errs) > 3 else ""
-        why.setdefault(uid, []).append("; ".join(shown) + more)
-    for uid, lacking in missing_results(stored.index, stored.campaign).items():
-        why.setdefault(uid, []).extend(lacking)
+        more_vi = f" (và {len(errs) - 3} lỗi khác)" if len(errs) > 3 else ""
+        why.setdefault(uid, []).append(("; ".join(shown) + more, "; ".join(said) + more_vi))
+    for uid, lacking in missing_items(stored.index, stored.campaign).items():
+        why.setdefault(uid, []).extend(
+            (
+                f"no {kind} results for {', '.join(ids)}",
+                f"thiếu kết quả {KIND_VI[kind]} của {', '.join(ids)}",
+            )
+            for kind, ids in lacking
+        )
     if why:
         raise ErrorList.of(
             WorkflowError(
-                f"cannot publish: {_named(uid)}: {'; '.join(reasons)}",
+                f"cannot publish: {_named(uid)}: {'; '.join(en for en, _ in reasons)}",
                 Location("store"),
+                vi=f"Chưa thể công bố: {_named(uid, 'vi')}: {'; '.join(vi for _, vi in reasons)}",
             )
             for uid, reasons in sorted(why.items())
         )
 
 
-def _named(key: str) -> str:
+# who assessed the items a unit lacks results of, as the Vietnamese refusal says it
+KIND_VI = {"survey": "khảo sát", "council": "hội đồng đánh giá"}
+
+
+def _named(key: str, lang: str = "en") -> str:
     """A key of the campaign's errors as a reader says it: a unit, or the survey/council file."""
+    if lang == "vi":
+        if key.endswith(" file"):
+            kind = key.removesuffix(" file")
+            return f"tệp kết quả {KIND_VI.get(kind, kind)} đã lưu bị sai"
+        return f"không tính được điểm của đơn vị {key}"
     return f"the stored {key} is wrong" if key.endswith(" file") else f"unit {key} cannot be scored"
 
 
@@ -169,7 +192,10 @@ def verify(store: Store, cid: str) -> VerifyReport:
             s.exec(select(RunRow).where(RunRow.campaign_id == cid).order_by(col(RunRow.id)))
         )
         if not runs:
-            raise WorkflowError(f"campaign {cid} has no published results to verify")
+            raise WorkflowError(
+                f"campaign {cid} has no published results to verify",
+                vi=f"Kỳ đánh giá {cid} chưa có kết quả công bố nào để kiểm tra",
+            )
         for run in runs:
             report.runs.append(run.id or 0)
             _verify_run(s, cid, run, report.problems)
@@ -219,7 +245,9 @@ def published(s: Session, cid: str) -> dict[str, Any]:
     """The latest published score document of a campaign."""
     run = latest_run(s, cid)
     if run is None:
-        raise WorkflowError(f"campaign {cid} has not been published")
+        raise WorkflowError(
+            f"campaign {cid} has not been published", vi=f"Kỳ đánh giá {cid} chưa được công bố"
+        )
     doc: dict[str, Any] = json.loads(run.result_json)
     doc["run"] = {
         "id": run.id,

@@ -55,7 +55,9 @@ def campaign_row(session: Session, cid: str, lock: bool = False) -> CampaignRow:
     row = session.get(CampaignRow, cid, with_for_update=lock)
     if row is None:
         every = list(session.exec(select(CampaignRow.id)))
-        raise unknown_id("no campaign", cid, every, "in the store", Location("store"))
+        raise unknown_id(
+            "no campaign", cid, every, "in the store", Location("store"), vi=_NO_CAMPAIGN_VI
+        )
     return row
 
 
@@ -67,6 +69,7 @@ class SeveralCampaigns(SubmissionError):
         super().__init__(
             f"several campaigns for {year}: {', '.join(ids)}; name one by its id",
             Location("store"),
+            vi=f"Năm {year} có nhiều kỳ đánh giá: {', '.join(ids)}; hãy chọn một kỳ theo mã",
         )
         self.ids = ids
 
@@ -91,9 +94,22 @@ def campaign_ref(session: Session, ref: str) -> str:
         if len(ids) > 1:
             raise SeveralCampaigns(ref, ids)
         years = sorted({str(year) for _, year in rows})
-        raise unknown_id("no campaign for the year", ref, years, "in the store", Location("store"))
+        raise unknown_id(
+            "no campaign for the year",
+            ref,
+            years,
+            "in the store",
+            Location("store"),
+            vi=("Không có kỳ đánh giá nào của năm", ""),
+        )
     every = sorted(cid for cid, _ in rows)
-    raise unknown_id("no campaign", ref, every, "in the store", Location("store"))
+    raise unknown_id(
+        "no campaign", ref, every, "in the store", Location("store"), vi=_NO_CAMPAIGN_VI
+    )
+
+
+# "no campaign X" as a Vietnamese page says it (``unknown_id``'s two parts)
+_NO_CAMPAIGN_VI = ("Không có kỳ đánh giá", "")
 
 
 def campaign_named(store: Store, ref: str) -> str:
@@ -108,7 +124,14 @@ def unit_row(session: Session, cid: str, uid: str, lock: bool = False) -> UnitRo
     row = session.get(UnitRow, (cid, uid), with_for_update=lock)
     if row is None:
         every = list(session.exec(select(UnitRow.unit_id).where(UnitRow.campaign_id == cid)))
-        raise unknown_id("no unit", uid, every, f"in campaign {cid!r}", Location("store"))
+        raise unknown_id(
+            "no unit",
+            uid,
+            every,
+            f"in campaign {cid!r}",
+            Location("store"),
+            vi=("Không có đơn vị", f"trong kỳ đánh giá {cid!r}"),
+        )
     return row
 
 
@@ -119,6 +142,9 @@ def bump(session: Session, unit: UnitRow, expected: int | None) -> None:
             f"unit {unit.unit_id} was changed by someone else (version {unit.version}, you "
             f"read {expected}): reload it and apply your change again",
             Location("store"),
+            vi=f"Hồ sơ của đơn vị {unit.unit_id} đã bị người khác thay đổi (phiên bản "
+            f"{unit.version}, trang bạn mở là phiên bản {expected}); hãy tải lại trang và làm lại "
+            "thay đổi của mình",
         )
     unit.version += 1
     session.add(unit)
@@ -130,7 +156,11 @@ def index_for(session: Session, content_hash: str) -> Index:
         return _INDEXES[content_hash]
     row = session.get(IndexVersion, content_hash)
     if row is None:
-        raise StorageError(f"index version {content_hash[:12]} is missing", Location("store"))
+        raise StorageError(
+            f"index version {content_hash[:12]} is missing",
+            Location("store"),
+            vi=f"Thiếu phiên bản bộ chỉ số {content_hash[:12]} trong cơ sở dữ liệu",
+        )
     rules = json.loads(row.rules_json)
     index = index_from_texts(
         row.criteria_text,
@@ -142,6 +172,8 @@ def index_for(session: Session, content_hash: str) -> Index:
             f"the stored index {row.index_id} no longer matches its hash "
             f"{content_hash[:12]} (edited in the database?)",
             Location("store"),
+            vi=f"Bộ chỉ số {row.index_id} đã lưu không còn khớp mã băm {content_hash[:12]} "
+            "(có ai sửa trực tiếp cơ sở dữ liệu?)",
         )
     _INDEXES[content_hash] = index
     return index
@@ -239,6 +271,8 @@ def load(
                 f"stored {d.kind} document {d.key or cid} no longer matches its "
                 "hash (edited in the database?)",
                 Location("store"),
+                vi=f"Tài liệu {d.kind} {d.key or cid} đã lưu không còn khớp mã băm (có ai sửa "
+                "trực tiếp cơ sở dữ liệu?)",
             )
     spec = spec_of(row, units)
     unit_texts: dict[str, NamedText] = {}

@@ -7,7 +7,8 @@ lists them with the action each needs. Two apps in one process share nothing.
 Handlers call the same functions as the CLI (``campaigns``, ``appraisal``, ``publication``):
 the workflow, optimistic locking and the audit log apply to the web exactly as to the CLI.
 Errors become pages (or JSON for ``/api/``) here, at the edge: a ``ParindexError`` by its
-kind (400, 403, 409, 503, 500), a database that does not answer 503.
+kind (400, 403, 409, 503, 500), a database that does not answer 503. A page says a refusal
+in the reader's language (``reason(lang)``, ``site.refusal``); JSON keeps the English ``str``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from scoring.errors import (
 from scoring.store.db import Store, open_store
 from scoring.web import i18n, pages
 from scoring.web.routing import SAFE, Forbidden, NeedSignIn, Router, RouteSpec
-from scoring.web.site import HERE, Ctx, Web, language
+from scoring.web.site import HERE, Ctx, Refused, Web, language, refusal
 
 
 def create_app(
@@ -142,15 +143,25 @@ def _errors(app: FastAPI, web: Web) -> None:
     @app.exception_handler(ParindexError)
     async def parindex_error(request: Request, exc: ParindexError) -> Response:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
-        return reply(request, _status(exc), str(errors[0]), [str(e) for e in errors[1:]])
+        if _wants_json(request):  # programs read English, located as the CLI says it
+            return reply(request, _status(exc), str(errors[0]), [str(e) for e in errors[1:]])
+        # a person reads the refusal in the page's language
+        lang = language(request)
+        words = [refusal(e, lang) for e in errors]
+        return reply(request, _status(exc), words[0], words[1:])
 
     @app.exception_handler(SQLAlchemyError)
     async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
         # a read outside a transaction (a write is wrapped in StorageError by the store)
-        return reply(request, 503, "the database is not answering; try again shortly", [])
+        said = "the database is not answering; try again shortly"
+        if language(request) == "vi" and not _wants_json(request):
+            said = "Cơ sở dữ liệu không phản hồi; hãy thử lại sau ít phút"
+        return reply(request, 503, said, [])
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if isinstance(exc, Refused) and not _wants_json(request):
+            return reply(request, exc.status_code, exc.said(language(request)), [])
         return reply(request, exc.status_code, str(exc.detail), [])
 
     @app.exception_handler(RequestValidationError)

@@ -73,4 +73,7 @@ def check_active_change(account: Account, username: str) -> None:
     """Refuse ``account`` enabling or disabling its own account: an administrator cannot
     shut themselves out (another administrator can)."""
     if username == account.username:
-        raise WorkflowError("an administrator cannot disable their own account")
+        raise WorkflowError(
+            "an administrator cannot disable their own account",
+            vi="Quản trị viên không thể tự khóa tài khoản của chính mình",
+        )

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from scoring.errors import SubmissionError
+from scoring.errors import ParindexError, SubmissionError
 from scoring.sources import said
 from scoring.store import accounts, views
 from scoring.store.accounts import Account
@@ -186,9 +186,31 @@ def set_session(web: Web, response: Response, token: str) -> None:
     )
 
 
-def not_found(what: str) -> HTTPException:
-    """A 404 saying what was not found."""
-    return HTTPException(404, what)
+def refusal(exc: ParindexError, lang: str) -> str:
+    """A refusal as a page shows it, in ``lang``: the reason alone when it comes from the store
+    or the app itself, with its file, line and trail when it points into a file."""
+    loc = exc.location
+    if loc.line is None and not loc.trail:
+        return exc.reason(lang)
+    return exc.text(lang)
+
+
+class Refused(HTTPException):
+    """An HTTP refusal (404, 429) saying why in English (``detail``, what JSON gets) and, given,
+    in Vietnamese (``vi``): the error page says it in the reader's language."""
+
+    def __init__(self, status: int, why: str, vi: str | None = None) -> None:
+        super().__init__(status, why)
+        self.vi = vi
+
+    def said(self, lang: str) -> str:
+        """Why, in ``lang`` (English where no Vietnamese was given)."""
+        return self.vi if lang == "vi" and self.vi else str(self.detail)
+
+
+def not_found(what: str, vi: str | None = None) -> Refused:
+    """A 404 saying what was not found (``vi``: the same in Vietnamese)."""
+    return Refused(404, what, vi)
 
 
 def decimal(text: str) -> Decimal:
@@ -196,4 +218,7 @@ def decimal(text: str) -> Decimal:
     try:
         return i18n.parse_number(text)
     except ValueError as exc:
-        raise SubmissionError(str(exc)) from None
+        shown = text.strip()[:20]
+        raise SubmissionError(
+            str(exc), vi=f"{shown!r} không phải là một số (viết bằng chữ số, dấu phẩy thập phân)"
+        ) from None

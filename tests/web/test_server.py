@@ -118,9 +118,9 @@ def test_wrong_password_is_limited_then_locked(st, clock: Clock) -> None:  # typ
     for _ in range(accounts.MAX_FAILURES):
         r = sign_in(c, "canbo", "wrong password!")
         assert r.status_code == 401
-        assert "wrong username or password" in r.text
+        assert "Tên đăng nhập hoặc mật khẩu không đúng" in r.text
     r = sign_in(c, "canbo")  # the right password, but locked now: the same answer as before
-    assert r.status_code == 401 and "wrong username or password" in r.text
+    assert r.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng" in r.text
     assert sign_in(c, "nobody-here").status_code == 401  # same answer for an unknown account
     clock.at = NOW + accounts.LOCKOUT + dt.timedelta(seconds=1)
     assert sign_in(c, "canbo").status_code == 303
@@ -298,7 +298,7 @@ def test_officer_fills_the_form_sees_the_score_move_saves_and_submits(
     assert 'id="answers"' not in locked.text  # the form is locked
     again = client.post(f"/c/{CID}/u/{OWN}/answers",
                         data=answers | {"a:1.1.2:value": "true", "version": version})  # fmt: skip
-    assert again.status_code == 409 and "cannot change now" in again.text
+    assert again.status_code == 409 and "không thể thay đổi lúc này" in again.text
 
 
 def test_officer_sees_where_points_are_lost(client: TestClient) -> None:
@@ -657,7 +657,7 @@ def test_a_broken_database_is_a_503_not_a_traceback(st, client: TestClient, tmp_
     saved = db.read_bytes()
     db.write_bytes(b"not a database any more" * 100)
     page = client.get(f"/c/{CID}/u/{OWN}", headers={"accept": "text/html"})
-    assert page.status_code == 503 and "database" in page.text and "Traceback" not in page.text
+    assert page.status_code == 503 and "Cơ sở dữ liệu" in page.text and "Traceback" not in page.text
     api = client.get(f"/api/c/{CID}/ranking")
     assert api.status_code == 503 and api.json()["error"]
     st.engine.dispose()
@@ -671,7 +671,7 @@ def test_one_address_trying_many_accounts_is_slowed_down(client: TestClient) -> 
     for i in range(20):
         assert sign_in(client, f"khong-co-{i}", "đoán mò mật khẩu").status_code == 401
     r = sign_in(client, "canbo")  # even the right password waits
-    assert r.status_code == 429 and "too many failed sign-ins" in r.text
+    assert r.status_code == 429 and "Có quá nhiều lần đăng nhập sai" in r.text
 
 
 # ---------------------------------------------------------------- found by a review
@@ -686,7 +686,7 @@ def test_an_appraiser_cannot_submit_for_the_unit(st, client: TestClient) -> None
         f"/c/{CID}/u/{OWN}/advance",
         data={"csrf": csrf_of(client), "target": "submitted", "version": version},
     )
-    assert r.status_code == 409 and "submits its own" in r.text
+    assert r.status_code == 409 and "Đơn vị tự nộp hồ sơ" in r.text
     with st.read() as s:
         unit = s.get(UnitRow, (CID, OWN))
         assert unit is not None and unit.state == "draft"

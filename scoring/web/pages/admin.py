@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi.responses import Response
 
-from scoring.errors import SubmissionError, WorkflowError
+from scoring.errors import ParindexError, SubmissionError, WorkflowError
 from scoring.store import accounts, publication, views
 from scoring.web import i18n, policy
 from scoring.web.pages.common import back, campaign_or_404, confirmed, require
@@ -44,12 +44,20 @@ def verify_page(web: Web, ctx: Ctx, cid: str) -> Response:
             )
         error = None
     except WorkflowError as exc:
-        report, error = None, str(exc)
+        report, error = None, exc.reason(ctx.lang)
     return web.page(ctx, "verify.html", camp=camp, report=report, error=error)
 
 
-def accounts_page(web: Web, ctx: Ctx) -> Response:
-    """The accounts, each with its state (active, locked after failed sign-ins)."""
+def accounts_page(
+    web: Web,
+    ctx: Ctx,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The accounts, each with its state (active, locked after failed sign-ins). ``error``:
+    why the new account was refused, shown above its form with ``typed`` (what was typed but
+    the password) kept in it."""
     rows = accounts.listing(web.store)
     now = web.clock()
     locked = {a.username for a in rows if accounts.is_locked(a, now) or a.failed_logins}
@@ -57,12 +65,14 @@ def accounts_page(web: Web, ctx: Ctx) -> Response:
     return web.page(
         ctx,
         "accounts.html",
+        status,
         rows=rows,
         roles=accounts.ROLES,
         locked=locked,
         units=units,
         unit_names=dict(units),
-        error=None,
+        error=error,
+        typed=typed or {},
         note=ctx.request.query_params.get("note"),  # "Đã lưu." after a change: it was made
     )
 
@@ -71,17 +81,22 @@ def add_account(web: Web, ctx: Ctx) -> Response:
     """Create an account from the form (username, role, password; name optional; an
     officer's unit picked from the campaigns' units, any other refused)."""
     require(ctx, "username", "role", "password")
-    accounts.add(
-        web.store,
-        ctx.field("username").strip(),
-        ctx.field("role"),
-        ctx.field("password"),
-        display_name=ctx.field("display_name").strip() or None,
-        unit=ctx.field("unit").strip() or None,
-        actor=ctx.user.username,
-        now=web.clock(),
-        known_units={uid for uid, _ in views.unit_choices(web.store)},
-    )
+    try:
+        accounts.add(
+            web.store,
+            ctx.field("username").strip(),
+            ctx.field("role"),
+            ctx.field("password"),
+            display_name=ctx.field("display_name").strip() or None,
+            unit=ctx.field("unit").strip() or None,
+            actor=ctx.user.username,
+            now=web.clock(),
+            known_units={uid for uid, _ in views.unit_choices(web.store)},
+        )
+    except ParindexError as exc:  # the form again, as typed (never the password), and why
+        typed = {k: ctx.field(k)[:200] for k in ("username", "display_name", "role", "unit")}
+        status = 409 if isinstance(exc, WorkflowError) else 400
+        return accounts_page(web, ctx, exc.reason(ctx.lang), typed, status)
     return back("/admin/accounts", "saved")
 
 
@@ -89,7 +104,10 @@ def set_active(web: Web, ctx: Ctx, username: str) -> Response:
     """Enable (``active=1``) or disable (``active=0``, once confirmed) an account."""
     require(ctx, "active")
     if ctx.field("active") not in ("0", "1"):
-        raise SubmissionError(f"active {ctx.field('active')[:20]!r}: 1 (enable) or 0 (disable)")
+        raise SubmissionError(
+            f"active {ctx.field('active')[:20]!r}: 1 (enable) or 0 (disable)",
+            vi=f"active {ctx.field('active')[:20]!r}: 1 (mở khóa) hoặc 0 (khóa tài khoản)",
+        )
     policy.check_active_change(ctx.user, username)
     if ctx.field("active") == "0":
         confirmed(ctx)

@@ -21,7 +21,7 @@ from scoring.web import forms
 from scoring.web.pages.common import absent, back, places, q, result, summary, unit_or_404, version
 from scoring.web.pages.unit import GAPS_SHOWN, unit_page
 from scoring.web.routing import Router
-from scoring.web.site import Ctx, Web
+from scoring.web.site import Ctx, Web, refusal
 
 
 def register(router: Router) -> None:
@@ -86,7 +86,7 @@ def save_answers(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     except ParindexError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         status = 409 if isinstance(exc, WorkflowError) else 400
-        messages = [forms.say("err_refused", lang, detail=str(e)) for e in errors]
+        messages = [forms.say("err_refused", lang, detail=refusal(e, lang)) for e in errors]
         return _again(web, ctx, cid, uid, posted, messages, {}, status)
     return back(f"/c/{cid}/u/{uid}", "saved")
 
@@ -132,7 +132,7 @@ def submit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
             web, ctx, cid, uid, errors=[forms.say("err_conflict", ctx.lang)], status=409
         )
     except WorkflowError as exc:
-        message = forms.say("err_refused", ctx.lang, detail=exc.message)
+        message = forms.say("err_refused", ctx.lang, detail=exc.reason(ctx.lang))
         return unit_page(web, ctx, cid, uid, errors=[message], status=409)
     return back(f"/c/{cid}/u/{uid}", "submitted")
 
@@ -157,7 +157,9 @@ def simulate(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         draft = drafts.score_draft(scored, row, text, f"web:{cid}/units/{uid}.yaml")
     except ParindexError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
-        return JSONResponse({"errors": {"": "; ".join(str(e) for e in errors)}}, status_code=422)
+        # the page shows it to the person who typed the form: in the page's language
+        words = "; ".join(refusal(e, ctx.lang) for e in errors)
+        return JSONResponse({"errors": {"": words}}, status_code=422)
     lost = find_gaps(scored.index, draft.result, uid)[:GAPS_SHOWN]
     return JSONResponse(
         {

@@ -148,14 +148,14 @@ def appraise_unit(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
         for e in errors:  # the store names the node it refused: put its message beside it
             for ch in changes:
                 if f", {ch.node}:" in e.message:
-                    beside[f"s:{ch.node}"] = forms.say("err_refused", lang, detail=e.message)
+                    beside[f"s:{ch.node}"] = forms.say("err_refused", lang, detail=e.reason(lang))
         return _again(web, ctx, cid, uid, "appraise", _refused(exc, lang), _status(exc), beside)
     return back(f"/c/{cid}/u/{uid}", "saved")
 
 
 def _refused(exc: ParindexError, lang: str) -> str:
     errors = exc.errors if isinstance(exc, ErrorList) else [exc]
-    return forms.say("err_refused", lang, detail="; ".join(e.message for e in errors))
+    return forms.say("err_refused", lang, detail="; ".join(e.reason(lang) for e in errors))
 
 
 def _status(exc: ParindexError) -> int:

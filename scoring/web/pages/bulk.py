@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi.responses import Response
 
-from scoring.errors import SubmissionError
+from scoring.errors import ConflictError, SubmissionError, WorkflowError
 from scoring.store import bulk, views
 from scoring.web import i18n
 from scoring.web.pages.common import back, campaign_or_404, require
@@ -24,17 +24,21 @@ def register(router: Router) -> None:
     router.add("POST", "/c/{cid}/advance-all", "units.advance", advance_all)
 
 
-def bulk_page(web: Web, ctx: Ctx, cid: str, error: str | None = None) -> Response:
+def bulk_page(
+    web: Web, ctx: Ctx, cid: str, error: str | None = None, status: int = 400
+) -> Response:
     """The confirmation page of moving every eligible unit to ``target`` (query or form),
     the campaign named as people know it."""
     camp = campaign_or_404(web, cid)
     target = ctx.request.query_params.get("target") or ctx.field("target")
     if not target:
-        raise SubmissionError("which step? (target)")
+        raise SubmissionError(
+            "which step? (target)", vi="Chưa chọn bước chuyển (target) cho các đơn vị"
+        )
     plan = bulk.plan_advance(web.store, cid, target)
     name = views.campaign_names(web.store, [cid])[cid]
     return web.page(
-        ctx, "bulk.html", 400 if error else 200, camp=camp, name=name, plan=plan, error=error
+        ctx, "bulk.html", status if error else 200, camp=camp, name=name, plan=plan, error=error
     )
 
 
@@ -44,12 +48,15 @@ def advance_all(web: Web, ctx: Ctx, cid: str) -> Response:
     if ctx.field("confirm") != "1":
         return bulk_page(web, ctx, cid, error=i18n.t("confirm_needed", ctx.lang))
     shown = [u for u in ctx.field("units").split(",") if u]
-    bulk.advance_all(
-        web.store,
-        cid,
-        ctx.field("target"),
-        actor=ctx.user.username,
-        now=web.clock(),
-        expected=shown,
-    )
+    try:
+        bulk.advance_all(
+            web.store,
+            cid,
+            ctx.field("target"),
+            actor=ctx.user.username,
+            now=web.clock(),
+            expected=shown,
+        )
+    except (WorkflowError, ConflictError) as exc:  # the list as it is now, and why
+        return bulk_page(web, ctx, cid, error=exc.reason(ctx.lang), status=409)
     return back(f"/c/{cid}", "bulk_done")

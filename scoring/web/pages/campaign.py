@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse, Response
 
+from scoring.errors import ErrorList, WorkflowError
 from scoring.sources.text import vn_key
 from scoring.store import auditlog, campaigns, moves, publication, views, workflow
 from scoring.web import i18n
@@ -26,7 +27,7 @@ from scoring.web.pages.common import (
 )
 from scoring.web.policy import SIGNED_IN
 from scoring.web.routing import Router
-from scoring.web.site import Ctx, Web
+from scoring.web.site import Ctx, Web, refusal
 
 
 def register(router: Router) -> None:
@@ -75,7 +76,7 @@ def campaign_page(
         scores=scores,
         steps=steps,
         published=views.publication_info(web.store, cid, ctx.lang),
-        errors={k: [str(e) for e in v] for k, v in scored.errors.items()},
+        errors={k: [e.text(ctx.lang) for e in v] for k, v in scored.errors.items()},
         note=ctx.request.query_params.get("note"),
         group_names={
             gid: (v.group.title_en or v.group.title_vi) if ctx.lang == "en" else v.group.title_vi
@@ -152,7 +153,18 @@ def publish(web: Web, ctx: Ctx, cid: str) -> Response:
     if camp.state == "published" and info is not None and info.pending == 0:
         # refused here in the reader's language, beside the form, the reason typed kept
         return campaign_page(web, ctx, cid, i18n.t("nothing_to_correct", ctx.lang), 409)
-    publication.publish(
-        web.store, cid, actor=ctx.user.username, now=web.clock(), reason=ctx.field("reason") or None
-    )
+    try:
+        publication.publish(
+            web.store,
+            cid,
+            actor=ctx.user.username,
+            now=web.clock(),
+            reason=ctx.field("reason") or None,
+        )
+    except (WorkflowError, ErrorList) as exc:  # beside the form, in the reader's words
+        if camp.state not in ("review", "published"):  # no form to show it beside: a page
+            raise
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        words = "; ".join(refusal(e, ctx.lang) for e in errors)
+        return campaign_page(web, ctx, cid, words, 409)
     return back(f"/c/{cid}", "saved")

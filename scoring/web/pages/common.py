@@ -31,7 +31,7 @@ def result(web: Web, cid: str) -> CampaignResult:
     def compute() -> CampaignResult:
         found = views.result(web.store, cid)
         if found is None:
-            raise not_found(f"no campaign {cid!r}")
+            raise not_found(f"no campaign {cid!r}", f"Không có kỳ đánh giá {cid!r}")
         return found
 
     def update(old: CampaignResult, was: Version, now: Version) -> CampaignResult | None:
@@ -57,7 +57,7 @@ def campaign_or_404(web: Web, cid: str) -> CampaignRow:
     """The campaign the URL names; 404 if none."""
     row = views.campaign(web.store, cid)
     if row is None:
-        raise not_found(f"no campaign {cid!r}")
+        raise not_found(f"no campaign {cid!r}", f"Không có kỳ đánh giá {cid!r}")
     return row
 
 
@@ -65,7 +65,10 @@ def unit_or_404(web: Web, cid: str, uid: str) -> UnitRow:
     """The unit the URL names; 404 if none."""
     row = views.unit(web.store, cid, uid)
     if row is None:
-        raise not_found(f"no unit {uid!r} in campaign {cid!r}")
+        raise not_found(
+            f"no unit {uid!r} in campaign {cid!r}",
+            f"Không có đơn vị {uid!r} trong kỳ đánh giá {cid!r}",
+        )
     return row
 
 
@@ -98,21 +101,22 @@ def back(path: str, note: str = "") -> RedirectResponse:
     return RedirectResponse(path + (f"?note={quote(note)}" if note else ""), status_code=303)
 
 
-def absent(ctx: Ctx, *names: str) -> str | None:
+def absent(ctx: Ctx, *names: str, lang: str | None = None) -> str | None:
     """The message for a post without some of the fields its form always sends, or None: an
-    absent field is not an empty one, and a write never reads it as one."""
+    absent field is not an empty one, and a write never reads it as one. In ``lang`` (the
+    page's by default)."""
     posted = ctx.fields()
     missing = [n for n in names if n not in posted]
     if not missing:
         return None
-    return i18n.t("form_fields_missing", ctx.lang).format(names=", ".join(missing))
+    return i18n.t("form_fields_missing", lang or ctx.lang).format(names=", ".join(missing))
 
 
 def require(ctx: Ctx, *names: str) -> None:
     """Refuse (400) a post without some of the fields its form always sends."""
-    message = absent(ctx, *names)
+    message = absent(ctx, *names, lang="en")
     if message is not None:
-        raise SubmissionError(message)
+        raise SubmissionError(message, vi=absent(ctx, *names, lang="vi"))
 
 
 def version(ctx: Ctx) -> int:
@@ -125,7 +129,9 @@ def version(ctx: Ctx) -> int:
         return int(raw)
     raise ConflictError(
         f"the form's version {raw[:20]!r} is not the unit's current version: reload the page "
-        "and apply your change again"
+        "and apply your change again",
+        vi="Bản ghi đã bị người khác thay đổi hoặc biểu mẫu đã cũ; hãy tải lại trang và làm lại "
+        "thay đổi của mình",
     )
 
 
@@ -133,4 +139,4 @@ def confirmed(ctx: Ctx) -> None:
     """Refuse (400, nothing changed) an irreversible step whose form's "Tôi xác nhận…" box
     was not ticked: the check is here, on the server, not only in the browser."""
     if ctx.field("confirm") != "1":
-        raise SubmissionError(i18n.t("confirm_needed", ctx.lang))
+        raise SubmissionError(i18n.t("confirm_needed", "en"), vi=i18n.t("confirm_needed", "vi"))

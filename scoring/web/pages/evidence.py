@@ -144,7 +144,7 @@ def refused_page(
 
 def _file_id(fid: str) -> int:
     if not (fid.isascii() and fid.isdigit() and len(fid) < 12):
-        raise not_found(f"no file {fid[:20]!r}")
+        raise not_found(f"no file {fid[:20]!r}", f"Không có tệp {fid[:20]!r}")
     return int(fid)
 
 
@@ -164,7 +164,7 @@ def download(web: Web, ctx: Ctx, cid: str, uid: str, fid: str) -> Response:
     """One of the unit's files, opened in the browser under its own name."""
     found = evidence.content(web.store, cid, uid, _file_id(fid))
     if found is None:
-        raise not_found(f"unit {uid} has no file {fid}")
+        raise not_found(f"unit {uid} has no file {fid}", f"Đơn vị {uid} không có tệp {fid}")
     att, data = found
     return Response(
         data,

@@ -11,14 +11,13 @@ from __future__ import annotations
 import secrets
 
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.exceptions import HTTPException
 
 from scoring.errors import AccessError
 from scoring.store import accounts
 from scoring.web import i18n
 from scoring.web.policy import PUBLIC, SIGNED_IN
 from scoring.web.routing import Router
-from scoring.web.site import COOKIE, LANG_COOKIE, PRE_COOKIE, Ctx, Web, set_session
+from scoring.web.site import COOKIE, LANG_COOKIE, PRE_COOKIE, Ctx, Refused, Web, set_session
 
 
 def register(router: Router) -> None:
@@ -61,11 +60,18 @@ async def login(web: Web, ctx: Ctx) -> Response:
     """Check the password; a new session token on success (never reuse one)."""
     sent, expected = ctx.field("csrf"), ctx.request.cookies.get(PRE_COOKIE, "")
     if not sent or not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
-        raise AccessError("the sign-in form expired; reload the page")
+        raise AccessError(
+            "the sign-in form expired; reload the page",
+            vi="Biểu mẫu đăng nhập đã hết hạn; hãy tải lại trang",
+        )
     nxt = safe_next(ctx.field("next") or "/")
     address = ctx.request.client.host if ctx.request.client else "?"
     if web.throttle.blocked(address):
-        raise HTTPException(429, "too many failed sign-ins from this address; wait a minute")
+        raise Refused(
+            429,
+            "too many failed sign-ins from this address; wait a minute",
+            "Có quá nhiều lần đăng nhập sai từ địa chỉ này; hãy đợi một phút rồi thử lại",
+        )
     try:
         token, _ = accounts.sign_in(
             web.store, ctx.field("username").strip(), ctx.field("password"), now=web.clock()
@@ -73,7 +79,15 @@ async def login(web: Web, ctx: Ctx) -> Response:
     except AccessError as exc:
         web.throttle.failed(address)
         fresh = secrets_token()
-        page = web.page(ctx, "login.html", 401, login_csrf=fresh, next=nxt, error=str(exc))
+        page = web.page(
+            ctx,
+            "login.html",
+            401,
+            login_csrf=fresh,
+            next=nxt,
+            error=exc.reason(ctx.lang),
+            username=ctx.field("username").strip()[:64],  # typed again: only the password
+        )
         page.set_cookie(PRE_COOKIE, fresh, httponly=True, samesite="strict", secure=web.secure)
         return page
     response = RedirectResponse(nxt, status_code=303)

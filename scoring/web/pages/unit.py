@@ -143,7 +143,7 @@ def unit_page(web: Web, ctx: Ctx, cid: str, uid: str, **extra: Any) -> Response:
         # messages beside the form
         posted=extra.pop("posted", {}),
         form_errors=extra.pop("form_errors", {}),
-        unit_errors=[str(e) for e in scored.errors.get(uid, [])],
+        unit_errors=[e.text(ctx.lang) for e in scored.errors.get(uid, [])],
         published=views.publication_info(web.store, cid),
         # a refusal answers the post (…/answers, …/appraise): the browser shows the page at
         # the form's own address (app.js), so a reload reads it and never posts again
@@ -156,7 +156,7 @@ def unit_json(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     unit_or_404(web, cid, uid)
     r = result(web, cid).unit(uid)
     if r is None:
-        raise not_found(f"unit {uid} has no score yet")
+        raise not_found(f"unit {uid} has no score yet", f"Đơn vị {uid} chưa có điểm")
     return JSONResponse(to_jsonable(r))
 
 
@@ -167,7 +167,7 @@ def trace_page(web: Web, ctx: Ctx, cid: str, uid: str) -> Response:
     scored = result(web, cid)
     r = scored.unit(uid)
     if r is None:
-        raise not_found(f"unit {uid} has no score yet")
+        raise not_found(f"unit {uid} has no score yet", f"Đơn vị {uid} chưa có điểm")
     view = scored.index.groups[row.group_id]
     # every node's title (areas, criteria and leaves), a bonus's or penalty's by its own
     en = ctx.lang == "en"

@@ -15,7 +15,7 @@ from tests.support.webforms import form
 
 def test_an_officers_unit_is_picked_from_the_campaigns_units(tmp_path: Path) -> None:
     """The unit is a select of the units' names in Vietnamese order (no free text); a unit
-    no campaign has is refused with the closest id, and nothing is created."""
+    no campaign has is refused with the closest id (in Vietnamese), and nothing is created."""
     st = open_copy(tmp_path)
     c = TestClient(create_app(st, clock=lambda: NOW))
     assert sign_in(c, "quantri").status_code == 303
@@ -32,7 +32,7 @@ def test_an_officers_unit_is_picked_from_the_campaigns_units(tmp_path: Path) -> 
         "password": "mật-khẩu-mới-123",
     }
     r = c.post("/admin/accounts", data=fields | {"unit": "so-tai-chnh"})
-    assert r.status_code == 400 and "did you mean &#39;so-tai-chinh&#39;" in r.text
+    assert r.status_code == 400 and "có phải là &#39;so-tai-chinh&#39;" in r.text
     assert "canbo3" not in {a.username for a in accounts.listing(st)}
     r = c.post("/admin/accounts", data=fields | {"unit": OWN}, follow_redirects=False)
     assert r.status_code == 303

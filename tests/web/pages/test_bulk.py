@@ -59,13 +59,13 @@ def test_the_appraiser_moves_every_eligible_unit_after_confirming(st: Store) -> 
 
 def test_a_list_that_changed_since_it_was_shown_moves_nothing(st: Store) -> None:
     """When another unit became eligible after the page was shown, the post is refused (409)
-    and no unit moves."""
+    on the list as it is now, saying which unit left it in Vietnamese, and no unit moves."""
     c = client_as(st, "thamdinh")
     fields = form(c.get(f"/c/{CID}/advance-all?target=appraised_1").text, "/advance-all")
     moves.advance_unit(st, CID, OTHER, "appraised_1", actor="seed", now=NOW)
     before = _states(st)
     r = c.post(f"/c/{CID}/advance-all", data=fields | {"confirm": "1"})
-    assert r.status_code == 409 and f"no longer {OTHER}" in r.text
+    assert r.status_code == 409 and f"không còn {OTHER}" in r.text
     assert _states(st) == before
 
 
