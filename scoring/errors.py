@@ -78,8 +78,11 @@ class ParindexError(Exception):
 
     def text(self, lang: str = "vi") -> str:
         """Where and what, in ``lang``: ``file:line: trail ==> reason`` (the trail's words
-        in Vietnamese too: ``Mục(id='2.1') ==> Khóa: max``)."""
+        in Vietnamese too: ``Mục(id='2.1') ==> Khóa: max``). In Vietnamese an error that points
+        nowhere is its reason alone (English keeps the ``<input>:`` logs grep for)."""
         loc = self.location
+        if lang != "en" and not loc.file and loc.line is None and not loc.trail:
+            return self.reason(lang)
         text = f"{loc.prefix()}: "
         if loc.trail:
             steps = loc.trail if lang == "en" else tuple(_step_vi(s) for s in loc.trail)

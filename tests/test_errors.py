@@ -55,7 +55,7 @@ def test_text_carries_the_location_and_trail_in_both_languages() -> None:
     where = Location("units/a.yaml", 3, 5, ("Unit(id='a')", "answers"))
     e = SubmissionError("expected a number", where, vi="phải là một số")
     assert e.text("en") == "units/a.yaml:3:5: Unit(id='a') ==> answers ==> expected a number"
-    assert e.text("vi") == "units/a.yaml:3:5: Unit(id='a') ==> answers ==> phải là một số"
+    assert e.text("vi") == "units/a.yaml:3:5: Đơn vị(id='a') ==> answers ==> phải là một số"
 
 
 def test_the_suggestion_is_worded_in_the_readers_language() -> None:
@@ -86,8 +86,8 @@ def test_an_error_list_speaks_each_error_in_the_readers_language() -> None:
     assert both.reason("vi") == "Bản ghi đã bị người khác thay đổi; wrong username or password"
     assert both.reason("en") == "changed by someone else; wrong username or password"
     assert both.text("vi").splitlines() == [
-        "<input>: Bản ghi đã bị người khác thay đổi",
-        "<input>: wrong username or password",
+        "Bản ghi đã bị người khác thay đổi",
+        "wrong username or password",
     ]
     assert "Bản ghi" not in str(both)
     assert ErrorList.of([both]).reason("vi") == both.reason("vi")

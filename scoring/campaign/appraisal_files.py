@@ -53,7 +53,9 @@ def parse_appraisals(text: str, name: str) -> tuple[AppraisalFile, Source, Any]:
     data, source = load_yaml(text, name)
     if not isinstance(data, dict):
         raise SubmissionError(
-            "expected a mapping with round, appraiser and units", Location(name, 1)
+            "expected a mapping with round, appraiser and units",
+            Location(name, 1),
+            vi="cần một bảng có round, appraiser và units",
         )
     return validate(AppraisalFile, data, source, SubmissionError), source, data
 
@@ -62,5 +64,7 @@ def parse_explanations(text: str, name: str) -> tuple[ExplanationFile, Source, A
     """An explanation file, checked for shape."""
     data, source = load_yaml(text, name)
     if not isinstance(data, dict):
-        raise SubmissionError("expected a mapping with units", Location(name, 1))
+        raise SubmissionError(
+            "expected a mapping with units", Location(name, 1), vi="cần một bảng có units"
+        )
     return validate(ExplanationFile, data, source, SubmissionError), source, data

@@ -61,7 +61,11 @@ def read_campaign(folder: Path) -> tuple[CampaignFile, Source, Any]:
     path = folder / "campaign.yaml" if is_dir(folder) else folder
     data, source = load_yaml_file(path)
     if not isinstance(data, dict):
-        raise SubmissionError("expected a mapping with id, year and units", Location(str(path), 1))
+        raise SubmissionError(
+            "expected a mapping with id, year and units",
+            Location(str(path), 1),
+            vi="cần một bảng có id, year và units",
+        )
     spec: CampaignFile = validate(CampaignFile, data, source, SubmissionError)
     check_listed_once(spec.units, source, data)
     check_register(spec, source, data)
@@ -76,6 +80,7 @@ def check_listed_once(units: Sequence[UnitSpec], source: Source, data: Any) -> N
             raise SubmissionError(
                 f"unit {u.id!r} is listed twice",
                 source.locate(("units", i, "id"), trail_for(data, ("units", i))),
+                vi=f"đơn vị {u.id!r} được liệt kê hai lần",
             )
         seen.add(u.id)
 
@@ -156,6 +161,7 @@ def assemble_campaign(
                 raise SubmissionError(
                     f"no self-assessment for unit {u.id!r}",
                     source.locate(("units", spec.units.index(u))),
+                    vi=f"không có tệp tự đánh giá của đơn vị {u.id!r}",
                 )
             if isinstance(got, ParindexError):
                 raise got
@@ -219,7 +225,11 @@ def parse_unit_file(text: str, name: str) -> tuple[UnitFile, Source, Any]:
     yet against the index)."""
     data, source = load_unit_data(text, name)
     if not isinstance(data, dict):
-        raise SubmissionError("expected a mapping with unit and answers", Location(name, 1))
+        raise SubmissionError(
+            "expected a mapping with unit and answers",
+            Location(name, 1),
+            vi="cần một bảng có unit và answers",
+        )
     uf: UnitFile = validate(UnitFile, data, source, SubmissionError)
     return uf, source, data
 
@@ -231,6 +241,7 @@ def read_unit_text(text: str, name: str, sub: Submission) -> None:
         raise SubmissionError(
             f"this file is for unit {uf.unit!r}, but the campaign expects {sub.unit.id!r}",
             source.locate(("unit",)),
+            vi=f"tệp này là của đơn vị {uf.unit!r}, nhưng kỳ đánh giá chờ tệp của {sub.unit.id!r}",
         )
     sub.index_id = uf.index
     sub.where[("file", uf.unit)] = (source, (), data)
@@ -268,12 +279,20 @@ def read_source(
     units = data.get("units") if isinstance(data, dict) else None
     if not isinstance(data, dict) or set(data) - {"units"} or not isinstance(units, dict):
         raise SubmissionError(
-            "expected a mapping with units: {unit id: {item: answer}}", Location(name, 1)
+            "expected a mapping with units: {unit id: {item: answer}}",
+            Location(name, 1),
+            vi="cần một bảng units: {mã đơn vị: {mục: số liệu}}",
         )
     for uid, answers in units.items():
         if uid not in subs:
             errors.setdefault(f"{kind} file", []).append(
-                unknown_id("unknown unit", uid, subs, location=source.locate(("units", uid)))
+                unknown_id(
+                    "unknown unit",
+                    uid,
+                    subs,
+                    location=source.locate(("units", uid)),
+                    vi=("không có đơn vị", "trong kỳ đánh giá"),
+                )
             )
             continue
         try:

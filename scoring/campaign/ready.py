@@ -45,13 +45,18 @@ def prepare(index: Index, sub: Submission) -> Ready:
     if unit.group not in index.groups:
         at = sub.locate("unit", unit.id, "group") if ("unit", unit.id) in sub.where else None
         raise SubmissionError(
-            f"unknown group {unit.group!r}", at, suggest(unit.group, index.groups)
+            f"unknown group {unit.group!r}",
+            at,
+            suggest(unit.group, index.groups),
+            vi=f"không có nhóm {unit.group!r} trong bộ chỉ số",
         )
     if sub.index_id is not None and sub.index_id != index.id:
         raise SubmissionError(
             f"this file answers index {sub.index_id!r}, but the campaign is scored with "
             f"{index.id!r}",
             sub.locate("file", unit.id, "index"),
+            vi=f"tệp này trả lời bộ chỉ số {sub.index_id!r}, nhưng kỳ đánh giá chấm theo bộ "
+            f"{index.id!r}",
         )
     view = index.groups[unit.group]
     known_tags = {t for item in view.items.values() for t in item.exemptions}
@@ -59,21 +64,25 @@ def prepare(index: Index, sub: Submission) -> Ready:
         if tag not in known_tags:
             at = sub.locate("unit", unit.id, "tags") if ("unit", unit.id) in sub.where else None
             raise SubmissionError(
-                f"tag {tag!r} exempts nothing in group {unit.group!r}", at, suggest(tag, known_tags)
+                f"tag {tag!r} exempts nothing in group {unit.group!r}",
+                at,
+                suggest(tag, known_tags),
+                vi=f"nhãn {tag!r} không miễn mục nào trong nhóm {unit.group!r}",
             )
     leaves: dict[str, Prepared] = {}
     for key, ans in sub.answers.items():
         item = view.leaves.get(key)
         if item is None:
             hint = suggest(key, view.leaves)
-            where = (
-                "this group"
-                if not any(key in v.leaves for v in index.groups.values())
-                else f"group {unit.group!r} (it belongs to another group)"
-            )
+            elsewhere = any(key in v.leaves for v in index.groups.values())
+            where = f"group {unit.group!r} (it belongs to another group)" if elsewhere else ""
+            vi_where = f"nhóm {unit.group!r} (mục này thuộc nhóm khác)" if elsewhere else "nhóm này"
             errors.append(
                 SubmissionError(
-                    f"no scored item {key!r} in {where}", sub.locate("answer", key), hint
+                    f"no scored item {key!r} in {where or 'this group'}",
+                    sub.locate("answer", key),
+                    hint,
+                    vi=f"không có mục chấm điểm {key!r} trong {vi_where}",
                 )
             )
             continue
@@ -100,6 +109,7 @@ def prepare(index: Index, sub: Submission) -> Ready:
                     f"no bonus or penalty {key!r} for group {unit.group!r}",
                     sub.locate("adjustment", key),
                     suggest(key, known),
+                    vi=f"nhóm {unit.group!r} không có điểm thưởng hay điểm trừ {key!r}",
                 )
             )
             continue
@@ -159,9 +169,16 @@ def _prepare_leaf(item: Item, ans: Answer, sub: Submission, key: str) -> Prepare
         expected = {"self": "unit's own file", "survey": "survey file", "council": "council file"}[
             node.assessed_by
         ]
+        vi_expected = {
+            "self": "tệp tự đánh giá của đơn vị",
+            "survey": "tệp kết quả khảo sát",
+            "council": "tệp điểm của hội đồng",
+        }[node.assessed_by]
+        vi_who = {"self": "đơn vị tự", "survey": "khảo sát", "council": "hội đồng"}
         raise SubmissionError(
             f"item {key} is assessed by {node.assessed_by}: its answer belongs in the {expected}",
             sub.locate("answer", key),
+            vi=f"mục {key} do {vi_who[node.assessed_by]} chấm: số liệu của mục thuộc {vi_expected}",
         )
     if ans.na:
         if not node.na_allowed:
@@ -208,7 +225,8 @@ def _run_checks(
             continue
         what = f"{spec.id}: {spec.title_en} ({spec.title_vi})"
         if spec.severity == "error":
-            errors.append(SubmissionError(what, sub.locate("answer", lid, inp)))
+            said = f"{spec.id}: {spec.title_vi}"
+            errors.append(SubmissionError(what, sub.locate("answer", lid, inp), vi=said))
         else:
             loc = sub.locate("answer", lid, inp)
             warnings.append(f"{loc.prefix()}: warning: {what}")

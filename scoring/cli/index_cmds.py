@@ -166,7 +166,7 @@ def campaign_result(
 def report_unscored(result: CampaignResult) -> int:
     """Print the units that could not be scored; the exit code that follows."""
     for uid, errors in sorted(result.errors.items()):
-        label = f"{uid}:" if uid.endswith(" file") else f"unit {uid} was not scored:"
+        label = f"{uid}:" if uid.endswith(" file") else t("unit_not_scored", unit=uid)
         err.print(label, markup=False)
         for e in errors:
             err.print(f"  {error_line(e)}", markup=False)

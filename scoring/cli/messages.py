@@ -31,6 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Campaign {id} updated: {n} self-assessments stored.",
     ),
     "unit_not_imported": ("Không nhập được đơn vị {unit}:", "Unit {unit} was not imported:"),
+    "unit_not_scored": ("Không chấm được điểm đơn vị {unit}:", "unit {unit} was not scored:"),
     "self_stored": (
         "Đã lưu bản tự đánh giá của {unit} vào kỳ đánh giá {id}.",
         "Self-assessment of {unit} stored in {id}.",

@@ -133,6 +133,21 @@ def check(store: Store) -> tuple[int, list[ChainProblem]]:
         return verify(s)
 
 
+def newest(
+    s: Session, campaign: str | None, unit: str | None, node: str | None, limit: int
+) -> list[AuditRow]:
+    """The newest ``limit`` rows (of a campaign, a unit, a node when given), oldest first."""
+    q = select(AuditRow)
+    for column, value in (
+        (AuditRow.campaign_id, campaign),
+        (AuditRow.unit_id, unit),
+        (AuditRow.node_id, node),
+    ):
+        if value is not None:
+            q = q.where(column == value)
+    return list(s.exec(q.order_by(col(AuditRow.seq).desc()).limit(limit)))[::-1]
+
+
 def entries(
     store: Store,
     *,
@@ -143,16 +158,8 @@ def entries(
 ) -> list[dict[str, Any]]:
     """The newest ``limit`` entries (of a campaign, a unit, a node), oldest first, as plain
     data: who did what, when written and when effective, where, and the detail."""
-    q = select(AuditRow)
-    for column, value in (
-        (AuditRow.campaign_id, campaign),
-        (AuditRow.unit_id, unit),
-        (AuditRow.node_id, node),
-    ):
-        if value is not None:
-            q = q.where(column == value)
     with store.read() as s:
-        rows = list(s.exec(q.order_by(col(AuditRow.seq).desc()).limit(limit)))
+        rows = newest(s, campaign, unit, node, limit)
     return [
         {
             "seq": r.seq,
@@ -165,5 +172,5 @@ def entries(
             "node": r.node_id,
             "detail": json.loads(r.detail_json),
         }
-        for r in reversed(rows)
+        for r in rows
     ]

@@ -25,7 +25,7 @@ from scoring.campaign.submission import Submission
 from scoring.index.loader import Index
 from scoring.sources import clock
 from scoring.sources.text import vn_key
-from scoring.store import auditwords
+from scoring.store import audit, auditwords
 from scoring.store.db import Store
 from scoring.store.schema import AccountRow, AuditRow, CampaignRow, UnitRow
 from scoring.store.stored import index_for, stamp
@@ -315,17 +315,9 @@ def listing(
 ) -> list[Entry]:
     """The newest ``limit`` entries (of a campaign, a unit, a node), oldest first, as people
     read them (``parindex audit list``; ``audit.entries`` is the same selection as data)."""
-    q = select(AuditRow)
-    for column, value in (
-        (AuditRow.campaign_id, campaign),
-        (AuditRow.unit_id, unit),
-        (AuditRow.node_id, node),
-    ):
-        if value is not None:
-            q = q.where(column == value)
     with store.read() as s:
-        rows = list(s.exec(q.order_by(col(AuditRow.seq).desc()).limit(limit)))
-        return _Namer.read(s).entries(s, rows[::-1], lang)
+        rows = audit.newest(s, campaign, unit, node, limit)
+        return _Namer.read(s).entries(s, rows, lang)
 
 
 def _year(camps: dict[str, CampaignRow], cid: str) -> int:

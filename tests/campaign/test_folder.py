@@ -198,8 +198,8 @@ def test_simulate_set_refuses_nan(value: str, message: str) -> None:
 
 # (name, the new file's answers, what it would drop)
 DROPS = [
-    ("one leaf", {"1.1", "1.2", "1.3", "2.1", "2.2", "2.3"}, "1 answer(s) already stored (1.4)"),
-    ("two leaves", {"1.1", "1.2", "1.3", "2.2", "2.3"}, "2 answer(s) already stored (1.4, 2.1)"),
+    ("one leaf", {"1.1", "1.2", "1.3", "2.1", "2.2", "2.3"}, "bỏ sót 1 câu trả lời đã lưu (1.4)"),
+    ("two leaves", {"1.1", "1.2", "1.3", "2.2", "2.3"}, "bỏ sót 2 câu trả lời đã lưu (1.4, 2.1)"),
     ("a bonus", {"1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "-B1"}, "(B1)"),
 ]
 

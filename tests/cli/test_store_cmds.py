@@ -40,8 +40,9 @@ def test_campaign_run_status_verify_audit(db: str) -> None:
 
 
 def test_step_by_step_with_refusals(db: str, tmp_path: Path) -> None:
-    """Each step of the cycle from the CLI; out-of-order steps exit 1 with a reason."""
-    base = ("--db", db, "--actor", "snv")
+    """Each step of the cycle from the CLI; out-of-order steps exit 1 with a reason (read in
+    English here; the Vietnamese words are the web's and test_refusal_words')."""
+    base = ("--lang", "en", "--db", db, "--actor", "snv")
     assert run(*base, "--at", "2018-11-20", "import", str(MINI)).exit_code == 0
     r = run(*base, "appraise", "mini-2018", "a", "--set", "1.2=5", "--reason", "x")
     assert r.exit_code == 1 and "cannot change now" in r.output
@@ -103,7 +104,7 @@ def test_missing_store_folder_and_unknown_campaign(tmp_path: Path) -> None:
     assert not (tmp_path / "x.db").exists()
     open_store(f"sqlite:///{tmp_path / 'x.db'}").close()  # a write creates it
     r = run("--db", f"sqlite:///{tmp_path / 'x.db'}", "campaign", "status", "c")
-    assert r.exit_code == 1 and "no campaign 'c'" in r.output
+    assert r.exit_code == 1 and "Không có kỳ đánh giá 'c'" in r.output
 
 
 def test_default_store_is_parindex_db_here(tmp_path: Path) -> None:
@@ -160,9 +161,9 @@ def test_samples_2018_and_2019_compare(db: str) -> None:
 
 
 AT_DOOR = [  # (--at, exit code, what the output says)
-    ("2018-11-19T23:59", 1, "before the campaign opened (20/11/2018 07:00)"),  # Hà Nội
-    ("2999-01-01", 1, "in the future"),
-    ("yesterday", 1, "not an ISO date or time"),
+    ("2018-11-19T23:59", 1, "là trước khi mở kỳ đánh giá (20/11/2018 07:00)"),  # Hà Nội
+    ("2999-01-01", 1, "là thời điểm trong tương lai"),
+    ("yesterday", 1, "không phải ngày giờ theo dạng ISO"),
     ("2018-11-30T23:30", 0, "(a) đã nộp bản tự đánh giá; phiên bản"),  # Hà Nội, due day: on time
     ("2018-12-01T01:00", 0, "(b) đã nộp bản tự đánh giá (nộp muộn)"),  # 18:00 UTC, but late
 ]

@@ -123,7 +123,9 @@ def test_campaign_create_refuses_a_bad_units_file(
     assert message in r.output
     r = run("--db", db, "campaign", "status", "mini-2018")
     # a units file refused before the store is opened leaves no store at all
-    assert r.exit_code == 1 and ("no campaign" in r.output or "no parindex store" in r.output)
+    assert r.exit_code == 1 and (
+        "Không có kỳ đánh giá" in r.output or "no parindex store" in r.output
+    )
 
 
 def test_campaign_create_reads_both_date_forms_and_its_units(db: str, tmp_path: Path) -> None:
@@ -172,7 +174,7 @@ def test_unit_add_refuses_a_bad_unit(
 def test_unit_add_needs_an_open_campaign(db: str) -> None:
     """Units join a campaign while it is open; an unknown campaign is named."""
     r = run("--db", db, "unit", "add", "nope", "c", "--name", "C", "--group", "department")
-    assert r.exit_code == 1 and "no campaign 'nope'" in r.output
+    assert r.exit_code == 1 and "Không có kỳ đánh giá 'nope'" in r.output
     assert run("--db", db, "--actor", "snv", "campaign", "run", str(MINI)).exit_code == 0
     r = run("--db", db, "unit", "add", "mini-2018", "d", "--name", "D", "--group", "department")
     assert r.exit_code == 1 and "campaign mini-2018 is published" in r.output
@@ -249,4 +251,4 @@ def test_a_campaign_yaml_with_the_explanation_deadline_first_is_refused(
     r = run("--db", db, "import", str(mini_copy))
     assert r.exit_code == 1 and "is before the self-assessment deadline" in r.output
     r = run("--db", db, "campaign", "status", "mini-2018")
-    assert r.exit_code == 1 and "no campaign" in r.output
+    assert r.exit_code == 1 and "Không có kỳ đánh giá" in r.output

@@ -206,8 +206,8 @@ def test_status_and_year_golden(db: str) -> None:
 @pytest.mark.parametrize(
     ("ref", "said"),
     [
-        ("2019", "no campaign for the year '2019' in the store (did you mean '2018'?)"),
-        ("mini-2081", "no campaign 'mini-2081' in the store (did you mean 'mini-2018'?)"),
+        ("2019", "Không có kỳ đánh giá nào của năm '2019' (có phải là '2018'?)"),
+        ("mini-2081", "Không có kỳ đánh giá 'mini-2081' (có phải là 'mini-2018'?)"),
     ],
 )
 def test_unknown_year_or_id_suggests(db: str, ref: str, said: str) -> None:
@@ -246,7 +246,7 @@ def test_a_year_with_two_campaigns_is_ambiguous(db: str, tmp_path: Path) -> None
     )
     assert r.exit_code == 0, r.output
     r = run("--db", db, "campaign", "status", "2018")
-    assert r.exit_code == 1 and "several campaigns for 2018: mini-2018, mini-2018-b" in r.output
+    assert r.exit_code == 1 and "Năm 2018 có nhiều kỳ đánh giá: mini-2018, mini-2018-b" in r.output
 
 
 def test_lang_option_is_checked() -> None:

@@ -88,7 +88,7 @@ def test_advance_all_refuses_a_step_the_campaign_is_not_at(db: str) -> None:
     """A bulk step the campaign's state does not allow exits 1 with the reason."""
     r = run("--db", db, *AT, "advance-all", CID, "--to", "appraised_1", "--yes")
     assert r.exit_code == 1
-    assert "only while the campaign is appraisal (it is open)" in r.output
+    assert "khi kỳ đánh giá ở bước «Thẩm định» (hiện là «Đang mở»)" in r.output
 
 
 def test_submit_all_in_english_on_lang_en(db: str) -> None:

@@ -246,7 +246,7 @@ def test_a_campaign_year_that_is_no_year_is_unknown_not_a_crash(
     os.chdir(workdir)
     r = runner.invoke(app, [*command, ref])
     assert r.exit_code == 1, r.output
-    assert "no campaign" in r.output and "internal error" not in r.output
+    assert "Không có kỳ đánh giá" in r.output and "internal error" not in r.output
 
 
 @pytest.mark.parametrize(

@@ -332,7 +332,7 @@ def test_guard_prints_each_error_once(capsys: pytest.CaptureFixture[str]) -> Non
         guard(body)
     assert stop.value.exit_code == 1
     lines = capsys.readouterr().err.splitlines()
-    assert lines == ["lỗi: <input>: first", "lỗi: <input>: second"]
+    assert lines == ["lỗi: first", "lỗi: second"]
 
 
 def test_a_mistake_is_told_in_the_users_language(place: dict[str, str]) -> None:

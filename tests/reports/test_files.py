@@ -525,7 +525,7 @@ def test_cli_one_unit_in_worker_processes(store: Store, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("langson-2017",), "no campaign 'langson-2017'"),
+        (("langson-2017",), "Không có kỳ đánh giá 'langson-2017'"),
         (("langson-2018", "--unit", "so-tai-chinhh"), "did you mean 'so-tai-chinh'"),
         (("langson-2018", "--format", "html,odt"), "unknown format 'odt'"),
         (("langson-2019", "--previous", "2019"), "is the campaign itself"),

@@ -379,9 +379,9 @@ def test_user_unlock_cli(tmp_path: Path) -> None:
     assert entry.actor == "quantri"
     accounts.sign_in(st, "canbo2", PASSWORD, now=real_now)  # signs in again
     again = run(cli, ["--db", db, "user", "unlock", "canbo2"])
-    assert again.exit_code == 1 and "is not locked" in again.output
+    assert again.exit_code == 1 and "không bị khóa" in again.output
     nobody = run(cli, ["--db", db, "user", "unlock", "nobody"])
-    assert nobody.exit_code == 1 and "no account 'nobody'" in nobody.output
+    assert nobody.exit_code == 1 and "Không có tài khoản 'nobody'" in nobody.output
     assert len(_audit(st, "account.unlock")) == 1
     st.close()
 

@@ -195,16 +195,19 @@ def test_account_cli(tmp_path: Path) -> None:
     )
     assert ok.exit_code == 0, ok.output
     for args, fragment in (
-        (["user", "add", "x.y", "--role", "king", "--password-stdin"], "role 'king'"),
+        (
+            ["user", "add", "x.y", "--role", "king", "--password-stdin"],
+            "role 'king'",
+        ),
         (["user", "add", "x.y", "--role", "officer", "--password-stdin"], "needs its unit"),
         (["user", "add", "nguyen.van.a", "--role", "auditor", "--password-stdin"], "exists"),
         (["user", "add", "Bad Name", "--role", "auditor", "--password-stdin"], "username"),
     ):
-        r = run(cli, ["--db", db, *args], input="một-mật-khẩu-dài\n")
+        r = run(cli, ["--lang", "en", "--db", db, *args], input="một-mật-khẩu-dài\n")
         assert r.exit_code == 1 and fragment in r.output, r.output
     r = run(
         cli,
-        ["--db", db, "user", "add", "a.b", "--role", "auditor", "--password-stdin"],
+        ["--lang", "en", "--db", db, "user", "add", "a.b", "--role", "auditor", "--password-stdin"],
         input="short\n",
     )
     assert r.exit_code == 1 and "at least" in r.output
