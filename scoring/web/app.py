@@ -92,6 +92,17 @@ def trusted(values: Sequence[str]) -> list[str]:
     return out
 
 
+# the HTTP refusals the server makes by itself, as a Vietnamese page says them
+HTTP_VI = {
+    400: "Yêu cầu không hợp lệ",
+    404: "Không tìm thấy trang này",
+    405: "Trang này không nhận thao tác này (phương thức không được hỗ trợ)",
+    413: "Dữ liệu gửi lên quá lớn",
+    415: "Kiểu dữ liệu gửi lên không được hỗ trợ",
+    429: "Quá nhiều yêu cầu; hãy thử lại sau ít phút",
+}
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", ""
@@ -160,13 +171,24 @@ def _errors(app: FastAPI, web: Web) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        if isinstance(exc, Refused) and not _wants_json(request):
-            return reply(request, exc.status_code, exc.said(language(request)), [])
-        return reply(request, exc.status_code, str(exc.detail), [])
+        if _wants_json(request):
+            return reply(request, exc.status_code, str(exc.detail), [])
+        lang = language(request)
+        if isinstance(exc, Refused):
+            return reply(request, exc.status_code, exc.said(lang), [])
+        # the server's own refusals (an unknown address, a wrong method, a body too large)
+        said = HTTP_VI.get(exc.status_code) if lang == "vi" else None
+        return reply(request, exc.status_code, said or str(exc.detail), [])
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        return reply(request, 422, "invalid request", [str(e) for e in exc.errors()][:5])
+        problems = list(exc.errors())[:5]
+        if _wants_json(request) or language(request) != "vi":
+            return reply(request, 422, "invalid request", [str(e) for e in problems])
+        # a malformed form (tampered or from an old page): which field, in Vietnamese words
+        fields = [".".join(str(p) for p in e.get("loc", ())[1:]) or "?" for e in problems]
+        details = [f"Trường «{f}» thiếu hoặc không hợp lệ" for f in fields]
+        return reply(request, 422, "Yêu cầu không hợp lệ; hãy tải lại trang và thử lại", details)
 
 
 def _headers(app: FastAPI) -> None:

@@ -209,3 +209,20 @@ def test_an_unknown_unit_or_campaign_is_named_in_the_readers_language(
     assert r.status_code == 404
     _says(r.text, lang, "Không có kỳ đánh giá 'langson-2081'", "no campaign 'langson-2081'")
     opened.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_servers_own_refusals_are_in_the_readers_language(opened: Store, lang: str) -> None:
+    """An address that is no page, or a method a page does not take, is the server's own
+    refusal: a page in the reader's language too, with the way home."""
+    c = _in(client_as(opened, "thamdinh"), lang)
+    r = c.get("/khong-co-trang")
+    assert r.status_code == 404
+    _says(r.text, lang, "Không tìm thấy trang này", "Not Found")
+    r = c.request("PUT", f"/c/{CID}")
+    assert r.status_code == 405
+    _says(r.text, lang, "phương thức không được hỗ trợ", "Method Not Allowed")
+    assert 'href="/"' in r.text
+    # a program asking for JSON keeps the exact English
+    r = c.get("/api/khong-co", headers={"accept": "application/json"})
+    assert r.status_code == 404 and r.json()["error"] == "Not Found"
