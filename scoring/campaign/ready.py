@@ -18,9 +18,8 @@ from scoring.campaign.submission import (
 from scoring.errors import ErrorList, ParindexError, SubmissionError, suggest
 from scoring.index import model as m
 from scoring.index.kinds import MISSING, AnswerError, Prepared
-from scoring.index.kinds.base import said_value
 from scoring.index.loader import Index, Item
-from scoring.sources.numbers import encode
+from scoring.sources.numbers import encode, said_value
 
 NA = "not_applicable"
 

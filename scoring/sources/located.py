@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import typing
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from scoring.errors import Location, ParindexError, suggest
+from scoring.sources.numbers import said_value
 from scoring.sources.yamlsrc import Source
 
 _LABELS = {
@@ -91,22 +91,13 @@ def _message(err: dict[str, Any]) -> tuple[str, str | None]:
     return f"{msg}, got {err.get('input')!r}" if kind.endswith("_type") else msg, None
 
 
-def _figure(value: Any) -> str:
-    """A bound from pydantic's context as Vietnamese write it (decimal comma)."""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return str(value).replace(".", ",")
-    return repr(value)
-
-
 def _message_vi(err: dict[str, Any]) -> str | None:
     """The Vietnamese words of a pydantic error by its type; ``None`` where the words are a
     validator's own (they stay as written)."""
     kind = str(err.get("type", ""))
     loc = err.get("loc", ())
     ctx = err.get("ctx") or {}
-    value = err.get("input")
-    shown = _figure(value) if isinstance(value, int | float | Decimal) else repr(value)
-    got = f", nhận {shown}"
+    got = f", nhận {said_value(err.get('input'))}"
     if kind == "extra_forbidden":
         return f"không có khóa {loc[-1]!r} ở đây"
     if kind == "missing":
@@ -123,7 +114,7 @@ def _message_vi(err: dict[str, Any]) -> str | None:
     }
     if kind in bounds:
         words, key = bounds[kind]
-        return f"phải {words} {_figure(ctx.get(key))}{got}"
+        return f"phải {words} {said_value(ctx.get(key))}{got}"
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         least = kind.endswith("short")
         n = ctx.get("min_length" if least else "max_length")

@@ -93,3 +93,11 @@ def decimal_comma(value: object) -> object:
     else, node ids such as ``1.2.3`` among them, unchanged."""
     text = str(value)
     return text.replace(".", ",") if _FIGURE.match(text) else value
+
+
+def said_value(value: object) -> str:
+    """A value someone gave, as a Vietnamese message quotes it: a number with a decimal comma
+    (``0,75``, never ``Decimal('0.75')``), anything else as its ``repr`` (``'five'``)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return repr(value)

@@ -22,9 +22,8 @@ from scoring.index.kinds.base import (
     Problem,
     number,
     points_ok,
-    said_value,
 )
-from scoring.sources.numbers import encode_bound, has_places
+from scoring.sources.numbers import encode_bound, has_places, said_value
 
 # the number the banded kinds read (a boolean's ``value`` is another input, ``value:bool``)
 VALUE_INPUT = Input(

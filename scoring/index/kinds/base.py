@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Generic, TypeVar
 
 from scoring.index.fields import Frozen
-from scoring.sources.numbers import ZERO, encode, has_places
+from scoring.sources.numbers import ZERO, encode, has_places, said_value
 
 VALUE, MISSING = "value", "missing"
 
@@ -225,13 +225,6 @@ def per_item_ok(value: Decimal, problems: list[Problem]) -> None:
         problems.append(
             (("per_item",), f"per_item: {value} must be above 0 with at most 3 decimals")
         )
-
-
-def said_value(value: Any) -> str:
-    """A value a unit gave, as Vietnamese write it: numbers with a decimal comma, text quoted."""
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return str(value).replace(".", ",")
-    return repr(value)
 
 
 def get(answer: Mapping[str, Any], name: str) -> Any:

@@ -34,9 +34,15 @@ from scoring.index.kinds.base import (
     named,
     number,
     points_ok,
-    said_value,
 )
-from scoring.sources.numbers import ZERO, encode_bound, has_places, times_over, to_decimal
+from scoring.sources.numbers import (
+    ZERO,
+    encode_bound,
+    has_places,
+    said_value,
+    times_over,
+    to_decimal,
+)
 
 
 class SurveyWeightedRule(RuleSpec):
